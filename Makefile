@@ -1,0 +1,26 @@
+# The two quick-start targets: `make demo` and `make test`. Each makes .venv and installs the project.
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+OUT ?= out/helsinki
+
+.PHONY: demo test lint clean
+
+$(BIN)/planner: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(BIN)/planner
+	$(BIN)/planner validate stations/sample/helsinki
+
+test: $(BIN)/planner
+	$(BIN)/python -m pytest
+
+lint: $(BIN)/planner
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,135 @@
+"""The ``planner`` command line: the one place that talks to users.
+
+Domain errors become exit status 1 with a message and no traceback (unless
+``--debug``); usage errors exit with 2.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import click
+
+from stations import StationError, load_station
+
+logger = logging.getLogger("planner")
+
+EXIT_INPUT_ERROR = 1
+
+
+class PlannerError(click.ClickException):
+    """A domain error shown to the user as a message, exit status 1."""
+
+    exit_code = EXIT_INPUT_ERROR
+
+    def show(self, file: Any = None) -> None:
+        """Print the message to stderr without click's 'Error:' decoration twice."""
+        click.echo(f"error: {self.format_message()}", err=True, file=file)
+
+
+class PlannerGroup(click.Group):
+    """A click group that turns domain errors into clean messages."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command, translating domain errors unless ``--debug``."""
+        try:
+            return super().invoke(ctx)
+        except (StationError, OSError) as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            lines = [str(exc)]
+            lines += [str(i) for i in getattr(exc, "issues", [])[:50] if str(i) != str(exc)]
+            raise PlannerError("\n".join(lines)) from exc
+        except click.ClickException:
+            raise
+        except Exception as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            logger.debug("internal error", exc_info=True)
+            msg = (
+                f"internal error ({type(exc).__name__}: {exc}); please report it with the "
+                "output of the same command run with --debug"
+            )
+            raise PlannerError(msg) from exc
+
+
+def _configure_logging(verbose: int, quiet: int) -> None:
+    level = logging.WARNING - 10 * verbose + 10 * quiet
+    logging.basicConfig(
+        level=max(logging.DEBUG, min(logging.CRITICAL, level)),
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+@click.group(cls=PlannerGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(version("warden-planner"), prog_name="planner")
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of short messages.")
+@click.option("-v", "--verbose", count=True, help="More log output (repeatable).")
+@click.option("-q", "--quiet", count=True, help="Less log output (repeatable).")
+@click.pass_context
+def main(ctx: click.Context, debug: bool, verbose: int, quiet: int) -> None:
+    """Plan warden zones, appointments and MOSS checks for a UN duty station."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+    _configure_logging(verbose, quiet)
+
+
+STATION_ARG = click.argument(
+    "station", type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+
+
+@main.command()
+@STATION_ARG
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+    show_default=True, help="Report format on stdout.",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def validate(station: Path, output_format: str, strict: bool) -> None:
+    """Load and check a STATION folder; exit 0 if usable, 1 on errors."""
+    try:
+        loaded = load_station(station)
+        issues = list(loaded.issues)
+        counts = _station_counts(loaded)
+    except StationError as exc:
+        issues, counts = exc.issues or [], {}
+        if not issues:
+            raise
+    errors = [i for i in issues if i.severity == "error" or strict]
+    if output_format == "json":
+        payload = {
+            "station": str(station),
+            "usable": not errors,
+            "counts": counts,
+            "errors": sum(i.severity == "error" for i in issues),
+            "warnings": sum(i.severity == "warning" for i in issues),
+            "issues": [i.to_dict() for i in issues],
+        }
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        for issue in issues:
+            click.echo(str(issue), err=True)
+        summary = ", ".join(f"{v} {k}" for k, v in counts.items())
+        verdict = "NOT usable" if errors else "usable"
+        n_err = sum(i.severity == "error" for i in issues)
+        n_warn = len(issues) - n_err
+        click.echo(f"{station}: {verdict}; {summary}; {n_err} error(s), {n_warn} warning(s)")
+    if errors:
+        sys.exit(EXIT_INPUT_ERROR)
+
+
+def _station_counts(station: Any) -> dict[str, int]:
+    return {
+        "staff accepted": len(station.accepted_staff),
+        "staff rejected": len(station.rejected_staff),
+        "households": len(station.households),
+        "offices": int((station.offices["status"] == "accepted").sum()),
+        "points": int((station.points["status"] == "accepted").sum()),
+    }

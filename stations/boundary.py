@@ -1,0 +1,104 @@
+"""The station area: read from a file, or drawn as a buffer around staff and offices."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import shapely
+from pyproj import CRS, Transformer
+from shapely.geometry.base import BaseGeometry
+
+from stations.errors import InputError
+from stations.schema import WGS84
+
+
+def read_boundary(path: Path, label: str) -> BaseGeometry:
+    """Read a polygon or multipolygon file and return the union of its polygons in EPSG:4326.
+
+    Parameters
+    ----------
+    path
+        A GeoJSON, GPKG, KML or Shapefile with polygon features.
+    label
+        The name used in messages.
+
+    Returns
+    -------
+    shapely.Polygon or shapely.MultiPolygon
+        The station area, made valid.
+
+    Raises
+    ------
+    InputError
+        If the file is missing, empty, has no CRS or holds no polygon.
+    """
+    import pyogrio
+
+    if not path.is_file():
+        raise InputError(label, f"file not found: {path}", code="missing")
+    if path.stat().st_size == 0:
+        raise InputError(label, "the file is empty", code="empty")
+    try:
+        frame = pyogrio.read_dataframe(path)
+    except Exception as exc:  # pyogrio's DataSourceError and friends
+        raise InputError(label, f"cannot read the boundary: {exc}", code="format") from exc
+    if frame.empty:
+        raise InputError(label, "the boundary file has no features", code="empty")
+    if frame.crs is None:
+        raise InputError(label, "the boundary has no CRS; write it in EPSG:4326", code="crs")
+    frame = frame.to_crs(WGS84)
+    for number, geom in enumerate(frame.geometry, start=1):
+        if geom is None or geom.geom_type not in ("Polygon", "MultiPolygon"):
+            kind = "empty" if geom is None else geom.geom_type
+            msg = f"feature {number} is {kind}; the boundary must be polygons"
+            raise InputError(label, msg, row=number, column="geometry", code="geometry")
+    area = shapely.make_valid(shapely.union_all(frame.geometry.to_numpy()))
+    polygons = [g for g in getattr(area, "geoms", [area]) if g.geom_type in ("Polygon", "MultiPolygon")]
+    area = shapely.union_all(polygons)
+    if area.is_empty:
+        raise InputError(label, "the boundary polygons have no area", code="geometry")
+    return area
+
+
+def buffer_boundary(lon: np.ndarray, lat: np.ndarray, crs: CRS, buffer_m: float) -> BaseGeometry:
+    """Return the union of ``buffer_m`` discs around the given points, in EPSG:4326.
+
+    Parameters
+    ----------
+    lon, lat
+        Degrees, EPSG:4326.
+    crs
+        The projected CRS the buffers are drawn in.
+    buffer_m
+        The buffer radius in metres.
+
+    Returns
+    -------
+    shapely.Polygon or shapely.MultiPolygon
+        The station area.
+    """
+    to_utm = Transformer.from_crs(WGS84, crs, always_xy=True)
+    x, y = to_utm.transform(lon, lat)
+    # Coincident homes do not change the union: buffer each distinct 10 m cell once.
+    cells = np.unique(np.round(np.column_stack([x, y]) / 10.0), axis=0) * 10.0
+    discs = shapely.buffer(shapely.points(cells), buffer_m, quad_segs=8)
+    area_utm = shapely.union_all(discs)
+    to_wgs = Transformer.from_crs(crs, WGS84, always_xy=True)
+    return shapely.transform(area_utm, lambda xy: np.column_stack(to_wgs.transform(*xy.T)))
+
+
+def local_utm(lon: np.ndarray, lat: np.ndarray) -> CRS:
+    """Return the UTM CRS of the median location of the given points."""
+    from pyproj.aoi import AreaOfInterest
+    from pyproj.database import query_utm_crs_info
+
+    lon0, lat0 = float(np.median(lon)), float(np.median(lat))
+    infos = query_utm_crs_info(
+        datum_name="WGS 84",
+        area_of_interest=AreaOfInterest(lon0, lat0, lon0, lat0),
+    )
+    if not infos:
+        msg = f"no UTM zone found for ({lat0:.4f}, {lon0:.4f}); set station.crs"
+        raise InputError("station.toml", msg, column="station.crs", code="crs")
+    return CRS.from_epsg(int(infos[0].code))

@@ -1,0 +1,316 @@
+"""Parse ``station.toml`` into frozen dataclasses, with defaults in one place.
+
+Unknown keys are refused with the closest known key, so a typo never silently
+falls back to a default.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import MISSING, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import phonenumbers
+
+from stations.errors import Issue, StationError
+
+STATION_FILE = "station.toml"
+CONTACT_KEYS = ("security_operations_centre", "police", "ambulance", "fire")
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A named emergency contact with a phone number."""
+
+    name: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class StationInfo:
+    """The ``[station]`` table."""
+
+    name: str
+    country: str
+    security_level: int
+    crs: str | None = None
+    contacts: dict[str, Contact] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FilesConfig:
+    """The ``[files]`` table: paths relative to the station folder."""
+
+    staff: str
+    offices: str
+    points: str
+    staff_sheet: str | None = None
+    boundary: str | None = None
+    osm: str | None = None
+    zones: str | None = None
+    threats: str | None = None
+
+
+@dataclass(frozen=True)
+class ZonesConfig:
+    """The ``[zones]`` table: bounds of a warden zone."""
+
+    min_households: int = 15
+    max_households: int = 40
+    max_warden_distance_m: float = 2000.0
+    count: str = "households"  # or "headcount"
+
+
+@dataclass(frozen=True)
+class RosterConfig:
+    """The ``[roster]`` table: how old a confirmed record may be."""
+
+    max_age_days: int = 90
+    outside_boundary_error_share: float = 0.5
+
+
+@dataclass(frozen=True)
+class BoundaryConfig:
+    """The ``[boundary]`` table: the buffer used when no boundary file is given."""
+
+    buffer_m: float = 2000.0
+
+
+@dataclass(frozen=True)
+class MossConfig:
+    """The ``[moss]`` table."""
+
+    rules: str | None = None
+
+
+@dataclass(frozen=True)
+class StationConfig:
+    """A whole ``station.toml``."""
+
+    station: StationInfo
+    files: FilesConfig
+    zones: ZonesConfig = field(default_factory=ZonesConfig)
+    roster: RosterConfig = field(default_factory=RosterConfig)
+    boundary: BoundaryConfig = field(default_factory=BoundaryConfig)
+    moss: MossConfig = field(default_factory=MossConfig)
+    extra: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+# Tables that later stages read themselves; accepted here and passed through.
+PASS_THROUGH_TABLES = ("appointments", "areas", "cascade", "risk", "network")
+
+
+def load_config(folder: Path) -> StationConfig:
+    """Read and validate ``station.toml`` in a station folder.
+
+    Parameters
+    ----------
+    folder
+        The station folder.
+
+    Returns
+    -------
+    StationConfig
+        The parsed configuration with defaults filled in.
+
+    Raises
+    ------
+    StationError
+        If the file is missing, not TOML, or has unknown or invalid keys; the
+        error carries one issue per problem.
+    """
+    path = folder / STATION_FILE
+    if not path.is_file():
+        msg = f"{path}: no {STATION_FILE} in the station folder; create one (see README)"
+        raise StationError(msg, [Issue("error", STATION_FILE, "file not found", code="missing")])
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        issue = Issue("error", STATION_FILE, f"not valid TOML: {exc}", code="format")
+        raise StationError(str(issue), [issue]) from exc
+    issues: list[Issue] = []
+    config = _parse(raw, issues)
+    errors = [i for i in issues if i.severity == "error"]
+    if errors or config is None:
+        raise StationError(f"{STATION_FILE} has {len(errors)} error(s)", issues)
+    return config
+
+
+def _parse(raw: dict[str, Any], issues: list[Issue]) -> StationConfig | None:
+    known = {"station", "files", "zones", "roster", "boundary", "moss", *PASS_THROUGH_TABLES}
+    _reject_unknown(raw, known, "", issues)
+    station = _parse_station(raw.get("station"), issues)
+    files = _parse_table(FilesConfig, raw.get("files"), "files", issues, required=True)
+    zones = _parse_table(ZonesConfig, raw.get("zones", {}), "zones", issues)
+    roster = _parse_table(RosterConfig, raw.get("roster", {}), "roster", issues)
+    boundary = _parse_table(BoundaryConfig, raw.get("boundary", {}), "boundary", issues)
+    moss = _parse_table(MossConfig, raw.get("moss", {}), "moss", issues)
+    if zones is not None:
+        _check_zones(zones, issues)
+    extra = {k: dict(raw[k]) for k in PASS_THROUGH_TABLES if isinstance(raw.get(k), dict)}
+    if None in (station, files, zones, roster, boundary, moss):
+        return None
+    return StationConfig(station, files, zones, roster, boundary, moss, extra)  # type: ignore[arg-type]
+
+
+def _error(issues: list[Issue], key: str, message: str, code: str = "config") -> None:
+    issues.append(Issue("error", STATION_FILE, message, column=key, code=code))
+
+
+def _reject_unknown(table: dict[str, Any], known: set[str], prefix: str, issues: list[Issue]) -> None:
+    for key in sorted(set(table) - known):
+        close = difflib.get_close_matches(key, sorted(known), n=1)
+        hint = f"; did you mean {prefix}{close[0]!r}?" if close else ""
+        known_list = ", ".join(sorted(known))
+        _error(issues, prefix + key, f"unknown key {prefix}{key}{hint} (known: {known_list})")
+
+
+def _parse_table(
+    cls: type, raw: Any, name: str, issues: list[Issue], *, required: bool = False
+) -> Any:
+    if raw is None:
+        if required:
+            _error(issues, name, f"missing table [{name}]", code="missing")
+        return None
+    if not isinstance(raw, dict):
+        _error(issues, name, f"[{name}] must be a table")
+        return None
+    spec = {f.name: f for f in fields(cls)}
+    _reject_unknown(raw, set(spec), f"{name}.", issues)
+    values: dict[str, Any] = {}
+    ok = True
+    for key, fld in spec.items():
+        if key not in raw:
+            if fld.default is MISSING and fld.default_factory is MISSING:
+                _error(issues, f"{name}.{key}", f"missing key {name}.{key}", code="missing")
+                ok = False
+            continue
+        value = raw[key]
+        expected = _expected_type(fld.type)
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, expected) or isinstance(value, bool) != (expected is bool):
+            _error(
+                issues,
+                f"{name}.{key}",
+                f"{name}.{key} must be {expected.__name__}, found {value!r}",
+            )
+            ok = False
+            continue
+        values[key] = value
+    return cls(**values) if ok else None
+
+
+def _expected_type(annotation: object) -> type:
+    text = str(annotation)
+    for name, typ in (("int", int), ("float", float), ("bool", bool)):
+        if text.startswith(name):
+            return typ
+    return str
+
+
+def _parse_station(raw: Any, issues: list[Issue]) -> StationInfo | None:
+    if not isinstance(raw, dict):
+        _error(issues, "station", "missing table [station] (name, country, security_level)")
+        return None
+    known = {"name", "country", "security_level", "crs", "contacts"}
+    _reject_unknown(raw, known, "station.", issues)
+    ok = True
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        _error(issues, "station.name", "station.name must be a non-empty string")
+        ok = False
+    country = raw.get("country")
+    if not isinstance(country, str) or country.upper() not in phonenumbers.SUPPORTED_REGIONS:
+        _error(
+            issues,
+            "station.country",
+            f"station.country must be an ISO 3166 alpha-2 code such as 'FI', found {country!r}",
+        )
+        ok = False
+    level = raw.get("security_level")
+    if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 6:  # noqa: PLR2004
+        _error(
+            issues,
+            "station.security_level",
+            f"station.security_level must be an integer 1-6 (Security Level System), "
+            f"found {level!r}",
+        )
+        ok = False
+    crs = raw.get("crs")
+    if crs is not None and not _valid_projected_crs(crs):
+        _error(
+            issues,
+            "station.crs",
+            f"station.crs must be a projected CRS such as 'EPSG:32635', found {crs!r}",
+        )
+        ok = False
+    contacts = _parse_contacts(raw.get("contacts", {}), issues)
+    if not ok or contacts is None:
+        return None
+    return StationInfo(name.strip(), country.upper(), level, crs, contacts)  # type: ignore[union-attr]
+
+
+def _valid_projected_crs(value: object) -> bool:
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    if not isinstance(value, str):
+        return False
+    try:
+        return CRS.from_user_input(value).is_projected
+    except CRSError:
+        return False
+
+
+def _parse_contacts(raw: Any, issues: list[Issue]) -> dict[str, Contact] | None:
+    if not isinstance(raw, dict):
+        _error(issues, "station.contacts", "[station.contacts] must be a table")
+        return None
+    _reject_unknown(raw, set(CONTACT_KEYS), "station.contacts.", issues)
+    contacts: dict[str, Contact] = {}
+    for key in CONTACT_KEYS:
+        entry = raw.get(key)
+        where = f"station.contacts.{key}"
+        if entry is None:
+            issues.append(
+                Issue(
+                    "warning",
+                    STATION_FILE,
+                    f"no {where}: the warden lists will have no number to call",
+                    column=where,
+                    code="missing",
+                )
+            )
+            continue
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("name"), str)
+            or not isinstance(entry.get("phone"), str)
+        ):
+            _error(issues, where, f'{where} must be {{ name = "...", phone = "..." }}')
+            continue
+        contacts[key] = Contact(entry["name"], entry["phone"])
+    return contacts
+
+
+def _check_zones(zones: ZonesConfig, issues: list[Issue]) -> None:
+    if zones.min_households < 1:
+        _error(issues, "zones.min_households", "zones.min_households must be at least 1")
+    if zones.max_households < zones.min_households:
+        _error(
+            issues,
+            "zones.max_households",
+            f"zones.max_households ({zones.max_households}) must be at least "
+            f"zones.min_households ({zones.min_households})",
+        )
+    if zones.max_warden_distance_m <= 0:
+        _error(issues, "zones.max_warden_distance_m", "zones.max_warden_distance_m must be > 0")
+    if zones.count not in ("households", "headcount"):
+        _error(
+            issues,
+            "zones.count",
+            f"zones.count must be 'households' or 'headcount', found {zones.count!r}",
+        )

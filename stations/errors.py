@@ -1,0 +1,85 @@
+"""Domain errors and validation issues for duty-station inputs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in a station's inputs.
+
+    Parameters
+    ----------
+    severity
+        ``"error"`` makes the station unusable; ``"warning"`` does not.
+    file
+        The file name, relative to the station folder.
+    message
+        What was expected, what was found and how to fix it.
+    row
+        The row as a spreadsheet shows it (the header is row 1), if any.
+    column
+        The column name, if any.
+    code
+        A short stable identifier of the kind of issue, for automation.
+    """
+
+    severity: Severity
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    code: str = "invalid"
+
+    def location(self) -> str:
+        """Return ``file, row N, column C`` with the parts that are known."""
+        parts = [self.file]
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column is not None:
+            parts.append(f"column {self.column!r}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        """Return the issue as one line of text."""
+        return f"{self.severity}: {self.location()}: {self.message}"
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the issue as a JSON-ready mapping."""
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+class StationError(ValueError):
+    """A duty station cannot be used as given."""
+
+    def __init__(self, message: str, issues: list[Issue] | None = None) -> None:
+        super().__init__(message)
+        self.issues = list(issues or [])
+
+
+class InputError(StationError):
+    """One input file cannot be read; carries where and why."""
+
+    def __init__(
+        self,
+        file: str,
+        message: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        code: str = "invalid",
+    ) -> None:
+        issue = Issue("error", file, message, row=row, column=column, code=code)
+        super().__init__(str(issue), [issue])
+        self.issue = issue

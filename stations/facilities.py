@@ -1,0 +1,66 @@
+"""Check the offices and points tables row by row."""
+
+from __future__ import annotations
+
+from stations._values import parse_bool, parse_count, parse_float
+from stations.records import RecordCheck
+from stations.schema import (
+    NAME,
+    OFFICE_EQUIPMENT,
+    OFFICE_ID,
+    OFFICE_KIND,
+    OFFICE_KINDS,
+    POINT_ID,
+    POINT_KIND,
+    POINT_KINDS,
+)
+
+
+def check_offices(check: RecordCheck) -> None:
+    """Check every office row: ids, names, kinds, coordinates and equipment flags."""
+    check.require_values((OFFICE_ID, NAME, OFFICE_KIND))
+    check.unique_ids(OFFICE_ID)
+    check.coordinates()
+    check.choices(OFFICE_KIND, OFFICE_KINDS)
+    for column in OFFICE_EQUIPMENT:
+        if column in check.frame.columns:
+            check.frame[column] = check.parse_column(column, parse_bool)
+    accepted = [i for i in check.frame.index if not check.is_rejected(int(i))]
+    if accepted and not (check.frame.loc[accepted, OFFICE_KIND] == "main office").any():
+        first = int(accepted[0])
+        check.report(
+            first,
+            OFFICE_KIND,
+            "no office has kind 'main office'; areas are measured from the main office, "
+            "so mark one",
+            severity="warning",
+            code="no_main_office",
+        )
+
+
+def check_points(check: RecordCheck) -> None:
+    """Check every point row: ids, kinds, coordinates, capacity and range."""
+    check.require_values((POINT_ID, POINT_KIND, NAME))
+    check.unique_ids(POINT_ID)
+    check.coordinates()
+    check.choices(POINT_KIND, POINT_KINDS)
+    if "capacity" in check.frame.columns:
+        check.frame["capacity"] = check.parse_column("capacity", parse_count)
+    if "range_m" in check.frame.columns:
+        check.frame["range_m"] = check.parse_column("range_m", _positive)
+    for index, row in check.frame.iterrows():
+        if row[POINT_KIND] == "repeater" and row.get("range_m") is None:
+            check.report(
+                int(index),
+                "range_m",
+                "a repeater needs its range in metres (range_m); coverage cannot be checked",
+                severity="warning",
+                code="missing",
+            )
+
+
+def _positive(text: str) -> float:
+    value = parse_float(text)
+    if value <= 0:
+        raise ValueError(f"expected a distance in metres > 0, found {text!r}")
+    return value

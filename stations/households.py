@@ -1,0 +1,172 @@
+"""Group accepted staff into households.
+
+Staff sharing a ``household_id`` form one household. Staff without one join
+the household of anyone living within 5 m of them (the same building entrance);
+staff without one and with nobody near form a household of their own. The
+household's location is the mean of its members' homes; its headcount is its
+staff plus their dependants.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from pyproj import CRS
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
+
+from stations.errors import Issue
+from stations.schema import (
+    DEPENDANTS,
+    HEADCOUNT,
+    HOUSEHOLD_ID,
+    HOUSEHOLD_RADIUS_M,
+    SOURCE_FILE,
+    SOURCE_ROW,
+    STAFF_COUNT,
+    STAFF_ID,
+    WGS84,
+)
+
+logger = logging.getLogger(__name__)
+
+SPREAD_WARNING_M = 100.0
+
+
+def group_households(
+    staff: gpd.GeoDataFrame, crs: CRS
+) -> tuple[pd.Series, gpd.GeoDataFrame, list[Issue]]:
+    """Assign a household to every accepted staff member and summarise households.
+
+    Parameters
+    ----------
+    staff
+        Accepted staff in EPSG:4326 with ``staff_id``, ``dependants`` and an
+        optional ``household_id``.
+    crs
+        The projected CRS in which the 5 m rule is measured.
+
+    Returns
+    -------
+    household_ids
+        The household of each staff row (same index as ``staff``).
+    households
+        One row per household, EPSG:4326: ``household_id``, ``staff_count``,
+        ``dependants``, ``headcount``, ``staff_ids`` and a point geometry,
+        sorted by ``household_id``.
+    issues
+        Warnings about households whose members live far apart.
+    """
+    if staff.empty:
+        empty = gpd.GeoDataFrame(
+            {HOUSEHOLD_ID: [], STAFF_COUNT: [], DEPENDANTS: [], HEADCOUNT: [], "staff_ids": []},
+            geometry=gpd.GeoSeries([], crs=WGS84),
+        )
+        return pd.Series([], dtype=object), empty, []
+    projected = staff.geometry.to_crs(crs)
+    xy = np.column_stack([projected.x.to_numpy(), projected.y.to_numpy()])
+    given = staff[HOUSEHOLD_ID] if HOUSEHOLD_ID in staff.columns else pd.Series(None, index=staff.index)
+    labels = _components(xy, given.to_numpy(object))
+    ids = _household_names(labels, given.to_numpy(object), staff[STAFF_ID].to_numpy(object))
+    household_ids = pd.Series(ids, index=staff.index, name=HOUSEHOLD_ID)
+    households, issues = _summarise(staff, household_ids, xy, crs)
+    return household_ids, households, issues
+
+
+def _components(xy: np.ndarray, given: np.ndarray) -> np.ndarray:
+    """Label staff so that shared ids and unlabelled neighbours within 5 m connect."""
+    n = len(xy)
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    codes, _ = pd.factorize(pd.Series(given), use_na_sentinel=True)
+    has_id = codes >= 0
+    # Members of the same given household: chain them.
+    order = np.argsort(codes, kind="stable")
+    sorted_codes = codes[order]
+    same = (sorted_codes[1:] == sorted_codes[:-1]) & (sorted_codes[1:] >= 0)
+    rows.append(order[1:][same])
+    cols.append(order[:-1][same])
+    # Staff without an id join anyone within the radius.
+    tree = cKDTree(xy)
+    pairs = tree.query_pairs(HOUSEHOLD_RADIUS_M, output_type="ndarray")
+    if len(pairs):
+        free = ~has_id[pairs[:, 0]] | ~has_id[pairs[:, 1]]
+        rows.append(pairs[free, 0])
+        cols.append(pairs[free, 1])
+    i = np.concatenate(rows) if rows else np.zeros(0, int)
+    j = np.concatenate(cols) if cols else np.zeros(0, int)
+    graph = coo_matrix((np.ones(len(i)), (i, j)), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
+
+
+def _household_names(labels: np.ndarray, given: np.ndarray, staff_ids: np.ndarray) -> list[str]:
+    """Name each component by its given id, or ``H-<first staff_id>`` when it has none."""
+    names: dict[int, str] = {}
+    taken = {str(g) for g in given if pd.notna(g)}
+    frame = pd.DataFrame({"label": labels, "given": given, "staff": staff_ids.astype(str)})
+    for label, group in frame.groupby("label", sort=True):
+        known = sorted({str(g) for g in group["given"] if pd.notna(g)})
+        if known:
+            names[int(label)] = known[0]  # several given ids joined by a neighbour: keep the first
+            continue
+        name = f"H-{min(group['staff'])}"
+        while name in taken:
+            name += "'"
+        taken.add(name)
+        names[int(label)] = name
+    return [names[int(label)] for label in labels]
+
+
+def _summarise(
+    staff: gpd.GeoDataFrame, household_ids: pd.Series, xy: np.ndarray, crs: CRS
+) -> tuple[gpd.GeoDataFrame, list[Issue]]:
+    frame = pd.DataFrame(
+        {
+            HOUSEHOLD_ID: household_ids.to_numpy(),
+            STAFF_ID: staff[STAFF_ID].astype(str).to_numpy(),
+            DEPENDANTS: pd.to_numeric(staff.get(DEPENDANTS, 0), errors="coerce")
+            .fillna(0)
+            .astype(int)
+            .to_numpy(),
+            "x": xy[:, 0],
+            "y": xy[:, 1],
+            SOURCE_FILE: staff[SOURCE_FILE].to_numpy(),
+            SOURCE_ROW: staff[SOURCE_ROW].to_numpy(),
+        }
+    ).sort_values([HOUSEHOLD_ID, STAFF_ID])
+    grouped = frame.groupby(HOUSEHOLD_ID, sort=True)
+    summary = grouped.agg(
+        staff_count=(STAFF_ID, "size"),
+        dependants=(DEPENDANTS, "sum"),
+        staff_ids=(STAFF_ID, ";".join),
+        x=("x", "mean"),
+        y=("y", "mean"),
+    ).reset_index()
+    summary[HEADCOUNT] = summary[STAFF_COUNT] + summary[DEPENDANTS]
+    spread = grouped.apply(
+        lambda g: float(np.hypot(g["x"] - g["x"].mean(), g["y"] - g["y"].mean()).max()),
+        include_groups=False,
+    )
+    issues = []
+    for household, metres in spread[spread > SPREAD_WARNING_M].items():
+        first = frame[frame[HOUSEHOLD_ID] == household].iloc[0]
+        issues.append(
+            Issue(
+                "warning",
+                str(first[SOURCE_FILE]),
+                f"household {household!r} has members living up to {metres:,.0f} m from its "
+                "centre; check household_id or the coordinates",
+                row=int(first[SOURCE_ROW]),
+                column=HOUSEHOLD_ID,
+                code="household_spread",
+            )
+        )
+    points = gpd.points_from_xy(summary["x"], summary["y"], crs=crs).to_crs(WGS84)
+    households = gpd.GeoDataFrame(
+        summary.drop(columns=["x", "y"]), geometry=points, crs=WGS84
+    )
+    return households, issues

@@ -1,0 +1,212 @@
+"""Load a duty-station folder into a validated :class:`~stations.station.Station`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from stations.boundary import buffer_boundary, local_utm, read_boundary
+from stations.config import StationConfig, load_config
+from stations.errors import InputError, Issue, StationError
+from stations.facilities import check_offices, check_points
+from stations.households import group_households
+from stations.locations import check_inside, check_near_offices
+from stations.records import RecordCheck
+from stations.roster import check_roster
+from stations.schema import (
+    HOUSEHOLD_ID,
+    LAT,
+    LON,
+    OFFICE_ID,
+    OFFICE_REQUIRED,
+    POINT_REQUIRED,
+    STAFF_REQUIRED,
+    STATUS,
+    WGS84,
+)
+from stations.station import Station
+from stations.tables import read_table, require_columns
+
+logger = logging.getLogger(__name__)
+
+# Without a boundary file, homes this far from every office are taken as typos.
+MAX_KM_FROM_OFFICE = 300.0
+
+
+def load_station(folder: Path, *, as_of: dt.date | None = None) -> Station:
+    """Read, check and assemble a duty station.
+
+    Parameters
+    ----------
+    folder
+        The station folder holding ``station.toml`` and its data files.
+    as_of
+        The date records are judged against (stale confirmations); today when
+        ``None``.
+
+    Returns
+    -------
+    Station
+        Every input row, accepted or rejected with its reason, plus households,
+        boundary and CRS. Check ``Station.errors`` before planning: a station
+        with errors loads so that all problems can be listed at once.
+
+    Raises
+    ------
+    StationError
+        If ``station.toml`` or a whole file cannot be used (missing, empty, wrong
+        format, missing columns); the error lists every such problem.
+    """
+    folder = Path(folder)
+    config = load_config(folder)
+    as_of = as_of or dt.datetime.now(tz=dt.UTC).date()
+    files = config.files
+    issues: list[Issue] = []
+    offices_frame = _read(folder, files.offices, OFFICE_REQUIRED, issues)
+    points_frame = _read(folder, files.points, POINT_REQUIRED, issues)
+    staff_frame = _read(folder, files.staff, STAFF_REQUIRED, issues, sheet=files.staff_sheet)
+    area = _read_area(folder, config, issues)
+    for optional in (files.osm, files.zones, files.threats):
+        if optional is not None and not (folder / optional).is_file():
+            issues.append(Issue("error", optional, "file not found", code="missing"))
+    if staff_frame is None or offices_frame is None or points_frame is None or any(
+        i.severity == "error" for i in issues
+    ):
+        raise StationError(f"{folder}: cannot load the station", issues)
+
+    offices = RecordCheck(offices_frame, files.offices)
+    check_offices(offices)
+    points = RecordCheck(points_frame, files.points)
+    check_points(points)
+    staff = RecordCheck(staff_frame, files.staff)
+    accepted_offices = offices.finish()
+    office_ids = set(accepted_offices.loc[accepted_offices[STATUS] == "accepted", OFFICE_ID])
+    check_roster(
+        staff,
+        country=config.station.country,
+        office_ids=office_ids,
+        as_of=as_of,
+        max_age_days=config.roster.max_age_days,
+    )
+    crs = _choose_crs(config, staff, accepted_offices)
+    area = _check_geography(staff, accepted_offices, area, crs, config)
+    staff_table = _geoframe(staff.finish())
+    households_issues = _attach_households(staff_table, crs)
+    issues += offices.issues + points.issues + staff.issues + households_issues[1]
+    station = Station(
+        folder=folder,
+        config=config,
+        crs=crs,
+        staff=households_issues[0],
+        households=households_issues[2],
+        offices=_geoframe(accepted_offices),
+        points=_geoframe(points.finish()),
+        boundary=gpd.GeoDataFrame(
+            {"source": ["file" if files.boundary else "buffer"]}, geometry=[area], crs=WGS84
+        ),
+        issues=tuple(issues),
+    )
+    logger.info(
+        "loaded %s: %d staff accepted, %d rejected, %d households, %d error(s), %d warning(s)",
+        station.name,
+        len(station.accepted_staff),
+        len(station.rejected_staff),
+        len(station.households),
+        len(station.errors),
+        len(station.warnings),
+    )
+    return station
+
+
+def _read(
+    folder: Path,
+    relative: str,
+    required: tuple[str, ...],
+    issues: list[Issue],
+    *,
+    sheet: str | None = None,
+) -> pd.DataFrame | None:
+    try:
+        frame = read_table(folder / relative, label=relative, sheet=sheet)
+        require_columns(frame, required, relative)
+    except InputError as exc:
+        issues.append(exc.issue)
+        return None
+    return frame
+
+
+def _read_area(folder: Path, config: StationConfig, issues: list[Issue]) -> object | None:
+    if config.files.boundary is None:
+        return None
+    try:
+        return read_boundary(folder / config.files.boundary, config.files.boundary)
+    except InputError as exc:
+        issues.append(exc.issue)
+        return None
+
+
+def _choose_crs(config: StationConfig, staff: RecordCheck, offices: pd.DataFrame) -> CRS:
+    if config.station.crs:
+        return CRS.from_user_input(config.station.crs)
+    ok_offices = offices[offices[STATUS] == "accepted"]
+    frame = staff.frame
+    ok_staff = [i for i in frame.index if not staff.is_rejected(int(i))]
+    lon = np.concatenate([ok_offices[LON].to_numpy(float), frame.loc[ok_staff, LON].to_numpy(float)])
+    lat = np.concatenate([ok_offices[LAT].to_numpy(float), frame.loc[ok_staff, LAT].to_numpy(float)])
+    keep = ~np.isnan(lon) & ~np.isnan(lat)
+    if not keep.any():
+        raise StationError(
+            "no usable coordinates in staff or offices; cannot choose a CRS",
+            [Issue("error", config.files.staff, "no row has usable coordinates", code="empty")],
+        )
+    return local_utm(lon[keep], lat[keep])
+
+
+def _check_geography(
+    staff: RecordCheck, offices: pd.DataFrame, area: object | None, crs: CRS, config: StationConfig
+) -> object:
+    ok_offices = offices[offices[STATUS] == "accepted"]
+    share = config.roster.outside_boundary_error_share
+    if area is not None:
+        check_inside(staff, area, crs, error_share=share)
+        return area
+    check_near_offices(
+        staff,
+        ok_offices[LON].to_numpy(float),
+        ok_offices[LAT].to_numpy(float),
+        max_km=MAX_KM_FROM_OFFICE,
+    )
+    frame = staff.frame
+    ok_staff = [i for i in frame.index if not staff.is_rejected(int(i))]
+    lon = np.concatenate([frame.loc[ok_staff, LON].to_numpy(float), ok_offices[LON].to_numpy(float)])
+    lat = np.concatenate([frame.loc[ok_staff, LAT].to_numpy(float), ok_offices[LAT].to_numpy(float)])
+    return buffer_boundary(lon, lat, crs, config.boundary.buffer_m)
+
+
+def _geoframe(frame: pd.DataFrame) -> gpd.GeoDataFrame:
+    lon = pd.to_numeric(frame[LON], errors="coerce").to_numpy(float)
+    lat = pd.to_numeric(frame[LAT], errors="coerce").to_numpy(float)
+    located = (frame[STATUS] == "accepted").to_numpy() & ~np.isnan(lon) & ~np.isnan(lat)
+    geometry = np.full(len(frame), None, dtype=object)
+    geometry[located] = shapely.points(lon[located], lat[located])
+    return gpd.GeoDataFrame(frame, geometry=list(geometry), crs=WGS84)
+
+
+def _attach_households(
+    staff: gpd.GeoDataFrame, crs: CRS
+) -> tuple[gpd.GeoDataFrame, list[Issue], gpd.GeoDataFrame]:
+    accepted = staff[staff[STATUS] == "accepted"]
+    household_ids, households, issues = group_households(accepted, crs)
+    staff = staff.copy()
+    if HOUSEHOLD_ID not in staff.columns:
+        staff[HOUSEHOLD_ID] = None
+    staff[HOUSEHOLD_ID] = staff[HOUSEHOLD_ID].astype(object)
+    staff.loc[household_ids.index, HOUSEHOLD_ID] = household_ids.to_numpy()
+    return staff, issues, households

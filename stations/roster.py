@@ -1,0 +1,119 @@
+"""Check the staff roster row by row (everything that needs no geography)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from stations._values import parse_phone
+from stations.records import RecordCheck
+from stations.schema import (
+    AGENCY,
+    CATEGORIES,
+    NAME,
+    OFFICE_ID,
+    ROLES,
+    STAFF_ID,
+    STAFF_OPTIONAL_BOOL,
+    STAFF_OPTIONAL_DATE,
+    STAFF_OPTIONAL_INT,
+)
+
+PHONE_COLUMNS = ("phone", "phone2")
+
+
+def check_roster(
+    check: RecordCheck,
+    *,
+    country: str,
+    office_ids: set[str],
+    as_of: dt.date,
+    max_age_days: int,
+) -> None:
+    """Check every staff row, recording issues and rejections in ``check``.
+
+    Parameters
+    ----------
+    check
+        The record check over the roster table (required columns already present).
+    country
+        ISO 3166 alpha-2 code: the default region for phone numbers.
+    office_ids
+        The ids of the accepted offices, for ``office_id`` references.
+    as_of
+        The date records are judged against (for stale records).
+    max_age_days
+        Records confirmed longer ago than this get a warning.
+    """
+    check.require_values((STAFF_ID, NAME))
+    for index in check.frame.index[check.frame[AGENCY].isna()]:
+        check.report(int(index), AGENCY, "empty; the agency is unknown", severity="warning")
+    check.unique_ids(STAFF_ID)
+    check.coordinates()
+    check.choices("category", CATEGORIES)
+    check.choices("role", ROLES, multiple=True)
+    check.parse_bools(STAFF_OPTIONAL_BOOL)
+    check.parse_dates(STAFF_OPTIONAL_DATE)
+    check.parse_counts(STAFF_OPTIONAL_INT, default=0)
+    _normalise_phones(check, country)
+    _check_offices(check, office_ids)
+    _check_confirmed(check, as_of, max_age_days)
+
+
+def _normalise_phones(check: RecordCheck, country: str) -> None:
+    for column in PHONE_COLUMNS:
+        if column not in check.frame.columns:
+            continue
+        values = []
+        for index, text in check.frame[column].items():
+            if text is None:
+                values.append(None)
+                continue
+            try:
+                values.append(parse_phone(text, country))
+            except ValueError as exc:
+                check.report(int(index), column, f"{exc}; kept as written", severity="warning",
+                             code="phone")
+                values.append(text)
+        check.frame[column] = values
+
+
+def _check_offices(check: RecordCheck, office_ids: set[str]) -> None:
+    if OFFICE_ID not in check.frame.columns:
+        return
+    for index, value in check.frame[OFFICE_ID].items():
+        if value is not None and value not in office_ids:
+            known = ", ".join(sorted(office_ids)[:10]) or "none"
+            check.report(
+                int(index),
+                OFFICE_ID,
+                f"office {value!r} is not in the offices file (known: {known})",
+                code="reference",
+            )
+
+
+def _check_confirmed(check: RecordCheck, as_of: dt.date, max_age_days: int) -> None:
+    if "confirmed_date" not in check.frame.columns:
+        return
+    for index, value in check.frame["confirmed_date"].items():
+        if value is None or pd.isna(value):
+            continue
+        age = (as_of - value).days
+        if age > max_age_days:
+            check.report(
+                int(index),
+                "confirmed_date",
+                f"record last confirmed {age} days ago (limit {max_age_days}); ask the staff "
+                "member to confirm it",
+                severity="warning",
+                code="stale",
+            )
+        elif age < 0:
+            check.report(
+                int(index),
+                "confirmed_date",
+                f"confirmed_date {value.isoformat()} is in the future (as of {as_of.isoformat()})",
+                severity="warning",
+                code="future",
+            )

@@ -1,0 +1,89 @@
+"""`planner validate` as a user runs it: exit codes, messages, JSON, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from planner.cli import main
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_version() -> None:
+    code, out, _ = run("--version")
+    assert code == 0
+    assert out.startswith("planner, version ")
+
+
+def test_valid_station_exits_0(tiny_station: Path) -> None:
+    code, out, err = run("validate", str(tiny_station))
+    assert code == 0, err
+    assert "usable; 6 staff accepted, 0 staff rejected, 5 households" in out
+
+
+def test_json_report(tiny_station: Path) -> None:
+    code, out, _ = run("validate", str(tiny_station), "--format", "json")
+    assert code == 0
+    payload = json.loads(out)
+    assert payload["usable"] is True
+    assert payload["counts"]["households"] == 5
+
+
+@pytest.mark.parametrize(
+    ("hostile", "where"),
+    [
+        ("staff_duplicate_id.csv", "staff.csv, row 4, column 'staff_id'"),
+        ("staff_swapped_coordinates.csv", "staff.csv, row 6, column 'lat'"),
+        ("staff_missing_column.csv", "staff.csv, row 1, column 'lat'"),
+        ("staff_zip_named_csv.csv", "staff.csv"),
+        ("points_unknown_kind.csv", "points.csv, row 2, column 'kind'"),
+    ],
+)
+def test_hostile_inputs_exit_1_with_location(hostile_station, hostile: str, where: str) -> None:
+    code, out, err = run("validate", str(hostile_station(hostile)))
+    assert code == 1, out + err
+    assert where in err
+    assert "Traceback" not in out + err
+
+
+def test_hostile_json_lists_issues(hostile_station) -> None:
+    code, out, _ = run("validate", str(hostile_station("staff_duplicate_id.csv")), "--format", "json")
+    assert code == 1
+    payload = json.loads(out)
+    assert payload["usable"] is False
+    assert payload["issues"][0] | {"message": ""} == {
+        "severity": "error",
+        "code": "duplicate",
+        "file": "staff.csv",
+        "row": 4,
+        "column": "staff_id",
+        "message": "",
+    }
+
+
+def test_warning_only_station_is_usable_unless_strict(hostile_station) -> None:
+    folder = hostile_station("staff_invalid_phone.csv")
+    assert run("validate", str(folder))[0] == 0
+    code, _, err = run("validate", str(folder), "--strict")
+    assert code == 1
+    assert "staff.csv, row 3, column 'phone'" in err
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert run("validate")[0] == 2
+    assert run("validate", str(tmp_path / "nowhere"))[0] == 2
+    assert run("validate", str(tmp_path), "--format", "xml")[0] == 2
+
+
+def test_folder_without_station_toml_exits_1(tmp_path: Path) -> None:
+    code, out, err = run("validate", str(tmp_path))
+    assert code == 1
+    assert "station.toml" in err
+    assert "Traceback" not in out + err
