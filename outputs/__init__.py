@@ -1,0 +1,1 @@
+"""Maps, contact trees, PDFs, reports and GIS exports of a plan."""

@@ -1,0 +1,1 @@
+"""The planner command line, configuration, pipeline, MOSS checks and risk."""

@@ -88,8 +88,12 @@ STATION_ARG = click.argument(
 @main.command()
 @STATION_ARG
 @click.option(
-    "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-    show_default=True, help="Report format on stdout.",
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format on stdout.",
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def validate(station: Path, output_format: str, strict: bool) -> None:

@@ -54,7 +54,9 @@ def read_boundary(path: Path, label: str) -> BaseGeometry:
             msg = f"feature {number} is {kind}; the boundary must be polygons"
             raise InputError(label, msg, row=number, column="geometry", code="geometry")
     area = shapely.make_valid(shapely.union_all(frame.geometry.to_numpy()))
-    polygons = [g for g in getattr(area, "geoms", [area]) if g.geom_type in ("Polygon", "MultiPolygon")]
+    polygons = [
+        g for g in getattr(area, "geoms", [area]) if g.geom_type in ("Polygon", "MultiPolygon")
+    ]
     area = shapely.union_all(polygons)
     if area.is_empty:
         raise InputError(label, "the boundary polygons have no area", code="geometry")

@@ -159,7 +159,9 @@ def _error(issues: list[Issue], key: str, message: str, code: str = "config") ->
     issues.append(Issue("error", STATION_FILE, message, column=key, code=code))
 
 
-def _reject_unknown(table: dict[str, Any], known: set[str], prefix: str, issues: list[Issue]) -> None:
+def _reject_unknown(
+    table: dict[str, Any], known: set[str], prefix: str, issues: list[Issue]
+) -> None:
     for key in sorted(set(table) - known):
         close = difflib.get_close_matches(key, sorted(known), n=1)
         hint = f"; did you mean {prefix}{close[0]!r}?" if close else ""

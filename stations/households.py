@@ -69,7 +69,9 @@ def group_households(
         return pd.Series([], dtype=object), empty, []
     projected = staff.geometry.to_crs(crs)
     xy = np.column_stack([projected.x.to_numpy(), projected.y.to_numpy()])
-    given = staff[HOUSEHOLD_ID] if HOUSEHOLD_ID in staff.columns else pd.Series(None, index=staff.index)
+    given = (
+        staff[HOUSEHOLD_ID] if HOUSEHOLD_ID in staff.columns else pd.Series(None, index=staff.index)
+    )
     labels = _components(xy, given.to_numpy(object))
     ids = _household_names(labels, given.to_numpy(object), staff[STAFF_ID].to_numpy(object))
     household_ids = pd.Series(ids, index=staff.index, name=HOUSEHOLD_ID)
@@ -166,7 +168,5 @@ def _summarise(
             )
         )
     points = gpd.points_from_xy(summary["x"], summary["y"], crs=crs).to_crs(WGS84)
-    households = gpd.GeoDataFrame(
-        summary.drop(columns=["x", "y"]), geometry=points, crs=WGS84
-    )
+    households = gpd.GeoDataFrame(summary.drop(columns=["x", "y"]), geometry=points, crs=WGS84)
     return households, issues

@@ -73,11 +73,16 @@ def load_station(folder: Path, *, as_of: dt.date | None = None) -> Station:
     points_frame = _read(folder, files.points, POINT_REQUIRED, issues)
     staff_frame = _read(folder, files.staff, STAFF_REQUIRED, issues, sheet=files.staff_sheet)
     area = _read_area(folder, config, issues)
-    for optional in (files.osm, files.zones, files.threats):
-        if optional is not None and not (folder / optional).is_file():
-            issues.append(Issue("error", optional, "file not found", code="missing"))
-    if staff_frame is None or offices_frame is None or points_frame is None or any(
-        i.severity == "error" for i in issues
+    issues.extend(
+        Issue("error", optional, "file not found", code="missing")
+        for optional in (files.osm, files.zones, files.threats)
+        if optional is not None and not (folder / optional).is_file()
+    )
+    if (
+        staff_frame is None
+        or offices_frame is None
+        or points_frame is None
+        or any(i.severity == "error" for i in issues)
     ):
         raise StationError(f"{folder}: cannot load the station", issues)
 
@@ -158,8 +163,12 @@ def _choose_crs(config: StationConfig, staff: RecordCheck, offices: pd.DataFrame
     ok_offices = offices[offices[STATUS] == "accepted"]
     frame = staff.frame
     ok_staff = [i for i in frame.index if not staff.is_rejected(int(i))]
-    lon = np.concatenate([ok_offices[LON].to_numpy(float), frame.loc[ok_staff, LON].to_numpy(float)])
-    lat = np.concatenate([ok_offices[LAT].to_numpy(float), frame.loc[ok_staff, LAT].to_numpy(float)])
+    lon = np.concatenate(
+        [ok_offices[LON].to_numpy(float), frame.loc[ok_staff, LON].to_numpy(float)]
+    )
+    lat = np.concatenate(
+        [ok_offices[LAT].to_numpy(float), frame.loc[ok_staff, LAT].to_numpy(float)]
+    )
     keep = ~np.isnan(lon) & ~np.isnan(lat)
     if not keep.any():
         raise StationError(
@@ -185,8 +194,12 @@ def _check_geography(
     )
     frame = staff.frame
     ok_staff = [i for i in frame.index if not staff.is_rejected(int(i))]
-    lon = np.concatenate([frame.loc[ok_staff, LON].to_numpy(float), ok_offices[LON].to_numpy(float)])
-    lat = np.concatenate([frame.loc[ok_staff, LAT].to_numpy(float), ok_offices[LAT].to_numpy(float)])
+    lon = np.concatenate(
+        [frame.loc[ok_staff, LON].to_numpy(float), ok_offices[LON].to_numpy(float)]
+    )
+    lat = np.concatenate(
+        [frame.loc[ok_staff, LAT].to_numpy(float), ok_offices[LAT].to_numpy(float)]
+    )
     return buffer_boundary(lon, lat, crs, config.boundary.buffer_m)
 
 

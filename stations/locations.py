@@ -105,7 +105,7 @@ def check_near_offices(
     lon = frame.loc[candidates, LON].to_numpy(float)
     far_km = _nearest_office_km(lon, lat, office_lon, office_lat)
     near = far_km <= max_km
-    valid_swap = (np.abs(lon) <= 90)  # noqa: PLR2004
+    valid_swap = np.abs(lon) <= 90  # noqa: PLR2004
     swapped_km = _nearest_office_km(lat, np.where(valid_swap, lon, 0.0), office_lon, office_lat)
     swapped = ~near & valid_swap & (swapped_km <= max_km)
     for index, is_near, is_swapped, km in zip(candidates, near, swapped, far_km, strict=True):

@@ -22,7 +22,10 @@ from stations.schema import WGS84
 logger = logging.getLogger(__name__)
 
 RAILWAY_VALUES = ["rail", "light_rail", "subway", "tram", "narrow_gauge", "monorail"]
-WATER_FILTER = {"waterway": ["river", "canal", "stream", "riverbank"], "natural": ["water", "coastline"]}
+WATER_FILTER = {
+    "waterway": ["river", "canal", "stream", "riverbank"],
+    "natural": ["water", "coastline"],
+}
 PLACE_VALUES = ["suburb", "quarter", "neighbourhood", "city_block", "village", "hamlet", "town"]
 POI_FILTER = {
     "amenity": ["hospital", "clinic", "school", "police", "university", "college", "fire_station"],
@@ -109,15 +112,15 @@ class OsmExtract:
         data = self._call("get_buildings")
         data = data.rename(columns={"building:levels": "levels"})
         data = data[data.geom_type.isin(["Polygon", "MultiPolygon"])]
-        return _select(data, ["building", "name", "amenity", "office", "levels", "addr:street",
-                              "addr:housenumber"])
+        return _select(
+            data,
+            ["building", "name", "amenity", "office", "levels", "addr:street", "addr:housenumber"],
+        )
 
     @cached_property
     def places(self) -> gpd.GeoDataFrame:
         """Return named places (suburbs, quarters, neighbourhoods...): ``place, name``."""
-        data = self._call(
-            "get_data_by_custom_criteria", custom_filter={"place": PLACE_VALUES}
-        )
+        data = self._call("get_data_by_custom_criteria", custom_filter={"place": PLACE_VALUES})
         if "name" not in data.columns:
             data = data.assign(name=[_tag(t, "name") for t in data.get("tags", [None] * len(data))])
         data = data[data["name"].notna()]
@@ -149,6 +152,8 @@ def _tag(tags: object, key: str) -> object:
 
 
 def _select(data: gpd.GeoDataFrame, columns: list[str]) -> gpd.GeoDataFrame:
-    out = {c: (data[c] if c in data.columns else pd.Series(pd.NA, index=data.index)) for c in columns}
+    out = {
+        c: (data[c] if c in data.columns else pd.Series(pd.NA, index=data.index)) for c in columns
+    }
     frame = gpd.GeoDataFrame(out, geometry=data.geometry.values, crs=WGS84)
     return frame.reset_index(drop=True)

@@ -175,8 +175,6 @@ class RecordCheck:
     def finish(self) -> pd.DataFrame:
         """Return the frame with ``status`` and ``reason`` for every row."""
         frame = self.frame
-        frame[STATUS] = [
-            "rejected" if int(i) in self._reasons else "accepted" for i in frame.index
-        ]
+        frame[STATUS] = ["rejected" if int(i) in self._reasons else "accepted" for i in frame.index]
         frame[REASON] = ["; ".join(self._reasons.get(int(i), [])) or None for i in frame.index]
         return frame

@@ -73,8 +73,9 @@ def _normalise_phones(check: RecordCheck, country: str) -> None:
             try:
                 values.append(parse_phone(text, country))
             except ValueError as exc:
-                check.report(int(index), column, f"{exc}; kept as written", severity="warning",
-                             code="phone")
+                check.report(
+                    int(index), column, f"{exc}; kept as written", severity="warning", code="phone"
+                )
                 values.append(text)
         check.frame[column] = values
 

@@ -99,9 +99,7 @@ def require_columns(frame: pd.DataFrame, required: tuple[str, ...], label: str) 
             hints.append(f"{column!r} (closest found: {close[0]!r})")
         else:
             hints.append(repr(column))
-    msg = (
-        f"missing required column(s) {', '.join(hints)}; columns found: {', '.join(found)}"
-    )
+    msg = f"missing required column(s) {', '.join(hints)}; columns found: {', '.join(found)}"
     raise InputError(label, msg, row=1, column=missing[0], code="missing_column")
 
 
@@ -213,7 +211,7 @@ def _canonical_columns(frame: pd.DataFrame, label: str) -> pd.DataFrame:
     return frame.loc[:, [c for c in frame.columns if c and not c.startswith("unnamed")]]
 
 
-def _to_text(value: object) -> str | None:
+def _to_text(value: object) -> str | None:  # noqa: PLR0911 (one return per kind of cell)
     if value is None:
         return None
     if isinstance(value, float):

@@ -1,0 +1,1 @@
+"""Geometry and assignment: street network, zones, appointments, metrics."""

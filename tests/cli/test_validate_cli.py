@@ -54,7 +54,9 @@ def test_hostile_inputs_exit_1_with_location(hostile_station, hostile: str, wher
 
 
 def test_hostile_json_lists_issues(hostile_station) -> None:
-    code, out, _ = run("validate", str(hostile_station("staff_duplicate_id.csv")), "--format", "json")
+    code, out, _ = run(
+        "validate", str(hostile_station("staff_duplicate_id.csv")), "--format", "json"
+    )
     assert code == 1
     payload = json.loads(out)
     assert payload["usable"] is False

@@ -46,7 +46,12 @@ def test_households_by_proximity(tiny_station: Path) -> None:
 @pytest.mark.parametrize(
     ("hostile", "row", "column", "text"),
     [
-        ("staff_duplicate_id.csv", 4, "staff_id", "duplicate staff_id 'S001' (first used on row 2)"),
+        (
+            "staff_duplicate_id.csv",
+            4,
+            "staff_id",
+            "duplicate staff_id 'S001' (first used on row 2)",
+        ),
         ("staff_nonnumeric_lat.csv", 3, "lat", "expected a number, found 'sixty'"),
         ("staff_out_of_range.csv", 5, "lon", "outside -180..180"),
         ("staff_swapped_coordinates.csv", 6, "lat", "look swapped"),
@@ -149,7 +154,9 @@ def test_xlsx_roster_named_sheet_and_aliases(tiny_station: Path) -> None:
         staff.to_excel(writer, sheet_name="Roster", index=False)
     toml = tiny_station / "station.toml"
     toml.write_text(
-        toml.read_text().replace('staff = "staff.csv"', 'staff = "staff.xlsx"\nstaff_sheet = "Roster"')
+        toml.read_text().replace(
+            'staff = "staff.csv"', 'staff = "staff.xlsx"\nstaff_sheet = "Roster"'
+        )
     )
     station = load_station(tiny_station, as_of=AS_OF)
     assert station.errors == []
@@ -197,7 +204,7 @@ def test_far_typo_without_boundary_is_rejected(tiny_station: Path) -> None:
     ("edit", "column"),
     [
         (("security_level = 3", "security_level = 7"), "station.security_level"),
-        (("country = \"FI\"", "country = \"Finland\""), "station.country"),
+        (('country = "FI"', 'country = "Finland"'), "station.country"),
         (("min_households = 2", "min_houshlds = 2"), "zones.min_houshlds"),
         (("[zones]", "[zone]"), "zone"),
     ],
@@ -215,7 +222,9 @@ def test_unknown_key_suggests_the_closest(tiny_station: Path) -> None:
     toml.write_text(toml.read_text().replace("min_households = 2", "min_houshlds = 2"))
     with pytest.raises(StationError) as caught:
         load_station(tiny_station)
-    assert "did you mean zones.'min_households'?" in " ".join(i.message for i in caught.value.issues)
+    assert "did you mean zones.'min_households'?" in " ".join(
+        i.message for i in caught.value.issues
+    )
 
 
 def test_missing_data_file_is_reported(tiny_station: Path) -> None:
