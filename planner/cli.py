@@ -137,3 +137,73 @@ def _station_counts(station: Any) -> dict[str, int]:
         "offices": int((station.offices["status"] == "accepted").sum()),
         "points": int((station.points["status"] == "accepted").sum()),
     }
+
+
+@main.command()
+@click.option("--city", help="A city of the bbbike index shipped with pyrosm (e.g. Genf, Wien).")
+@click.option(
+    "--boundary",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A polygon file giving the station's extent instead of --city.",
+)
+@click.option("--households", type=click.IntRange(min=1), required=True, help="Households.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="The station folder to write.",
+)
+@click.option(
+    "--sub-offices",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Sub-offices far from the capital, each with its staff.",
+)
+@click.option(
+    "--sub-office-distance-km",
+    type=click.FloatRange(min=1),
+    default=120.0,
+    show_default=True,
+    help="Distance of the sub-offices from the capital.",
+)
+@click.option("--security-level", type=click.IntRange(1, 6), default=3, show_default=True)
+@click.option("--name", help="Station name (default: the city's).")
+@click.option("--country", help="ISO 3166 alpha-2 country code (default: the city's).")
+def synth(  # click passes options by keyword
+    *,
+    city: str | None,
+    boundary: Path | None,
+    households: int,
+    seed: int,
+    out: Path,
+    sub_offices: int,
+    sub_office_distance_km: float,
+    security_level: int,
+    name: str | None,
+    country: str | None,
+) -> None:
+    """Write a realistic synthetic station folder (for tests, demos and benchmarks)."""
+    from stations.synth import synthesize_station
+
+    if (city is None) == (boundary is None):
+        raise click.UsageError("give exactly one of --city or --boundary")
+    try:
+        toml = synthesize_station(
+            out,
+            households=households,
+            seed=seed,
+            city=city,
+            boundary=boundary,
+            name=name,
+            country=country,
+            sub_offices=sub_offices,
+            sub_office_distance_km=sub_office_distance_km,
+            security_level=security_level,
+        )
+    except ValueError as exc:
+        if isinstance(exc, StationError):
+            raise
+        raise click.BadParameter(str(exc)) from exc
+    click.echo(f"wrote {toml.parent} ({households} households, seed {seed})")
