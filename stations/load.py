@@ -18,6 +18,7 @@ from stations.errors import InputError, Issue, StationError
 from stations.facilities import check_offices, check_points
 from stations.households import group_households
 from stations.locations import check_inside, check_near_offices
+from stations.osm import OsmExtract
 from stations.records import RecordCheck
 from stations.roster import check_roster
 from stations.schema import (
@@ -26,7 +27,10 @@ from stations.schema import (
     LON,
     OFFICE_ID,
     OFFICE_REQUIRED,
+    POINT_ID,
+    POINT_KIND,
     POINT_REQUIRED,
+    SOURCE_FILE,
     STAFF_REQUIRED,
     STATUS,
     WGS84,
@@ -38,6 +42,8 @@ logger = logging.getLogger(__name__)
 
 # Without a boundary file, homes this far from every office are taken as typos.
 MAX_KM_FROM_OFFICE = 300.0
+# Point kinds taken from the OSM extract when the points file has none.
+OSM_FALLBACK_KINDS = ("hospital", "hotel")
 
 
 def load_station(folder: Path, *, as_of: dt.date | None = None) -> Station:
@@ -103,6 +109,9 @@ def load_station(folder: Path, *, as_of: dt.date | None = None) -> Station:
     crs = _choose_crs(config, staff, accepted_offices)
     area = _check_geography(staff, accepted_offices, area, crs, config)
     staff_table = _geoframe(staff.finish())
+    points_table = _geoframe(points.finish())
+    if files.osm is not None:
+        points_table = _add_osm_points(points_table, folder / files.osm, files.osm, area, issues)
     households_issues = _attach_households(staff_table, crs)
     issues += offices.issues + points.issues + staff.issues + households_issues[1]
     station = Station(
@@ -112,7 +121,7 @@ def load_station(folder: Path, *, as_of: dt.date | None = None) -> Station:
         staff=households_issues[0],
         households=households_issues[2],
         offices=_geoframe(accepted_offices),
-        points=_geoframe(points.finish()),
+        points=points_table,
         boundary=gpd.GeoDataFrame(
             {"source": ["file" if files.boundary else "buffer"]}, geometry=[area], crs=WGS84
         ),
@@ -201,6 +210,52 @@ def _check_geography(
         [frame.loc[ok_staff, LAT].to_numpy(float), ok_offices[LAT].to_numpy(float)]
     )
     return buffer_boundary(lon, lat, crs, config.boundary.buffer_m)
+
+
+def _add_osm_points(
+    points: gpd.GeoDataFrame, path: Path, label: str, area: object, issues: list[Issue]
+) -> gpd.GeoDataFrame:
+    """Take hospitals and hotels from the OSM extract when the points file has none."""
+    accepted = points[points[STATUS] == "accepted"]
+    missing = [k for k in OSM_FALLBACK_KINDS if not (accepted[POINT_KIND] == k).any()]
+    if not missing:
+        return points
+    try:
+        pois = OsmExtract(path).pois
+    except InputError as exc:
+        issues.append(exc.issue)
+        return points
+    pois = pois.assign(geometry=pois.geometry.representative_point())
+    pois = pois[pois.within(area) & pois["kind"].isin(missing)]
+    pois = pois.sort_values(["kind", "name"], na_position="last", kind="stable")
+    added = []
+    for kind, group in pois.groupby("kind", sort=True):
+        issues.append(
+            Issue(
+                "warning",
+                label,
+                f"no {kind} in the points file; {len(group)} taken from the OSM extract "
+                f"(point_id osm-{kind}-NNN); add the ones staff would really use",
+                code="osm_points",
+            )
+        )
+        for number, (_, poi) in enumerate(group.iterrows(), start=1):
+            added.append(
+                {
+                    POINT_ID: f"osm-{kind}-{number:03d}",
+                    POINT_KIND: kind,
+                    "name": poi["name"] if isinstance(poi["name"], str) else f"{kind} {number}",
+                    LAT: poi.geometry.y,
+                    LON: poi.geometry.x,
+                    SOURCE_FILE: label,
+                    STATUS: "accepted",
+                    "geometry": poi.geometry,
+                }
+            )
+    if not added:
+        return points
+    extra = gpd.GeoDataFrame(added, geometry="geometry", crs=WGS84)
+    return gpd.GeoDataFrame(pd.concat([points, extra], ignore_index=True), crs=WGS84)
 
 
 def _geoframe(frame: pd.DataFrame) -> gpd.GeoDataFrame:
