@@ -1,0 +1,117 @@
+"""Build a small planned station by hand, for output tests that need no partitioner.
+
+The tiny station's area is cut into a west and an east zone; appointments and
+routes are chosen here, explicitly, so that the outputs' tests know what to expect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from stations import load_station
+from zones.plan import PlannedStation
+
+AS_OF = dt.date(2026, 11, 15)
+# Tiny station: S001+S002 (H1), S003, S004 (DO), S005 (CSA), S006.
+# Z02 has no eligible deputy (its other resident is the CSA): the outputs must show the gap.
+WARDENS = {"Z01": ("S006", "S001"), "Z02": ("S003", None)}
+
+
+def tiny_plan(folder: Path) -> PlannedStation:
+    """Return the tiny station planned into two zones, west and east of 24.94 E."""
+    station = load_station(folder, as_of=AS_OF)
+    area = station.boundary.geometry.iloc[0]
+    west, south, east, north = area.bounds
+    cut = 24.94
+    polygons = [shapely.box(west, south, cut, north), shapely.box(cut, south, east, north)]
+    households = station.households.copy()
+    households["zone_id"] = ["Z01" if p.x < cut else "Z02" for p in households.geometry]
+    households["area_id"] = "A0"
+    staff = station.accepted_staff.copy()
+    zone_of = households.set_index("household_id")["zone_id"]
+    staff["zone_id"] = staff["household_id"].map(zone_of)
+    staff["area_id"] = "A0"
+    rows = []
+    for zone_id, polygon in zip(("Z01", "Z02"), polygons, strict=True):
+        members = households[households["zone_id"] == zone_id]
+        warden, deputy = WARDENS[zone_id]
+        rows.append(
+            {
+                "zone_id": zone_id,
+                "zone_name": "Kamppi" if zone_id == "Z01" else "Kaartinkaupunki",
+                "area_id": "A0",
+                "households": len(members),
+                "staff": int(members["staff_count"].sum()),
+                "dependants": int(members["dependants"].sum()),
+                "headcount": int(members["headcount"].sum()),
+                "warden_id": warden,
+                "deputy_id": deputy,
+                "geometry": polygon,
+            }
+        )
+    zones = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+    appointments = pd.DataFrame(
+        [
+            {"zone_id": z, "area_id": "A0", "role": role, "staff_id": sid, "reason": "test"}
+            for z, (warden, deputy) in WARDENS.items()
+            for role, sid in (("warden", warden), ("deputy", deputy))
+            if sid is not None
+        ]
+    )
+    areas = gpd.GeoDataFrame(
+        {
+            "area_id": ["A0"],
+            "area_name": [station.name],
+            "coordinator_id": ["S005"],
+            "coordinator_role": ["CSA"],
+        },
+        geometry=[area],
+        crs="EPSG:4326",
+    )
+    points = station.points.set_index("point_id")
+    assembly, concentration = points.loc["P1"].geometry, points.loc["P2"].geometry
+    routes = gpd.GeoDataFrame(
+        {
+            "route_id": ["R1", "R2", "R3"],
+            "kind": ["zone_to_assembly", "zone_to_assembly", "assembly_to_concentration"],
+            "origin_id": ["Z01", "Z02", "P1"],
+            "destination_id": ["P1", "P1", "P2"],
+            "length_m": [1200.0, 800.0, 2300.0],
+            "time_s": [864.0, 576.0, 1656.0],
+            "method": ["straight-line"] * 3,
+            "reachable": [True, True, True],
+        },
+        geometry=[
+            shapely.LineString([polygons[0].centroid, assembly]),
+            shapely.LineString([polygons[1].centroid, assembly]),
+            shapely.LineString([assembly, concentration]),
+        ],
+        crs="EPSG:4326",
+    )
+    flags = pd.DataFrame(
+        [
+            {
+                "zone_id": "Z02",
+                "area_id": "A0",
+                "code": "no_deputy",
+                "severity": "major",
+                "message": "no eligible deputy: the zone depends on one person",
+            }
+        ]
+    )
+    return PlannedStation(
+        station=station,
+        zones=zones,
+        households=households,
+        staff=staff,
+        appointments=appointments,
+        areas=areas,
+        routes=routes,
+        flags=flags,
+        distance_method="straight-line",
+    )

@@ -1,0 +1,113 @@
+"""The planned station: what the pipeline decided, as plain frames for the outputs to render.
+
+Every frame is in EPSG:4326 (the outputs draw and write; they never reproject for
+computation). Column names are fixed here so that every output reads the same
+contract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+
+from stations.station import Station
+
+# zones: one row per warden zone, ordered by zone_id.
+ZONE_COLUMNS = (
+    "zone_id",  # "Z01", "Z02", ...
+    "zone_name",  # from the OSM place under the zone's centre, or "" when unknown
+    "area_id",  # the area the zone belongs to ("A0" is the capital area)
+    "households",
+    "staff",
+    "dependants",
+    "headcount",  # staff + dependants
+    "warden_id",  # staff_id or None
+    "deputy_id",  # staff_id or None
+)
+# households: one row per household, with its zone.
+HOUSEHOLD_COLUMNS = (
+    "household_id",
+    "zone_id",
+    "area_id",
+    "staff_count",
+    "dependants",
+    "headcount",
+    "staff_ids",  # ";"-joined
+)
+# appointments: one row per appointed person and role.
+APPOINTMENT_COLUMNS = (
+    "zone_id",  # for warden, deputy, alternate_N; None for ASC
+    "area_id",
+    "role",  # "warden", "deputy", "alternate_1", ..., "ASC"
+    "staff_id",
+    "reason",  # why this person, in plain words
+)
+# flags: problems the plan found and kept (no deputy, no candidate, reach...).
+FLAG_COLUMNS = ("zone_id", "area_id", "code", "severity", "message")
+# areas: one row per area with its coordinator.
+AREA_COLUMNS = ("area_id", "area_name", "coordinator_id", "coordinator_role")
+# routes: evacuation and relocation routes (LineStrings).
+ROUTE_COLUMNS = (
+    "route_id",
+    "kind",  # "zone_to_assembly", "assembly_to_concentration", "assembly_to_airport"
+    "origin_id",
+    "destination_id",
+    "length_m",
+    "time_s",
+    "method",  # "network" or "straight-line"
+    "reachable",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class PlannedStation:
+    """A station with its zones, appointments and routes decided.
+
+    Attributes
+    ----------
+    station
+        The loaded station (staff, offices, points, boundary, contacts, config).
+    zones
+        Zone polygons and their counts and appointees (``ZONE_COLUMNS``).
+    households
+        Household points with their zone (``HOUSEHOLD_COLUMNS``).
+    staff
+        Accepted staff with ``household_id``, ``zone_id`` and ``area_id`` added.
+    appointments
+        Wardens, deputies, alternates and ASCs (``APPOINTMENT_COLUMNS``).
+    areas
+        Areas with polygons and their coordinator (``AREA_COLUMNS``).
+    routes
+        Evacuation and relocation routes (``ROUTE_COLUMNS``).
+    flags
+        Problems found (``FLAG_COLUMNS``).
+    distance_method
+        ``"network"`` or ``"straight-line"``: how distances were measured.
+    """
+
+    station: Station
+    zones: gpd.GeoDataFrame
+    households: gpd.GeoDataFrame
+    staff: gpd.GeoDataFrame
+    appointments: pd.DataFrame
+    areas: gpd.GeoDataFrame
+    routes: gpd.GeoDataFrame
+    flags: pd.DataFrame
+    distance_method: str
+    notes: tuple[str, ...] = field(default=())
+
+    def staff_of_zone(self, zone_id: str) -> gpd.GeoDataFrame:
+        """Return the accepted staff living in one zone."""
+        return self.staff[self.staff["zone_id"] == zone_id]
+
+    def appointee(self, zone_id: str, role: str) -> pd.Series | None:
+        """Return the staff row appointed to ``role`` in ``zone_id``, or ``None``."""
+        rows = self.appointments[
+            (self.appointments["zone_id"] == zone_id) & (self.appointments["role"] == role)
+        ]
+        if rows.empty:
+            return None
+        staff = self.station.staff.set_index("staff_id")
+        return staff.loc[rows["staff_id"].iloc[0]]
