@@ -25,8 +25,8 @@ def check_offices(check: RecordCheck) -> None:
     for column in OFFICE_EQUIPMENT:
         if column in check.frame.columns:
             check.frame[column] = check.parse_column(column, parse_bool)
-    accepted = [i for i in check.frame.index if not check.is_rejected(int(i))]
-    if accepted and not (check.frame.loc[accepted, OFFICE_KIND] == "main office").any():
+    accepted = check.frame.index[check.kept()]
+    if len(accepted) and not (check.frame.loc[accepted, OFFICE_KIND] == "main office").any():
         first = int(accepted[0])
         check.report(
             first,

@@ -107,20 +107,21 @@ def _components(xy: np.ndarray, given: np.ndarray) -> np.ndarray:
 
 def _household_names(labels: np.ndarray, given: np.ndarray, staff_ids: np.ndarray) -> list[str]:
     """Name each component by its given id, or ``H-<first staff_id>`` when it has none."""
-    names: dict[int, str] = {}
-    taken = {str(g) for g in given if pd.notna(g)}
-    frame = pd.DataFrame({"label": labels, "given": given, "staff": staff_ids.astype(str)})
-    for label, group in frame.groupby("label", sort=True):
-        known = sorted({str(g) for g in group["given"] if pd.notna(g)})
-        if known:
-            names[int(label)] = known[0]  # several given ids joined by a neighbour: keep the first
-            continue
-        name = f"H-{min(group['staff'])}"
+    frame = pd.DataFrame(
+        {"label": labels, "given": pd.Series(given, dtype=object), "staff": staff_ids.astype(str)}
+    )
+    frame["given"] = frame["given"].map(lambda g: str(g) if pd.notna(g) else None)
+    grouped = frame.groupby("label", sort=True)
+    # Several given ids joined by a neighbour without one: keep the first in order.
+    names = grouped["given"].min()
+    taken = set(names.dropna())
+    for label, first_staff in grouped["staff"].min()[names.isna()].items():
+        name = f"H-{first_staff}"
         while name in taken:
             name += "'"
         taken.add(name)
-        names[int(label)] = name
-    return [names[int(label)] for label in labels]
+        names[label] = name
+    return names.loc[labels].tolist()
 
 
 def _summarise(
@@ -149,10 +150,10 @@ def _summarise(
         y=("y", "mean"),
     ).reset_index()
     summary[HEADCOUNT] = summary[STAFF_COUNT] + summary[DEPENDANTS]
-    spread = grouped.apply(
-        lambda g: float(np.hypot(g["x"] - g["x"].mean(), g["y"] - g["y"].mean()).max()),
-        include_groups=False,
-    )
+    centre_x = grouped["x"].transform("mean")
+    centre_y = grouped["y"].transform("mean")
+    frame["spread"] = np.hypot(frame["x"] - centre_x, frame["y"] - centre_y)
+    spread = frame.groupby(HOUSEHOLD_ID, sort=True)["spread"].max()
     issues = []
     for household, metres in spread[spread > SPREAD_WARNING_M].items():
         first = frame[frame[HOUSEHOLD_ID] == household].iloc[0]

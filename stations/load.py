@@ -171,7 +171,7 @@ def _choose_crs(config: StationConfig, staff: RecordCheck, offices: pd.DataFrame
         return CRS.from_user_input(config.station.crs)
     ok_offices = offices[offices[STATUS] == "accepted"]
     frame = staff.frame
-    ok_staff = [i for i in frame.index if not staff.is_rejected(int(i))]
+    ok_staff = staff.kept()
     lon = np.concatenate(
         [ok_offices[LON].to_numpy(float), frame.loc[ok_staff, LON].to_numpy(float)]
     )
@@ -202,7 +202,7 @@ def _check_geography(
         max_km=MAX_KM_FROM_OFFICE,
     )
     frame = staff.frame
-    ok_staff = [i for i in frame.index if not staff.is_rejected(int(i))]
+    ok_staff = staff.kept()
     lon = np.concatenate(
         [frame.loc[ok_staff, LON].to_numpy(float), ok_offices[LON].to_numpy(float)]
     )

@@ -37,10 +37,8 @@ def check_inside(
         How the area is named in messages.
     """
     frame = check.frame
-    candidates = [
-        i for i in frame.index if not check.is_rejected(int(i)) and not np.isnan(frame.at[i, LAT])
-    ]
-    if not candidates:
+    candidates = frame.index[check.kept() & frame[LAT].notna().to_numpy()]
+    if len(candidates) == 0:
         return
     lat = frame.loc[candidates, LAT].to_numpy(float)
     lon = frame.loc[candidates, LON].to_numpy(float)
@@ -96,10 +94,8 @@ def check_near_offices(
     frame = check.frame
     if len(office_lon) == 0:
         return
-    candidates = [
-        i for i in frame.index if not check.is_rejected(int(i)) and not np.isnan(frame.at[i, LAT])
-    ]
-    if not candidates:
+    candidates = frame.index[check.kept() & frame[LAT].notna().to_numpy()]
+    if len(candidates) == 0:
         return
     lat = frame.loc[candidates, LAT].to_numpy(float)
     lon = frame.loc[candidates, LON].to_numpy(float)

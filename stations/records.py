@@ -58,6 +58,10 @@ class RecordCheck:
         """Return whether row ``index`` has been rejected so far."""
         return index in self._reasons
 
+    def kept(self) -> np.ndarray:
+        """Return a boolean mask of the rows not rejected so far."""
+        return ~self.frame.index.isin(list(self._reasons))
+
     def parse_column(
         self,
         column: str,
@@ -65,12 +69,16 @@ class RecordCheck:
         *,
         severity: Severity = "error",
         default: Any = None,
+        rows: pd.Series | None = None,
     ) -> pd.Series:
-        """Parse every cell of a column, reporting the cells that do not parse."""
+        """Parse every cell of a column (or of ``rows``), reporting cells that do not parse."""
         values = []
-        if column not in self.frame.columns:
+        cells = self.frame[column] if column in self.frame.columns else None
+        if cells is None:
             return pd.Series([default] * len(self.frame), index=self.frame.index, dtype=object)
-        for index, text in self.frame[column].items():
+        if rows is not None:
+            cells = cells[rows]
+        for index, text in cells.items():
             if text is None or (not isinstance(text, str) and pd.isna(text)):
                 values.append(default)
                 continue
@@ -79,7 +87,7 @@ class RecordCheck:
             except ValueError as exc:
                 self.report(int(index), column, str(exc), severity=severity, code="value")
                 values.append(default)
-        return pd.Series(values, index=self.frame.index, dtype=object)
+        return pd.Series(values, index=cells.index, dtype=object)
 
     def parse_bools(self, columns: tuple[str, ...]) -> None:
         """Replace text by booleans (``None`` when empty) in the given columns."""
@@ -90,8 +98,17 @@ class RecordCheck:
     def parse_dates(self, columns: tuple[str, ...]) -> None:
         """Replace text by dates (``None`` when empty) in the given columns."""
         for column in columns:
-            if column in self.frame.columns:
-                self.frame[column] = self.parse_column(column, parse_date)
+            if column not in self.frame.columns:
+                continue
+            # Fast path for ISO dates; every other cell goes through the full parser.
+            iso = pd.to_datetime(self.frame[column], format="%Y-%m-%d", errors="coerce")
+            dates = pd.Series(
+                [None if pd.isna(d) else d.date() for d in iso], index=iso.index, dtype=object
+            )
+            rest = self.frame[column].notna() & iso.isna()
+            if rest.any():
+                dates[rest] = self.parse_column(column, parse_date, rows=rest)
+            self.frame[column] = dates
 
     def parse_counts(self, columns: tuple[str, ...], *, default: int | None = 0) -> None:
         """Replace text by non-negative integers in the given columns."""
@@ -108,20 +125,18 @@ class RecordCheck:
 
     def unique_ids(self, column: str) -> None:
         """Reject every repeat of an id, naming the row of its first use."""
-        first_row: dict[str, int] = {}
-        for index, value in self.frame[column].items():
-            if value is None:
-                continue
-            row = int(self.frame.at[index, SOURCE_ROW])
-            if value in first_row:
-                self.report(
-                    int(index),
-                    column,
-                    f"duplicate {column} {value!r} (first used on row {first_row[value]})",
-                    code="duplicate",
-                )
-            else:
-                first_row[value] = row
+        values = self.frame[column]
+        repeated = values.notna() & values.duplicated(keep="first")
+        if not repeated.any():
+            return
+        first_row = self.frame.loc[values.notna() & ~repeated].set_index(column)[SOURCE_ROW]
+        for index, value in values[repeated].items():
+            self.report(
+                int(index),
+                column,
+                f"duplicate {column} {value!r} (first used on row {int(first_row[value])})",
+                code="duplicate",
+            )
 
     def choices(self, column: str, allowed: tuple[str, ...], *, multiple: bool = False) -> None:
         """Check a column's values against ``allowed`` (case-insensitive), normalising case."""
@@ -154,9 +169,8 @@ class RecordCheck:
         """Parse ``lat`` and ``lon``, rejecting non-numeric and out-of-range values."""
         lat = self.parse_column(LAT, parse_float, default=np.nan).astype(float)
         lon = self.parse_column(LON, parse_float, default=np.nan).astype(float)
-        for index in self.frame.index:
-            if self.is_rejected(int(index)):
-                continue
+        suspect = lat.isna() | lon.isna() | (lat.abs() > 90) | (lon.abs() > 180)  # noqa: PLR2004
+        for index in self.frame.index[suspect.to_numpy() & self.kept()]:
             if np.isnan(lat[index]) or np.isnan(lon[index]):
                 missing = LAT if np.isnan(lat[index]) else LON
                 self.report(int(index), missing, "empty; coordinates are required", code="missing")
