@@ -1,0 +1,187 @@
+"""Write a MOSS report as ``moss.json`` and a readable, sortable, offline ``moss.html``."""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from pathlib import Path
+from typing import Any
+
+RATING_COLOURS = {
+    "Compliant": "#1a7f37",
+    "Largely compliant": "#7a9a01",
+    "Partially compliant": "#bf8700",
+    "Non-compliant": "#cf222e",
+    "Not assessed": "#57606a",
+}
+SEVERITY_ORDER = {"critical": 0, "major": 1, "minor": 2}
+
+_STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;
+margin:1.5rem;color:#1f2328;max-width:72rem}h1{font-size:1.5rem;margin:0 0 .3rem}
+h2{font-size:1.15rem;margin-top:2rem}
+.rating{display:inline-block;padding:.35rem .8rem;border-radius:1rem;color:#fff;font-weight:600}
+table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.5rem 0}
+th,td{border-bottom:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}
+th{background:#f6f8fa;cursor:pointer;user-select:none;position:sticky;top:0}
+th[aria-sort=ascending]::after{content:" \\25B2"}th[aria-sort=descending]::after{content:" \\25BC"}
+.critical{color:#cf222e;font-weight:600}.major{color:#bf8700;font-weight:600}.minor{color:#57606a}
+.pass{color:#1a7f37}.fail{color:#cf222e;font-weight:600}.na{color:#8c959f}
+details{margin:.2rem 0}summary{cursor:pointer}.muted{color:#57606a;font-size:.85rem}
+@media print{th{position:static}details{display:block}details>*{display:block}}
+"""
+
+_SORT_SCRIPT = """
+document.querySelectorAll("table.sortable").forEach(function(table){
+  table.querySelectorAll("th").forEach(function(th, column){
+    th.addEventListener("click", function(){
+      var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
+      var ascending = th.getAttribute("aria-sort") !== "ascending";
+      table.querySelectorAll("th").forEach(function(h){ h.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      rows.sort(function(a, b){
+        var x = a.cells[column].dataset.sort || a.cells[column].textContent;
+        var y = b.cells[column].dataset.sort || b.cells[column].textContent;
+        var nx = parseFloat(x), ny = parseFloat(y);
+        var result = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
+        return ascending ? result : -result;
+      });
+      rows.forEach(function(row){ body.appendChild(row); });
+    });
+  });
+});
+"""
+
+
+def write_moss_json(report: dict[str, Any], path: Path) -> Path:
+    """Write the MOSS report mapping as indented, UTF-8 JSON.
+
+    Parameters
+    ----------
+    report
+        ``MossReport.to_dict()``.
+    path
+        The file to write.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def write_moss_html(report: dict[str, Any], path: Path, *, map_href: str | None = None) -> Path:
+    """Write the MOSS report as a self-contained HTML page.
+
+    Parameters
+    ----------
+    report
+        ``MossReport.to_dict()``.
+    path
+        The file to write.
+    map_href
+        A relative link to the station map; zone ids link to ``map_href#zone=<id>``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    rating = report["rating"]
+    colour = RATING_COLOURS.get(rating, "#57606a")
+    percentage = report["compliance_percentage"]
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+        f"<title>MOSS compliance - {escape(report['station'])}</title>",
+        f"<style>{_STYLE}</style></head><body>",
+        f"<h1>MOSS compliance - {escape(report['station'])}</h1>",
+        (
+            f"<p><span class='rating' style='background:{colour}'>{escape(rating)}"
+            f"{'' if percentage is None else f' - {percentage:.1f} %'}</span></p>"
+        ),
+        (
+            f"<p class='muted'>Security level {report['security_level']}; assessed as of "
+            f"{escape(report['as_of'])}; distances measured {escape(report['distance_method'])}. "
+            "Rating: weighted share of passing entities (critical 3, major 2, minor 1); 90 % and "
+            "above Compliant, 75-90 % Largely compliant, 50-75 % Partially compliant, below 50 % "
+            "Non-compliant; a failing critical rule caps the rating at Largely compliant.</p>"
+        ),
+        _rules_table(report["rules"]),
+        _tally_table("Per zone", "Zone", report["by_zone"], map_href),
+        _tally_table("Per office", "Office", report["by_office"], None),
+        f"<script>{_SORT_SCRIPT}</script></body></html>",
+    ]
+    path.write_text("\n".join(parts) + "\n", encoding="utf-8")
+    return path
+
+
+def _rules_table(rules: list[dict[str, Any]]) -> str:
+    ordered = sorted(
+        rules,
+        key=lambda r: (not r["applicable"], SEVERITY_ORDER[r["severity"]], -r["failed"], r["id"]),
+    )
+    rows = []
+    for rule in ordered:
+        if not rule["applicable"]:
+            status = f"<td class='na' data-sort='999'>n/a ({escape(rule['note'])})</td>"
+        else:
+            css = "pass" if rule["failed"] == 0 else "fail"
+            status = (
+                f"<td class='{css}' data-sort='{rule['percentage']}'>{rule['percentage']:.1f} % "
+                f"({rule['passed']}/{rule['checked']})</td>"
+            )
+        failures = "".join(
+            f"<li>{escape(f['entity'])}: {escape(f['reason'])}</li>" for f in rule["failures"]
+        )
+        more = rule["failures_not_listed"]
+        if more:
+            failures += f"<li>... and {more} more</li>"
+        detail = (
+            f"<details><summary>{rule['failed']} failing</summary><ul>{failures}</ul></details>"
+            if failures
+            else ""
+        )
+        severity = rule["severity"]
+        rows.append(
+            "<tr>"
+            f"<td>{escape(rule['id'])}</td>"
+            f"<td><strong>{escape(rule['title'])}</strong><div class='muted'>"
+            f"{escape(rule['description'])}</div>{detail}</td>"
+            f"<td>{escape(rule['component'])}</td><td>{escape(rule['applies_to'])}</td>"
+            f"<td class='{escape(severity)}' data-sort='{SEVERITY_ORDER[severity]}'>"
+            f"{escape(severity)}</td>"
+            f"<td data-sort='{rule['min_level']}'>{rule['min_level']}</td>{status}</tr>"
+        )
+    head = (
+        "<tr><th>Rule</th><th>Requirement</th><th>Component</th><th>Applies to</th>"
+        "<th>Severity</th><th>From level</th><th>Passing</th></tr>"
+    )
+    return (
+        "<h2>Rules</h2><table class='sortable' id='rules'><thead>"
+        f"{head}</thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _tally_table(
+    title: str, label: str, tally: dict[str, dict[str, int]], map_href: str | None
+) -> str:
+    if not tally:
+        return ""
+    rows = []
+    for entity, counts in sorted(tally.items()):
+        name = escape(entity)
+        if map_href:
+            name = f"<a href='{escape(map_href)}#zone={escape(entity)}'>{name}</a>"
+        css = "pass" if counts["failed"] == 0 else "fail"
+        rows.append(
+            f"<tr><td>{name}</td><td>{counts['checked']}</td>"
+            f"<td class='{css}'>{counts['failed']}</td></tr>"
+        )
+    return (
+        f"<h2>{escape(title)}</h2><table class='sortable'><thead><tr><th>{escape(label)}</th>"
+        "<th>Rules checked</th><th>Rules failing</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )

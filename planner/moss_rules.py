@@ -1,0 +1,165 @@
+"""MOSS rule sets: the default shipped with the package and a station's own, validated."""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from stations.errors import Issue, StationError
+
+APPLIES_TO = ("staff", "household", "zone", "office", "station")
+SEVERITIES = ("critical", "major", "minor")
+CHECK_KEYS: dict[str, set[str]] = {
+    "field": {"fields", "test", "combine", "max_age_days"},
+    "equipment": {"items"},
+    "coverage": {"point_kind", "max_distance_m", "use_point_range"},
+    "zone_staffing": {"roles", "require"},
+    "capacity": {"point_kind"},
+    "warden_reach": set(),
+    "evacuation": {"point_kind"},
+    "count": {"point_kind", "roles", "minimum"},
+}
+FIELD_TESTS = ("present", "true", "recent", "present_or_true")
+RULE_KEYS = {
+    "id", "title", "description", "component", "applies_to", "min_level", "severity", "check",
+    "where", "enabled",
+}  # fmt: skip
+DEFAULT_RULES = "moss_rules.toml"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One MOSS requirement and how to check it."""
+
+    id: str
+    title: str
+    description: str
+    component: str
+    applies_to: str
+    min_level: int
+    severity: str
+    check: dict[str, Any]
+    where: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        """Return the kind of check."""
+        return str(self.check["kind"])
+
+
+def load_rules(path: Path | None = None) -> list[Rule]:
+    """Return the default rule set, or a station's rule set merged over it.
+
+    A station's file holds ``[[rule]]`` tables like the default one. Rules with an id
+    of the default set replace it (``enabled = false`` removes it); new ids are added.
+    With ``replace_default = true`` at the top of the file, only the station's rules apply.
+
+    Parameters
+    ----------
+    path
+        The station's rules file, or ``None`` for the default set.
+
+    Returns
+    -------
+    list of Rule
+        The rules in file order.
+
+    Raises
+    ------
+    StationError
+        If a file is not TOML or a rule is invalid; each issue names the rule.
+    """
+    default_text = resources.files("planner").joinpath(DEFAULT_RULES).read_text("utf-8")
+    rules = _parse(tomllib.loads(default_text), DEFAULT_RULES)
+    if path is None:
+        return [r for r, enabled in rules if enabled]
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        issue = Issue("error", path.name, f"cannot read the MOSS rules: {exc}", code="format")
+        raise StationError(str(issue), [issue]) from exc
+    own = _parse(raw, path.name)
+    merged = {} if raw.get("replace_default") is True else {r.id: (r, e) for r, e in rules}
+    for rule, enabled in own:
+        merged[rule.id] = (rule, enabled)
+    return [r for r, enabled in merged.values() if enabled]
+
+
+def _parse(raw: dict[str, Any], label: str) -> list[tuple[Rule, bool]]:
+    issues: list[Issue] = []
+    unknown = set(raw) - {"rule", "replace_default"}
+    issues.extend(
+        Issue("error", label, f"unknown top-level key {key!r}", column=key) for key in unknown
+    )
+    rules = []
+    seen: set[str] = set()
+    for number, entry in enumerate(raw.get("rule", []), start=1):
+        where = f"rule[{number}]"
+        rule = _parse_rule(entry, where, label, issues)
+        if rule is None:
+            continue
+        if rule[0].id in seen:
+            issues.append(Issue("error", label, f"duplicate rule id {rule[0].id!r}", column=where))
+        seen.add(rule[0].id)
+        rules.append(rule)
+    if issues:
+        raise StationError(f"{label}: {len(issues)} invalid MOSS rule(s)", issues)
+    return rules
+
+
+def _parse_rule(
+    entry: dict[str, Any], where: str, label: str, issues: list[Issue]
+) -> tuple[Rule, bool] | None:
+    before = len(issues)
+
+    def bad(key: str, message: str) -> None:
+        issues.append(Issue("error", label, message, column=f"{where}.{key}", code="moss_rule"))
+
+    for key in sorted(set(entry) - RULE_KEYS):
+        close = difflib.get_close_matches(key, sorted(RULE_KEYS), n=1)
+        bad(key, f"unknown key {key!r}" + (f"; did you mean {close[0]!r}?" if close else ""))
+    if entry.get("enabled") is False and "id" in entry and set(entry) <= {"id", "enabled"}:
+        placeholder = Rule(str(entry["id"]), "", "", "", "station", 1, "minor", {"kind": "count"})
+        return placeholder, False
+    for key in ("id", "title", "description", "component"):
+        if not isinstance(entry.get(key), str) or not entry[key].strip():
+            bad(key, f"{key} must be a non-empty string")
+    if entry.get("applies_to") not in APPLIES_TO:
+        bad("applies_to", f"applies_to must be one of {', '.join(APPLIES_TO)}")
+    level = entry.get("min_level")
+    if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 6:  # noqa: PLR2004
+        bad("min_level", "min_level must be an integer 1-6 (Security Level System)")
+    if entry.get("severity") not in SEVERITIES:
+        bad("severity", f"severity must be one of {', '.join(SEVERITIES)}")
+    check = entry.get("check")
+    if not isinstance(check, dict) or check.get("kind") not in CHECK_KEYS:
+        bad("check.kind", f"check.kind must be one of {', '.join(CHECK_KEYS)}")
+    else:
+        extra = set(check) - CHECK_KEYS[check["kind"]] - {"kind"}
+        for key in sorted(extra):
+            bad(f"check.{key}", f"check kind {check['kind']!r} takes no key {key!r}")
+        if check["kind"] == "field" and check.get("test") not in FIELD_TESTS:
+            bad("check.test", f"check.test must be one of {', '.join(FIELD_TESTS)}")
+        if check["kind"] in ("coverage", "capacity", "evacuation") and not check.get("point_kind"):
+            bad("check.point_kind", "check.point_kind is required")
+    where_filter = entry.get("where", {})
+    if not isinstance(where_filter, dict):
+        bad("where", "where must be a table of column = value")
+    if len(issues) > before:
+        return None
+    rule = Rule(
+        id=entry["id"],
+        title=entry["title"],
+        description=entry["description"],
+        component=entry["component"],
+        applies_to=entry["applies_to"],
+        min_level=level,
+        severity=entry["severity"],
+        check=dict(check),  # type: ignore[arg-type]
+        where=dict(where_filter),
+    )
+    return rule, entry.get("enabled", True) is not False
