@@ -53,6 +53,7 @@ class OsmExtract:
             raise InputError(path.name, "OSM extract is empty", code="empty")
         self.path = path
         self.bbox = list(bbox) if bbox else None
+        self._networks: dict[str, gpd.GeoDataFrame] = {}
 
     @cached_property
     def _osm(self) -> Any:
@@ -77,7 +78,12 @@ class OsmExtract:
         if result is None:
             return gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=WGS84))
         if isinstance(result, tuple):  # (nodes, edges)
-            return result
+            return tuple(
+                part.set_crs(WGS84, allow_override=True)
+                if part is not None
+                else gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=WGS84))
+                for part in result
+            )
         return result.set_crs(WGS84, allow_override=True)
 
     @cached_property
@@ -85,6 +91,20 @@ class OsmExtract:
         """Return every highway line: ``highway, name, maxspeed, oneway, geometry``."""
         edges = self._call("get_network", network_type="all")
         return _select(edges, ["highway", "name", "maxspeed", "oneway", "bridge", "tunnel"])
+
+    def network(self, mode: str) -> gpd.GeoDataFrame:
+        """Return the routable street segments for ``mode`` ({"driving", "walking"}).
+
+        Columns: ``highway, name, maxspeed, oneway, bridge, tunnel, geometry``; one
+        row per segment between two junctions, as pyrosm splits them.
+        """
+        if mode not in self._networks:
+            # With nodes, pyrosm splits ways at junctions: one row per routable segment.
+            _, edges = self._call("get_network", network_type=mode, nodes=True)
+            self._networks[mode] = _select(
+                edges, ["highway", "name", "maxspeed", "oneway", "bridge", "tunnel"]
+            )
+        return self._networks[mode]
 
     @cached_property
     def railways(self) -> gpd.GeoDataFrame:
