@@ -93,7 +93,7 @@ def evacuation_routes(
     return routes
 
 
-def _route(  # noqa: PLR0917 (a route is these seven things)
+def _route(
     travel: TravelModel,
     kind: str,
     origin_id: object,

@@ -1,0 +1,268 @@
+"""Warden zones: invariants on generated stations, the real Helsinki extract, degenerate cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pyproj import CRS
+
+from stations import load_station
+from zones.barriers import barrier_lines
+from zones.metrics import summarise_metrics, zone_metrics
+from zones.partition import ZoningOptions, partition_zones
+
+UTM = CRS.from_epsg(32635)
+SAMPLE = Path(__file__).parents[2] / "stations" / "sample" / "helsinki"
+
+
+def households_at(xy: np.ndarray) -> gpd.GeoDataFrame:
+    n = len(xy)
+    return gpd.GeoDataFrame(
+        {
+            "household_id": [f"H{i:05d}" for i in range(n)],
+            "staff_count": np.ones(n, dtype=int),
+            "dependants": np.zeros(n, dtype=int),
+            "headcount": np.ones(n, dtype=int),
+        },
+        geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]),
+        crs=UTM,
+    )
+
+
+def area_of(geometry: shapely.Geometry) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(geometry=[geometry], crs=UTM)
+
+
+def check_invariants(plan, households, area: shapely.Geometry, options: ZoningOptions) -> None:
+    """Exactly one zone each, bounds, contiguity, no overlap, full coverage."""
+    assignment = plan.assignment
+    assert sorted(assignment["household_id"]) == sorted(households["household_id"])
+    assert assignment["zone_id"].notna().all()
+    assert set(assignment["zone_id"]) <= set(plan.zones["zone_id"])
+    zones = plan.zones
+    union = zones.union_all()
+    assert area.symmetric_difference(union).area < 1e-6 * area.area + 1.0
+    assert zones.area.sum() - union.area < 1e-6 * area.area + 1.0
+    homes = households.set_index("household_id").loc[assignment["household_id"]].geometry
+    inside = [
+        zones.set_index("zone_id").loc[z].geometry.buffer(0.5).contains(p)
+        for z, p in zip(assignment["zone_id"], homes, strict=True)
+    ]
+    assert all(inside)
+    if not plan.notes:
+        sizes = assignment["zone_id"].value_counts()
+        assert sizes.min() >= options.min_households
+        assert sizes.max() <= options.max_households
+        assert (zones.geom_type == "Polygon").all()
+
+
+def clustered(rng: np.random.Generator, n: int, size: float) -> np.ndarray:
+    centres = rng.uniform(0.2 * size, 0.8 * size, (4, 2))
+    which = rng.integers(0, 4, n)
+    return np.clip(centres[which] + rng.normal(0, size / 10, (n, 2)), 1, size - 1)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    n=st.integers(30, 260),
+    seed=st.integers(0, 10_000),
+    with_hole=st.booleans(),
+    with_island=st.booleans(),
+)
+def test_partition_invariants(n: int, seed: int, with_hole: bool, with_island: bool) -> None:
+    rng = np.random.default_rng(seed)
+    size = 5_000.0
+    area = shapely.box(0, 0, size, size)
+    if with_hole:
+        area = area.difference(shapely.Point(size / 2, size / 2).buffer(600))
+    xy = clustered(rng, n, size)
+    xy = xy[shapely.contains_xy(area, xy[:, 0], xy[:, 1])]
+    if with_island:
+        island = shapely.Point(size + 3_000, size / 2).buffer(800)
+        area = shapely.union_all([area, island])
+        xy = np.vstack([xy, rng.normal((size + 3_000, size / 2), 200, (rng.integers(1, 30), 2))])
+    households = households_at(xy)
+    options = ZoningOptions(min_households=10, max_households=25, max_warden_distance_m=2000)
+    plan = partition_zones(households, area_of(area), options)
+    check_invariants(plan, households, area, options)
+    again = partition_zones(households, area_of(area), options)
+    pd.testing.assert_frame_equal(plan.assignment, again.assignment)
+    assert plan.zones.geometry.equals(again.zones.geometry)
+
+
+def test_generated_station_is_in_bounds_contiguous_and_compact() -> None:
+    rng = np.random.default_rng(7)
+    area = shapely.box(0, 0, 8_000, 8_000)
+    households = households_at(clustered(rng, 1_500, 8_000))
+    options = ZoningOptions(min_households=15, max_households=40, max_warden_distance_m=2000)
+    plan = partition_zones(households, area_of(area), options)
+    assert plan.notes == ()
+    check_invariants(plan, households, area, options)
+    metrics = zone_metrics(
+        plan.zones,
+        households.merge(plan.assignment, on="household_id"),
+        min_households=15,
+        max_households=40,
+        max_warden_distance_m=2000,
+    )
+    summary = summarise_metrics(metrics)
+    assert summary["in_bounds_pct"] == 100.0
+    assert summary["contiguous_pct"] == 100.0
+    assert summary["polsby_popper_mean"] > 0.5
+    assert summary["max_distance_m_p95"] < 2000
+
+
+def test_zone_ids_follow_the_map() -> None:
+    rng = np.random.default_rng(3)
+    households = households_at(rng.uniform(0, 6_000, (600, 2)))
+    options = ZoningOptions(min_households=20, max_households=40, max_warden_distance_m=2000)
+    plan = partition_zones(households, area_of(shapely.box(0, 0, 6_000, 6_000)), options)
+    zones = plan.zones.set_index("zone_id")
+    ids = list(zones.index)
+    assert ids == [f"Z{i:02d}" for i in range(1, len(ids) + 1)]
+    # Consecutive ids are neighbours on the map far more often than chance.
+    touching = [
+        zones.geometry[a].buffer(1).intersects(zones.geometry[b])
+        for a, b in itertools.pairwise(ids)
+    ]
+    assert np.mean(touching) > 0.7
+
+
+def test_helsinki_sample_zones_with_barriers_and_names() -> None:
+    station = load_station(SAMPLE, as_of=dt.date(2026, 11, 15))
+    households = station.households.to_crs(station.crs)
+    zones_config = station.config.zones
+    options = ZoningOptions(
+        zones_config.min_households, zones_config.max_households, zones_config.max_warden_distance_m
+    )
+    barriers = barrier_lines(station.osm, station.crs)
+    plan = partition_zones(
+        households, station.boundary, options, barriers=barriers, places=station.osm.places
+    )
+    area = station.boundary.to_crs(station.crs).geometry.iloc[0]
+    check_invariants(plan, households, area, options)
+    assert plan.notes == ()
+    names = set(plan.zones["zone_name"])
+    assert "" not in names
+    assert names & {"Kaartinkaupunki", "Kluuvi", "Kamppi", "Kruununhaka", "Siltasaari", "Keskusta"}
+    # Cutting along barriers: fewer homes lie across a railway or main road from their zone's
+    # centre than when the partition ignores barriers.
+    blind = partition_zones(households, station.boundary, options)
+
+    def crossings(p):
+        return zone_metrics(
+            p.zones,
+            households.merge(p.assignment, on="household_id"),
+            min_households=8,
+            max_households=20,
+            max_warden_distance_m=1500,
+            barriers=barriers,
+        )["barrier_crossings"].sum()
+
+    assert crossings(plan) <= crossings(blind)
+
+
+def test_all_households_at_one_point() -> None:
+    households = households_at(np.full((50, 2), 1000.0))
+    options = ZoningOptions(min_households=15, max_households=40, max_warden_distance_m=2000)
+    plan = partition_zones(households, area_of(shapely.box(0, 0, 2000, 2000)), options)
+    assert len(plan.zones) == 1
+    assert plan.assignment["zone_id"].eq("Z01").all()
+    assert any("above the maximum" in note for note in plan.notes)
+    assert plan.zones.geometry.iloc[0].equals(shapely.box(0, 0, 2000, 2000))
+
+
+def test_two_clusters_50_km_apart_stay_apart() -> None:
+    rng = np.random.default_rng(11)
+    west = rng.normal((0, 0), 300, (60, 2))
+    east = rng.normal((50_000, 0), 300, (60, 2))
+    households = households_at(np.vstack([west, east]))
+    area = shapely.union_all(
+        [shapely.Point(0, 0).buffer(3_000), shapely.Point(50_000, 0).buffer(3_000)]
+    )
+    options = ZoningOptions(min_households=15, max_households=40, max_warden_distance_m=2000)
+    plan = partition_zones(households, area_of(area), options)
+    check_invariants(plan, households, area, options)
+    zone_of = plan.assignment.set_index("household_id")["zone_id"]
+    west_zones = set(zone_of.iloc[:60])
+    east_zones = set(zone_of.iloc[60:])
+    assert not west_zones & east_zones
+    assert plan.zones["piece_id"].nunique() == 2
+
+
+def test_fewer_households_than_the_minimum() -> None:
+    households = households_at(np.array([[100.0, 100.0], [400.0, 300.0], [900.0, 800.0]]))
+    options = ZoningOptions(min_households=15, max_households=40, max_warden_distance_m=2000)
+    plan = partition_zones(households, area_of(shapely.box(0, 0, 1000, 1000)), options)
+    assert len(plan.zones) == 1
+    assert plan.notes == (
+        (
+            "only 3 households in the station, fewer than the minimum of 15: "
+            "one zone covers everything"
+        ),
+    )
+
+
+def test_small_island_joins_the_nearest_zone_and_says_so() -> None:
+    rng = np.random.default_rng(5)
+    mainland = shapely.box(0, 0, 4_000, 4_000)
+    island = shapely.Point(6_000, 2_000).buffer(500)
+    xy = np.vstack([rng.uniform(100, 3_900, (120, 2)), rng.normal((6_000, 2_000), 100, (4, 2))])
+    households = households_at(xy)
+    options = ZoningOptions(min_households=15, max_households=40, max_warden_distance_m=2000)
+    plan = partition_zones(households, area_of(shapely.union_all([mainland, island])), options)
+    assert any("joins the nearest zone, 1,500 m across" in note for note in plan.notes)
+    island_zone = plan.assignment["zone_id"].iloc[-1]
+    geometry = plan.zones.set_index("zone_id").loc[island_zone].geometry
+    assert geometry.geom_type == "MultiPolygon"
+    assert geometry.contains(island.buffer(-1))
+
+
+def test_headcount_bounds() -> None:
+    rng = np.random.default_rng(9)
+    households = households_at(rng.uniform(0, 3_000, (200, 2)))
+    households["headcount"] = rng.integers(1, 6, len(households))
+    options = ZoningOptions(40, 90, 2000, count="headcount")
+    plan = partition_zones(households, area_of(shapely.box(0, 0, 3_000, 3_000)), options)
+    people = households.merge(plan.assignment).groupby("zone_id")["headcount"].sum()
+    assert people.between(40, 90).all() or plan.notes
+    assert plan.zones.set_index("zone_id")["headcount"].to_dict() == people.to_dict()
+
+
+@pytest.mark.parametrize("offset", [0, 300, 600])
+def test_zones_are_cut_along_a_river(offset: int) -> None:
+    rng = np.random.default_rng(offset)
+    households = households_at(rng.uniform(0, 4_000, (500, 2)))
+    river = gpd.GeoDataFrame(
+        {"kind": ["river"]},
+        geometry=[shapely.LineString([(0, 1_300 + offset), (4_000, 2_100 + offset)])],
+        crs=UTM,
+    )
+    area = area_of(shapely.box(0, 0, 4_000, 4_000))
+    options = ZoningOptions(min_households=15, max_households=40, max_warden_distance_m=1500)
+
+    def homes_across(plan) -> int:
+        metrics = zone_metrics(
+            plan.zones,
+            households.merge(plan.assignment),
+            min_households=15,
+            max_households=40,
+            max_warden_distance_m=1500,
+            barriers=river,
+        )
+        assert (metrics["bounds"] == "ok").all()
+        return int(metrics["barrier_crossings"].sum())
+
+    aware = partition_zones(households, area, options, barriers=river)
+    blind = partition_zones(households, area, options)
+    assert homes_across(aware) == 0
+    assert homes_across(blind) >= 10

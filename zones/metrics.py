@@ -1,0 +1,158 @@
+"""Zone metrics: size, compactness, warden reach, barriers, bounds and contiguity."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from scipy.spatial.distance import cdist
+
+from zones.network import TravelModel
+
+METRIC_COLUMNS = (
+    "zone_id", "households", "staff", "dependants", "headcount", "area_km2", "polsby_popper",
+    "centre_household_id", "max_distance_m", "mean_distance_m", "distance_method",
+    "barrier_crossings", "bounds", "contiguous", "within_reach",
+)  # fmt: skip
+
+
+def zone_metrics(
+    zones: gpd.GeoDataFrame,
+    households: gpd.GeoDataFrame,
+    *,
+    min_households: int,
+    max_households: int,
+    max_warden_distance_m: float,
+    count: str = "households",
+    travel: TravelModel | None = None,
+    barriers: gpd.GeoDataFrame | None = None,
+) -> pd.DataFrame:
+    """Return one row of metrics per zone.
+
+    Parameters
+    ----------
+    zones
+        ``zone_id`` and polygons, projected CRS.
+    households
+        ``household_id, zone_id, staff_count, dependants, headcount`` and points, same CRS.
+    min_households, max_households
+        The bounds (of households, or headcount when ``count == "headcount"``).
+    max_warden_distance_m
+        The reach limit from the zone's centre household.
+    count
+        {"households", "headcount"}: what the bounds count.
+    travel
+        Distances on the street network; straight lines when ``None``.
+    barriers
+        Barrier lines in the same CRS, for ``barrier_crossings``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``METRIC_COLUMNS``. The centre household is the medoid (least total straight-line
+        distance to the others); distances run from it, by ``distance_method``.
+        ``barrier_crossings`` counts the zone's homes whose straight line to the centre
+        household crosses a barrier (major road, railway, river): the homes the warden
+        must cross a barrier to reach.
+    """
+    method = travel.method if travel is not None else "straight-line"
+    tree = (
+        shapely.STRtree(barriers.geometry.to_numpy())
+        if barriers is not None and len(barriers)
+        else None
+    )
+    rows = []
+    grouped = dict(tuple(households.groupby("zone_id", sort=False)))
+    for zone_id, polygon in zip(zones["zone_id"], zones.geometry, strict=True):
+        members = grouped.get(zone_id, households.iloc[0:0])
+        rows.append(
+            _zone_row(zone_id, polygon, members, travel, tree, method)
+            | _status(members, polygon, min_households, max_households, count)
+        )
+    frame = pd.DataFrame(rows)
+    frame["within_reach"] = frame["max_distance_m"].fillna(0) <= max_warden_distance_m
+    return frame.loc[:, list(METRIC_COLUMNS)]
+
+
+def _zone_row(
+    zone_id: str,
+    polygon: shapely.Geometry,
+    members: gpd.GeoDataFrame,
+    travel: TravelModel | None,
+    tree: shapely.STRtree | None,
+    method: str,
+) -> dict[str, Any]:
+    area, perimeter = polygon.area, polygon.length
+    row: dict[str, Any] = {
+        "zone_id": zone_id,
+        "households": len(members),
+        "staff": int(members["staff_count"].sum()) if len(members) else 0,
+        "dependants": int(members["dependants"].sum()) if len(members) else 0,
+        "headcount": int(members["headcount"].sum()) if len(members) else 0,
+        "area_km2": round(area / 1e6, 4),
+        "polsby_popper": round(4 * math.pi * area / perimeter**2, 4) if perimeter else 0.0,
+        "distance_method": method,
+        "barrier_crossings": 0,
+        "centre_household_id": None,
+        "max_distance_m": np.nan,
+        "mean_distance_m": np.nan,
+    }
+    if len(members):
+        xy = np.column_stack([members.geometry.x, members.geometry.y])
+        centre = int(np.argmin(cdist(xy, xy).sum(axis=1)))
+        distance = (
+            travel.distance_matrix(xy[centre : centre + 1], xy)[0]
+            if travel is not None
+            else cdist(xy[centre : centre + 1], xy)[0]
+        )
+        row["centre_household_id"] = members["household_id"].iloc[centre]
+        if tree is not None:
+            spokes = shapely.linestrings(
+                np.stack([np.repeat(xy[centre : centre + 1], len(xy), axis=0), xy], axis=1)
+            )
+            crossing = tree.query(spokes, predicate="crosses")
+            row["barrier_crossings"] = len(np.unique(crossing[0]))
+        row["max_distance_m"] = round(float(distance.max()), 1)
+        others = distance[np.arange(len(distance)) != centre]
+        row["mean_distance_m"] = round(float(others.mean()), 1) if len(others) else 0.0
+    return row
+
+
+def _status(
+    members: gpd.GeoDataFrame,
+    polygon: shapely.Geometry,
+    low: int,
+    high: int,
+    count: str,
+) -> dict[str, Any]:
+    size = len(members) if count == "households" else int(members["headcount"].sum())
+    bounds = "under" if size < low else "over" if size > high else "ok"
+    return {"bounds": bounds, "contiguous": polygon.geom_type == "Polygon"}
+
+
+def summarise_metrics(metrics: pd.DataFrame) -> dict[str, Any]:
+    """Return station-wide figures: sizes, share in bounds and contiguous, compactness, reach."""
+    reach = metrics["max_distance_m"].dropna()
+    return {
+        "zones": len(metrics),
+        "households": int(metrics["households"].sum()),
+        "size_min": int(metrics["households"].min()) if len(metrics) else 0,
+        "size_median": float(metrics["households"].median()) if len(metrics) else 0.0,
+        "size_max": int(metrics["households"].max()) if len(metrics) else 0,
+        "in_bounds_pct": round(100 * (metrics["bounds"] == "ok").mean(), 1)
+        if len(metrics)
+        else 0.0,
+        "contiguous_pct": round(100 * metrics["contiguous"].mean(), 1) if len(metrics) else 0.0,
+        "polsby_popper_mean": round(float(metrics["polsby_popper"].mean()), 3)
+        if len(metrics)
+        else 0.0,
+        "max_distance_m_p50": round(float(reach.quantile(0.5)), 0) if len(reach) else None,
+        "max_distance_m_p95": round(float(reach.quantile(0.95)), 0) if len(reach) else None,
+        "max_distance_m_max": round(float(reach.max()), 0) if len(reach) else None,
+        "zones_beyond_reach": int((~metrics["within_reach"]).sum()),
+        "distance_method": metrics["distance_method"].iloc[0] if len(metrics) else "straight-line",
+    }

@@ -1,0 +1,640 @@
+"""Partition the station area into warden zones: balanced, contiguous, compact, barrier-aware.
+
+For each piece of the station area (islands are separate pieces):
+
+1. tessellate it into Voronoi cells of the homes (:mod:`zones.tessellation`);
+2. build the cell adjacency graph, each edge weighted by the border the two cells share,
+   and made 20 times cheaper to cut when the segment between the homes crosses a barrier
+   (major road, railway, river);
+3. partition the graph with METIS (pymetis), contiguous parts, sized by households (or
+   headcount);
+4. repair: detach stray fragments, then move border cells between neighbouring zones
+   until every zone is within the bounds, never disconnecting a zone;
+5. compact: move border cells to the neighbouring zone whose centre is nearer, while the
+   bounds and contiguity hold (a few sweeps of constrained k-means);
+6. dissolve the cells of each zone into one polygon.
+
+Pieces with fewer households than the minimum join the nearest zone, and the plan
+says so. Zone ids follow a Hilbert curve over the zone centres, so neighbouring
+zones get neighbouring numbers; names come from the OSM place in each zone.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import deque
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pymetis
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from zones.tessellation import Tessellation, tessellate
+
+logger = logging.getLogger(__name__)
+
+BARRIER_CUT_DISCOUNT = 0.01
+COMPACT_SWEEPS = 6
+MAX_REPAIR_ROUNDS = 200
+SLIVER_M2 = 1e-3
+NAME_RADIUS_M = 1000.0  # a zone without a place inside takes the nearest within this
+PLACE_PREFERENCE = ("suburb", "quarter", "neighbourhood", "village", "town", "hamlet", "city_block")
+
+
+@dataclass(frozen=True)
+class ZoningOptions:
+    """Bounds and settings of the partition (see the ``[zones]`` table)."""
+
+    min_households: int
+    max_households: int
+    max_warden_distance_m: float
+    count: str = "households"
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class ZonePlan:
+    """The partition: zone polygons, each household's zone and notes for the CSA.
+
+    Attributes
+    ----------
+    zones
+        Projected CRS: ``zone_id, zone_name, piece_id, households, headcount,
+        geometry``, ordered by ``zone_id``.
+    assignment
+        ``household_id, zone_id``: every input household exactly once.
+    notes
+        Plain-language notes: infeasible bounds, merged islands, empty pieces.
+    """
+
+    zones: gpd.GeoDataFrame
+    assignment: pd.DataFrame
+    notes: tuple[str, ...]
+
+
+def partition_zones(
+    households: gpd.GeoDataFrame,
+    boundary: gpd.GeoDataFrame,
+    options: ZoningOptions,
+    *,
+    barriers: gpd.GeoDataFrame | None = None,
+    places: gpd.GeoDataFrame | None = None,
+) -> ZonePlan:
+    """Partition the station area into warden zones.
+
+    Parameters
+    ----------
+    households
+        Projected CRS: ``household_id``, ``headcount`` and a point per household.
+    boundary
+        The station area (one row, Polygon or MultiPolygon) in the same CRS.
+    options
+        Zone bounds and seed.
+    barriers
+        Barrier lines (:func:`zones.barriers.barrier_lines`) in the same CRS.
+    places
+        OSM places (``name`` and points, any CRS) used to name the zones.
+
+    Returns
+    -------
+    ZonePlan
+        Zones tiling the area, the assignment and notes.
+    """
+    crs = households.crs
+    area = shapely.make_valid(boundary.to_crs(crs).geometry.union_all())
+    pieces = sorted(
+        (g for g in shapely.get_parts(area) if g.geom_type == "Polygon" and g.area > 0),
+        key=lambda g: (-g.area, g.centroid.x, g.centroid.y),
+    )
+    xy = np.column_stack([households.geometry.x.to_numpy(), households.geometry.y.to_numpy()])
+    weight = _weights(households, options)
+    piece_of = _piece_of(xy, pieces)
+    barrier_lines = (
+        None if barriers is None or barriers.empty else barriers.to_crs(crs).geometry.to_numpy()
+    )
+    notes: list[str] = []
+    zone_polygons: list[BaseGeometry] = []
+    zone_piece: list[int] = []
+    household_zone = np.full(len(xy), -1)
+    small: list[int] = []
+    total = weight.sum()
+    if total < options.min_households:
+        pieces_to_split: list[BaseGeometry] = []
+    else:
+        pieces_to_split = pieces
+    for index, piece in enumerate(pieces_to_split):
+        members = np.flatnonzero(piece_of == index)
+        piece_weight = weight[members].sum()
+        if piece_weight < options.min_households and total >= options.min_households:
+            small.append(index)
+            continue
+        for region, inside in _barrier_regions(
+            piece, xy[members], weight[members], barrier_lines, options.min_households
+        ):
+            region_members = members[inside]
+            labels, polygons, piece_notes = _partition_piece(
+                xy[region_members], weight[region_members], region, options, barrier_lines, index
+            )
+            notes.extend(piece_notes)
+            household_zone[region_members] = labels + len(zone_polygons)
+            zone_polygons.extend(polygons)
+            zone_piece.extend([index] * len(polygons))
+    if not zone_polygons:  # every piece is small: one zone for the whole station
+        notes.append(
+            f"only {total:g} {options.count} in the station, fewer than the minimum of "
+            f"{options.min_households}: one zone covers everything"
+        )
+        zone_polygons, zone_piece = [area], [0]
+        household_zone[:] = 0
+        small = []
+    for index in small:
+        _join_nearest(
+            index, pieces[index], piece_of, household_zone, zone_polygons, weight, notes, options
+        )
+    order = _hilbert_order(zone_polygons)
+    rank = np.empty(len(order), dtype=int)
+    rank[order] = np.arange(len(order))
+    width = max(2, len(str(len(order))))
+    ids = [f"Z{rank[z] + 1:0{width}d}" for z in range(len(zone_polygons))]
+    assignment = pd.DataFrame(
+        {
+            "household_id": households["household_id"].to_numpy(),
+            "zone_id": [ids[z] for z in household_zone],
+        }
+    )
+    headcount = (
+        households["headcount"].to_numpy(float) if "headcount" in households else np.ones(len(xy))
+    )
+    names = np.empty(len(order), dtype=object)
+    names[order] = _names([zone_polygons[z] for z in order], places, crs)
+    zones = (
+        gpd.GeoDataFrame(
+            {
+                "zone_id": ids,
+                "zone_name": names,
+                "piece_id": zone_piece,
+                "households": np.bincount(household_zone, minlength=len(ids)),
+                "headcount": np.bincount(
+                    household_zone, weights=headcount, minlength=len(ids)
+                ).astype(int),
+            },
+            geometry=zone_polygons,
+            crs=crs,
+        )
+        .sort_values("zone_id", kind="stable")
+        .reset_index(drop=True)
+    )
+    size = np.bincount(household_zone, weights=weight, minlength=len(ids))
+    for z in np.flatnonzero((size < options.min_households) | (size > options.max_households)):
+        if len(zone_polygons) == 1 and size[z] < options.min_households:
+            continue  # already explained: the whole station is one zone
+        side = "below the minimum" if size[z] < options.min_households else "above the maximum"
+        notes.append(
+            f"zone {ids[z]} has {size[z]:g} {options.count}, {side} "
+            f"({options.min_households}-{options.max_households}): homes at one address or in a "
+            "small piece cannot be split or merged further"
+        )
+    logger.info("zones: %d for %d households (%d note(s))", len(zones), len(xy), len(notes))
+    return ZonePlan(zones, assignment, tuple(notes))
+
+
+def _weights(households: gpd.GeoDataFrame, options: ZoningOptions) -> np.ndarray:
+    if options.count == "headcount":
+        return households["headcount"].to_numpy(int)
+    return np.ones(len(households), dtype=int)
+
+
+def _piece_of(xy: np.ndarray, pieces: list[BaseGeometry]) -> np.ndarray:
+    """Return the piece of each home (the nearest piece for a home just outside)."""
+    points = shapely.points(xy)
+    distance = np.column_stack([shapely.distance(p, points) for p in pieces]) if pieces else None
+    return distance.argmin(axis=1) if distance is not None else np.zeros(len(xy), dtype=int)
+
+
+def _barrier_regions(
+    piece: BaseGeometry,
+    xy: np.ndarray,
+    weight: np.ndarray,
+    barriers: np.ndarray | None,
+    minimum: int,
+) -> list[tuple[BaseGeometry, np.ndarray]]:
+    """Cut a piece along the barriers into regions of at least ``minimum`` each.
+
+    The piece is polygonised with the barrier lines; a region with fewer than
+    ``minimum`` households joins the neighbour it shares the longest border with,
+    smallest first, until every region is big enough. Zones are then drawn inside
+    regions, so they never straddle a barrier that has enough homes on both sides.
+    """
+    everything = [(piece, np.ones(len(xy), dtype=bool))]
+    if barriers is None or len(barriers) == 0 or len(xy) == 0:
+        return everything
+    lines = shapely.intersection(barriers[shapely.STRtree(barriers).query(piece)], piece)
+    lines = [g for g in shapely.get_parts(lines) if g.geom_type in ("LineString", "LinearRing")]
+    if not lines:
+        return everything
+    noded = shapely.union_all([piece.boundary, *lines])
+    faces = list(shapely.get_parts(shapely.polygonize(shapely.get_parts(noded))))
+    faces = [g for g in faces if g.area > 1.0 and piece.contains(g.representative_point())]
+    if len(faces) < 2:  # noqa: PLR2004
+        return everything
+    face_of = _locate(faces, xy)
+    region = list(range(len(faces)))
+    load = np.bincount(face_of, weights=weight, minlength=len(faces)).astype(float)
+    polygons = list(faces)
+    tree = shapely.STRtree(faces)
+    pairs = tree.query(faces, predicate="touches")
+    shared: dict[int, dict[int, float]] = {i: {} for i in range(len(faces))}
+    for a, b in zip(*pairs, strict=True):
+        if a < b:
+            length = shapely.length(shapely.intersection(faces[a].boundary, faces[b].boundary))
+            if length > 0.5:  # noqa: PLR2004
+                shared[a][b] = shared[b][a] = float(length)
+    alive = set(region)
+    while len(alive) > 1:
+        small = [r for r in alive if load[r] < minimum]
+        if not small:
+            break
+        r = min(small, key=lambda i: (load[i], polygons[i].area))
+        if not shared[r]:
+            alive.discard(r)  # an enclosed face with nothing around it: keep it as it is
+            continue
+        target = max(shared[r], key=lambda j: (shared[r][j], -j))
+        polygons[target] = shapely.union_all([polygons[target], polygons[r]])
+        load[target] += load[r]
+        face_of[face_of == r] = target
+        for other, length in shared.pop(r).items():
+            shared[other].pop(r, None)
+            if other != target:
+                shared[target][other] = shared[target].get(other, 0.0) + length
+                shared[other][target] = shared[target][other]
+        alive.discard(r)
+    return [(polygons[r], face_of == r) for r in sorted(alive)]
+
+
+def _locate(faces: list[BaseGeometry], xy: np.ndarray) -> np.ndarray:
+    """Return the face holding each point (the nearest face for a point on a line)."""
+    tree = shapely.STRtree(faces)
+    points = shapely.points(xy)
+    located = np.full(len(xy), -1)
+    hits = tree.query(points, predicate="within")
+    located[hits[0]] = hits[1]
+    missing = np.flatnonzero(located < 0)
+    if len(missing):
+        located[missing] = tree.query_nearest(points[missing], all_matches=False)[1]
+    return located
+
+
+def _partition_piece(
+    xy: np.ndarray,
+    weight: np.ndarray,
+    piece: BaseGeometry,
+    options: ZoningOptions,
+    barriers: np.ndarray | None,
+    index: int,
+) -> tuple[np.ndarray, list[BaseGeometry], list[str]]:
+    """Return each household's zone (0..k-1) and the zone polygons of one piece."""
+    notes: list[str] = []
+    if len(xy) == 0:
+        return np.zeros(0, dtype=int), [piece], notes
+    total = int(weight.sum())
+    lo, hi = options.min_households, options.max_households
+    k_min, k_max = math.ceil(total / hi), max(1, total // lo)
+    if k_min > k_max:
+        notes.append(
+            f"piece {index + 1}: {total} {options.count} cannot all be split into zones of "
+            f"{lo}-{hi}; {k_min} zones are used and some are below the minimum"
+        )
+        k = k_min
+    else:
+        k = min(max(round(total / ((lo + hi) / 2)), k_min), k_max)
+    cells = tessellate(xy, piece, barriers)
+    cell_weight = np.bincount(cells.cell_of, weights=weight, minlength=len(cells.points)).astype(
+        int
+    )
+    if k == 1 or len(cells.points) == 1:
+        labels = np.zeros(len(cells.points), dtype=int)
+    else:
+        labels = _metis(cells, cell_weight, k, options.seed, hi / (total / k))
+        labels = _Refiner(cells, cell_weight, labels, lo, hi).run()
+    labels = _compact_labels(labels)
+    polygons = _dissolve(cells, labels, piece)
+    return labels[cells.cell_of], polygons, notes
+
+
+def _metis(cells: Tessellation, weight: np.ndarray, k: int, seed: int, slack: float) -> np.ndarray:
+    neighbours = cells.neighbours()
+    cost = cells.shared_m * np.where(cells.crosses_barrier, BARRIER_CUT_DISCOUNT, 1.0)
+    lookup = {}
+    for (a, b), c in zip(cells.edges, cost, strict=True):
+        lookup[(a, b)] = lookup[(b, a)] = max(1, round(c * 10))
+    xadj = np.zeros(len(neighbours) + 1, dtype=int)
+    xadj[1:] = np.cumsum([len(n) for n in neighbours])
+    adjncy = np.concatenate(neighbours) if len(neighbours) else np.zeros(0, dtype=int)
+    eweights = [lookup[(a, int(b))] for a, nbrs in enumerate(neighbours) for b in nbrs]
+    ufactor = int(min(max((slack - 1.0) * 1000 * 0.8, 30), 500))
+    graph = pymetis.CSRAdjacency(xadj.tolist(), adjncy.tolist())
+    vweights = np.maximum(weight, 1).tolist()
+    try:
+        _, parts = pymetis.part_graph(
+            k,
+            adjacency=graph,
+            vweights=vweights,
+            eweights=eweights,
+            options=pymetis.Options(seed=seed, ufactor=ufactor, contig=1, niter=20),
+        )
+    except RuntimeError:  # METIS refuses contiguity on a disconnected graph; repair follows
+        _, parts = pymetis.part_graph(
+            k,
+            adjacency=graph,
+            vweights=vweights,
+            eweights=eweights,
+            options=pymetis.Options(seed=seed, ufactor=ufactor, niter=20),
+        )
+    return np.asarray(parts, dtype=int)
+
+
+class _Refiner:
+    """Move border cells between zones to meet the bounds and gain compactness."""
+
+    def __init__(
+        self, cells: Tessellation, weight: np.ndarray, labels: np.ndarray, lo: int, hi: int
+    ) -> None:
+        self.points = cells.points
+        self.weight = weight
+        self.labels = _compact_labels(labels.copy())
+        self.neighbours = cells.neighbours()
+        self.barrier_pairs = {
+            (int(a), int(b))
+            for (a, b), c in zip(cells.edges, cells.crosses_barrier, strict=True)
+            if c
+        } | {
+            (int(b), int(a))
+            for (a, b), c in zip(cells.edges, cells.crosses_barrier, strict=True)
+            if c
+        }
+        self.lo, self.hi = lo, hi
+        k = self.labels.max() + 1
+        self.members = [set(np.flatnonzero(self.labels == z).tolist()) for z in range(k)]
+        self.size = np.bincount(self.labels, weights=weight, minlength=k)
+
+    def run(self) -> np.ndarray:
+        self._split_fragments()
+        for _ in range(MAX_REPAIR_ROUNDS):
+            if not self._repair_round():
+                break
+        for _ in range(COMPACT_SWEEPS):
+            if not self._compact_sweep():
+                break
+        return self.labels
+
+    def _move(self, cell: int, target: int) -> None:
+        source = self.labels[cell]
+        self.members[source].discard(cell)
+        self.members[target].add(cell)
+        self.labels[cell] = target
+        self.size[source] -= self.weight[cell]
+        self.size[target] += self.weight[cell]
+
+    def _any_neighbour_in(self, cell: int, zone: int) -> int:
+        return next(int(o) for o in self.neighbours[cell] if self.labels[o] == zone)
+
+    def _connected_without(self, zone: int, cell: int) -> bool:
+        rest = self.members[zone] - {cell}
+        if not rest:
+            return False
+        start = next(iter(rest))
+        seen = {start}
+        queue = deque([start])
+        while queue:
+            current = queue.popleft()
+            for neighbour in self.neighbours[current]:
+                other = int(neighbour)
+                if other in rest and other not in seen:
+                    seen.add(other)
+                    queue.append(other)
+        return len(seen) == len(rest)
+
+    def _split_fragments(self) -> None:
+        """Give cells cut off from the main body of their zone to the zone they touch most."""
+        for zone in range(len(self.members)):
+            parts = self._components(self.members[zone])
+            for part in sorted(parts, key=len)[:-1]:
+                for cell in part:
+                    targets = [
+                        self.labels[o] for o in self.neighbours[cell] if self.labels[o] != zone
+                    ]
+                    if targets:
+                        self._move(cell, max(set(targets), key=targets.count))
+
+    def _components(self, cells: set[int]) -> list[set[int]]:
+        left, parts = set(cells), []
+        while left:
+            start = left.pop()
+            part, queue = {start}, deque([start])
+            while queue:
+                current = queue.popleft()
+                for neighbour in self.neighbours[current]:
+                    other = int(neighbour)
+                    if other in left:
+                        left.discard(other)
+                        part.add(other)
+                        queue.append(other)
+            parts.append(part)
+        return parts
+
+    def _centre(self, zone: int) -> np.ndarray:
+        members = list(self.members[zone])
+        return np.average(self.points[members], axis=0, weights=np.maximum(self.weight[members], 1))
+
+    def _repair_round(self) -> bool:
+        moved = False
+        for zone in np.argsort(-np.abs(self.size - np.clip(self.size, self.lo, self.hi))):
+            if self.size[zone] > self.hi:
+                moved |= self._shed(int(zone))
+            elif self.size[zone] < self.lo:
+                moved |= self._gather(int(zone))
+        return moved
+
+    def _border(self, zone: int, *, across_barriers: bool = True) -> list[tuple[int, int]]:
+        return [
+            (cell, int(self.labels[o]))
+            for cell in self.members[zone]
+            for o in self.neighbours[cell]
+            if self.labels[o] != zone
+            and (across_barriers or (cell, int(o)) not in self.barrier_pairs)
+        ]
+
+    def _shed(self, zone: int) -> bool:
+        centre = self._centre(zone)
+        options = sorted(
+            self._border(zone),
+            key=lambda ct: (
+                (ct[0], self._any_neighbour_in(ct[0], ct[1])) in self.barrier_pairs,
+                self.size[ct[1]],
+                -np.hypot(*(self.points[ct[0]] - centre)),
+            ),
+        )
+        for cell, target in options:
+            if self.size[target] + self.weight[cell] > self.hi and self.size[target] >= self.lo:
+                continue
+            if self._connected_without(zone, cell):
+                self._move(cell, target)
+                return True
+        return False
+
+    def _gather(self, zone: int) -> bool:
+        centre = self._centre(zone)
+        options = []
+        for cell in self.members[zone]:
+            for other in self.neighbours[cell]:
+                donor = int(self.labels[other])
+                if donor != zone:
+                    options.append((int(other), donor))
+        options.sort(
+            key=lambda cd: (
+                (cd[0], self._any_neighbour_in(cd[0], zone)) in self.barrier_pairs,
+                -self.size[cd[1]],
+                np.hypot(*(self.points[cd[0]] - centre)),
+            )
+        )
+        for cell, donor in options:
+            if self.size[donor] - self.weight[cell] < self.lo and self.size[donor] <= self.hi:
+                continue
+            if self._connected_without(donor, cell):
+                self._move(cell, zone)
+                return True
+        return False
+
+    def _compact_sweep(self) -> bool:
+        centres = np.array([self._centre(z) for z in range(len(self.members))])
+        moved = False
+        for zone in range(len(self.members)):
+            # Compaction never pushes a home across a barrier: that is where zones should end.
+            for cell, target in self._border(zone, across_barriers=False):
+                if self.labels[cell] != zone:
+                    continue
+                w = self.weight[cell]
+                if self.size[zone] - w < self.lo or self.size[target] + w > self.hi:
+                    continue
+                here = np.hypot(*(self.points[cell] - centres[zone]))
+                there = np.hypot(*(self.points[cell] - centres[target]))
+                if there < 0.85 * here and self._connected_without(zone, cell):
+                    self._move(cell, target)
+                    moved = True
+        return moved
+
+
+def _compact_labels(labels: np.ndarray) -> np.ndarray:
+    """Renumber labels 0..k-1 in order of first appearance, dropping empty ones."""
+    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+    order = np.argsort(np.argsort(first))
+    return order[inverse.ravel()]
+
+
+def _dissolve(cells: Tessellation, labels: np.ndarray, piece: BaseGeometry) -> list[BaseGeometry]:
+    """Union each zone's cells; slivers the cells missed go to the zone they touch most."""
+    k = labels.max() + 1 if len(labels) else 1
+    zones = [shapely.union_all(cells.polygons[labels == z], grid_size=None) for z in range(k)]
+    covered = shapely.union_all(zones)
+    gaps = [g for g in shapely.get_parts(shapely.difference(piece, covered)) if g.area > 0]
+    for gap in gaps:
+        touching = [shapely.length(shapely.intersection(gap.boundary, z.boundary)) for z in zones]
+        best = (
+            int(np.argmax(touching))
+            if max(touching, default=0) > 0
+            else int(np.argmin([z.distance(gap) for z in zones]))
+        )
+        zones[best] = shapely.union_all([zones[best], gap])
+    return [_single(z) for z in zones]
+
+
+def _single(zone: BaseGeometry) -> BaseGeometry:
+    """Return a zone as one polygon when its parts only touch at corners or slivers."""
+    zone = shapely.make_valid(zone)
+    polygons = [
+        g for g in shapely.get_parts(zone) if g.geom_type == "Polygon" and g.area > SLIVER_M2
+    ]
+    if len(polygons) == 1:
+        return polygons[0]
+    merged = shapely.union_all([p.buffer(0.01) for p in polygons]).buffer(-0.01)
+    return merged if merged.geom_type == "Polygon" else shapely.MultiPolygon(polygons)
+
+
+def _join_nearest(
+    index: int,
+    piece: BaseGeometry,
+    piece_of: np.ndarray,
+    household_zone: np.ndarray,
+    zone_polygons: list[BaseGeometry],
+    weight: np.ndarray,
+    notes: list[str],
+    options: ZoningOptions,
+) -> None:
+    gaps = [piece.distance(z) for z in zone_polygons]
+    nearest = int(np.argmin(gaps))
+    members = piece_of == index
+    household_zone[members] = nearest
+    zone_polygons[nearest] = shapely.union_all([zone_polygons[nearest], piece])
+    count = int(weight[members].sum())
+    what = "without households" if count == 0 else f"with {count} {options.count}"
+    notes.append(
+        f"a separate piece of the station area {what} (fewer than {options.min_households}) "
+        f"joins the nearest zone, {gaps[nearest]:,.0f} m across; that zone is in several parts"
+    )
+
+
+def _hilbert_order(polygons: list[BaseGeometry]) -> np.ndarray:
+    centres = np.array([[p.representative_point().x, p.representative_point().y] for p in polygons])
+    if len(centres) == 1:
+        return np.zeros(1, dtype=int)
+    low, span = centres.min(axis=0), np.ptp(centres, axis=0).max() or 1.0
+    grid = np.clip(((centres - low) / span * 1023).astype(int), 0, 1023)
+    keys = np.array([_hilbert_index(x, 1023 - y) for x, y in grid])  # start in the north-west
+    return np.lexsort((centres[:, 0], keys))
+
+
+def _hilbert_index(x: int, y: int, order: int = 10) -> int:
+    index = 0
+    side = 1 << (order - 1)
+    while side > 0:
+        rx = 1 if x & side else 0
+        ry = 1 if y & side else 0
+        index += side * side * ((3 * rx) ^ ry)
+        if ry == 0:
+            if rx == 1:
+                x, y = side - 1 - x, side - 1 - y
+            x, y = y, x
+        side >>= 1
+    return index
+
+
+def _names(polygons: list[BaseGeometry], places: gpd.GeoDataFrame | None, crs: object) -> list[str]:
+    if places is None or places.empty:
+        return [""] * len(polygons)
+    named = places[places["name"].notna()].to_crs(crs).reset_index(drop=True)
+    points = named.geometry.representative_point()
+    rank = named["place"].map({p: i for i, p in enumerate(PLACE_PREFERENCE)}).fillna(99)
+    names = []
+    for polygon in polygons:
+        centre = polygon.representative_point()
+        inside = points.within(polygon)
+        pool = points[inside] if inside.any() else points[points.distance(centre) < NAME_RADIUS_M]
+        if pool.empty:
+            names.append("")
+            continue
+        # The broadest named place (suburb before city block), then the nearest to the centre.
+        order = pd.DataFrame({"rank": rank[pool.index], "distance": pool.distance(centre)})
+        names.append(str(named.loc[order.sort_values(["rank", "distance"]).index[0], "name"]))
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        if name:
+            seen[name] = seen.get(name, 0) + 1
+            unique.append(name if seen[name] == 1 else f"{name} {seen[name]}")
+        else:
+            unique.append("")
+    return unique
