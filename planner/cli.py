@@ -207,3 +207,86 @@ def synth(  # click passes options by keyword
             raise
         raise click.BadParameter(str(exc)) from exc
     click.echo(f"wrote {toml.parent} ({households} households, seed {seed})")
+
+
+@main.command()
+@STATION_ARG
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for zones.geojson, zones.kml, assignments.csv, zone_metrics.csv.",
+)
+@click.option(
+    "--repair", is_flag=True, help="Repair failing hand-drawn zones (others stay as drawn)."
+)
+@click.option(
+    "--previous",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="An earlier plan's folder: keep its zones where still valid and report churn.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the partition.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Summary format on stdout.",
+)
+def zones(  # click passes options by keyword
+    *, station: Path, out: Path, repair: bool, previous: Path | None, seed: int, output_format: str
+) -> None:
+    """Draw (or check, repair, re-plan) the warden zones of a STATION."""
+    from outputs.zone_tables import write_zone_tables
+    from planner.output_folder import atomic_folder
+    from planner.zoning import plan_zones, staff_assignments
+    from zones.replan import churn_summary
+
+    loaded = load_station(station)
+    result = plan_zones(loaded, repair=repair, previous=previous, seed=seed)
+    columns = ["zone_id", "zone_name", "households", "staff", "dependants", "headcount"]
+    zones_out = result.plan.zones[["zone_id", "zone_name", "geometry"]].merge(
+        result.metrics[[c for c in columns if c != "zone_name"]], on="zone_id"
+    )
+    with atomic_folder(out) as folder:
+        write_zone_tables(
+            folder,
+            title=f"{loaded.name} warden zones",
+            zones=zones_out,
+            assignments=staff_assignments(result),
+            metrics=result.metrics,
+            churn=result.churn,
+        )
+    summary = dict(result.summary)
+    if result.churn is not None:
+        summary["churn"] = churn_summary(result.churn)
+    if output_format == "json":
+        click.echo(json.dumps(summary | {"out": str(out)}, indent=2, ensure_ascii=False))
+        return
+    click.echo(_zones_text(loaded.name, summary, out))
+
+
+def _zones_text(name: str, summary: dict[str, Any], out: Path) -> str:
+    lines = [
+        (
+            f"{name}: {summary['zones']} warden zones ({summary['source']}) for "
+            f"{summary['households']} households"
+        ),
+        (
+            f"  sizes {summary['size_min']}-{summary['size_max']} (median {summary['size_median']:g}); "
+            f"{summary['in_bounds_pct']:g}% in bounds, {summary['contiguous_pct']:g}% contiguous"
+        ),
+        (
+            f"  compactness (Polsby-Popper) {summary['polsby_popper_mean']:.2f}; farthest home from "
+            f"the centre household: median {summary['max_distance_m_p50']} m, worst "
+            f"{summary['max_distance_m_max']} m ({summary['distance_method']}); "
+            f"{summary['zones_beyond_reach']} zone(s) beyond reach"
+        ),
+    ]
+    if "churn" in summary:
+        churn = summary["churn"]
+        lines.append("  churn: " + ", ".join(f"{count} {cause}" for cause, count in churn.items()))
+    lines += [f"  note: {note}" for note in summary["notes"]]
+    lines.append(f"  written to {out}")
+    return "\n".join(lines)

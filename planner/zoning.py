@@ -1,0 +1,195 @@
+"""Wire the zoning stage: travel, barriers, then a partition, hand-drawn zones or a re-plan."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from stations import Station, StationError
+from stations.errors import Issue
+from stations.zones_file import read_zones_file
+from zones.barriers import barrier_lines
+from zones.handdrawn import ZoneCheck, check_zones, repair_zones
+from zones.metrics import summarise_metrics, zone_metrics
+from zones.network import TravelModel, build_travel
+from zones.partition import ZonePlan, ZoningOptions, partition_zones
+from zones.replan import replan_zones
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, eq=False)
+class ZoningResult:
+    """The zones of a station with everything measured about them."""
+
+    station: Station
+    travel: TravelModel
+    barriers: gpd.GeoDataFrame
+    plan: ZonePlan
+    households: gpd.GeoDataFrame  # projected, with zone_id
+    metrics: pd.DataFrame
+    summary: dict[str, object]
+    source: str  # "partition", "hand-drawn", "hand-drawn, repaired", "previous plan"
+    check: ZoneCheck | None = None
+    churn: pd.DataFrame | None = None
+
+
+def zoning_options(station: Station, *, seed: int = 0) -> ZoningOptions:
+    """Return the partition options from the station's ``[zones]`` table."""
+    zones = station.config.zones
+    return ZoningOptions(
+        zones.min_households, zones.max_households, zones.max_warden_distance_m, zones.count, seed
+    )
+
+
+def plan_zones(
+    station: Station,
+    *,
+    repair: bool = False,
+    previous: Path | None = None,
+    seed: int = 0,
+) -> ZoningResult:
+    """Draw, check or re-plan the warden zones of a loaded station.
+
+    Parameters
+    ----------
+    station
+        A loaded station without errors.
+    repair
+        With hand-drawn zones, repair the failing ones instead of only reporting them.
+    previous
+        An earlier plan's output folder: keep its zones where still valid.
+    seed
+        Seed of the partition.
+
+    Returns
+    -------
+    ZoningResult
+        Zones, assignment, metrics and, where relevant, the check and churn.
+
+    Raises
+    ------
+    StationError
+        If the station has errors, or the previous plan or zones file cannot be read.
+    """
+    if station.errors:
+        raise StationError(f"{station.folder}: fix the input errors first", list(station.errors))
+    crs = station.crs
+    options = zoning_options(station, seed=seed)
+    households = station.households.to_crs(crs)
+    area = station.boundary.to_crs(crs).geometry.iloc[0]
+    travel = build_travel(station.osm, crs, boundary=station.boundary)
+    barriers = barrier_lines(station.osm, crs)
+    places = station.osm.places if station.osm is not None else None
+    check = churn = None
+    if previous is not None:
+        old_zones, old_assignment = read_previous_plan(previous)
+        plan, churn = replan_zones(
+            old_zones, old_assignment, households, area, options, barriers=barriers, places=places
+        )
+        source = "previous plan"
+    elif station.zones_path is not None:
+        drawn = read_zones_file(station.zones_path, station.config.files.zones).to_crs(crs)
+        check = check_zones(drawn, households, area, options)
+        if repair:
+            plan = repair_zones(drawn, households, area, options, barriers=barriers, places=places)
+            source = "hand-drawn, repaired"
+        else:
+            plan = _as_drawn(drawn, households, check)
+            source = "hand-drawn"
+    else:
+        plan = partition_zones(
+            households, station.boundary, options, barriers=barriers, places=places
+        )
+        source = "partition"
+    located = households.merge(plan.assignment, on="household_id", how="left")
+    metrics = zone_metrics(
+        plan.zones,
+        located,
+        min_households=options.min_households,
+        max_households=options.max_households,
+        max_warden_distance_m=options.max_warden_distance_m,
+        count=options.count,
+        travel=travel,
+        barriers=barriers,
+    )
+    summary = summarise_metrics(metrics) | {"source": source, "notes": list(plan.notes)}
+    logger.info(
+        "zones (%s): %d zones, %s%% in bounds, %s%% contiguous",
+        source,
+        summary["zones"],
+        summary["in_bounds_pct"],
+        summary["contiguous_pct"],
+    )
+    return ZoningResult(
+        station, travel, barriers, plan, located, metrics, summary, source, check, churn
+    )
+
+
+def _as_drawn(drawn: gpd.GeoDataFrame, households: gpd.GeoDataFrame, check: ZoneCheck) -> ZonePlan:
+    from zones.handdrawn import assign_households
+
+    zone_of = assign_households(drawn, households)
+    assignment = pd.DataFrame(
+        {"household_id": households["household_id"].to_numpy(), "zone_id": zone_of.to_numpy()}
+    )
+    zones = drawn.copy()
+    counts = assignment["zone_id"].value_counts()
+    zones["households"] = zones["zone_id"].map(counts).fillna(0).astype(int)
+    headcount = households.set_index("household_id")["headcount"].groupby(zone_of.to_numpy()).sum()
+    zones["headcount"] = zones["zone_id"].map(headcount).fillna(0).astype(int)
+    zones["piece_id"] = 0
+    return ZonePlan(zones, assignment, tuple(check.problems()))
+
+
+def read_previous_plan(folder: Path) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Read an earlier plan's ``zones.geojson`` and ``assignments.csv``.
+
+    Raises
+    ------
+    StationError
+        When the folder is not a plan written by ``planner``.
+    """
+    zones_path, assignments_path = folder / "zones.geojson", folder / "assignments.csv"
+    missing = [p.name for p in (zones_path, assignments_path) if not p.is_file()]
+    if missing:
+        issues = [
+            Issue("error", str(folder / name), "file not found", code="missing") for name in missing
+        ]
+        raise StationError(f"{folder} is not a plan folder written by planner", issues)
+    zones = read_zones_file(zones_path, "zones.geojson")
+    assignment = pd.read_csv(
+        assignments_path, dtype=str, encoding="utf-8-sig", keep_default_na=False
+    )
+    assignment = assignment[assignment["zone_id"] != ""]
+    return zones, assignment[["household_id", "zone_id"]].drop_duplicates("household_id")
+
+
+def staff_assignments(result: ZoningResult) -> pd.DataFrame:
+    """Return every input staff row exactly once with its household and zone, or its rejection.
+
+    Columns: ``staff_id, household_id, zone_id, status, reason``; status is
+    ``assigned`` or ``rejected`` (with the loader's reason).
+    """
+    staff = result.station.staff
+    zone_of = result.plan.assignment.set_index("household_id")["zone_id"]
+    accepted = staff["status"] == "accepted"
+    zone = staff["household_id"].map(zone_of).where(accepted, None)
+    status = accepted.map({True: "assigned", False: "rejected"})
+    reason = staff["reason"].where(~accepted, None)
+    unzoned = accepted & zone.isna()
+    status = status.where(~unzoned, "rejected")
+    reason = reason.where(~unzoned, "home in no warden zone (see the zone check)")
+    return pd.DataFrame(
+        {
+            "staff_id": staff["staff_id"].astype(str).to_numpy(),
+            "household_id": staff["household_id"].where(accepted, None).to_numpy(),
+            "zone_id": zone.to_numpy(),
+            "status": status.to_numpy(),
+            "reason": reason.to_numpy(),
+        }
+    )

@@ -1,0 +1,38 @@
+"""Formula injection is neutralised in every CSV the planner writes."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from outputs.csv_safe import neutralise_formula, write_csv_safely
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+        ("+41 22 917 1234", "'+41 22 917 1234"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+        ("\t=1+1", "'\t=1+1"),
+        ("Aino Virtanen", "Aino Virtanen"),
+        (-5, -5),
+        (None, None),
+    ],
+)
+def test_neutralise(value, expected) -> None:
+    assert neutralise_formula(value) == expected
+
+
+def test_written_file_reads_back_as_text(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"name": ['=HYPERLINK("http://x")', "José"], "dependants": [-1, 2]})
+    path = write_csv_safely(frame, tmp_path / "x.csv")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows[0]["name"] == '\'=HYPERLINK("http://x")'
+    assert rows[1]["name"] == "José"
+    assert rows[0]["dependants"] == "-1"
