@@ -274,12 +274,12 @@ def _zones_text(name: str, summary: dict[str, Any], out: Path) -> str:
             f"{summary['households']} households"
         ),
         (
-            f"  sizes {summary['size_min']}-{summary['size_max']} (median {summary['size_median']:g}); "
-            f"{summary['in_bounds_pct']:g}% in bounds, {summary['contiguous_pct']:g}% contiguous"
+            f"  sizes {summary['size_min']}-{summary['size_max']} "
+            f"(median {summary['size_median']:g}); {summary['in_bounds_pct']:g}% in bounds, {summary['contiguous_pct']:g}% contiguous"
         ),
         (
-            f"  compactness (Polsby-Popper) {summary['polsby_popper_mean']:.2f}; farthest home from "
-            f"the centre household: median {summary['max_distance_m_p50']} m, worst "
+            f"  compactness (Polsby-Popper) {summary['polsby_popper_mean']:.2f}; "
+            f"farthest home from the centre household: median {summary['max_distance_m_p50']} m, worst "
             f"{summary['max_distance_m_max']} m ({summary['distance_method']}); "
             f"{summary['zones_beyond_reach']} zone(s) beyond reach"
         ),
