@@ -268,21 +268,16 @@ def zones(  # click passes options by keyword
 
 
 def _zones_text(name: str, summary: dict[str, Any], out: Path) -> str:
+    s = summary
+    sizes = f"{s['size_min']}-{s['size_max']} (median {s['size_median']:g})"
+    bounds = f"{s['in_bounds_pct']:g}% in bounds, {s['contiguous_pct']:g}% contiguous"
+    reach = f"median {s['max_distance_m_p50']} m, worst {s['max_distance_m_max']} m"
     lines = [
-        (
-            f"{name}: {summary['zones']} warden zones ({summary['source']}) for "
-            f"{summary['households']} households"
-        ),
-        (
-            f"  sizes {summary['size_min']}-{summary['size_max']} "
-            f"(median {summary['size_median']:g}); {summary['in_bounds_pct']:g}% in bounds, {summary['contiguous_pct']:g}% contiguous"
-        ),
-        (
-            f"  compactness (Polsby-Popper) {summary['polsby_popper_mean']:.2f}; "
-            f"farthest home from the centre household: median {summary['max_distance_m_p50']} m, worst "
-            f"{summary['max_distance_m_max']} m ({summary['distance_method']}); "
-            f"{summary['zones_beyond_reach']} zone(s) beyond reach"
-        ),
+        f"{name}: {s['zones']} warden zones ({s['source']}) for {s['households']} households",
+        f"  sizes {sizes}; {bounds}",
+        f"  compactness (Polsby-Popper) {s['polsby_popper_mean']:.2f}",
+        f"  farthest home from the centre household: {reach} ({s['distance_method']}); "
+        f"{s['zones_beyond_reach']} zone(s) beyond reach",
     ]
     if "churn" in summary:
         churn = summary["churn"]
