@@ -276,8 +276,8 @@ def _zones_text(name: str, summary: dict[str, Any], out: Path) -> str:
         f"{name}: {s['zones']} warden zones ({s['source']}) for {s['households']} households",
         f"  sizes {sizes}; {bounds}",
         f"  compactness (Polsby-Popper) {s['polsby_popper_mean']:.2f}",
-        f"  farthest home from the centre household: {reach} ({s['distance_method']}); "
-        f"{s['zones_beyond_reach']} zone(s) beyond reach",
+        f"  farthest home from the centre household: {reach} ({s['distance_method']})",
+        f"  {s['zones_beyond_reach']} zone(s) beyond reach",
     ]
     if "churn" in summary:
         churn = summary["churn"]
