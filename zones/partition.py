@@ -38,7 +38,7 @@ from zones.tessellation import Tessellation, tessellate
 logger = logging.getLogger(__name__)
 
 BARRIER_CUT_DISCOUNT = 0.01
-COMPACT_SWEEPS = 6
+COMPACT_SWEEPS = 30
 MAX_REPAIR_ROUNDS = 200
 SLIVER_M2 = 1e-3
 NAME_RADIUS_M = 1000.0  # a zone without a place inside takes the nearest within this
@@ -522,7 +522,7 @@ class _Refiner:
                     continue
                 here = np.hypot(*(self.points[cell] - centres[zone]))
                 there = np.hypot(*(self.points[cell] - centres[target]))
-                if there < 0.85 * here and self._connected_without(zone, cell):
+                if there < here and self._connected_without(zone, cell):
                     self._move(cell, target)
                     moved = True
         return moved
