@@ -1,0 +1,365 @@
+"""Appoint a warden, a deputy and optional alternates for every zone, and explain each choice.
+
+Eligibility (``[appointments]``, defaults in :class:`AppointmentRules`): lives in the zone;
+not ``willing_warden = false``; has a phone; not in an excluded role (the DO and the CSA);
+not already an Area Security Coordinator. Warden and deputy come from different households,
+and from different agencies when possible.
+
+Choice: candidates are ranked by how many preferences they miss (a radio, security training
+within ``training_max_age_days``, the preferred category), then by total travel to the
+zone's households (street network when the station has an extract), then by ``staff_id``.
+Existing appointments (the roster's ``role`` warden or deputy with its ``zone``, or an
+earlier plan) are kept while the person is still eligible and still lives in the zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from scipy.spatial.distance import cdist
+
+from stations.errors import Issue, StationError
+from zones.network import TravelModel
+
+logger = logging.getLogger(__name__)
+
+CATEGORY_PREFERENCES = ("any", "international", "national")
+NO_DEPUTY = "no eligible deputy in another household: the zone depends on one person"
+SINGLE_NETWORK = "warden and deputy depend on one phone network: no second phone, no radio"
+
+
+@dataclass(frozen=True)
+class AppointmentRules:
+    """Who may be a warden, and what is preferred (the ``[appointments]`` table)."""
+
+    alternates: int = 0
+    exclude_roles: tuple[str, ...] = ("DO", "CSA")
+    require_phone: bool = True
+    prefer_radio: bool = True
+    prefer_training: bool = True
+    training_max_age_days: int = 1095
+    prefer_category: str = "any"
+    keep_existing: bool = True
+
+    @classmethod
+    def from_table(cls, table: dict[str, Any]) -> AppointmentRules:
+        """Build the rules from the ``[appointments]`` table, refusing unknown or bad keys.
+
+        Raises
+        ------
+        StationError
+            Naming ``appointments.<key>`` for each bad key.
+        """
+        known = {f.name: f for f in fields(cls)}
+        issues = []
+        values: dict[str, Any] = {}
+        for key, value in table.items():
+            where = f"appointments.{key}"
+            if key not in known:
+                issues.append(Issue("error", "station.toml", f"unknown key {where}", column=where))
+                continue
+            default = known[key].default
+            if isinstance(default, tuple):
+                ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+                values[key] = tuple(value) if ok else value
+            else:
+                ok = isinstance(value, type(default)) and not (
+                    isinstance(value, bool) and not isinstance(default, bool)
+                )
+            if not ok:
+                issues.append(
+                    Issue(
+                        "error", "station.toml", f"{where} must be like {default!r}", column=where
+                    )
+                )
+                continue
+            values[key] = value
+        rules = cls(**values)
+        if rules.prefer_category not in CATEGORY_PREFERENCES:
+            issues.append(
+                Issue(
+                    "error",
+                    "station.toml",
+                    "appointments.prefer_category must be one of "
+                    + ", ".join(CATEGORY_PREFERENCES),
+                    column="appointments.prefer_category",
+                )
+            )
+        if rules.alternates < 0:
+            issues.append(
+                Issue(
+                    "error",
+                    "station.toml",
+                    "appointments.alternates must be >= 0",
+                    column="appointments.alternates",
+                )
+            )
+        if issues:
+            raise StationError("invalid [appointments] table", issues)
+        return rules
+
+
+@dataclass(frozen=True)
+class Appointments:
+    """Appointments and flags of every zone."""
+
+    table: pd.DataFrame  # zone_id, role, staff_id, reason
+    flags: pd.DataFrame  # zone_id, code, severity, message
+    cover: dict[str, str] = field(default_factory=dict)  # zone without candidates -> covering zone
+
+
+def appoint_wardens(
+    staff: gpd.GeoDataFrame,
+    households: gpd.GeoDataFrame,
+    zones: gpd.GeoDataFrame,
+    rules: AppointmentRules,
+    *,
+    as_of: dt.date,
+    travel: TravelModel | None = None,
+    previous: pd.DataFrame | None = None,
+    not_available: frozenset[str] = frozenset(),
+) -> Appointments:
+    """Choose the warden, deputy and alternates of every zone.
+
+    Parameters
+    ----------
+    staff
+        Accepted staff with ``staff_id``, ``household_id``, ``zone_id`` and the roster's
+        fields (``role``, ``zone``, ``phone``, ``phone2``, ``has_radio``, ``bsafe_date``,
+        ``willing_warden``, ``category``, ``agency``).
+    households
+        ``household_id``, ``zone_id`` and points, projected CRS.
+    zones
+        ``zone_id`` and polygons, same CRS.
+    rules
+        Eligibility and preferences.
+    as_of
+        The date training is judged against.
+    travel
+        The travel model; straight lines when ``None``.
+    previous
+        An earlier plan's ``zone_id, role, staff_id`` appointments to keep where valid.
+    not_available
+        Staff already appointed elsewhere (Area Security Coordinators).
+
+    Returns
+    -------
+    Appointments
+        One row per appointment with the reason in plain words, and the zones' flags.
+    """
+    location = households.set_index("household_id").geometry
+    rows: list[dict[str, Any]] = []
+    flags: list[dict[str, Any]] = []
+    uncovered: dict[str, str] = {}
+    existing = _existing(staff, previous)
+    for zone_id in zones["zone_id"]:
+        residents = staff[staff["zone_id"] == zone_id]
+        eligible, why_not = _eligible(residents, rules, not_available)
+        homes = households[households["zone_id"] == zone_id]
+        if eligible.empty:
+            reason = _no_candidate_reason(residents, why_not)
+            uncovered[zone_id] = reason
+            continue
+        cost = _travel_cost(eligible, homes, location, travel)
+        ranked = _rank(eligible, cost, rules, as_of)
+        chosen: list[tuple[str, str, pd.Series]] = []
+        for role in ("warden", "deputy", *[f"alternate_{i + 1}" for i in range(rules.alternates)]):
+            pick = _pick(role, zone_id, ranked, chosen, existing, rules)
+            if pick is None:
+                break
+            chosen.append(pick)
+        for role, reason, person in chosen:
+            rows.append(
+                {"zone_id": zone_id, "role": role, "staff_id": person["staff_id"], "reason": reason}
+            )
+        flags.extend(_zone_flags(zone_id, chosen))
+    cover = _cover(zones, uncovered, {r["zone_id"] for r in rows if r["role"] == "warden"})
+    for zone_id, reason in uncovered.items():
+        by = cover.get(zone_id)
+        meanwhile = f"; the warden of {by} covers it meanwhile" if by else ""
+        flags.append(
+            {
+                "zone_id": zone_id,
+                "code": "no_candidate",
+                "severity": "critical",
+                "message": f"no eligible warden: {reason}{meanwhile}",
+            }
+        )
+    table = pd.DataFrame(rows, columns=["zone_id", "role", "staff_id", "reason"])
+    flag_frame = pd.DataFrame(flags, columns=["zone_id", "code", "severity", "message"])
+    logger.info("appointments: %d in %d zones, %d flag(s)", len(table), len(zones), len(flag_frame))
+    return Appointments(table, flag_frame, cover)
+
+
+def _roles(value: object) -> set[str]:
+    return set(str(value).split(";")) if isinstance(value, str) and value else set()
+
+
+def _eligible(
+    residents: pd.DataFrame, rules: AppointmentRules, not_available: frozenset[str]
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    def column(name: str) -> list[object]:
+        return list(residents[name]) if name in residents.columns else [None] * len(residents)
+
+    unwilling = np.array(
+        [v is False or v is np.False_ for v in column("willing_warden")], dtype=bool
+    )
+    no_phone = (
+        np.array([not (isinstance(p, str) and p.strip()) for p in column("phone")], dtype=bool)
+        & rules.require_phone
+    )
+    excluded = np.array(
+        [bool(_roles(r) & set(rules.exclude_roles)) for r in column("role")], dtype=bool
+    )
+    taken = np.array([s in not_available for s in column("staff_id")], dtype=bool)
+    why = {
+        "declined": int(unwilling.sum()),
+        "no phone": int(no_phone.sum()),
+        "excluded role": int(excluded.sum()),
+        "already ASC": int(taken.sum()),
+    }
+    keep = ~unwilling & ~no_phone & ~excluded & ~taken
+    return residents[keep], why
+
+
+def _no_candidate_reason(residents: pd.DataFrame, why: dict[str, int]) -> str:
+    if residents.empty:
+        return "nobody lives in the zone"
+    n = len(residents)
+    if why["no phone"] == n:
+        return "no resident has a phone"
+    if why["declined"] == n:
+        return "every resident declined (willing_warden = false)"
+    parts = [f"{count} {what}" for what, count in why.items() if count]
+    return f"none of the {n} resident(s) is eligible ({', '.join(parts)})"
+
+
+def _travel_cost(
+    eligible: pd.DataFrame,
+    homes: gpd.GeoDataFrame,
+    location: gpd.GeoSeries,
+    travel: TravelModel | None,
+) -> pd.Series:
+    origins = location.loc[eligible["household_id"]]
+    a = np.column_stack([origins.x, origins.y])
+    b = np.column_stack([homes.geometry.x, homes.geometry.y])
+    distance = travel.distance_matrix(a, b) if travel is not None else cdist(a, b)
+    total = np.where(np.isfinite(distance), distance, 1e7).sum(axis=1)
+    return pd.Series(total, index=eligible.index)
+
+
+def _misses(person: pd.Series, rules: AppointmentRules, as_of: dt.date) -> list[str]:
+    missing = []
+    if rules.prefer_radio and person.get("has_radio") is not True:
+        missing.append("no radio")
+    if rules.prefer_training:
+        trained = person.get("bsafe_date")
+        if not isinstance(trained, dt.date) or (as_of - trained).days > rules.training_max_age_days:
+            missing.append("no current security training")
+    if rules.prefer_category != "any" and person.get("category") != rules.prefer_category:
+        missing.append(f"not {rules.prefer_category} staff")
+    return missing
+
+
+def _rank(
+    eligible: pd.DataFrame, cost: pd.Series, rules: AppointmentRules, as_of: dt.date
+) -> pd.DataFrame:
+    ranked = eligible.copy()
+    ranked["_misses"] = [_misses(p, rules, as_of) for _, p in eligible.iterrows()]
+    ranked["_missing"] = ranked["_misses"].map(len)
+    ranked["_cost"] = cost
+    return ranked.sort_values(["_missing", "_cost", "staff_id"], kind="stable")
+
+
+def _existing(staff: pd.DataFrame, previous: pd.DataFrame | None) -> dict[tuple[str, str], str]:
+    kept: dict[tuple[str, str], str] = {}
+    if previous is not None:
+        for row in previous.itertuples():
+            kept[(str(row.zone_id), str(row.role))] = str(row.staff_id)
+    if "zone" in staff.columns:
+        for _, person in staff.iterrows():
+            for role in ("warden", "deputy"):
+                if role in _roles(person.get("role")) and isinstance(person.get("zone"), str):
+                    kept.setdefault((person["zone"], role), str(person["staff_id"]))
+    return kept
+
+
+def _pick(
+    role: str,
+    zone_id: str,
+    ranked: pd.DataFrame,
+    chosen: list[tuple[str, str, pd.Series]],
+    existing: dict[tuple[str, str], str],
+    rules: AppointmentRules,
+) -> tuple[str, str, pd.Series] | None:
+    taken_people = {c[2]["staff_id"] for c in chosen}
+    households = {c[2]["household_id"] for c in chosen}
+    agencies = {c[2]["agency"] for c in chosen}
+    pool = ranked[~ranked["staff_id"].isin(taken_people) & ~ranked["household_id"].isin(households)]
+    if pool.empty:
+        return None
+    holder = existing.get((zone_id, role)) if rules.keep_existing else None
+    if holder is not None and holder in set(pool["staff_id"]):
+        person = pool[pool["staff_id"] == holder].iloc[0]
+        return role, f"kept: already {role} of {zone_id} and still eligible", person
+    other_agency = pool[~pool["agency"].isin(agencies)] if chosen else pool
+    candidates = other_agency if not other_agency.empty else pool
+    person = candidates.iloc[0]
+    reason = (
+        f"shortest total travel to the zone's homes ({person['_cost'] / 1000:.1f} km)"
+        if role == "warden"
+        else f"best remaining choice ({person['_cost'] / 1000:.1f} km total travel)"
+    )
+    if person["_misses"]:
+        reason += "; lacks " + ", ".join(m.removeprefix("no ") for m in person["_misses"])
+    if chosen and other_agency.empty:
+        reason += "; same agency as the warden (no eligible resident of another agency)"
+    return role, reason, person
+
+
+def _zone_flags(zone_id: str, chosen: list[tuple[str, str, pd.Series]]) -> list[dict[str, Any]]:
+    flags = []
+    if len(chosen) < 2:  # noqa: PLR2004
+        flags.append(
+            {
+                "zone_id": zone_id,
+                "code": "no_deputy",
+                "severity": "major",
+                "message": NO_DEPUTY,
+            }
+        )
+        return flags
+    pair = [c[2] for c in chosen[:2]]
+    if all(not isinstance(p.get("phone2"), str) and p.get("has_radio") is not True for p in pair):
+        flags.append(
+            {
+                "zone_id": zone_id,
+                "code": "single_network",
+                "severity": "major",
+                "message": SINGLE_NETWORK,
+            }
+        )
+    return flags
+
+
+def _cover(zones: gpd.GeoDataFrame, uncovered: dict[str, str], staffed: set[str]) -> dict[str, str]:
+    """Return, for each zone without a candidate, the nearest staffed zone (touching first)."""
+    cover = {}
+    indexed = zones.set_index("zone_id").geometry
+    for zone_id in uncovered:
+        polygon = indexed[zone_id]
+        candidates = indexed[indexed.index.isin(staffed)]
+        if candidates.empty:
+            continue
+        touching = candidates[candidates.buffer(1.0).intersects(polygon)]
+        pool = touching if not touching.empty else candidates
+        cover[zone_id] = str(
+            pool.centroid.distance(polygon.centroid).sort_values(kind="stable").index[0]
+        )
+    return cover
