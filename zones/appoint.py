@@ -79,7 +79,7 @@ class AppointmentRules:
                     )
                 )
                 continue
-            values[key] = value
+            values.setdefault(key, value)
         rules = cls(**values)
         if rules.prefer_category not in CATEGORY_PREFERENCES:
             issues.append(
