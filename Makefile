@@ -13,7 +13,7 @@ $(BIN)/planner: pyproject.toml
 	touch $@
 
 demo: $(BIN)/planner
-	$(BIN)/planner validate stations/sample/helsinki
+	$(BIN)/planner demo --out $(OUT)
 
 test: $(BIN)/planner
 	$(BIN)/python -m pytest

@@ -285,3 +285,165 @@ def _zones_text(name: str, summary: dict[str, Any], out: Path) -> str:
     lines += [f"  note: {note}" for note in summary["notes"]]
     lines.append(f"  written to {out}")
     return "\n".join(lines)
+
+
+EXIT_GAPS = 3
+FAIL_ON = click.Choice(["none", "critical", "major", "any"])
+
+
+def _failing(report: Any, fail_on: str) -> list[Any]:
+    severities = {"critical": ("critical",), "major": ("critical", "major"), "any": None}
+    if fail_on == "none":
+        return []
+    wanted = severities[fail_on]
+    return [r for r in report.failing() if wanted is None or r.rule.severity in wanted]
+
+
+def _run_plan(
+    station_dir: Path, *, previous: Path | None, repair: bool, seed: int
+) -> tuple[Any, Any]:
+    import datetime as dt
+
+    from planner.moss import check_moss
+    from planner.moss_rules import load_rules
+    from planner.pipeline import build_plan
+
+    as_of = dt.datetime.now(tz=dt.UTC).date()
+    loaded = load_station(station_dir, as_of=as_of)
+    run = build_plan(loaded, as_of=as_of, previous=previous, repair=repair, seed=seed)
+    rules = load_rules(loaded.path(loaded.config.moss.rules))
+    report = check_moss(run.planned, rules, as_of=as_of, travel=run.zoning.travel)
+    return run, report
+
+
+@main.command()
+@STATION_ARG
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="The plan's output folder (replaced whole when the plan is complete).",
+)
+@click.option(
+    "--previous",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="An earlier plan's folder: keep its zones and wardens where still valid.",
+)
+@click.option("--repair", is_flag=True, help="Repair failing hand-drawn zones.")
+@click.option("--redact", is_flag=True, help="A plan safe to share: no names, phones or homes.")
+@click.option(
+    "--fail-on",
+    type=FAIL_ON,
+    default="none",
+    show_default=True,
+    help="Exit with status 3 when MOSS rules of this severity fail.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the partition.")
+def plan(  # click passes options by keyword
+    *,
+    station: Path,
+    out: Path,
+    previous: Path | None,
+    repair: bool,
+    redact: bool,
+    fail_on: str,
+    seed: int,
+) -> None:
+    """Build the security plan of a STATION into --out."""
+    _plan_command(
+        station, out, previous=previous, repair=repair, redact=redact, fail_on=fail_on, seed=seed
+    )
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out/helsinki"),
+    show_default=True,
+    help="The plan's output folder.",
+)
+def demo(*, out: Path) -> None:
+    """Build the plan of the bundled Helsinki sample station."""
+    from importlib import resources
+
+    with resources.as_file(resources.files("stations").joinpath("sample", "helsinki")) as sample:
+        _plan_command(
+            sample, out, previous=None, repair=False, redact=False, fail_on="none", seed=0
+        )
+
+
+def _plan_command(
+    station: Path,
+    out: Path,
+    *,
+    previous: Path | None,
+    repair: bool,
+    redact: bool,
+    fail_on: str,
+    seed: int,
+) -> None:
+    import datetime as dt
+
+    from planner.output_folder import atomic_folder
+    from planner.publish import plan_summary, write_plan
+
+    run, report = _run_plan(station, previous=previous, repair=repair, seed=seed)
+    with atomic_folder(out) as folder:
+        write_plan(
+            run, folder, moss=report, issued=dt.datetime.now(tz=dt.UTC).date(), redact=redact
+        )
+    summary = plan_summary(run, report)
+    lines = [
+        (
+            f"{summary['station']} (security level {summary['security_level']}): "
+            f"{summary['zones']} warden zones in {summary['areas']} area(s)"
+        ),
+        (
+            f"  households covered: {summary['households']}; staff assigned "
+            f"{summary['staff_assigned']}, rejected {summary['staff_rejected']}"
+        ),
+        f"  MOSS: {summary['compliance_rating']} ({summary['compliance_percentage']} %)",
+        "  most urgent gaps:",
+        *[f"    - {item}" for item in summary["most_urgent"] or ["none"]],
+        f"  open {out.absolute() / 'index.html'}",
+    ]
+    click.echo("\n".join(lines))
+    if _failing(report, fail_on):
+        sys.exit(EXIT_GAPS)
+
+
+@main.command()
+@STATION_ARG
+@click.option(
+    "--fail-on",
+    type=FAIL_ON,
+    default="critical",
+    show_default=True,
+    help="Exit with status 3 when rules of this severity (or worse) fail.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+def moss(*, station: Path, fail_on: str, output_format: str) -> None:
+    """Check a STATION against MOSS (zones and wardens are planned first)."""
+    _, report = _run_plan(station, previous=None, repair=False, seed=0)
+    if output_format == "json":
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        level = report.security_level
+        click.echo(f"{report.station}: {report.rating} ({report.percentage} %), level {level}")
+        for result in report.results:
+            if not result.applicable:
+                continue
+            mark = "ok  " if not result.failed else "FAIL"
+            click.echo(
+                f"  {mark} {result.rule.id:7} {result.rule.severity:8} {result.percentage:5.1f}% "
+                f"{result.rule.title}"
+            )
+    if _failing(report, fail_on):
+        sys.exit(EXIT_GAPS)

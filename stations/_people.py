@@ -58,7 +58,11 @@ def draw_names(rng: np.random.Generator, n: int, international: np.ndarray) -> l
 
 
 def draw_phones(rng: np.random.Generator, n: int, country: str) -> np.ndarray:
-    """Return valid mobile numbers of a country in E.164, varying the example number's tail."""
+    """Return valid mobile numbers of a country in E.164, varying the example number's tail.
+
+    Every number is checked with ``phonenumbers.is_valid_number``; invalid draws are drawn
+    again with a shorter varied tail, and the example number itself is the last resort.
+    """
     example = phonenumbers.example_number_for_type(country, phonenumbers.PhoneNumberType.MOBILE)
     if example is None:
         example = phonenumbers.example_number_for_type(
@@ -67,15 +71,49 @@ def draw_phones(rng: np.random.Generator, n: int, country: str) -> np.ndarray:
     if example is None:
         return np.full(n, "", dtype=object)
     national = str(example.national_number)
-    keep = max(len(national) - 4, 1)
-    tails = rng.integers(0, 10 ** (len(national) - keep), size=n)
-    numbers = [
-        f"+{example.country_code}{national[:keep]}{t:0{len(national) - keep}d}" for t in tails
-    ]
-    # Keep only numbers the library accepts; the rare miss falls back to the example itself.
-    fallback = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
-    checked = [
-        number if i >= 50 or phonenumbers.is_valid_number(phonenumbers.parse(number)) else fallback
-        for i, number in enumerate(numbers)
-    ]
-    return np.array(checked, dtype=object)
+    numbers = np.full(n, phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164))
+    numbers = numbers.astype(object)
+    missing = np.arange(n)
+    for varied in range(min(6, len(national) - 2), 1, -1):
+        if not len(missing):
+            break
+        prefix = f"+{example.country_code}{national[:-varied]}"
+        tails = rng.integers(0, 10**varied, size=len(missing))
+        drawn = np.array([f"{prefix}{t:0{varied}d}" for t in tails], dtype=object)
+        unique, inverse = np.unique(drawn, return_inverse=True)
+        valid = np.array([phonenumbers.is_valid_number(phonenumbers.parse(u)) for u in unique])
+        ok = valid[inverse]
+        numbers[missing[ok]] = drawn[ok]
+        missing = missing[~ok]
+    return numbers
+
+
+def write_nationally(
+    rng: np.random.Generator, numbers: np.ndarray, country: str, share: float
+) -> np.ndarray:
+    """Return the numbers with a ``share`` of them written in the country's national format."""
+    out = numbers.copy()
+    chosen = np.flatnonzero((out != "") & (rng.random(len(out)) < share))
+    for i in chosen:
+        parsed = phonenumbers.parse(out[i])
+        out[i] = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return out
+
+
+VEHICLE_MODELS = (
+    "Toyota Land Cruiser", "Toyota Hilux", "Nissan Patrol", "Mitsubishi Pajero", "Toyota Corolla",
+    "Volkswagen Golf", "Hyundai Tucson", "Skoda Octavia", "Kia Sportage", "Ford Ranger",
+)  # fmt: skip
+PLATE_LETTERS = np.array(list("ABCDEFGHJKLMNPRSTUVXYZ"))
+
+
+def draw_vehicles(rng: np.random.Generator, n: int, share: float) -> np.ndarray:
+    """Return "Model ABC-123" for a ``share`` of people and "" for the others."""
+    owns = rng.random(n) < share
+    models = rng.choice(VEHICLE_MODELS, size=n)
+    letters = rng.choice(PLATE_LETTERS, size=(n, 3))
+    digits = rng.integers(1, 1000, size=n)
+    out = np.full(n, "", dtype=object)
+    for i in np.flatnonzero(owns):
+        out[i] = f"{models[i]} {''.join(letters[i])}-{digits[i]:03d}"
+    return out

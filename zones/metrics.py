@@ -20,6 +20,10 @@ METRIC_COLUMNS = (
 )  # fmt: skip
 
 
+EXACT_CENTRE_LIMIT = 2_000
+CENTRE_CANDIDATES = 256
+
+
 def zone_metrics(
     zones: gpd.GeoDataFrame,
     households: gpd.GeoDataFrame,
@@ -103,7 +107,7 @@ def _zone_row(
     }
     if len(members):
         xy = np.column_stack([members.geometry.x, members.geometry.y])
-        centre = int(np.argmin(cdist(xy, xy).sum(axis=1)))
+        centre = centre_index(xy)
         distance = (
             travel.distance_matrix(xy[centre : centre + 1], xy)[0]
             if travel is not None
@@ -120,6 +124,31 @@ def _zone_row(
         others = distance[np.arange(len(distance)) != centre]
         row["mean_distance_m"] = round(float(others.mean()), 1) if len(others) else 0.0
     return row
+
+
+def centre_index(xy: np.ndarray) -> int:
+    """Return the index of the centre household: the 1-median of the zone's homes.
+
+    The household with the least total straight-line distance to the others (ties go
+    to the first). Zones of more than ``EXACT_CENTRE_LIMIT`` homes (a degenerate
+    plan) search only the homes nearest the coordinate-wise median.
+
+    Parameters
+    ----------
+    xy
+        (n, 2) home locations, projected metres; n >= 1.
+
+    Returns
+    -------
+    int
+        Row of the centre household in ``xy``.
+    """
+    if len(xy) <= EXACT_CENTRE_LIMIT:
+        return int(np.argmin(cdist(xy, xy).sum(axis=1)))
+    near_median = np.hypot(*(xy - np.median(xy, axis=0)).T)
+    candidates = np.argsort(near_median, kind="stable")[:CENTRE_CANDIDATES]
+    total = cdist(xy[candidates], xy).sum(axis=1)
+    return int(candidates[np.argmin(total)])
 
 
 def _status(

@@ -153,7 +153,7 @@ class _Graph:
         # Keep the shortest of parallel segments between the same junctions.
         order = np.lexsort((self.length[edge_ids], cols, rows))
         rows, cols, edge_ids = rows[order], cols[order], edge_ids[order]
-        first = np.r_[True, (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])]
+        first = np.r_[True, (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])][: len(rows)]
         rows, cols, edge_ids = rows[first], cols[first], edge_ids[first]
         self.metres = csr_matrix((self.length[edge_ids], (rows, cols)), shape=(n, n))
         self.time = csr_matrix((self.seconds[edge_ids], (rows, cols)), shape=(n, n))

@@ -1,8 +1,6 @@
-"""Hand-drawn zones: reading KML/GeoJSON/GPKG, checking them, repairing only what fails."""
+"""Hand-drawn zones: checking them, and repairing only what fails."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -10,23 +8,11 @@ import pytest
 import shapely
 from pyproj import CRS
 
-from stations import InputError
-from stations.zones_file import read_zones_file
 from zones.handdrawn import check_zones, repair_zones
 from zones.partition import ZoningOptions
 
 UTM = CRS.from_epsg(32635)
 OPTIONS = ZoningOptions(min_households=10, max_households=30, max_warden_distance_m=2000)
-KML = """<?xml version="1.0" encoding="UTF-8"?>
-<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>Warden zones</name>
-<Folder><name>Zones</name>
-<Placemark><name>North</name><description>Kallio side</description><Polygon><outerBoundaryIs>
-<LinearRing><coordinates>24.90,60.175,0 24.98,60.175,0 24.98,60.20,0 24.90,60.20,0 24.90,60.175,0
-</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>
-<Placemark><name>South</name><Polygon><outerBoundaryIs><LinearRing><coordinates>
-24.90,60.15,0 24.98,60.15,0 24.98,60.175,0 24.90,60.175,0 24.90,60.15,0
-</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark></Folder></Document></kml>
-"""
 
 
 def households_at(xy: np.ndarray) -> gpd.GeoDataFrame:
@@ -49,40 +35,6 @@ def grid_zones(columns: int, rows: int, size: float = 1000.0) -> gpd.GeoDataFram
             boxes.append(shapely.box(c * size, r * size, (c + 1) * size, (r + 1) * size))
             ids.append(f"Z{len(ids) + 1:02d}")
     return gpd.GeoDataFrame({"zone_id": ids, "zone_name": ""}, geometry=boxes, crs=UTM)
-
-
-def test_google_earth_kml_reads(tmp_path: Path) -> None:
-    path = tmp_path / "zones.kml"
-    path.write_text(KML, encoding="utf-8")
-    zones = read_zones_file(path, "zones.kml")
-    assert list(zones["zone_id"]) == ["North", "South"]
-    assert list(zones["zone_name"]) == ["Kallio side", ""]
-    assert zones.crs.to_epsg() == 4326
-    assert (zones.geom_type == "Polygon").all()
-
-
-@pytest.mark.parametrize("suffix", [".geojson", ".gpkg"])
-def test_geojson_and_gpkg_zones(tmp_path: Path, suffix: str) -> None:
-    zones = grid_zones(2, 1).to_crs("EPSG:4326")
-    zones.to_file(tmp_path / f"z{suffix}")
-    back = read_zones_file(tmp_path / f"z{suffix}", f"z{suffix}")
-    assert list(back["zone_id"]) == ["Z01", "Z02"]
-
-
-def test_bad_zone_files(tmp_path: Path) -> None:
-    lines = gpd.GeoDataFrame(
-        {"zone_id": ["A", "B"]},
-        geometry=[shapely.box(0, 0, 1, 1), shapely.LineString([(0, 0), (1, 1)])],
-        crs="EPSG:4326",
-    )
-    lines.to_file(tmp_path / "lines.geojson")
-    with pytest.raises(InputError) as caught:
-        read_zones_file(tmp_path / "lines.geojson", "lines.geojson")
-    assert (caught.value.issue.row, caught.value.issue.column) == (2, "geometry")
-    twice = grid_zones(2, 1).assign(zone_id=["A", "A"]).to_crs("EPSG:4326")
-    twice.to_file(tmp_path / "twice.geojson")
-    with pytest.raises(InputError, match="zone id 'A' is used twice"):
-        read_zones_file(tmp_path / "twice.geojson", "twice.geojson")
 
 
 def test_check_finds_gaps_overlaps_outside_and_bounds() -> None:

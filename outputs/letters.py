@@ -1,0 +1,583 @@
+"""Letters of appointment for wardens, deputies, alternates and Area Security Coordinators.
+
+One letter per appointment, for the Designated Official's signature, as a
+self-contained HTML page and an A4 PDF with the same content: the appointee, the
+zone or area, the duties in plain words, the chain of contacts above them, the
+emergency numbers, the date and a reference number. Nothing is decided here; the
+appointments, the people and the contacts are rendered as given.
+
+The duties paraphrase the UN Security Management System's framework of accountability
+(wardens, Area Security Coordinators); the wording is this project's own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import math
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from outputs import fonts
+from stations.config import Contact
+
+logger = logging.getLogger(__name__)
+
+ROLE_CODES = {"warden": "WRD", "deputy": "DEP", "alternate": "ALT", "ASC": "ASC"}
+CONTACT_LABELS = {
+    "security_operations_centre": "Security Operations Centre",
+    "police": "Police",
+    "ambulance": "Ambulance",
+    "fire": "Fire and rescue",
+}
+WARDEN_DUTIES = (
+    (
+        "Be the link between the Designated Official and the UN personnel and recognised "
+        "dependants living in your zone: pass messages down to every household and bring "
+        "their reports and concerns back up."
+    ),
+    (
+        "Keep everyone in your zone informed of the security arrangements and of the security"
+        " level in effect, and check that precautionary instructions are followed."
+    ),
+    (
+        "Visit every household in your zone so that each family knows the arrangements, its "
+        "assembly point and whom to call."
+    ),
+    (
+        "Keep the zone's list of personnel, dependants, addresses and phone numbers current, "
+        "and report changes to the security adviser."
+    ),
+    (
+        "Name one person to keep in touch with UN visitors staying in hotels or guest houses "
+        "in your zone."
+    ),
+    (
+        "Make sure that dependants left at the duty station by internationally recruited "
+        "staff serving elsewhere are included in the arrangements."
+    ),
+    (
+        "Take part in warden training, radio and phone checks and drills, and carry out other"
+        " security tasks the Designated Official or the security adviser gives you."
+    ),
+)
+DEPUTY_DUTIES = (
+    (
+        "Stand in for the warden whenever the warden is absent or cannot be reached, with all"
+        " of the warden's duties listed below."
+    ),
+    (
+        "Help the warden with household visits, list updates and communication checks, and "
+        "keep your own copy of the zone's list."
+    ),
+)
+ALTERNATE_DUTIES = (
+    (
+        "Take over the warden's duties, listed below, when both the warden and the deputy are"
+        " absent or cannot be reached."
+    ),
+    (
+        "Keep your own copy of the zone's list and take part in the zone's communication "
+        "checks and drills."
+    ),
+)
+ASC_DUTIES = (
+    (
+        "Act for the Designated Official, under delegated authority, to coordinate and "
+        "control the security arrangements for UN personnel, premises and assets in your "
+        "area."
+    ),
+    (
+        "Appoint wardens for the zones of your area, in consultation with the Designated "
+        "Official, and make sure they are trained and equipped."
+    ),
+    "Prepare and keep up to date a security plan for your area.",
+    "Keep lists of UN personnel and their recognised dependants in your area.",
+    (
+        "Coordinate the implementation of the minimum operating security standards (MOSS) in "
+        "your area, based on a current security risk assessment."
+    ),
+    (
+        "Tell the Designated Official promptly of every incident or development in your area "
+        "that bears on the safety and security of personnel and dependants."
+    ),
+    (
+        "Convene the area security management team, and manage security clearance for travel "
+        "in your area."
+    ),
+)
+ACCOUNTABILITY = (
+    "You are accountable to the Designated Official for these security functions, whatever "
+    "your employing organization. Your organization will give you the duty time they need, "
+    "and your performance appraisal will record this service."
+)
+_CONTACT_ORDER = {key: i for i, key in enumerate(CONTACT_LABELS)}
+SIGN_BELOW = (
+    "Please sign below to accept this appointment and return a copy to the security adviser."
+)
+
+
+@dataclass(frozen=True)
+class _Person:
+    staff_id: str
+    name: str
+    agency: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class _Letter:
+    reference: str
+    issued: dt.date
+    station: str
+    role: str
+    title: str
+    unit: str
+    person: _Person
+    duties: tuple[str, ...]
+    chain: tuple[tuple[str, _Person | None], ...]
+    emergency: tuple[tuple[str, str, str], ...]
+    signatory: _Person | None
+
+
+def write_letters(
+    appointments: pd.DataFrame,
+    staff: pd.DataFrame,
+    *,
+    station_name: str,
+    station_contacts: Mapping[str, Contact],
+    out_dir: Path,
+    issued: dt.date,
+    areas: pd.DataFrame | None = None,
+    zone_names: Mapping[str, str] | None = None,
+) -> list[Path]:
+    """Write one HTML and one PDF letter per warden, deputy, alternate and ASC.
+
+    Parameters
+    ----------
+    appointments
+        ``zone_id, role, staff_id`` and optionally ``area_id``; roles ``warden``,
+        ``deputy``, ``alternate_N`` and ``ASC`` (zone_id empty) get a letter, other
+        rows are ignored.
+    staff
+        Staff with ``staff_id, name, agency, phone`` and ``role`` (to find the DO,
+        the CSA or CSFP for the chain of contacts).
+    station_name
+        The duty station's name.
+    station_contacts
+        The station's emergency contacts (``[station.contacts]``).
+    out_dir
+        The ``letters`` folder to write into (created if missing).
+    issued
+        Date of the letters; its year goes into the reference numbers.
+    areas
+        ``area_id, area_name, coordinator_id, coordinator_role``: names the areas
+        and the coordinator above each warden.
+    zone_names
+        Zone id -> zone name, shown next to the zone id.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The written files, HTML and PDF for each letter, in reference order.
+
+    Raises
+    ------
+    ValueError
+        If an appointment names a staff_id absent from ``staff``.
+    fonts.FontsMissingError
+        If the fonts for the PDF are not installed.
+    """
+    letters = _letters(
+        appointments, staff, station_name, station_contacts, issued, areas, zone_names
+    )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    font_set = fonts.register_fonts()
+    written: list[Path] = []
+    for letter in letters:
+        html_path = out_dir / f"{letter.reference}.html"
+        html_path.write_text(render_html(letter), encoding="utf-8")
+        pdf_path = out_dir / f"{letter.reference}.pdf"
+        _write_pdf(letter, pdf_path, font_set)
+        written += [html_path, pdf_path]
+    logger.info("letters: %d written to %s", len(letters), out_dir)
+    return written
+
+
+# --- content -----------------------------------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def _kind(role: str) -> str:
+    return "alternate" if role.startswith("alternate") else role
+
+
+def station_code(station_name: str) -> str:
+    """Return the station's part of a reference: its name in ASCII capitals (12 at most)."""
+    ascii_name = unicodedata.normalize("NFKD", station_name).encode("ascii", "ignore").decode()
+    code = re.sub(r"[^A-Z0-9]", "", ascii_name.upper())[:12]
+    return code or "STATION"
+
+
+def _letters(
+    appointments: pd.DataFrame,
+    staff: pd.DataFrame,
+    station_name: str,
+    contacts: Mapping[str, Contact],
+    issued: dt.date,
+    areas: pd.DataFrame | None,
+    zone_names: Mapping[str, str] | None,
+) -> list[_Letter]:
+    people = {_text(r["staff_id"]): r for _, r in staff.iterrows()}
+    rows = [r for _, r in appointments.iterrows() if _kind(_text(r["role"])) in ROLE_CODES]
+    missing = sorted({_text(r["staff_id"]) for r in rows} - set(people))
+    if missing:
+        msg = f"appointments name staff not in the staff table: {', '.join(missing)}"
+        raise ValueError(msg)
+    order = {"ASC": 0, "warden": 1, "deputy": 2, "alternate": 3}
+    rows.sort(
+        key=lambda r: (
+            _text(r.get("zone_id")) or _text(r.get("area_id")),
+            order[_kind(_text(r["role"]))],
+            _text(r["role"]),
+            _text(r["staff_id"]),
+        )
+    )
+    holders = _holders(staff)
+    area_rows = {} if areas is None else {_text(a["area_id"]): a for _, a in areas.iterrows()}
+    names = dict(zone_names or {})
+    by_zone: dict[tuple[str, str], str] = {
+        (_text(r.get("zone_id")), _text(r["role"])): _text(r["staff_id"]) for r in rows
+    }
+    code = station_code(station_name)
+    emergency = tuple(
+        (CONTACT_LABELS.get(key, key), c.name, c.phone)
+        for key, c in sorted(
+            contacts.items(), key=lambda kv: (_CONTACT_ORDER.get(kv[0], 99), kv[0])
+        )
+    )
+    letters = []
+    for serial, row in enumerate(rows, start=1):
+        role = _text(row["role"])
+        kind = _kind(role)
+        zone_id = _text(row.get("zone_id"))
+        area_id = _text(row.get("area_id"))
+        area = area_rows.get(area_id)
+        unit_id = area_id if kind == "ASC" else zone_id
+        reference = f"{code}-{ROLE_CODES[kind]}-{unit_id or 'NA'}-{issued.year}-{serial:03d}"
+        person = _person(people[_text(row["staff_id"])])
+        coordinator = _coordinator(area, people, holders, kind)
+        chain: list[tuple[str, _Person | None]] = []
+        if kind in ("deputy", "alternate"):
+            warden_id = by_zone.get((zone_id, "warden"))
+            chain.append(("Warden", _person(people[warden_id]) if warden_id else None))
+        if kind == "alternate":
+            deputy_id = by_zone.get((zone_id, "deputy"))
+            chain.append(("Deputy warden", _person(people[deputy_id]) if deputy_id else None))
+        if coordinator is not None:
+            chain.append(coordinator)
+        adviser = holders.get("CSA") or holders.get("CSFP")
+        if adviser is not None and all(
+            p is None or p.staff_id != adviser[1].staff_id for _, p in chain
+        ):
+            chain.append(adviser)
+        do = holders.get("DO")
+        chain.append(("Designated Official", do[1] if do else None))
+        letters.append(
+            _Letter(
+                reference=reference,
+                issued=issued,
+                station=station_name,
+                role=role,
+                title=_title(role),
+                unit=_unit(kind, zone_id, area_id, area, names),
+                person=person,
+                duties=_duties(kind),
+                chain=tuple(chain),
+                emergency=emergency,
+                signatory=do[1] if do else None,
+            )
+        )
+    return letters
+
+
+def _person(row: Mapping[str, Any]) -> _Person:
+    phone = _text(row.get("phone")) or _text(row.get("phone2"))
+    return _Person(
+        _text(row.get("staff_id")), _text(row.get("name")), _text(row.get("agency")), phone
+    )
+
+
+def _holders(staff: pd.DataFrame) -> dict[str, tuple[str, _Person]]:
+    """Return the first holder (by staff_id) of the DO, CSA and CSFP roles."""
+    titles = {
+        "DO": "Designated Official",
+        "CSA": "Chief Security Adviser",
+        "CSFP": "Country Security Focal Point",
+    }
+    found: dict[str, tuple[str, _Person]] = {}
+    ordered = staff.sort_values("staff_id", kind="stable")
+    if "status" in ordered.columns:
+        ordered = ordered[ordered["status"] == "accepted"]
+    for _, row in ordered.iterrows():
+        roles = {p.strip() for p in _text(row.get("role")).split(";")}
+        for role, title in titles.items():
+            if role in roles and role not in found:
+                found[role] = (title, _person(row))
+    return found
+
+
+def _coordinator(
+    area: Mapping[str, Any] | None,
+    people: Mapping[str, Any],
+    holders: Mapping[str, tuple[str, _Person]],
+    kind: str,
+) -> tuple[str, _Person | None] | None:
+    if kind == "ASC":
+        return None
+    if area is not None and _text(area.get("coordinator_id")) in people:
+        role = _text(area.get("coordinator_role"))
+        title = "Area Security Coordinator" if role == "ASC" else holders.get(role, (role, None))[0]
+        return title, _person(people[_text(area["coordinator_id"])])
+    return None
+
+
+def _title(role: str) -> str:
+    if role == "ASC":
+        return "Area Security Coordinator"
+    if role.startswith("alternate"):
+        number = role.removeprefix("alternate").strip("_")
+        return f"Alternate Warden {number}".strip()
+    return {"warden": "Warden", "deputy": "Deputy Warden"}[role]
+
+
+def _unit(
+    kind: str, zone_id: str, area_id: str, area: Mapping[str, Any] | None, names: Mapping[str, str]
+) -> str:
+    area_name = _text(area.get("area_name")) if area is not None else ""
+    if kind == "ASC":
+        return f"area {area_id}" + (f" ({area_name})" if area_name else "")
+    zone_name = _text(names.get(zone_id))
+    text = f"zone {zone_id}" + (f" ({zone_name})" if zone_name else "")
+    return text + (f", area {area_id} ({area_name})" if area_name and area_id != "A0" else "")
+
+
+def _duties(kind: str) -> tuple[str, ...]:
+    if kind == "ASC":
+        return ASC_DUTIES
+    lead = {"deputy": DEPUTY_DUTIES, "alternate": ALTERNATE_DUTIES}.get(kind, ())
+    return lead + WARDEN_DUTIES
+
+
+def _long_date(day: dt.date) -> str:
+    months = (
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    )  # fmt: skip
+    return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+def _opening(letter: _Letter) -> str:
+    return (
+        f"In consultation with the Security Management Team, I appoint you {letter.title} for "
+        f"{letter.unit} of the {letter.station} duty station, with effect from "
+        f"{_long_date(letter.issued)}."
+    )
+
+
+# --- HTML --------------------------------------------------------------------------------------
+
+_CSS = """
+@page { size: A4; margin: 20mm 18mm; }
+body { font-family: "DejaVu Sans", "Noto Sans", "Droid Sans Fallback", Arial, sans-serif;
+       font-size: 10.5pt; line-height: 1.4; color: #111; max-width: 174mm; margin: auto; }
+header { border-bottom: 2px solid #1a4d8f; margin-bottom: 6mm; }
+h1 { font-size: 15pt; margin: 0 0 2mm; color: #1a4d8f; }
+h2 { font-size: 11.5pt; margin: 6mm 0 2mm; }
+.meta { display: flex; justify-content: space-between; font-size: 9.5pt; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #999; padding: 1.5mm 2mm; text-align: left; vertical-align: top; }
+th { background: #e8eef6; }
+.signature { margin-top: 14mm; display: flex; gap: 20mm; }
+.signature div { flex: 1; border-top: 1px solid #111; padding-top: 2mm; }
+@media print { body { max-width: none; } }
+"""
+
+
+def render_html(letter: _Letter) -> str:
+    """Return the letter as a self-contained, printable HTML page (every string escaped)."""
+    e = html.escape
+    duties = "".join(f"<li>{e(d)}</li>" for d in letter.duties)
+    chain = "".join(
+        f"<tr><td>{e(title)}</td><td><bdi>{e(p.name) if p else 'not appointed'}</bdi></td>"
+        f"<td>{e(p.agency) if p else ''}</td><td>{e(p.phone) if p else ''}</td></tr>"
+        for title, p in letter.chain
+    )
+    emergency = "".join(
+        f"<tr><td>{e(label)}</td><td>{e(name)}</td><td>{e(phone)}</td></tr>"
+        for label, name, phone in letter.emergency
+    )
+    signatory = letter.signatory
+    signer = e(signatory.name) if signatory else "&nbsp;"
+    p = letter.person
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{e(letter.reference)}: {e(letter.title)}</title>
+<style>{_CSS}</style>
+</head>
+<body>
+<header>
+<h1>Letter of appointment: {e(letter.title)}</h1>
+<div class="meta"><span>United Nations Security Management System, {e(letter.station)}</span>
+<span>Ref. {e(letter.reference)}</span></div>
+<div class="meta"><span>Date: {e(_long_date(letter.issued))}</span></div>
+</header>
+<p>To: <strong><bdi>{e(p.name)}</bdi></strong> ({e(p.staff_id)}), {e(p.agency)}</p>
+<p>{e(_opening(letter))}</p>
+<p>{e(ACCOUNTABILITY)}</p>
+<h2>Your duties</h2>
+<ol>{duties}</ol>
+<h2>Your chain of contacts</h2>
+<table><thead><tr><th>Role</th><th>Name</th><th>Agency</th><th>Phone</th></tr></thead>
+<tbody>{chain}</tbody></table>
+<h2>Emergency numbers</h2>
+<table><thead><tr><th>Service</th><th>Name</th><th>Phone</th></tr></thead>
+<tbody>{emergency}</tbody></table>
+<p>{e(SIGN_BELOW)}</p>
+<div class="signature">
+<div><bdi>{signer}</bdi><br>Designated Official, {e(letter.station)}</div>
+<div><bdi>{e(p.name)}</bdi><br>Accepted by the appointee (date)</div>
+</div>
+</body>
+</html>
+"""
+
+
+# --- PDF ---------------------------------------------------------------------------------------
+
+
+def _write_pdf(letter: _Letter, path: Path, font_set: fonts.FontSet) -> None:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import ListFlowable, Paragraph, SimpleDocTemplate, Spacer, Table
+
+    body = ParagraphStyle(
+        "body", fontName=font_set.regular, fontSize=10, leading=13.5, spaceAfter=5
+    )
+    small = ParagraphStyle("small", parent=body, fontSize=9, leading=11.5, spaceAfter=0)
+    heading = ParagraphStyle(
+        "h2", parent=body, fontName=font_set.bold, fontSize=11.5, spaceBefore=6
+    )
+    title = ParagraphStyle(
+        "h1",
+        parent=body,
+        fontName=font_set.bold,
+        fontSize=15,
+        leading=19,
+        textColor=colors.HexColor("#1a4d8f"),
+    )
+    m = fonts.markup
+
+    def cell(text: str, *, bold: bool = False) -> Any:
+        return Paragraph(m(text, bold=bold), small)
+
+    def table(header: list[str], rows: list[list[str]], widths: list[float]) -> Any:
+        data = [[cell(h, bold=True) for h in header], *[[cell(v) for v in r] for r in rows]]
+        grid = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
+        grid.setStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef6")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+        return grid
+
+    p = letter.person
+    chain_rows = [
+        [t, q.name if q else "not appointed", q.agency if q else "", q.phone if q else ""]
+        for t, q in letter.chain
+    ]
+    signer = letter.signatory.name if letter.signatory else ""
+    signature = Table(
+        [
+            [cell(signer), cell(p.name)],
+            [
+                cell(f"Designated Official, {letter.station}"),
+                cell("Accepted by the appointee (date)"),
+            ],
+        ],
+        colWidths=[80 * mm, 80 * mm],
+    )
+    signature.setStyle(
+        [
+            ("LINEABOVE", (0, 0), (0, 0), 0.8, colors.black),
+            ("LINEABOVE", (1, 0), (1, 0), 0.8, colors.black),
+        ]
+    )
+    story = [
+        Paragraph(m(f"Letter of appointment: {letter.title}", bold=True), title),
+        Paragraph(m(f"United Nations Security Management System, {letter.station}"), body),
+        Paragraph(m(f"Ref. {letter.reference}"), small),
+        Paragraph(m(f"Date: {_long_date(letter.issued)}"), small),
+        Spacer(1, 3 * mm),
+        Paragraph(m("To: ") + m(p.name, bold=True) + m(f" ({p.staff_id}), {p.agency}"), body),
+        Paragraph(m(_opening(letter)), body),
+        Paragraph(m(ACCOUNTABILITY), body),
+        Paragraph(m("Your duties", bold=True), heading),
+        ListFlowable(
+            [Paragraph(m(d), body) for d in letter.duties],
+            bulletType="1",
+            bulletFontName=font_set.regular,
+            bulletFontSize=10,
+        ),
+        Paragraph(m("Your chain of contacts", bold=True), heading),
+        table(["Role", "Name", "Agency", "Phone"], chain_rows, [48, 52, 28, 44]),
+        Paragraph(m("Emergency numbers", bold=True), heading),
+        table(["Service", "Name", "Phone"], [list(r) for r in letter.emergency], [58, 70, 44]),
+        Spacer(1, 4 * mm),
+        Paragraph(
+            m(SIGN_BELOW),
+            body,
+        ),
+        Spacer(1, 16 * mm),
+        signature,
+    ]
+    footer = f"{letter.reference} · {letter.station}"
+
+    def on_page(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(fonts.font_for(footer), 8)
+        canvas.drawString(18 * mm, 10 * mm, fonts.shape_text(footer))
+        canvas.setFont(font_set.regular, 8)
+        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"Page {doc.page}")
+        canvas.restoreState()
+
+    doc = SimpleDocTemplate(
+        str(path),
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=f"{letter.reference}: {letter.title}",
+        author=f"Designated Official, {letter.station}",
+        invariant=1,
+    )
+    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)

@@ -1,0 +1,225 @@
+"""Write a planned station's output folder (the contract documented in the README)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from outputs.csv_safe import write_csv_safely
+from outputs.gis import write_geojson, write_geopackage, write_kml
+from outputs.letters import write_letters
+from outputs.moss_report import write_moss_html, write_moss_json
+from planner.moss import MossReport
+from planner.pipeline import PlanRun, assignments_table
+
+logger = logging.getLogger(__name__)
+
+REDACT_START_M = 200.0
+ZONE_FILE_COLUMNS = (
+    "zone_id", "zone_name", "area_id", "households", "staff", "dependants", "headcount",
+    "warden_id", "deputy_id",
+)  # fmt: skip
+
+
+def write_plan(
+    run: PlanRun,
+    folder: Path,
+    *,
+    moss: MossReport,
+    issued: dt.date,
+    redact: bool = False,
+) -> list[Path]:
+    """Write every file of the plan into ``folder`` (which exists and is empty).
+
+    Parameters
+    ----------
+    run
+        The planned station.
+    folder
+        The output folder.
+    moss
+        The MOSS report.
+    issued
+        The date printed on the documents.
+    redact
+        Leave out names, phones and exact homes everywhere.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    planned = run.planned
+    station = planned.station
+    zones = planned.zones[[*ZONE_FILE_COLUMNS, "geometry"]]
+    paths = [
+        write_geojson(zones, folder / "zones.geojson"),
+        write_kml(
+            zones.assign(
+                warden=_names(run, zones["warden_id"], redact),
+                deputy=_names(run, zones["deputy_id"], redact),
+            ),
+            folder / "zones.kml",
+            title=f"{station.name} warden zones",
+            name_column="zone_id",
+            description_columns={
+                "zone_name": "Name",
+                "area_id": "Area",
+                "households": "Households",
+                "headcount": "People",
+                "warden": "Warden",
+                "deputy": "Deputy",
+            },
+        ),
+        write_csv_safely(assignments_table(run), folder / "assignments.csv"),
+        write_csv_safely(planned.appointments, folder / "appointments.csv"),
+        write_csv_safely(planned.flags, folder / "flags.csv"),
+        write_csv_safely(run.zoning.metrics, folder / "zone_metrics.csv"),
+        write_geopackage(_layers(run, redact), folder / "plan.gpkg"),
+    ]
+    if not redact:
+        paths.extend(
+            write_letters(
+                planned.appointments,
+                station.staff,
+                station_name=station.name,
+                station_contacts=station.config.station.contacts,
+                out_dir=folder / "letters",
+                issued=issued,
+                areas=planned.areas.drop(columns="geometry"),
+                zone_names=dict(
+                    zip(planned.zones["zone_id"], planned.zones["zone_name"], strict=True)
+                ),
+            )
+        )
+    report = moss.to_dict()
+    paths.append(write_moss_json(report, folder / "moss.json"))
+    paths.append(write_moss_html(report, folder / "moss.html", map_href=None))
+    summary = plan_summary(run, moss)
+    (folder / "summary.json").write_text(
+        json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    paths.append(folder / "summary.json")
+    names = [p.relative_to(folder).as_posix() for p in paths]
+    paths.append(_write_index(folder, summary, names, issued))
+    logger.info("plan written to %s: %d files", folder, len(paths))
+    return paths
+
+
+def _names(run: PlanRun, ids: pd.Series, redact: bool) -> pd.Series:
+    if redact:
+        return ids.map(lambda i: "appointed" if isinstance(i, str) else "none")
+    names = run.planned.station.staff.set_index("staff_id")["name"]
+    return ids.map(names).fillna("none")
+
+
+def _layers(run: PlanRun, redact: bool) -> dict[str, gpd.GeoDataFrame]:
+    planned = run.planned
+    station = planned.station
+    offices = station.offices[station.offices["status"] == "accepted"]
+    points = station.points[station.points["status"] == "accepted"]
+    keep_offices = [
+        c for c in offices.columns if c not in ("source_file", "source_row", "status", "reason")
+    ]
+    keep_points = [
+        c for c in points.columns if c not in ("source_file", "source_row", "status", "reason")
+    ]
+    layers = {
+        "zones": planned.zones,
+        "offices": offices[keep_offices],
+        "points": points[keep_points],
+        "routes": _redacted_routes(planned.routes, planned.station.crs)
+        if redact
+        else planned.routes,
+        "areas": planned.areas,
+    }
+    if not redact:
+        layers["households"] = planned.households
+    return layers
+
+
+def _redacted_routes(routes: gpd.GeoDataFrame, crs: object) -> gpd.GeoDataFrame:
+    """Start zone routes 200 m along the way, so no route points at a home."""
+    from shapely.ops import substring
+
+    projected = routes.to_crs(crs)
+    lines = [
+        substring(line, REDACT_START_M, line.length)
+        if kind == "zone_to_assembly" and line is not None and line.length > REDACT_START_M
+        else (None if kind == "zone_to_assembly" else line)
+        for kind, line in zip(projected["kind"], projected.geometry, strict=True)
+    ]
+    return gpd.GeoDataFrame(projected.drop(columns="geometry"), geometry=lines, crs=crs).to_crs(
+        routes.crs
+    )
+
+
+def plan_summary(run: PlanRun, moss: MossReport) -> dict[str, Any]:
+    """Return the figures the summary and the entry page show."""
+    planned = run.planned
+    zoning = run.zoning.summary
+    flags = planned.flags
+    severity_rank = {"critical": 0, "major": 1, "minor": 2}
+    urgent = sorted(
+        [
+            (severity_rank.get(str(s), 3), str(z or a or ""), str(m))
+            for s, z, a, m in zip(
+                flags["severity"], flags["zone_id"], flags["area_id"], flags["message"], strict=True
+            )
+        ]
+        + [
+            (severity_rank[r.rule.severity], r.rule.id, f"{r.rule.title}: {r.failed} failing")
+            for r in moss.failing()
+        ],
+    )[:3]
+    assigned = int((assignments_table(run)["status"] == "assigned").sum())
+    return {
+        "station": planned.station.name,
+        "security_level": planned.station.config.station.security_level,
+        "zones": len(planned.zones),
+        "areas": len(planned.areas),
+        "households": int(planned.households["zone_id"].notna().sum()),
+        "staff_assigned": assigned,
+        "staff_rejected": len(planned.station.staff) - assigned,
+        "distance_method": planned.distance_method,
+        "in_bounds_pct": zoning["in_bounds_pct"],
+        "contiguous_pct": zoning["contiguous_pct"],
+        "compliance_percentage": moss.percentage,
+        "compliance_rating": moss.rating,
+        "most_urgent": [f"{where}: {message}" for _, where, message in urgent],
+        "notes": list(planned.notes),
+    }
+
+
+def _write_index(folder: Path, summary: dict[str, Any], files: list[str], issued: dt.date) -> Path:
+    top = sorted({name.split("/")[0] for name in files})
+    rows = "".join(f"<li><a href='{escape(name)}'>{escape(name)}</a></li>" for name in top)
+    urgent = (
+        "".join(f"<li>{escape(item)}</li>" for item in summary["most_urgent"]) or "<li>none</li>"
+    )
+    html = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(summary["station"])} security plan</title>
+<style>body{{font-family:system-ui,"DejaVu Sans",sans-serif;margin:2rem;max-width:50rem;
+color:#1f2328}}
+dt{{font-weight:600}}dd{{margin:0 0 .6rem 0}}</style></head><body>
+<h1>{escape(summary["station"])}: security plan</h1>
+<p>Security level {summary["security_level"]}. Issued {issued.isoformat()}.</p>
+<dl><dt>Warden zones</dt><dd>{summary["zones"]} zones in {summary["areas"]} area(s);
+{summary["households"]} households; {summary["staff_assigned"]} staff assigned,
+{summary["staff_rejected"]} rejected (see assignments.csv)</dd>
+<dt>MOSS compliance</dt><dd>{escape(summary["compliance_rating"])}
+({summary["compliance_percentage"]} %)</dd>
+<dt>Most urgent gaps</dt><dd><ul>{urgent}</ul></dd></dl>
+<h2>Files</h2><ul>{rows}</ul></body></html>
+"""
+    path = folder / "index.html"
+    path.write_text(html, encoding="utf-8")
+    return path
