@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 
 CATEGORY_PREFERENCES = ("any", "international", "national")
 NO_DEPUTY = "no eligible deputy in another household: the zone depends on one person"
-SINGLE_NETWORK = "warden and deputy depend on one phone network: no second phone, no radio"
+SINGLE_NETWORK = "warden and deputy share a single phone network and have no radio"
 
 
 @dataclass(frozen=True)
@@ -174,6 +174,18 @@ def appoint_wardens(
             if pick is None:
                 break
             chosen.append(pick)
+        for role, _, person in chosen:
+            holder = existing.get((zone_id, role)) if rules.keep_existing else None
+            if holder is not None and holder != person["staff_id"]:
+                flags.append(
+                    {
+                        "zone_id": zone_id,
+                        "code": "replaced",
+                        "severity": "minor",
+                        "message": f"{holder}, {role} until now, is no longer eligible or no "
+                        f"longer lives in {zone_id}; {person['staff_id']} is proposed",
+                    }
+                )
         for role, reason, person in chosen:
             rows.append(
                 {"zone_id": zone_id, "role": role, "staff_id": person["staff_id"], "reason": reason}
@@ -210,10 +222,9 @@ def _eligible(
     unwilling = np.array(
         [v is False or v is np.False_ for v in column("willing_warden")], dtype=bool
     )
-    no_phone = (
-        np.array([not (isinstance(p, str) and p.strip()) for p in column("phone")], dtype=bool)
-        & rules.require_phone
-    )
+    phones = zip(column("phone"), column("phone2"), strict=True)
+    no_phone = np.array([not (_has(p) or _has(q)) for p, q in phones], dtype=bool)
+    no_phone &= rules.require_phone
     excluded = np.array(
         [bool(_roles(r) & set(rules.exclude_roles)) for r in column("role")], dtype=bool
     )
@@ -226,6 +237,10 @@ def _eligible(
     }
     keep = ~unwilling & ~no_phone & ~excluded & ~taken
     return residents[keep], why
+
+
+def _has(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip())
 
 
 def _no_candidate_reason(residents: pd.DataFrame, why: dict[str, int]) -> str:
@@ -259,8 +274,13 @@ def _misses(person: pd.Series, rules: AppointmentRules, as_of: dt.date) -> list[
     if rules.prefer_radio and person.get("has_radio") is not True:
         missing.append("no radio")
     if rules.prefer_training:
-        trained = person.get("bsafe_date")
-        if not isinstance(trained, dt.date) or (as_of - trained).days > rules.training_max_age_days:
+        dates = [person.get("bsafe_date"), person.get("ssafe_date")]
+        current = [
+            d
+            for d in dates
+            if isinstance(d, dt.date) and (as_of - d).days <= rules.training_max_age_days
+        ]
+        if not current:
             missing.append("no current security training")
     if rules.prefer_category != "any" and person.get("category") != rules.prefer_category:
         missing.append(f"not {rules.prefer_category} staff")
@@ -279,14 +299,15 @@ def _rank(
 
 def _existing(staff: pd.DataFrame, previous: pd.DataFrame | None) -> dict[tuple[str, str], str]:
     kept: dict[tuple[str, str], str] = {}
-    if previous is not None:
-        for row in previous.itertuples():
-            kept[(str(row.zone_id), str(row.role))] = str(row.staff_id)
+    # The roster is today's record of who holds the post; an earlier plan comes second.
     if "zone" in staff.columns:
         for _, person in staff.iterrows():
             for role in ("warden", "deputy"):
                 if role in _roles(person.get("role")) and isinstance(person.get("zone"), str):
                     kept.setdefault((person["zone"], role), str(person["staff_id"]))
+    if previous is not None:
+        for row in previous.itertuples():
+            kept.setdefault((str(row.zone_id), str(row.role)), str(row.staff_id))
     return kept
 
 
@@ -336,7 +357,8 @@ def _zone_flags(zone_id: str, chosen: list[tuple[str, str, pd.Series]]) -> list[
         )
         return flags
     pair = [c[2] for c in chosen[:2]]
-    if all(not isinstance(p.get("phone2"), str) and p.get("has_radio") is not True for p in pair):
+    networks = {n for p in pair for n in _networks(p)}
+    if len(networks) <= 1 and all(p.get("has_radio") is not True for p in pair):
         flags.append(
             {
                 "zone_id": zone_id,
@@ -346,6 +368,23 @@ def _zone_flags(zone_id: str, chosen: list[tuple[str, str, pd.Series]]) -> list[
             }
         )
     return flags
+
+
+def _networks(person: pd.Series) -> set[str]:
+    """Return the mobile networks a person can be reached on (carrier, or the number itself)."""
+    import phonenumbers
+    from phonenumbers import carrier
+
+    found = set()
+    for number in (person.get("phone"), person.get("phone2")):
+        if not _has(number):
+            continue
+        try:
+            name = carrier.name_for_number(phonenumbers.parse(number), "en")
+        except phonenumbers.NumberParseException:
+            name = ""
+        found.add(name or f"unknown network of {number}")
+    return found
 
 
 def _cover(zones: gpd.GeoDataFrame, uncovered: dict[str, str], staffed: set[str]) -> dict[str, str]:

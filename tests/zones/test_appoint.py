@@ -85,7 +85,7 @@ def test_the_most_central_resident_is_warden() -> None:
     ("field", "value", "reason"),
     [
         ("willing_warden", False, "declined"),
-        ("phone", None, "no phone"),
+        ("phone", None, "no phone"),  # and no phone2
         ("role", "DO", "excluded role"),
         ("role", "CSA", "excluded role"),
     ],
@@ -121,6 +121,16 @@ def test_deputy_from_another_household_and_agency() -> None:
     assert roles(result) == {"warden": "A", "deputy": "D"}
 
 
+def test_a_second_phone_counts_and_either_training_counts() -> None:
+    only_phone2 = [person("A", 0, phone=None, phone2="+358451111111")]
+    assert roles(appoint(only_phone2)) == {"warden": "A"}
+    field_trained = [
+        person("A", 0, bsafe_date=None, ssafe_date=TRAINED),
+        person("B", 300, bsafe_date=None),
+    ]
+    assert roles(appoint(field_trained))["warden"] == "A"
+
+
 def test_preferences_come_before_distance() -> None:
     people = [person("A", 0, has_radio=False), person("B", 400), person("C", -400)]
     assert roles(appoint(people))["warden"] in {"B", "C"}
@@ -148,7 +158,13 @@ def test_existing_appointments_are_kept_while_valid() -> None:
         person("B", 2500, in_zone="Z02", role="warden", zone="Z01"),
         person("C", 100),
     ]
-    assert roles(appoint(moved_away))["warden"] == "A"
+    replaced = appoint(moved_away)
+    assert roles(replaced)["warden"] == "A"
+    (flag,) = replaced.flags[replaced.flags["code"] == "replaced"].itertuples()
+    assert (
+        flag.message
+        == "B, warden until now, is no longer eligible or no longer lives in Z01; A is proposed"
+    )
     declined = [person("A", 0), person("B", 600, role="warden", zone="Z01", willing_warden=False)]
     assert roles(appoint(declined))["warden"] == "A"
     previous = pd.DataFrame({"zone_id": ["Z01"], "role": ["deputy"], "staff_id": ["C"]})
@@ -162,12 +178,17 @@ def test_alternates_and_flags() -> None:
     assert roles(result) == {"warden": "B", "deputy": "A", "alternate_1": "C"}
     flags = result.flags.set_index("zone_id")
     assert flags.loc["Z02", "code"] == "no_deputy"
+    # Both on Telia (+358 40), no radio: one network failure silences the zone.
     single = appoint([person("A", 0, has_radio=False), person("B", 50, has_radio=False)])
     assert "single_network" in set(single.flags["code"])
     second_phone = appoint(
         [person("A", 0, has_radio=False, phone2="+358451111111"), person("B", 50, has_radio=False)]
     )
     assert "single_network" not in set(second_phone.flags["code"])
+    other_network = appoint(
+        [person("A", 0, has_radio=False), person("B", 50, has_radio=False, phone="+358501234567")]
+    )
+    assert "single_network" not in set(other_network.flags["code"])
 
 
 def test_zone_without_candidate_is_covered_by_its_neighbour() -> None:
