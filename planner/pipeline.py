@@ -16,6 +16,7 @@ from stations import Station, StationError
 from zones.appoint import AppointmentRules, appoint_wardens
 from zones.areas import AreaRules, Areas, appoint_coordinators, area_polygons, define_areas
 from zones.metrics import summarise_metrics, zone_metrics
+from zones.network import NetworkTravel
 from zones.partition import ZonePlan, partition_zones
 from zones.plan import PlannedStation
 from zones.routes import evacuation_routes
@@ -116,11 +117,13 @@ def build_plan(
     centres = _zone_centres(zoning)
     points = station.points[station.points["status"] == "accepted"]
     routes = evacuation_routes(zoning.travel, centres, points, crs)
+    network_flags, network_notes = _network_report(zoning, households)
     flags = pd.concat(
         [
             wardens.flags.assign(area_id=lambda f: f["zone_id"].map(zone_area)),
             coordinators.flags,
             _reach_flags(zoning.metrics, zone_area),
+            network_flags,
         ],
         ignore_index=True,
     )[["zone_id", "area_id", "code", "severity", "message"]]
@@ -146,7 +149,7 @@ def build_plan(
         routes=routes,
         flags=flags,
         distance_method=zoning.travel.method,
-        notes=tuple(zoning.plan.notes) + tuple(areas.notes),
+        notes=tuple(zoning.plan.notes) + tuple(areas.notes) + network_notes,
     )
     from zones.areas import security_management_team
 
@@ -274,6 +277,50 @@ def _zone_centres(zoning: ZoningResult) -> gpd.GeoDataFrame:
         geometry=located.loc[centres["centre_household_id"]].geometry.to_numpy(),
         crs=zoning.households.crs,
     )
+
+
+def _network_report(
+    zoning: ZoningResult, households: gpd.GeoDataFrame
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Flag homes far from any street and say how the network is split into pieces."""
+    columns = ["zone_id", "area_id", "code", "severity", "message"]
+    travel = zoning.travel
+    if not isinstance(travel, NetworkTravel) or households.empty:
+        return pd.DataFrame(columns=columns), ()
+    xy = np.column_stack([households.geometry.x, households.geometry.y])
+    far = travel.snap_report(xy, list(households["household_id"]))
+    zone_of = households.set_index("household_id")["zone_id"]
+    area_of = households.set_index("household_id")["area_id"]
+    flags = pd.DataFrame(
+        {
+            "zone_id": far["id"].map(zone_of).to_numpy(),
+            "area_id": far["id"].map(area_of).to_numpy(),
+            "code": "far_from_street",
+            "severity": "minor",
+            "message": [
+                f"household {h} is {d:,.0f} m from the nearest street; its distances are a "
+                "walk to that street"
+                for h, d in zip(far["id"], far["snap_distance_m"], strict=True)
+            ],
+        },
+        columns=columns,
+    )
+    graph = (
+        travel.graphs["walking"]
+        if "walking" in travel.graphs
+        else next(iter(travel.graphs.values()))
+    )
+    snapped = graph.component[graph.snap(xy).node_a]
+    main = np.bincount(snapped).argmax()
+    apart = int((snapped != main).sum())
+    if not apart:
+        return flags, ()
+    note = (
+        f"the street network is in {graph.n_components} pieces; {apart} household(s) are on "
+        "a piece not connected to the main one (an island or a gated area): their network "
+        "distances to other homes are unknown, never guessed"
+    )
+    return flags, (note,)
 
 
 def _reach_flags(metrics: pd.DataFrame, zone_area: pd.Series) -> pd.DataFrame:
