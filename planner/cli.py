@@ -169,6 +169,11 @@ def _station_counts(station: Any) -> dict[str, int]:
     help="Distance of the sub-offices from the capital.",
 )
 @click.option("--security-level", type=click.IntRange(1, 6), default=3, show_default=True)
+@click.option(
+    "--osm",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="An OSM extract (.osm.pbf) of the area: homes go into its residential buildings.",
+)
 @click.option("--name", help="Station name (default: the city's).")
 @click.option("--country", help="ISO 3166 alpha-2 country code (default: the city's).")
 def synth(  # click passes options by keyword
@@ -181,6 +186,7 @@ def synth(  # click passes options by keyword
     sub_offices: int,
     sub_office_distance_km: float,
     security_level: int,
+    osm: Path | None,
     name: str | None,
     country: str | None,
 ) -> None:
@@ -201,6 +207,7 @@ def synth(  # click passes options by keyword
             sub_offices=sub_offices,
             sub_office_distance_km=sub_office_distance_km,
             security_level=security_level,
+            osm=osm,
         )
     except ValueError as exc:
         if isinstance(exc, StationError):
