@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -10,13 +11,68 @@ import pandas as pd
 from pyproj import CRS
 
 from stations.schema import WGS84
-from zones.network import NetworkTravel, StraightLineTravel, TravelModel
+from zones.network import NetworkTravel, Path, StraightLineTravel, TravelModel
+
+__all__ = ["ROUTE_COLUMNS", "evacuation_routes", "route_lines"]
 
 logger = logging.getLogger(__name__)
 
-ROUTE_COLUMNS = (
-    "route_id", "kind", "origin_id", "destination_id", "length_m", "time_s", "method", "reachable",
+LINE_COLUMNS = (
+    "origin_id", "destination_id", "mode", "length_m", "time_s", "access_m", "method",
+    "reachable",
 )  # fmt: skip
+ROUTE_COLUMNS = ("route_id", "kind", *LINE_COLUMNS)
+
+
+def route_lines(
+    travel: TravelModel,
+    origins_xy: np.ndarray,
+    destinations_xy: np.ndarray,
+    crs: CRS,
+    mode: str = "walking",
+    *,
+    origin_ids: Sequence[object] | None = None,
+    destination_ids: Sequence[object] | None = None,
+) -> gpd.GeoDataFrame:
+    """Return the route from each origin to its paired destination, in EPSG:4326.
+
+    Parameters
+    ----------
+    travel
+        The station's travel model.
+    origins_xy, destinations_xy
+        Points (n, 2) in ``crs``; origin ``i`` goes to destination ``i``.
+    crs
+        The station's projected CRS.
+    mode
+        {"walking", "driving"}; driving takes the fastest route, walking the shortest.
+    origin_ids, destination_ids
+        Labels for the rows; positions ``0..n-1`` without them.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``origin_id, destination_id, mode, length_m, time_s, access_m, method,
+        reachable`` and a LineString. On the network the line runs between the points'
+        snapped spots on the street (``access_m`` is the walk to them); ``method`` is
+        ``"straight-line"`` for two-point lines when a point is off the network or there
+        is no network. Unreachable routes (another piece of network) have no line and
+        NaN length and time, never an infinite number.
+    """
+    origins = np.asarray(origins_xy, dtype=float).reshape(-1, 2)
+    destinations = np.asarray(destinations_xy, dtype=float).reshape(-1, 2)
+    if len(origins) != len(destinations):
+        msg = f"{len(origins)} origins but {len(destinations)} destinations: give one of each"
+        raise ValueError(msg)
+    o_ids = list(range(len(origins))) if origin_ids is None else list(origin_ids)
+    d_ids = list(range(len(destinations))) if destination_ids is None else list(destination_ids)
+    rows = [
+        _row(_path(travel, a, b, mode), mode, o_id, d_id)
+        for a, b, o_id, d_id in zip(origins, destinations, o_ids, d_ids, strict=True)
+    ]
+    frame = pd.DataFrame(rows, columns=[*LINE_COLUMNS, "geometry"])
+    frame["reachable"] = frame["reachable"].astype(bool)
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=crs).to_crs(WGS84)
 
 
 def evacuation_routes(
@@ -29,7 +85,7 @@ def evacuation_routes(
 
     Each zone walks to its nearest assembly point (by the travel model); each
     assembly point in use drives to every concentration point and to the airport
-    when one is defined.
+    when one is defined (walking where no road leads there).
 
     Parameters
     ----------
@@ -45,89 +101,109 @@ def evacuation_routes(
     Returns
     -------
     geopandas.GeoDataFrame
-        ``route_id, kind, origin_id, destination_id, length_m, time_s, method,
-        reachable`` and the route; unreachable routes have no geometry, no
-        length or time (NaN), and say so in ``reachable``.
+        ``route_id, kind`` ({"zone_to_assembly", "assembly_to_concentration",
+        "assembly_to_airport"}) and the columns of :func:`route_lines`.
     """
-    centres = zone_centres.to_crs(crs)
+    centres = zone_centres.to_crs(crs).sort_values("zone_id", kind="stable")
     points = points.to_crs(crs)
-    assembly = points[points["kind"] == "assembly"]
-    onward = points[points["kind"].isin(["concentration", "airport"])]
-    rows: list[dict[str, object]] = []
+    assembly = points[points["kind"] == "assembly"].sort_values("point_id", kind="stable")
+    onward = points[points["kind"].isin(["concentration", "airport"])].sort_values(
+        ["kind", "point_id"], kind="stable"
+    )
+    parts: list[gpd.GeoDataFrame] = []
     if not assembly.empty and not centres.empty:
-        origins = _xy(centres)
-        targets = _xy(assembly)
-        nearest = travel.distance_matrix(origins, targets, mode="walking").argmin(axis=1)
-        for zone_id, origin, index in zip(centres["zone_id"], origins, nearest, strict=True):
-            rows.append(
-                _route(
-                    travel,
-                    "zone_to_assembly",
-                    zone_id,
-                    origin,
-                    assembly["point_id"].iloc[index],
-                    targets[index],
-                    "walking",
+        origins, targets = _xy(centres), _xy(assembly)
+        nearest = _nearest(travel, origins, targets)
+        walks = route_lines(
+            travel,
+            origins,
+            targets[nearest],
+            crs,
+            "walking",
+            origin_ids=centres["zone_id"].astype(str).tolist(),
+            destination_ids=assembly["point_id"].astype(str).iloc[nearest].tolist(),
+        )
+        parts.append(walks.assign(kind="zone_to_assembly"))
+        used = np.unique(nearest[walks["reachable"].to_numpy()])
+        pairs = [(a, b) for a in used for b in range(len(onward))]
+        if pairs:
+            first, second = (np.array(p) for p in zip(*pairs, strict=True))
+            parts.append(
+                _drive(travel, assembly.iloc[first], onward.iloc[second], crs).assign(
+                    kind=[f"assembly_to_{k}" for k in onward["kind"].iloc[second]]
                 )
             )
-        used = sorted(set(nearest.tolist()))
-        for index in used:
-            for _, target in onward.iterrows():
-                kind = f"assembly_to_{target['kind']}"
-                rows.append(
-                    _route(
-                        travel,
-                        kind,
-                        assembly["point_id"].iloc[index],
-                        targets[index],
-                        target["point_id"],
-                        _xy(target.geometry),
-                        "driving",
-                    )
-                )
-    frame = pd.DataFrame(rows, columns=[*ROUTE_COLUMNS, "geometry"])
-    frame["route_id"] = [f"R{i + 1:03d}" for i in range(len(frame))]
-    routes = gpd.GeoDataFrame(frame, geometry="geometry", crs=crs).to_crs(WGS84)
-    unreachable = int((~routes["reachable"].astype(bool)).sum()) if len(routes) else 0
-    logger.info("routes: %d (%s), %d unreachable", len(routes), travel.method, unreachable)
+    frames = [p for p in parts if not p.empty]
+    if frames:
+        routes = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=WGS84)
+    else:
+        routes = gpd.GeoDataFrame(
+            pd.DataFrame(columns=[*LINE_COLUMNS, "kind"]), geometry=[], crs=WGS84
+        )
+    routes["route_id"] = [f"R{i + 1:03d}" for i in range(len(routes))]
+    routes = routes[[*ROUTE_COLUMNS, "geometry"]]
+    logger.info(
+        "routes: %d (%s), %d unreachable",
+        len(routes),
+        travel.method,
+        int((~routes["reachable"].astype(bool)).sum()),
+    )
     return routes
 
 
-def _route(
-    travel: TravelModel,
-    kind: str,
-    origin_id: object,
-    origin: np.ndarray,
-    destination_id: object,
-    destination: np.ndarray,
-    mode: str,
-) -> dict[str, object]:
+def _nearest(travel: TravelModel, origins: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Return each origin's nearest target by walking (the first target when none is reachable)."""
+    if isinstance(travel, NetworkTravel):
+        _, index = travel.nearest(origins, targets, mode="walking")
+        return np.where(index >= 0, index, 0)
+    return travel.distance_matrix(origins, targets, mode="walking").argmin(axis=1)
+
+
+def _drive(
+    travel: TravelModel, origins: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, crs: CRS
+) -> gpd.GeoDataFrame:
+    """Return driving routes, walking ones where no road leads (one-way ends, footpaths)."""
+    args = (travel, _xy(origins), _xy(targets), crs)
+    ids = {
+        "origin_ids": origins["point_id"].astype(str).tolist(),
+        "destination_ids": targets["point_id"].astype(str).tolist(),
+    }
+    driving = route_lines(*args, "driving", **ids)
+    stuck = ~driving["reachable"].to_numpy()
+    if isinstance(travel, NetworkTravel) and stuck.any():
+        walking = route_lines(*args, "walking", **ids)
+        driving = gpd.GeoDataFrame(
+            pd.concat([driving[~stuck], walking[stuck]]).sort_index(), crs=WGS84
+        )
+    return driving.reset_index(drop=True)
+
+
+def _path(travel: TravelModel, origin: np.ndarray, destination: np.ndarray, mode: str) -> Path:
     if isinstance(travel, NetworkTravel | StraightLineTravel):
-        path = travel.path(origin, destination, mode=mode)
-        if not path.reachable and mode == "driving" and isinstance(travel, NetworkTravel):
-            path = travel.path(origin, destination, mode="walking")  # one-way streets at the edge
-        line, length, time, reachable = path.line, path.length_m, path.time_s, path.reachable
-    else:
-        length = float(travel.distance_matrix(origin, destination, mode=mode)[0, 0])
-        time = float(travel.time_matrix(origin, destination, mode=mode)[0, 0])
-        reachable = bool(np.isfinite(length))
-        line = StraightLineTravel().path(origin, destination).line if reachable else None
+        return travel.path(origin, destination, mode=mode)
+    length = float(travel.distance_matrix(origin, destination, mode=mode)[0, 0])
+    seconds = float(travel.time_matrix(origin, destination, mode=mode)[0, 0])
+    line = StraightLineTravel().path(origin, destination).line
+    if not np.isfinite(length):
+        return Path(None, np.inf, np.inf, 0.0, travel.method, reachable=False)
+    return Path(line, length, seconds, 0.0, travel.method, reachable=True)
+
+
+def _row(path: Path, mode: str, origin_id: object, destination_id: object) -> dict[str, object]:
+    finite = path.reachable and np.isfinite(path.length_m)
     return {
-        "route_id": "",
-        "kind": kind,
-        "origin_id": str(origin_id),
-        "destination_id": str(destination_id),
+        "origin_id": origin_id,
+        "destination_id": destination_id,
+        "mode": mode,
         # Unreachable: no number at all (NaN), never an infinite distance printed as one.
-        "length_m": round(length, 1) if np.isfinite(length) else float("nan"),
-        "time_s": round(time, 1) if np.isfinite(time) else float("nan"),
-        "method": travel.method,
-        "reachable": bool(reachable),
-        "geometry": line,
+        "length_m": round(path.length_m, 1) if finite else np.nan,
+        "time_s": round(path.time_s, 1) if finite else np.nan,
+        "access_m": round(path.access_m, 1),
+        "method": path.method,
+        "reachable": bool(finite),
+        "geometry": path.line if finite else None,
     }
 
 
-def _xy(frame: gpd.GeoDataFrame | gpd.GeoSeries | object) -> np.ndarray:
-    geometry = getattr(frame, "geometry", frame)
-    if hasattr(geometry, "x") and not hasattr(geometry, "__len__"):
-        return np.array([[geometry.x, geometry.y]])
-    return np.column_stack([geometry.x.to_numpy(), geometry.y.to_numpy()])
+def _xy(frame: gpd.GeoDataFrame) -> np.ndarray:
+    return np.column_stack([frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()])
