@@ -411,6 +411,7 @@ def _plan_command(
             f"{summary['staff_assigned']}, rejected {summary['staff_rejected']}"
         ),
         f"  MOSS: {summary['compliance_rating']} ({summary['compliance_percentage']} %)",
+        f"  time to reach everyone: {summary['minutes_to_reach_everyone']:g} min",
         "  most urgent gaps:",
         *[f"    - {item}" for item in summary["most_urgent"] or ["none"]],
         f"  open {out.absolute() / 'index.html'}",

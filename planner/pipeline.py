@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from dataclasses import dataclass
@@ -14,7 +15,15 @@ import pandas as pd
 from planner.zoning import ZoningResult, plan_zones, zoning_options
 from stations import Station, StationError
 from zones.appoint import AppointmentRules, appoint_wardens
-from zones.areas import AreaRules, Areas, appoint_coordinators, area_polygons, define_areas
+from zones.areas import (
+    AreaRules,
+    Areas,
+    appoint_coordinators,
+    area_polygons,
+    define_areas,
+    security_management_team,
+)
+from zones.cascade import Cascade, CascadeRules, plan_cascade
 from zones.metrics import summarise_metrics, zone_metrics
 from zones.network import NetworkTravel
 from zones.partition import ZonePlan, partition_zones
@@ -31,6 +40,7 @@ class PlanRun:
     planned: PlannedStation
     zoning: ZoningResult
     smt: pd.DataFrame
+    cascade: Cascade
 
 
 def build_plan(
@@ -151,9 +161,12 @@ def build_plan(
         distance_method=zoning.travel.method,
         notes=tuple(zoning.plan.notes) + tuple(areas.notes) + network_notes,
     )
-    from zones.areas import security_management_team
-
-    return PlanRun(planned, zoning, security_management_team(station.staff))
+    cascade = plan_cascade(planned, CascadeRules.from_table(extra.get("cascade", {})))
+    cascade_flags = cascade.flags.reindex(columns=flags.columns)
+    planned = dataclasses.replace(
+        planned, flags=pd.concat([flags, cascade_flags], ignore_index=True)
+    )
+    return PlanRun(planned, zoning, security_management_team(station.staff), cascade)
 
 
 def _zones_per_area(

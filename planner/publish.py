@@ -12,10 +12,12 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from outputs.contacts import write_contacts
 from outputs.csv_safe import write_csv_safely
 from outputs.gis import write_geojson, write_geopackage, write_kml
 from outputs.letters import write_letters
 from outputs.moss_report import write_moss_html, write_moss_json
+from outputs.warden_pdf import write_warden_pdfs
 from planner.moss import MossReport
 from planner.pipeline import PlanRun, assignments_table
 
@@ -85,6 +87,8 @@ def write_plan(
         write_geopackage(_layers(run, redact), folder / "plan.gpkg"),
     ]
     if not redact:
+        paths.extend(write_contacts(planned, folder, cascade=run.cascade))
+        paths.extend(write_warden_pdfs(planned, folder, issued=issued, cascade=run.cascade))
         paths.extend(
             write_letters(
                 planned.appointments,
@@ -193,6 +197,7 @@ def plan_summary(run: PlanRun, moss: MossReport) -> dict[str, Any]:
         "contiguous_pct": zoning["contiguous_pct"],
         "compliance_percentage": moss.percentage,
         "compliance_rating": moss.rating,
+        "minutes_to_reach_everyone": run.cascade.station_minutes,
         "most_urgent": [f"{where}: {message}" for _, where, message in urgent],
         "notes": list(planned.notes),
     }
@@ -215,6 +220,7 @@ dt{{font-weight:600}}dd{{margin:0 0 .6rem 0}}</style></head><body>
 <dl><dt>Warden zones</dt><dd>{summary["zones"]} zones in {summary["areas"]} area(s);
 {summary["households"]} households; {summary["staff_assigned"]} staff assigned,
 {summary["staff_rejected"]} rejected (see assignments.csv)</dd>
+<dt>Time to reach everyone (call cascade)</dt><dd>{summary["minutes_to_reach_everyone"]:g} min</dd>
 <dt>MOSS compliance</dt><dd>{escape(summary["compliance_rating"])}
 ({summary["compliance_percentage"]} %)</dd>
 <dt>Most urgent gaps</dt><dd><ul>{urgent}</ul></dd></dl>

@@ -53,6 +53,11 @@ def test_plan_folder_contract(sample_plan: Path) -> None:
     } <= names
     zones = gpd.read_file(sample_plan / "zones.geojson")
     assert zones.crs.to_epsg() == 4326
+    contacts = {p.name for p in (sample_plan / "contacts").iterdir()}
+    assert {"tree.json", "tree.html", "contacts.csv", "contacts.vcf", "cascade.csv"} <= contacts
+    assert {f"{z}.pdf" for z in zones["zone_id"]} <= contacts
+    letters = list((sample_plan / "letters").glob("*.pdf"))
+    assert len(letters) == 2 * len(zones)  # a warden and a deputy in every zone
     assert list(zones.columns[:9]) == [
         "zone_id",
         "zone_name",
@@ -100,6 +105,8 @@ def test_redacted_plan_has_no_names_phones_or_homes(tmp_path: Path) -> None:
         set(staff["name"]) | {p for p in staff["phone"] if p} | {p for p in staff["phone2"] if p}
     )
     for path in out.iterdir():
+        if path.is_dir():
+            raise AssertionError(f"{path.name}/ must not be in a redacted plan")
         if path.suffix == ".gpkg":
             layers = {name for name, _ in __import__("pyogrio").list_layers(path)}
             assert "households" not in layers
