@@ -455,3 +455,64 @@ def moss(*, station: Path, fail_on: str, output_format: str) -> None:
             )
     if _failing(report, fail_on):
         sys.exit(EXIT_GAPS)
+
+
+@main.command()
+@click.argument(
+    "threats", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("risk"),
+    show_default=True,
+    help="Folder for risk.html, risk.json and risk.csv.",
+)
+@click.option("--matrix", "show_matrix", is_flag=True, help="Print the risk matrix and exit.")
+@click.option(
+    "--matrix-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Another organisation's matrix (TOML, like planner/risk_matrix.toml).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+def risk(
+    *,
+    threats: Path | None,
+    out: Path,
+    show_matrix: bool,
+    matrix_file: Path | None,
+    output_format: str,
+) -> None:
+    """Assess a THREATS file (threat, category, likelihood, impact) into a risk register."""
+    from outputs.risk_report import write_risk_files
+    from planner.risk import assess, default_matrix, load_matrix
+    from stations.threats import read_threats
+
+    matrix = load_matrix(matrix_file) if matrix_file else default_matrix()
+    if show_matrix:
+        if output_format == "json":
+            click.echo(json.dumps({"cells": matrix.cells()}, indent=2, ensure_ascii=False))
+            return
+        for cell in matrix.cells():
+            click.echo(
+                f"L{cell['likelihood']} x I{cell['impact']} = {cell['score']:2d}  "
+                f"{cell['level']:<10} {cell['strategy']}"
+            )
+        return
+    if threats is None:
+        raise click.UsageError("give a THREATS file, or --matrix")
+    register = assess(read_threats(threats), matrix)
+    out.mkdir(parents=True, exist_ok=True)
+    write_risk_files(register, matrix.payload(), out, station=threats.stem)
+    if output_format == "json":
+        click.echo(register.to_json(orient="records", force_ascii=False))
+        return
+    for row in register.itertuples():
+        click.echo(f"{row.rank:3d}. {row.score:2d} {row.level:<10} {row.strategy:<20} {row.threat}")
+    click.echo(f"written to {out}")

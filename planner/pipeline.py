@@ -12,8 +12,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from planner.risk import assess, default_matrix
 from planner.zoning import ZoningResult, plan_zones, zoning_options
 from stations import Station, StationError
+from stations.threats import read_threats
 from zones.appoint import AppointmentRules, appoint_wardens
 from zones.areas import (
     AreaRules,
@@ -41,6 +43,7 @@ class PlanRun:
     zoning: ZoningResult
     smt: pd.DataFrame
     cascade: Cascade
+    risk: tuple[pd.DataFrame, dict[str, object]] | None = None
 
 
 def build_plan(
@@ -82,6 +85,7 @@ def build_plan(
     """
     if station.errors:
         raise StationError(f"{station.folder}: fix the input errors first", list(station.errors))
+    risk = _risk(station)
     extra = station.config.extra
     area_rules = AreaRules.from_table(extra.get("areas", {}))
     rules = AppointmentRules.from_table(extra.get("appointments", {}))
@@ -166,7 +170,16 @@ def build_plan(
     planned = dataclasses.replace(
         planned, flags=pd.concat([flags, cascade_flags], ignore_index=True)
     )
-    return PlanRun(planned, zoning, security_management_team(station.staff), cascade)
+    return PlanRun(planned, zoning, security_management_team(station.staff), cascade, risk)
+
+
+def _risk(station: Station) -> tuple[pd.DataFrame, dict[str, object]] | None:
+    """Assess the station's threats file with the default matrix, or None without one."""
+    if station.threats_path is None:
+        return None
+    matrix = default_matrix()
+    threats = read_threats(station.threats_path, label=station.config.files.threats)
+    return assess(threats, matrix), matrix.payload()
 
 
 def _zones_per_area(

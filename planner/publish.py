@@ -17,6 +17,7 @@ from outputs.csv_safe import write_csv_safely
 from outputs.gis import write_geojson, write_geopackage, write_kml
 from outputs.letters import write_letters
 from outputs.moss_report import write_moss_html, write_moss_json
+from outputs.risk_report import write_risk_files
 from outputs.warden_pdf import write_warden_pdfs
 from planner.moss import MossReport
 from planner.pipeline import PlanRun, assignments_table
@@ -103,6 +104,9 @@ def write_plan(
                 ),
             )
         )
+    if run.risk is not None:
+        register, matrix = run.risk
+        paths.extend(write_risk_files(register, matrix, folder, station=station.name))
     report = moss.to_dict()
     paths.append(write_moss_json(report, folder / "moss.json"))
     paths.append(write_moss_html(report, folder / "moss.html", map_href=None))

@@ -176,3 +176,29 @@ def test_demo_writes_the_sample_plan(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Helsinki (security level 2)" in result.stdout
     assert (out / "index.html").is_file()
+
+
+def test_plan_with_threats_writes_the_risk_register(tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "helsinki"
+    shutil.copytree(SAMPLE, folder)
+    shutil.copyfile(
+        Path(__file__).parents[1] / "data" / "threats_helsinki.csv", folder / "threats.csv"
+    )
+    toml = folder / "station.toml"
+    toml.write_text(
+        toml.read_text().replace(
+            'osm = "helsinki.osm.pbf"', 'osm = "helsinki.osm.pbf"\nthreats = "threats.csv"'
+        )
+    )
+    out = tmp_path / "plan"
+    result = run("plan", str(folder), "--out", str(out), "--redact")
+    assert result.exit_code == 0, result.output
+    assert {"risk.html", "risk.json", "risk.csv"} <= {p.name for p in out.iterdir()}
+    bad = (folder / "threats.csv").read_text().replace(",3,2,2,2,", ",7,2,2,2,", 1)
+    (folder / "threats.csv").write_text(bad)
+    result = run("plan", str(folder), "--out", str(tmp_path / "again"))
+    assert result.exit_code == 1
+    assert "threats.csv, row 2, column 'likelihood'" in result.stderr
+    assert not (tmp_path / "again").exists()

@@ -1,0 +1,183 @@
+"""Security risk: the likelihood x impact matrix, its strategies, and the risk register.
+
+The default matrix is the UNICEF guide's, attached to the IASMN report (seed 002); another
+organisation's matrix is a TOML file of the same shape (see ``planner/risk_matrix.toml``).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from stations.errors import Issue, StationError
+
+SIZE = 5
+LEVEL_ORDER = ("Negligible", "Low", "Medium", "High", "Critical")
+
+
+@dataclass(frozen=True)
+class RiskMatrix:
+    """A 5 x 5 matrix: a level and a strategy for each likelihood and impact (1-5)."""
+
+    name: str
+    likelihood: tuple[str, ...]
+    impact: tuple[str, ...]
+    levels: tuple[tuple[str, ...], ...]
+    strategies: tuple[tuple[str, ...], ...]
+    colours: dict[str, str]
+
+    def level(self, likelihood: int, impact: int) -> str:
+        """Return the level of a cell (likelihood and impact from 1 to 5)."""
+        return self.levels[likelihood - 1][impact - 1]
+
+    def strategy(self, likelihood: int, impact: int) -> str:
+        """Return the suggested strategy of a cell."""
+        return self.strategies[likelihood - 1][impact - 1]
+
+    def payload(self) -> dict[str, Any]:
+        """Return the matrix as plain values for the outputs and JSON."""
+        return {
+            "name": self.name,
+            "likelihood": list(self.likelihood),
+            "impact": list(self.impact),
+            "cells": self.cells(),
+            "colours": dict(self.colours),
+        }
+
+    def cells(self) -> list[dict[str, Any]]:
+        """Return the 25 cells: likelihood, impact, score, level, strategy."""
+        return [
+            {
+                "likelihood": li,
+                "impact": im,
+                "score": li * im,
+                "level": self.level(li, im),
+                "strategy": self.strategy(li, im),
+            }
+            for li in range(1, SIZE + 1)
+            for im in range(1, SIZE + 1)
+        ]
+
+
+def default_matrix() -> RiskMatrix:
+    """Return the UNICEF guide's matrix and strategies (seed 002)."""
+    text = resources.files("planner").joinpath("risk_matrix.toml").read_text("utf-8")
+    return _parse(tomllib.loads(text), "risk_matrix.toml")
+
+
+def load_matrix(path: Path) -> RiskMatrix:
+    """Read another organisation's matrix from TOML.
+
+    Raises
+    ------
+    StationError
+        If the file is not TOML or its tables are not 5 x 5 with known levels.
+    """
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        issue = Issue("error", path.name, f"cannot read the matrix: {exc}", code="format")
+        raise StationError(str(issue), [issue]) from exc
+    return _parse(raw, path.name)
+
+
+def _parse(raw: dict[str, Any], label: str) -> RiskMatrix:
+    issues = []
+
+    def grid(key: str) -> tuple[tuple[str, ...], ...]:
+        value = raw.get(key)
+        ok = (
+            isinstance(value, list)
+            and len(value) == SIZE
+            and all(
+                isinstance(r, list) and len(r) == SIZE and all(isinstance(c, str) for c in r)
+                for r in value
+            )
+        )
+        if not ok:
+            issues.append(Issue("error", label, f"{key} must be 5 rows of 5 strings", column=key))
+            return ()
+        return tuple(tuple(r) for r in value)
+
+    def names(key: str) -> tuple[str, ...]:
+        value = raw.get(key)
+        if not (
+            isinstance(value, list)
+            and len(value) == SIZE
+            and all(isinstance(v, str) for v in value)
+        ):
+            issues.append(Issue("error", label, f"{key} must list 5 names", column=key))
+            return ()
+        return tuple(value)
+
+    levels, strategies = grid("levels"), grid("strategies")
+    likelihood, impact = names("likelihood"), names("impact")
+    colours = raw.get("colours", {})
+    for row, cells in enumerate(levels, start=1):
+        for column, level in enumerate(cells, start=1):
+            if level not in colours and level not in LEVEL_ORDER:
+                issues.append(
+                    Issue(
+                        "error",
+                        label,
+                        f"level {level!r} has no colour in [colours]",
+                        row=row,
+                        column=f"levels[{row}][{column}]",
+                    )
+                )
+    if issues:
+        raise StationError(f"{label}: invalid risk matrix", issues)
+    return RiskMatrix(
+        str(raw.get("name", label)), likelihood, impact, levels, strategies, dict(colours)
+    )
+
+
+def assess(threats: pd.DataFrame, matrix: RiskMatrix) -> pd.DataFrame:
+    """Return the risk register, most serious first.
+
+    Parameters
+    ----------
+    threats
+        Rows of ``threat, category, likelihood, impact`` and optional
+        ``residual_likelihood, residual_impact`` (see :func:`stations.threats.read_threats`).
+    matrix
+        The matrix giving levels and strategies.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The threats with ``score, level, strategy`` and, when residual values are given,
+        ``residual_score, residual_level``; sorted by score, then likelihood (both
+        descending), then threat.
+    """
+    register = threats.copy()
+    register["score"] = register["likelihood"] * register["impact"]
+    register["level"] = [
+        matrix.level(li, im)
+        for li, im in zip(register["likelihood"], register["impact"], strict=True)
+    ]
+    register["strategy"] = [
+        matrix.strategy(li, im)
+        for li, im in zip(register["likelihood"], register["impact"], strict=True)
+    ]
+    if "residual_likelihood" in register and "residual_impact" in register:
+        both = register["residual_likelihood"].notna() & register["residual_impact"].notna()
+        register["residual_score"] = (
+            register["residual_likelihood"] * register["residual_impact"]
+        ).where(both)
+        register["residual_level"] = [
+            matrix.level(int(li), int(im)) if ok else None
+            for li, im, ok in zip(
+                register["residual_likelihood"], register["residual_impact"], both, strict=True
+            )
+        ]
+    register = register.sort_values(
+        ["score", "likelihood", "threat"], ascending=[False, False, True], kind="stable"
+    ).reset_index(drop=True)
+    register.insert(0, "rank", range(1, len(register) + 1))
+    return register
