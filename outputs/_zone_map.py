@@ -1,4 +1,4 @@
-"""A static map of one warden zone, drawn offline with matplotlib, as PNG bytes."""
+"""Static maps drawn offline with matplotlib, as PNG bytes: one zone, or the whole station."""
 
 from __future__ import annotations
 
@@ -103,6 +103,79 @@ def render_zone_map(
     return buffer.getvalue()
 
 
+def render_station_map(plan: PlannedStation, *, homes: bool = False) -> tuple[bytes, float]:
+    """Return a PNG map of the station: zones with their ids, points, offices and routes.
+
+    Parameters
+    ----------
+    plan
+        The planned station.
+    homes
+        Draw a dot per household (leave it out of maps for wide distribution).
+
+    Returns
+    -------
+    tuple of (bytes, float)
+        The PNG image (the same inputs give the same bytes) and its height over width.
+    """
+    import matplotlib as mpl
+
+    mpl.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patheffects import withStroke
+
+    zones = plan.zones
+    parts = [*zones.geometry, *plan.station.boundary.geometry]
+    west, south, east, north = gpd.GeoSeries(parts).total_bounds
+    pad_x, pad_y = (east - west) * 0.03 + 1e-4, (north - south) * 0.03 + 1e-4
+    west, east, south, north = west - pad_x, east + pad_x, south - pad_y, north + pad_y
+    stretch = math.cos(math.radians((south + north) / 2))
+    ratio = min(1.4, max(0.5, (north - south) / ((east - west) * stretch)))
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, WIDTH_IN * ratio), dpi=DPI)
+    box = shapely.box(west, south, east, north)
+    _draw_osm(plan, ax, box)
+    palette = plt.get_cmap("tab20").colors
+    colours = [palette[i % len(palette)] for i in range(len(zones))]
+    zones.plot(ax=ax, color=colours, alpha=0.28, edgecolor="none", zorder=2)
+    zones.boundary.plot(ax=ax, color=ZONE_BLUE, linewidth=0.7, zorder=3)
+    plan.station.boundary.boundary.plot(ax=ax, color="black", linewidth=1.1, zorder=3)
+    halo = [withStroke(linewidth=2.0, foreground="white")]
+    label_size = max(3.5, min(8.0, 60 / math.sqrt(max(len(zones), 1))))
+    for zone in zones.itertuples():
+        spot = zone.geometry.representative_point()
+        ax.annotate(zone.zone_id, (spot.x, spot.y), ha="center", va="center", fontsize=label_size,
+                    color=ZONE_BLUE, fontweight="bold", path_effects=halo, zorder=7)  # fmt: skip
+    if homes and len(plan.households):
+        plan.households.plot(ax=ax, color="#37474f", markersize=2, zorder=4)
+    routes = plan.routes[plan.routes["kind"] != "zone_to_assembly"]
+    routes = routes[routes.geometry.notna() & ~routes.geometry.is_empty]
+    if len(routes):
+        routes.plot(ax=ax, color=POINT_COLOURS["concentration"], linewidth=1.2,
+                    linestyle=(0, (4, 2)), zorder=5)  # fmt: skip
+    points = plan.station.points[plan.station.points["status"] == "accepted"]
+    for kind, marker in (("assembly", "^"), ("concentration", "^"), ("hospital", "P")):
+        chosen = points[points["kind"] == kind]
+        colour = POINT_COLOURS.get(kind, "#c62828")
+        for point in chosen.itertuples():
+            ax.scatter(point.geometry.x, point.geometry.y, marker=marker, s=50, color=colour,
+                       edgecolor="white", linewidth=0.6, zorder=8)  # fmt: skip
+    offices = plan.station.offices[plan.station.offices["status"] == "accepted"]
+    for office in offices.itertuples():
+        ax.scatter(office.geometry.x, office.geometry.y, marker="s", s=40, color="#1565c0",
+                   edgecolor="white", linewidth=0.6, zorder=8)  # fmt: skip
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    ax.set_aspect(1 / stretch)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    _scale_bar(ax, west, east, south, north)
+    fig.tight_layout(pad=0.2)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    plt.close(fig)
+    return buffer.getvalue(), ratio
+
+
 def _extent(
     zone: shapely.Geometry, households: gpd.GeoDataFrame, points: gpd.GeoDataFrame
 ) -> tuple[float, float, float, float]:
@@ -192,7 +265,8 @@ def _draw_homes(plan: PlannedStation, zone: pd.Series, ax: object, halo: list[ob
 def _scale_bar(ax: object, west: float, east: float, south: float, north: float) -> None:
     metres_per_degree = 111_320 * math.cos(math.radians((south + north) / 2))
     width_m = (east - west) * metres_per_degree
-    length = next((n for n in (2000, 1000, 500, 200, 100, 50) if n <= width_m / 4), 50)
+    steps = (100_000, 50_000, 20_000, 10_000, 5000, 2000, 1000, 500, 200, 100, 50)
+    length = next((n for n in steps if n <= width_m / 4), 50)
     x0 = west + (east - west) * 0.03
     y0 = south + (north - south) * 0.04
     x1 = x0 + length / metres_per_degree

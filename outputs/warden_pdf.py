@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from outputs import fonts
+from outputs._pdf import grid_style, numbered_canvas
 from outputs._zone_map import render_zone_map
 from zones.cascade import Cascade
 from zones.contact_tree import roles_of, text_of
@@ -37,7 +38,6 @@ CONTACT_LABELS = {
     "fire": "Fire and rescue",
 }
 BLUE = "#1a4d8f"
-LIGHT = "#e8eef6"
 MARGIN_MM = 14.0
 
 
@@ -330,18 +330,7 @@ def _write_zone(
         data += [[c if not isinstance(c, str) else cell(c) for c in r] for r in rows]
         scale = width / (sum(widths_mm) * mm)
         grid = Table(data, colWidths=[w * mm * scale for w in widths_mm], repeatRows=1)
-        grid.setStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa5b1")),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(LIGHT)),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f6f8fb")]),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
+        grid.setStyle(grid_style())
         return grid
 
     zone_name = text_of(zone["zone_name"])
@@ -432,7 +421,9 @@ def _write_zone(
         subject=CONFIDENTIAL,
         invariant=1,
     )
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=_numbered_canvas())
+    doc.build(
+        story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=numbered_canvas(MARGIN_MM)
+    )
 
 
 def _household_story(
@@ -514,32 +505,3 @@ def _cascade_story(
     story = [paragraph(m("Call cascade and known gaps", bold=True), heading)]
     story += [paragraph(m(line), body) for line in lines]
     return story
-
-
-def _numbered_canvas() -> type:
-    """Return a canvas class that prints "page N of M" (pages are kept until the end)."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.pdfgen.canvas import Canvas
-
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:  # noqa: N802 - reportlab's name
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self.setFont(fonts.REGULAR, 7.5)
-                self.drawRightString(
-                    A4[0] - MARGIN_MM * mm, 8 * mm, f"Page {self._pageNumber} of {total}"
-                )
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas

@@ -58,6 +58,12 @@ class PlannerGroup(click.Group):
             raise PlannerError(msg) from exc
 
 
+def _quiet() -> bool:
+    """Return whether the user asked for less output (``-q``)."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().obj and ctx.find_root().obj.get("quiet"))
+
+
 def _configure_logging(verbose: int, quiet: int) -> None:
     level = logging.WARNING - 10 * verbose + 10 * quiet
     logging.basicConfig(
@@ -77,6 +83,7 @@ def main(ctx: click.Context, debug: bool, verbose: int, quiet: int) -> None:
     """Plan warden zones, appointments and MOSS checks for a UN duty station."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    ctx.obj["quiet"] = quiet > 0
     _configure_logging(verbose, quiet)
 
 
@@ -306,8 +313,16 @@ def _failing(report: Any, fail_on: str) -> list[Any]:
     return [r for r in report.failing() if wanted is None or r.rule.severity in wanted]
 
 
+PLAN_STEPS = ("loading the station", "zones, wardens and routes", "MOSS and risk")
+
+
 def _run_plan(
-    station_dir: Path, *, previous: Path | None, repair: bool, seed: int
+    station_dir: Path,
+    *,
+    previous: Path | None,
+    repair: bool,
+    seed: int,
+    steps: Any = None,
 ) -> tuple[Any, Any]:
     import datetime as dt
 
@@ -315,9 +330,16 @@ def _run_plan(
     from planner.moss_rules import load_rules
     from planner.pipeline import build_plan
 
+    def step(name: str) -> None:
+        if steps is not None:
+            steps.start(name)
+
     as_of = dt.datetime.now(tz=dt.UTC).date()
+    step(PLAN_STEPS[0])
     loaded = load_station(station_dir, as_of=as_of)
+    step(PLAN_STEPS[1])
     run = build_plan(loaded, as_of=as_of, previous=previous, repair=repair, seed=seed)
+    step(PLAN_STEPS[2])
     rules = load_rules(loaded.path(loaded.config.moss.rules))
     report = check_moss(run.planned, rules, as_of=as_of, travel=run.zoning.travel)
     return run, report
@@ -393,13 +415,22 @@ def _plan_command(
     import datetime as dt
 
     from planner.output_folder import atomic_folder
-    from planner.publish import plan_summary, write_plan
+    from planner.progress import progress
+    from planner.publish import PUBLISH_STEPS, plan_summary, write_plan
 
-    run, report = _run_plan(station, previous=previous, repair=repair, seed=seed)
-    with atomic_folder(out) as folder:
-        write_plan(
-            run, folder, moss=report, issued=dt.datetime.now(tz=dt.UTC).date(), redact=redact
-        )
+    names = [*PLAN_STEPS, *PUBLISH_STEPS]
+    with progress(names, enabled=not _quiet()) as steps:
+        run, report = _run_plan(station, previous=previous, repair=repair, seed=seed, steps=steps)
+        with atomic_folder(out) as folder:
+            write_plan(
+                run,
+                folder,
+                moss=report,
+                issued=dt.datetime.now(tz=dt.UTC).date(),
+                redact=redact,
+                step=steps.start,
+            )
+        seconds = steps.finish()
     summary = plan_summary(run, report)
     lines = [
         (
@@ -414,7 +445,7 @@ def _plan_command(
         f"  time to reach everyone: {summary['minutes_to_reach_everyone']:g} min",
         "  most urgent gaps:",
         *[f"    - {item}" for item in summary["most_urgent"] or ["none"]],
-        f"  open {out.absolute() / 'index.html'}",
+        f"  planned in {seconds:.0f} s; open {out.absolute() / 'index.html'}",
     ]
     click.echo("\n".join(lines))
     if _failing(report, fail_on):

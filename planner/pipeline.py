@@ -29,7 +29,7 @@ from zones.cascade import Cascade, CascadeRules, plan_cascade
 from zones.metrics import summarise_metrics, zone_metrics
 from zones.network import NetworkTravel
 from zones.partition import ZonePlan, partition_zones
-from zones.plan import PlannedStation
+from zones.plan import PlannedStation, polygons_to_wgs84
 from zones.routes import evacuation_routes
 
 logger = logging.getLogger(__name__)
@@ -144,7 +144,7 @@ def build_plan(
     area_frame = _areas_frame(areas, polygons, coordinators.coordinators)
     planned = PlannedStation(
         station=station,
-        zones=zones.to_crs("EPSG:4326"),
+        zones=polygons_to_wgs84(zones),
         households=households.to_crs("EPSG:4326")[
             [
                 "household_id",
@@ -159,7 +159,7 @@ def build_plan(
         ],
         staff=staff.to_crs("EPSG:4326"),
         appointments=appointments,
-        areas=area_frame.to_crs("EPSG:4326"),
+        areas=polygons_to_wgs84(area_frame),
         routes=routes,
         flags=flags,
         distance_method=zoning.travel.method,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from outputs.gis import write_geojson, write_geopackage, write_kml
 from outputs.letters import write_letters
 from outputs.moss_report import write_moss_html, write_moss_json
 from outputs.risk_report import write_risk_files
+from outputs.security_plan import write_security_plan
 from outputs.warden_pdf import write_warden_pdfs
 from planner.moss import MossReport
 from planner.pipeline import PlanRun, assignments_table
@@ -25,6 +27,14 @@ from planner.pipeline import PlanRun, assignments_table
 logger = logging.getLogger(__name__)
 
 REDACT_START_M = 200.0
+PUBLISH_STEPS = (
+    "GIS files",
+    "contacts and warden lists",
+    "letters",
+    "maps",
+    "security plan",
+    "MOSS report and index",
+)
 ZONE_FILE_COLUMNS = (
     "zone_id", "zone_name", "area_id", "households", "staff", "dependants", "headcount",
     "warden_id", "deputy_id",
@@ -38,6 +48,7 @@ def write_plan(
     moss: MossReport,
     issued: dt.date,
     redact: bool = False,
+    step: Callable[[str], None] = lambda _name: None,
 ) -> list[Path]:
     """Write every file of the plan into ``folder`` (which exists and is empty).
 
@@ -53,6 +64,8 @@ def write_plan(
         The date printed on the documents.
     redact
         Leave out names, phones and exact homes everywhere.
+    step
+        Called with each of ``PUBLISH_STEPS`` as it starts (for a progress display).
 
     Returns
     -------
@@ -62,6 +75,7 @@ def write_plan(
     planned = run.planned
     station = planned.station
     zones = planned.zones[[*ZONE_FILE_COLUMNS, "geometry"]]
+    step(PUBLISH_STEPS[0])
     paths = [
         write_geojson(zones, folder / "zones.geojson"),
         write_kml(
@@ -88,8 +102,10 @@ def write_plan(
         write_geopackage(_layers(run, redact), folder / "plan.gpkg"),
     ]
     if not redact:
+        step(PUBLISH_STEPS[1])
         paths.extend(write_contacts(planned, folder, cascade=run.cascade))
         paths.extend(write_warden_pdfs(planned, folder, issued=issued, cascade=run.cascade))
+        step(PUBLISH_STEPS[2])
         paths.extend(
             write_letters(
                 planned.appointments,
@@ -108,6 +124,20 @@ def write_plan(
         register, matrix = run.risk
         paths.extend(write_risk_files(register, matrix, folder, station=station.name))
     report = moss.to_dict()
+    step(PUBLISH_STEPS[4])
+    paths.extend(
+        write_security_plan(
+            planned,
+            folder,
+            smt=run.smt,
+            moss=report,
+            risk=run.risk[0] if run.risk is not None else None,
+            cascade=run.cascade,
+            issued=issued,
+            redact=redact,
+        )
+    )
+    step(PUBLISH_STEPS[5])
     paths.append(write_moss_json(report, folder / "moss.json"))
     paths.append(write_moss_html(report, folder / "moss.html", map_href=None))
     summary = plan_summary(run, moss)

@@ -42,12 +42,13 @@ def write_station(
     households: int,
     osm: str | None = None,
     zones: tuple[int, int, float] = (15, 40, 2000),
+    threats: pd.DataFrame | None = None,
 ) -> Path:
     """Write the station folder from frames in ``crs`` (with ``x``, ``y``); return the toml.
 
     Coordinates are written in EPSG:4326 with 6 decimals; the boundary gets 25 m of margin so
     that rounding never puts a home outside it. ``zones`` is (min households, max households,
-    max warden distance in m).
+    max warden distance in m). ``threats``, when given, is written to ``threats.csv``.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     _csv(_to_lonlat(staff, crs), out_dir / "staff.csv")
@@ -73,7 +74,10 @@ def write_station(
     }
     (out_dir / "boundary.geojson").write_text(json.dumps(feature) + "\n", encoding="utf-8")
     min_h, max_h, reach = zones
-    osm_line = f'osm = "{osm}"\n' if osm else ""
+    optional_files = f'osm = "{osm}"\n' if osm else ""
+    if threats is not None:
+        threats.to_csv(out_dir / "threats.csv", index=False, lineterminator="\n")
+        optional_files += 'threats = "threats.csv"\n'
     soc_line = (
         'security_operations_centre = { name = "UNDSS Security Operations Centre", '
         f'phone = "{_soc_phone(country)}" }}'
@@ -95,7 +99,7 @@ staff = "staff.csv"
 offices = "offices.csv"
 points = "points.csv"
 boundary = "boundary.geojson"
-{osm_line}
+{optional_files}
 [zones]
 min_households = {min_h}
 max_households = {max_h}

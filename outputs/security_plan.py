@@ -1,0 +1,650 @@
+"""The security plan a Designated Official signs: ``security_plan.html`` and ``.pdf``.
+
+The content is assembled from what the plan decided (zones, areas, appointments,
+routes, the call cascade), the MOSS report and the risk register; this module
+chooses nothing, it only lays the facts out. Both files say the same thing: they are
+rendered from one :class:`outputs.document.Document`. A redacted plan names roles,
+not people, and prints no phone numbers and no homes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from outputs._zone_map import render_station_map, render_zone_map
+from outputs.document import Document, Figure, Section, Signature, Table, render_html, write_pdf
+from zones.cascade import Cascade
+from zones.contact_tree import roles_of, text_of
+from zones.plan import PlannedStation
+
+CONFIDENTIAL = "CONFIDENTIAL - UN SECURITY PLAN"
+REDACTED = "RESTRICTED - REDACTED FOR DISTRIBUTION"
+# The Security Level System's six levels, as named in the UN security management system.
+LEVEL_NAMES = {1: "Minimal", 2: "Low", 3: "Moderate", 4: "Substantial", 5: "High", 6: "Extreme"}
+CONTACT_LABELS = {
+    "security_operations_centre": "Security Operations Centre",
+    "police": "Police",
+    "ambulance": "Ambulance",
+    "fire": "Fire and rescue",
+}
+POINT_ORDER = (
+    "assembly",
+    "concentration",
+    "safe_haven",
+    "hospital",
+    "airport",
+    "hotel",
+    "repeater",
+    "police",
+)
+SEVERITY_ORDER = {"critical": 0, "major": 1, "minor": 2}
+# Annex A draws one map per zone up to this many zones; larger stations get the overview
+# and each warden's map stays in contacts/<zone_id>.pdf and maps/<zone_id>.html.
+MAX_ZONE_MAPS = 40
+
+
+def write_security_plan(
+    plan: PlannedStation,
+    folder: Path,
+    *,
+    smt: pd.DataFrame,
+    moss: dict[str, Any],
+    risk: pd.DataFrame | None,
+    cascade: Cascade | None,
+    issued: dt.date,
+    redact: bool = False,
+) -> list[Path]:
+    """Write ``security_plan.html`` and ``security_plan.pdf`` into ``folder``.
+
+    Parameters
+    ----------
+    plan
+        The planned station.
+    folder
+        The plan's output folder.
+    smt
+        The Security Management Team (``position, title, staff_id, name, agency``).
+    moss
+        The MOSS report as a mapping (``MossReport.to_dict()``).
+    risk
+        The risk register (``rank, threat, category, likelihood, impact, score, level,
+        strategy`` and optional residual columns), or None without a threat list.
+    cascade
+        The call cascade, or None.
+    issued
+        The date of issue.
+    redact
+        Name roles instead of people; no phones, no homes.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The HTML and the PDF.
+    """
+    document = build_security_plan(
+        plan, smt=smt, moss=moss, risk=risk, cascade=cascade, issued=issued, redact=redact
+    )
+    html = folder / "security_plan.html"
+    html.write_text(render_html(document), encoding="utf-8")
+    return [html, write_pdf(document, folder / "security_plan.pdf")]
+
+
+def build_security_plan(
+    plan: PlannedStation,
+    *,
+    smt: pd.DataFrame,
+    moss: dict[str, Any],
+    risk: pd.DataFrame | None,
+    cascade: Cascade | None,
+    issued: dt.date,
+    redact: bool = False,
+) -> Document:
+    """Return the security plan as a document (see :func:`write_security_plan`)."""
+    people = _People(plan, redact)
+    station = plan.station
+    info = station.config.station
+    level = int(info.security_level)
+    accepted = station.staff[station.staff["status"] == "accepted"]
+    facts = (
+        ("Duty station", station.name),
+        ("Country", info.country),
+        ("Security level", f"{level} ({LEVEL_NAMES.get(level, 'unknown')})"),
+        ("Designated Official", people.holder("DO")),
+        ("Security adviser", people.adviser()),
+        ("Staff", f"{len(accepted)} accepted, {len(station.staff) - len(accepted)} rejected"),
+        (
+            "Households",
+            (
+                f"{len(plan.households)} ({int(plan.households['headcount'].sum())} "
+                "people with dependants)"
+            ),
+        ),
+        ("Warden zones", f"{len(plan.zones)} in {len(plan.areas)} area(s)"),
+        ("MOSS compliance", _compliance(moss)),
+        ("Distances", f"{plan.distance_method} (projected CRS {station.crs.to_string()})"),
+        ("Date of issue", issued.isoformat()),
+    )
+    sections = (
+        _structure(plan, smt, people),
+        _areas(plan),
+        _zones(plan, people),
+        _communications(plan, cascade),
+        _points_and_routes(plan, redact),
+        _moss(moss),
+        _risk(risk),
+        _gaps(plan, cascade),
+        *_annex_maps(plan, redact),
+        _annex_tree(plan, people),
+    )
+    return Document(
+        title=f"{station.name} security plan",
+        subtitle=f"{station.name}, {info.country}: security plan for the Designated Official",
+        marking=REDACTED if redact else CONFIDENTIAL,
+        issued=issued,
+        facts=facts,
+        sections=sections,
+        signatures=(
+            Signature("Prepared by the security adviser", people.adviser(), "Recommends the plan"),
+            Signature(
+                "Approved by the Designated Official",
+                people.holder("DO"),
+                "Approves the plan for the duty station",
+            ),
+        ),
+    )
+
+
+class _People:
+    """Names and phones of the staff as the plan may print them (roles only if redacted)."""
+
+    def __init__(self, plan: PlannedStation, redact: bool) -> None:
+        self.staff = plan.station.staff.set_index("staff_id")
+        self.redact = redact
+
+    def name(self, staff_id: object, role: str) -> str:
+        if not isinstance(staff_id, str) or staff_id not in self.staff.index:
+            return "not appointed"
+        if self.redact:
+            return f"{role} (appointed)"
+        row = self.staff.loc[staff_id]
+        agency = text_of(row.get("agency"))
+        # Name and agency on two lines: a right-to-left name is shaped on its own.
+        return text_of(row["name"]) + (f"\n{agency}" if agency else "")
+
+    def reach(self, staff_id: object) -> str:
+        """Return phone and radio call sign, or "" when redacted or unknown."""
+        if self.redact or not isinstance(staff_id, str) or staff_id not in self.staff.index:
+            return ""
+        row = self.staff.loc[staff_id]
+        parts = [text_of(row.get("phone")), text_of(row.get("radio_callsign"))]
+        return "\n".join(p for p in parts if p)
+
+    def holder(self, role: str) -> str:
+        ids = (
+            [
+                i
+                for i, r in zip(self.staff.index, self.staff["role"], strict=True)
+                if role in roles_of(r)
+            ]
+            if "role" in self.staff
+            else []
+        )
+        return self.name(ids[0], role) if ids else "not designated in the roster"
+
+    def adviser(self) -> str:
+        csa = self.holder("CSA")
+        return csa if csa != "not designated in the roster" else self.holder("CSFP")
+
+
+def _compliance(moss: dict[str, Any]) -> str:
+    percentage = moss.get("compliance_percentage")
+    shown = "n/a" if percentage is None else f"{percentage} %"
+    return f"{moss.get('rating', 'not checked')} ({shown})"
+
+
+def _structure(plan: PlannedStation, smt: pd.DataFrame, people: _People) -> Section:
+    rows = tuple(
+        (
+            text_of(r.position),
+            text_of(r.title),
+            people.name(r.staff_id, text_of(r.title)),
+            text_of(r.agency),
+        )
+        for r in smt.itertuples()
+    )
+    coordinators = tuple(
+        (
+            text_of(a.area_id),
+            text_of(a.area_name),
+            text_of(a.coordinator_role),
+            people.name(a.coordinator_id, "Area Security Coordinator"),
+            people.reach(a.coordinator_id),
+        )
+        for a in plan.areas.itertuples()
+    )
+    return Section(
+        "Security structure",
+        (
+            (
+                "The Designated Official (DO) is accountable for the security of UN personnel, "
+                "premises and assets at the duty station and chairs the Security Management Team "
+                "(SMT). The security adviser advises the DO and the SMT and manages the warden "
+                "system. Area Security Coordinators (ASC) act for the DO in areas separated from "
+                "the capital by distance or exposure; wardens and their deputies keep contact "
+                "with every household of their zone."
+            ),
+            Table(
+                ("Position", "Title", "Name", "Agency"),
+                rows,
+                (1.2, 2.2, 2.6, 1.2),
+                empty="no SMT member found in the roster",
+            ),
+            "Areas and their coordinators:",
+            Table(
+                ("Area", "Name", "Coordinated by", "Person", "Phone / radio"),
+                coordinators,
+                (0.7, 1.6, 1.4, 2.4, 1.6),
+            ),
+        ),
+    )
+
+
+def _areas(plan: PlannedStation) -> Section:
+    offices = plan.station.offices[plan.station.offices["status"] == "accepted"]
+    rows = []
+    for area in plan.areas.itertuples():
+        zones = plan.zones[plan.zones["area_id"] == area.area_id]
+        in_area = offices[offices.within(area.geometry)] if area.geometry is not None else offices
+        rows.append(
+            (
+                text_of(area.area_id),
+                text_of(area.area_name),
+                str(len(zones)),
+                str(int(zones["households"].sum())),
+                str(int(zones["headcount"].sum())),
+                ", ".join(text_of(n) for n in in_area["name"]) or "none",
+            )
+        )
+    return Section(
+        "Areas",
+        (
+            (
+                "Offices and staff far from the main office, or separated by exposure, form their "
+                "own areas; each zone belongs to exactly one area."
+            ),
+            Table(
+                ("Area", "Name", "Zones", "Households", "People", "Offices"),
+                tuple(rows),
+                (0.6, 1.6, 0.6, 0.9, 0.8, 3.0),
+            ),
+        ),
+    )
+
+
+def _zones(plan: PlannedStation, people: _People) -> Section:
+    rows = tuple(
+        (
+            text_of(z.zone_id),
+            text_of(z.zone_name),
+            text_of(z.area_id),
+            str(int(z.households)),
+            str(int(z.headcount)),
+            people.name(z.warden_id, f"Warden {z.zone_id}"),
+            people.reach(z.warden_id),
+            people.name(z.deputy_id, f"Deputy {z.zone_id}"),
+            people.reach(z.deputy_id),
+        )
+        for z in plan.zones.itertuples()
+    )
+    return Section(
+        "Warden zones",
+        (
+            (
+                f"The duty station is divided into {len(plan.zones)} warden zones that cover the "
+                "whole station area without gaps, so that anyone moving in falls in a zone. Each "
+                "zone has a warden and a deputy living in it; the table lists them with their "
+                "means of contact."
+            ),
+            _drop_single_area(
+                Table(
+                    (
+                        "Zone",
+                        "Name",
+                        "Area",
+                        "Households",
+                        "People",
+                        "Warden",
+                        "Phone / radio",
+                        "Deputy",
+                        "Phone / radio",
+                    ),
+                    rows,
+                    (11, 20, 10, 22, 14, 28, 28, 28, 28),
+                ),
+                plan,
+            ),
+        ),
+    )
+
+
+def _drop_single_area(table: Table, plan: PlannedStation) -> Table:
+    """Leave the area column out when the whole station is one area."""
+    if len(plan.areas) > 1:
+        return table
+    keep = [i for i, h in enumerate(table.header) if h != "Area"]
+    return Table(
+        tuple(table.header[i] for i in keep),
+        tuple(tuple(row[i] for i in keep) for row in table.rows),
+        tuple(table.widths[i] for i in keep),
+        table.empty,
+    )
+
+
+def _communications(plan: PlannedStation, cascade: Cascade | None) -> Section:
+    contacts = plan.station.config.station.contacts
+    emergency = tuple(
+        (CONTACT_LABELS.get(key, key), contact.name, contact.phone)
+        for key, contact in sorted(contacts.items())
+    )
+    staff = plan.station.staff[plan.station.staff["status"] == "accepted"]
+    radios = (
+        int(staff["has_radio"].fillna(value=False).astype(bool).sum())
+        if "has_radio" in staff
+        else 0
+    )
+    points = plan.station.points[plan.station.points["status"] == "accepted"]
+    repeaters = points[points["kind"] == "repeater"]
+    repeater_rows = tuple(
+        (text_of(p.point_id), text_of(p.name), _metres(getattr(p, "range_m", None)))
+        for p in repeaters.itertuples()
+    )
+    blocks: list[Any] = [
+        Table(
+            ("Service", "Name", "Phone"),
+            emergency,
+            (1.5, 2.5, 1.5),
+            empty="no emergency contacts in station.toml",
+        ),
+        f"{radios} of {len(staff)} staff hold a radio. Radio repeaters:",
+        Table(("Repeater", "Name", "Range"), repeater_rows, (1, 3, 1)),
+    ]
+    if cascade is not None:
+        minutes = cascade.station_minutes
+        reach = "nobody to call" if math.isnan(minutes) else f"about {minutes:g} minutes"
+        blocks.append(
+            f"Call cascade: the DO's message reaches every household in {reach} "
+            f"(target {cascade.rules.target_minutes:g} min, {cascade.rules.minutes_per_call:g} "
+            "min per call). The full tree is in contacts/tree.html; each warden's list in "
+            "contacts/<zone>.pdf."
+        )
+        slow = cascade.zones.sort_values(["station_minutes", "zone_id"], ascending=[False, True])
+        rows = tuple(
+            (
+                text_of(z.zone_id),
+                f"{z.reached_minute:g}",
+                f"{z.zone_minutes:g}",
+                f"{z.station_minutes:g}",
+            )
+            for z in slow.head(10).itertuples()
+            if not math.isnan(float(z.station_minutes))
+        )
+        blocks += [
+            "Slowest zones of the cascade (minutes):",
+            Table(("Zone", "Warden reached", "Zone takes", "Everyone reached"), rows, (1, 1, 1, 1)),
+        ]
+    return Section("Communications", tuple(blocks))
+
+
+def _metres(value: object) -> str:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "not given"
+    return "not given" if math.isnan(number) else f"{number / 1000:g} km"
+
+
+def _points_and_routes(plan: PlannedStation, redact: bool) -> Section:
+    points = plan.station.points[plan.station.points["status"] == "accepted"]
+    points = points[
+        points["kind"].isin(["assembly", "concentration", "safe_haven", "airport", "hospital"])
+    ]
+    order = {k: i for i, k in enumerate(POINT_ORDER)}
+    points = points.assign(_o=points["kind"].map(order)).sort_values(["_o", "point_id"])
+    rows = tuple(
+        (
+            text_of(p.point_id),
+            text_of(p.kind),
+            text_of(p.name),
+            text_of(getattr(p, "address", "")),
+            _capacity(getattr(p, "capacity", None)),
+        )
+        for p in points.itertuples()
+    )
+    names = dict(zip(points["point_id"], points["name"], strict=True))
+    routes = plan.routes.sort_values(["kind", "origin_id", "destination_id"])
+    route_rows = tuple(
+        (
+            text_of(r.kind).replace("_", " "),
+            text_of(r.origin_id),
+            f"{text_of(r.destination_id)} {text_of(names.get(r.destination_id, ''))}".strip(),
+            _route_length(r),
+            text_of(r.method),
+        )
+        for r in routes.itertuples()
+    )
+    note = " Routes from zones start 200 m along the way in this redacted copy." if redact else ""
+    return Section(
+        "Assembly and concentration points, evacuation routes",
+        (
+            (
+                "Staff gather at their zone's assembly point, move to a concentration point, and, "
+                "when relocation is ordered, on to the airport or the safe haven."
+            ),
+            Table(
+                ("Point", "Kind", "Name", "Address", "Capacity"), rows, (0.7, 1.0, 2.0, 2.0, 0.8)
+            ),
+            (
+                "Routes (from the zone's centre household; network distances where the street "
+                f"network reaches, straight lines with a detour factor otherwise).{note}"
+            ),
+            Table(
+                ("Route", "From", "To", "Length, time", "Measured"),
+                route_rows,
+                (1.5, 0.7, 2.0, 1.3, 1.0),
+            ),
+        ),
+    )
+
+
+def _capacity(value: object) -> str:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "unknown"
+    return "unknown" if math.isnan(number) else f"{int(number)}"
+
+
+def _route_length(route: Any) -> str:
+    if not bool(route.reachable) or math.isnan(float(route.length_m)):
+        return "no route"
+    return f"{route.length_m / 1000:.1f} km, {max(1, round(route.time_s / 60))} min"
+
+
+def _moss(moss: dict[str, Any]) -> Section:
+    rules = [r for r in moss.get("rules", []) if r["applicable"]]
+    failing = sorted(
+        (r for r in rules if r["failed"]),
+        key=lambda r: (SEVERITY_ORDER.get(r["severity"], 3), r["id"]),
+    )
+    rows = tuple(
+        (
+            r["id"],
+            r["severity"],
+            r["title"],
+            f"{r['failed']} of {r['checked']}",
+            "" if r["percentage"] is None else f"{r['percentage']:.0f} %",
+        )
+        for r in failing
+    )
+    return Section(
+        "MOSS compliance",
+        (
+            (
+                f"Compliance with the Minimum Operating Security Standards: {_compliance(moss)}, "
+                f"{len(rules)} rules applicable at security level {moss.get('security_level')}, "
+                f"{len(failing)} with gaps. Details per rule, zone and office are in moss.html."
+            ),
+            Table(
+                ("Rule", "Severity", "Standard", "Failing", "Met"),
+                rows,
+                (0.7, 0.8, 3.4, 1.0, 0.6),
+                empty="no gaps",
+            ),
+        ),
+    )
+
+
+def _risk(risk: pd.DataFrame | None) -> Section:
+    if risk is None:
+        return Section(
+            "Risk register",
+            (
+                (
+                    "No threat list was given (station.toml [files] threats); the risk register is "
+                    "not part of this plan."
+                ),
+            ),
+        )
+    residual = "residual_level" in risk
+    rows = tuple(
+        (
+            str(r.rank),
+            text_of(r.threat),
+            text_of(r.category),
+            f"L{r.likelihood} x I{r.impact}",
+            f"{r.score} {text_of(r.level)}",
+            text_of(r.strategy),
+            text_of(getattr(r, "residual_level", "")) if residual else "",
+        )
+        for r in risk.itertuples()
+    )
+    return Section(
+        "Risk register",
+        (
+            (
+                "Threats scored on the UN risk matrix, likelihood by impact, most serious first; "
+                "residual levels after the measures in place (risk.html shows the heat maps)."
+            ),
+            Table(
+                ("#", "Threat", "Category", "Rating", "Risk", "Strategy", "Residual"),
+                rows,
+                (0.3, 2.8, 1.0, 0.9, 0.9, 1.3, 0.8),
+            ),
+        ),
+    )
+
+
+def _gaps(plan: PlannedStation, cascade: Cascade | None) -> Section:
+    flags = plan.flags
+    if cascade is not None and len(cascade.flags):
+        flags = pd.concat([flags, cascade.flags[list(plan.flags.columns)]], ignore_index=True)
+    flags = flags.assign(_o=flags["severity"].map(SEVERITY_ORDER).fillna(3)).sort_values(
+        ["_o", "zone_id", "area_id", "code"], na_position="first", kind="stable"
+    )
+    rows = tuple(
+        (text_of(f.severity), text_of(f.zone_id) or text_of(f.area_id), text_of(f.message))
+        for f in flags.itertuples()
+    )
+    return Section(
+        "Known gaps and actions",
+        (
+            "What the plan could not settle and what to do about it.",
+            Table(("Severity", "Where", "Gap"), rows, (0.8, 0.7, 5.0), empty="no gaps found"),
+        ),
+    )
+
+
+def _annex_maps(plan: PlannedStation, redact: bool) -> list[Section]:
+    png, aspect = render_station_map(plan, homes=not redact)
+    blocks: list[Any] = [
+        Figure(
+            png,
+            "The duty station's warden zones, offices (blue squares), assembly (green) "
+            "and concentration (orange) points and relocation routes. Map data © "
+            "OpenStreetMap contributors.",
+            aspect,
+        ),
+    ]
+    if redact or len(plan.zones) > MAX_ZONE_MAPS:
+        blocks.append(
+            "Each zone's own map is in maps/<zone>.html and in its warden's list "
+            "contacts/<zone>.pdf."
+            if not redact
+            else "Zone maps with homes are not part of a redacted plan."
+        )
+    sections = [Section("Annex A. Zone maps", tuple(blocks), new_page=True, numbered=False)]
+    if redact or len(plan.zones) > MAX_ZONE_MAPS:
+        return sections
+    points = plan.station.points
+    points = points[
+        (points["status"] == "accepted") & points["kind"].isin(["assembly", "concentration"])
+    ]
+    for zone in plan.zones.itertuples():
+        households = plan.households[plan.households["zone_id"] == zone.zone_id]
+        image = render_zone_map(plan, zone.zone_id, households, points)
+        title = f"Zone {zone.zone_id}" + (f" - {zone.zone_name}" if text_of(zone.zone_name) else "")
+        caption = f"{title}: {int(zone.households)} households, W warden, D deputy."
+        sections.append(
+            Section(title, (Figure(image, caption, 4.46 / 7.2),), level=2, numbered=False)
+        )
+    return sections
+
+
+def _annex_tree(plan: PlannedStation, people: _People) -> Section:
+    rows: list[tuple[str, ...]] = [
+        ("Designated Official", people.holder("DO"), "", ""),
+        ("Security adviser", people.adviser(), "", ""),
+    ]
+    for area in plan.areas.itertuples():
+        rows.append(
+            (
+                f"Area {area.area_id} coordinator",
+                people.name(area.coordinator_id, "ASC"),
+                people.reach(area.coordinator_id),
+                "",
+            )
+        )
+        for zone in plan.zones[plan.zones["area_id"] == area.area_id].itertuples():
+            rows.append(
+                (
+                    f"  Zone {zone.zone_id} warden",
+                    people.name(zone.warden_id, f"Warden {zone.zone_id}"),
+                    people.reach(zone.warden_id),
+                    f"{int(zone.households)} households",
+                )
+            )
+            rows.append(
+                (
+                    "    deputy",
+                    people.name(zone.deputy_id, f"Deputy {zone.zone_id}"),
+                    people.reach(zone.deputy_id),
+                    "",
+                )
+            )
+    return Section(
+        "Annex B. Contact tree",
+        (
+            (
+                "The chain from the DO to each zone's warden and deputy; every household is in "
+                "its zone's branch of contacts/tree.html and in the warden's list."
+            ),
+            Table(("Role", "Name", "Phone / radio", "Zone"), tuple(rows), (1.6, 2.4, 1.6, 1.2)),
+        ),
+        new_page=True,
+        numbered=False,
+    )

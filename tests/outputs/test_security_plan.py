@@ -1,0 +1,171 @@
+"""The security plan document: contents, both formats alike, escaping, redaction, pages drawn."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from outputs.security_plan import CONFIDENTIAL, REDACTED, write_security_plan
+from planner.moss import check_moss
+from planner.moss_rules import load_rules
+from planner.risk import assess, default_matrix
+from stations.threats import read_threats
+from tests.conftest import TINY
+from tests.factories import AS_OF, tiny_plan
+from zones.areas import security_management_team
+from zones.cascade import CascadeRules, plan_cascade
+
+ISSUED = dt.date(2026, 11, 15)
+HOSTILE = "<img src=x onerror=alert(1)>"
+SAMPLE_THREATS = Path(__file__).parents[2] / "stations" / "sample" / "helsinki" / "threats.csv"
+SECTIONS = (
+    "Security structure",
+    "Areas",
+    "Warden zones",
+    "Communications",
+    "Assembly and concentration points, evacuation routes",
+    "MOSS compliance",
+    "Risk register",
+    "Known gaps and actions",
+    "Annex A. Zone maps",
+    "Annex B. Contact tree",
+)
+
+
+def pdf_text(path: Path, *, first_page: int = 0) -> str:
+    text = "".join(page.extract_text() for page in PdfReader(path).pages[first_page:])
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def body_text(path: Path) -> str:
+    """Return the text after the title page and the contents."""
+    return pdf_text(path, first_page=2)
+
+
+def write(folder: Path, out: Path, *, redact: bool, threats: bool = True) -> list[Path]:
+    plan = tiny_plan(folder)
+    moss = check_moss(plan, load_rules(), as_of=AS_OF).to_dict()
+    risk = assess(read_threats(SAMPLE_THREATS), default_matrix()) if threats else None
+    out.mkdir(parents=True, exist_ok=True)
+    return write_security_plan(
+        plan,
+        out,
+        smt=security_management_team(plan.station.staff),
+        moss=moss,
+        risk=risk,
+        cascade=plan_cascade(plan, CascadeRules()),
+        issued=ISSUED,
+        redact=redact,
+    )
+
+
+@pytest.fixture(scope="module")
+def station(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny station with one warden renamed to a script injection."""
+    folder = tmp_path_factory.mktemp("plan") / "tiny"
+    shutil.copytree(TINY, folder)
+    staff = pd.read_csv(folder / "staff.csv", dtype=str, keep_default_na=False)
+    staff.loc[staff["staff_id"] == "S006", "name"] = HOSTILE
+    staff.to_csv(folder / "staff.csv", index=False)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def written(station: Path) -> list[Path]:
+    return write(station, station.parent / "out", redact=False)
+
+
+def test_both_files_hold_every_section_in_order(written: list[Path]):
+    html_path, pdf_path = written
+    assert [p.name for p in written] == ["security_plan.html", "security_plan.pdf"]
+    html = html_path.read_text(encoding="utf-8")
+    text = pdf_text(pdf_path)
+    body = body_text(pdf_path)
+    positions = [body.index(title) for title in SECTIONS]
+    assert positions == sorted(positions)
+    for title in SECTIONS:
+        assert title in html
+    # The facts a DO signs: the level, both zones with their wardens, the signatures.
+    for fact in (
+        "3 (Moderate)",
+        "Z01",
+        "Z02",
+        "Олег Петров",
+        "Approved by the Designated Official",
+    ):
+        assert fact in text
+        assert fact in html
+    assert CONFIDENTIAL in text
+
+
+def test_risk_register_lists_every_threat_most_serious_first(written: list[Path]):
+    text = body_text(written[1])
+    register = text[text.index("7. Risk register") :]
+    # Scores: winter storm 3 x 3 = 9, explosive 1 x 5 = 5, cyber attack 2 x 2 = 4.
+    order = [register.index(t) for t in ("Winter storm", "Vehicle-borne", "Cyber attack")]
+    assert order == sorted(order)
+    assert "9 Medium" in register
+
+
+def test_zone_maps_annex_has_one_map_per_zone(written: list[Path]):
+    html = written[0].read_text(encoding="utf-8")
+    # The overview and one map per zone.
+    assert html.count("<img src='data:image/png;base64,") == 3
+
+
+def test_hostile_name_is_escaped_text(written: list[Path]):
+    html = written[0].read_text(encoding="utf-8")
+    assert HOSTILE not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert HOSTILE in pdf_text(written[1])
+
+
+def test_pages_are_drawn_and_not_blank(written: list[Path], tmp_path: Path):
+    pdftoppm = shutil.which("pdftoppm")
+    assert pdftoppm, "pdftoppm (poppler-utils) is needed: .ci/run installs it"
+    subprocess.run(
+        [pdftoppm, "-r", "40", "-png", str(written[1]), str(tmp_path / "page")], check=True
+    )
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) == len(PdfReader(written[1]).pages) >= 4
+    for page in pages:
+        pixels = np.asarray(Image.open(page).convert("L"))
+        assert (pixels < 128).mean() > 0.002, page.name
+    # The map page is colourful, not just text.
+    colours = [
+        len(np.unique(np.asarray(Image.open(p).convert("RGB")).reshape(-1, 3), axis=0))
+        for p in pages
+    ]
+    assert max(colours) > 200
+
+
+def test_same_inputs_give_identical_files(station: Path, written: list[Path], tmp_path: Path):
+    again = write(station, tmp_path / "again", redact=False)
+    for first, second in zip(written, again, strict=True):
+        assert first.read_bytes() == second.read_bytes(), first.name
+
+
+def test_redacted_plan_names_roles_not_people(station: Path, tmp_path: Path):
+    html_path, pdf_path = write(station, tmp_path / "redacted", redact=True, threats=False)
+    staff = pd.read_csv(station / "staff.csv", dtype=str, keep_default_na=False)
+    html = html_path.read_text(encoding="utf-8")
+    text = pdf_text(pdf_path)
+    for name in staff["name"]:
+        assert name not in text
+        assert name not in html.replace("&lt;", "<").replace("&gt;", ">")
+    for phone in staff["phone"][staff["phone"] != ""]:
+        assert phone not in text
+        assert phone not in html
+    assert REDACTED in text
+    assert "Warden Z01 (appointed)" in text
+    assert "No threat list was given" in text
+    assert html.count("<img src='data:image/png;base64,") == 1  # overview only, no homes
