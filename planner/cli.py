@@ -402,6 +402,10 @@ def demo(*, out: Path) -> None:
         )
 
 
+def _minutes(value: float | None) -> str:
+    return "nobody to call" if value is None else f"{value:g} min"
+
+
 def _plan_command(
     station: Path,
     out: Path,
@@ -442,7 +446,7 @@ def _plan_command(
             f"{summary['staff_assigned']}, rejected {summary['staff_rejected']}"
         ),
         f"  MOSS: {summary['compliance_rating']} ({summary['compliance_percentage']} %)",
-        f"  time to reach everyone: {summary['minutes_to_reach_everyone']:g} min",
+        f"  time to reach everyone: {_minutes(summary['minutes_to_reach_everyone'])}",
         "  most urgent gaps:",
         *[f"    - {item}" for item in summary["most_urgent"] or ["none"]],
         f"  planned in {seconds:.0f} s; open {out.absolute() / 'index.html'}",

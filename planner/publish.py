@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import math
 from collections.abc import Callable
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ import pandas as pd
 from outputs.contacts import write_contacts
 from outputs.csv_safe import write_csv_safely
 from outputs.gis import write_geojson, write_geopackage, write_kml
+from outputs.index_page import write_index
 from outputs.letters import write_letters
 from outputs.moss_report import write_moss_html, write_moss_json
 from outputs.risk_report import write_risk_files
@@ -23,6 +24,7 @@ from outputs.security_plan import write_security_plan
 from outputs.warden_pdf import write_warden_pdfs
 from planner.moss import MossReport
 from planner.pipeline import PlanRun, assignments_table
+from zones.contact_tree import text_of
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +148,10 @@ def write_plan(
     )
     paths.append(folder / "summary.json")
     names = [p.relative_to(folder).as_posix() for p in paths]
-    paths.append(_write_index(folder, summary, names, issued))
+    zone_names = [
+        (str(z), text_of(n)) for z, n in zip(zones["zone_id"], zones["zone_name"], strict=True)
+    ]
+    paths.append(write_index(folder, summary, names, zone_names, issued))
     logger.info("plan written to %s: %d files", folder, len(paths))
     return paths
 
@@ -231,35 +236,9 @@ def plan_summary(run: PlanRun, moss: MossReport) -> dict[str, Any]:
         "contiguous_pct": zoning["contiguous_pct"],
         "compliance_percentage": moss.percentage,
         "compliance_rating": moss.rating,
-        "minutes_to_reach_everyone": run.cascade.station_minutes,
+        "minutes_to_reach_everyone": (
+            None if math.isnan(run.cascade.station_minutes) else run.cascade.station_minutes
+        ),
         "most_urgent": [f"{where}: {message}" for _, where, message in urgent],
         "notes": list(planned.notes),
     }
-
-
-def _write_index(folder: Path, summary: dict[str, Any], files: list[str], issued: dt.date) -> Path:
-    top = sorted({name.split("/")[0] for name in files})
-    rows = "".join(f"<li><a href='{escape(name)}'>{escape(name)}</a></li>" for name in top)
-    urgent = (
-        "".join(f"<li>{escape(item)}</li>" for item in summary["most_urgent"]) or "<li>none</li>"
-    )
-    html = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(summary["station"])} security plan</title>
-<style>body{{font-family:system-ui,"DejaVu Sans",sans-serif;margin:2rem;max-width:50rem;
-color:#1f2328}}
-dt{{font-weight:600}}dd{{margin:0 0 .6rem 0}}</style></head><body>
-<h1>{escape(summary["station"])}: security plan</h1>
-<p>Security level {summary["security_level"]}. Issued {issued.isoformat()}.</p>
-<dl><dt>Warden zones</dt><dd>{summary["zones"]} zones in {summary["areas"]} area(s);
-{summary["households"]} households; {summary["staff_assigned"]} staff assigned,
-{summary["staff_rejected"]} rejected (see assignments.csv)</dd>
-<dt>Time to reach everyone (call cascade)</dt><dd>{summary["minutes_to_reach_everyone"]:g} min</dd>
-<dt>MOSS compliance</dt><dd>{escape(summary["compliance_rating"])}
-({summary["compliance_percentage"]} %)</dd>
-<dt>Most urgent gaps</dt><dd><ul>{urgent}</ul></dd></dl>
-<h2>Files</h2><ul>{rows}</ul></body></html>
-"""
-    path = folder / "index.html"
-    path.write_text(html, encoding="utf-8")
-    return path

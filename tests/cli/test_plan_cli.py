@@ -20,6 +20,7 @@ DETERMINISTIC = (
     "appointments.csv",
     "zone_metrics.csv",
     "zones.kml",
+    "security_plan.html",
 )
 
 
@@ -50,9 +51,21 @@ def test_plan_folder_contract(sample_plan: Path) -> None:
         "moss.json",
         "moss.html",
         "summary.json",
+        "security_plan.html",
+        "security_plan.pdf",
+        "risk.html",
+        "risk.json",
+        "risk.csv",
     } <= names
     zones = gpd.read_file(sample_plan / "zones.geojson")
     assert zones.crs.to_epsg() == 4326
+    assert zones.is_valid.all()
+    assert (zones.geom_type == "Polygon").all()
+    index = (sample_plan / "index.html").read_text(encoding="utf-8")
+    for link in ("security_plan.pdf", "moss.html", "risk.html", "contacts/tree.html"):
+        assert f"href='{link}'" in index
+    for zone_id in zones["zone_id"]:
+        assert f"href='contacts/{zone_id}.pdf'" in index
     contacts = {p.name for p in (sample_plan / "contacts").iterdir()}
     assert {"tree.json", "tree.html", "contacts.csv", "contacts.vcf", "cascade.csv"} <= contacts
     assert {f"{z}.pdf" for z in zones["zone_id"]} <= contacts

@@ -1,0 +1,142 @@
+"""The plan folder's entry page, ``index.html``: the summary and every file, by reader."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+from pathlib import Path
+from typing import Any
+
+# Known files, grouped by who reads them; anything else written is listed under "Other files".
+GROUPS = (
+    (
+        "For the Designated Official",
+        (
+            ("security_plan.pdf", "The security plan to sign (A4)"),
+            ("security_plan.html", "The security plan as a web page"),
+            ("map.html", "Evacuation map of the duty station"),
+            ("moss.html", "MOSS compliance, rule by rule"),
+            ("risk.html", "Risk register and heat maps"),
+        ),
+    ),
+    (
+        "For the security adviser",
+        (
+            ("contacts/tree.html", "Contact tree and call cascade"),
+            ("flags.csv", "Gaps the plan found"),
+            ("appointments.csv", "Wardens, deputies, ASCs and why each was chosen"),
+            ("assignments.csv", "Every staff member: zone, warden, or why rejected"),
+            ("contacts/contacts.csv", "One row per person with zone, warden, deputy and ASC"),
+            ("contacts/contacts.vcf", "Contacts for phones (vCard)"),
+            ("letters/", "Letters of appointment"),
+            ("zone_metrics.csv", "Zone sizes, compactness and reach"),
+        ),
+    ),
+    (
+        "For GIS",
+        (
+            ("plan.gpkg", "GeoPackage: zones, households, offices, points, routes, areas"),
+            ("zones.geojson", "Zones (EPSG:4326)"),
+            ("zones.kml", "Zones for Google Earth"),
+            ("moss.json", "MOSS report (JSON)"),
+            ("risk.json", "Risk register (JSON)"),
+            ("risk.csv", "Risk register (CSV)"),
+            ("summary.json", "The figures of this page (JSON)"),
+        ),
+    ),
+)
+
+
+def write_index(
+    folder: Path,
+    summary: dict[str, Any],
+    files: list[str],
+    zones: list[tuple[str, str]],
+    issued: dt.date,
+) -> Path:
+    """Write ``folder/index.html`` and return its path.
+
+    Parameters
+    ----------
+    folder
+        The plan folder.
+    summary
+        The plan's figures (station, security_level, zones, areas, households,
+        staff_assigned, staff_rejected, minutes_to_reach_everyone, compliance_rating,
+        compliance_percentage, most_urgent).
+    files
+        The files written, relative to ``folder`` with ``/`` separators.
+    zones
+        ``(zone_id, zone_name)`` of every zone, for the per-zone links.
+    issued
+        The date of issue.
+
+    Returns
+    -------
+    pathlib.Path
+        The page.
+    """
+    present = set(files) | {name.split("/")[0] + "/" for name in files if "/" in name}
+    listed: set[str] = set()
+    groups = []
+    for title, entries in GROUPS:
+        rows = "".join(
+            f"<li><a href='{escape(name)}'>{escape(name)}</a> - {escape(what)}</li>"
+            for name, what in entries
+            if name in present
+        )
+        listed |= {name for name, _ in entries}
+        if rows:
+            groups.append(f"<h2>{escape(title)}</h2><ul>{rows}</ul>")
+    zone_rows = "".join(_zone_row(zone_id, name, present) for zone_id, name in zones)
+    wardens = (
+        "<h2>For wardens (one zone each)</h2><table><thead><tr><th>Zone</th><th>Name</th>"
+        f"<th>Warden list</th><th>Zone map</th></tr></thead><tbody>{zone_rows}</tbody></table>"
+    )
+    per_zone = {f"contacts/{z}.pdf" for z, _ in zones} | {f"maps/{z}.html" for z, _ in zones}
+    others = sorted(
+        n for n in files if n not in listed and n not in per_zone and n.split("/")[0] + "/" not in
+        listed and n != "index.html"
+    )  # fmt: skip
+    other = "".join(f"<li><a href='{escape(n)}'>{escape(n)}</a></li>" for n in others)
+    urgent = "".join(f"<li>{escape(i)}</li>" for i in summary["most_urgent"]) or "<li>none</li>"
+    minutes = summary["minutes_to_reach_everyone"]
+    reach = "nobody to call" if minutes is None else f"{minutes:g} min"
+    html = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(summary["station"])} security plan</title>
+<style>body{{font-family:system-ui,"DejaVu Sans",sans-serif;margin:0 auto;max-width:56rem;
+padding:1.5rem;color:#1f2328;line-height:1.45}}h1,h2{{color:#1a4d8f}}
+dt{{font-weight:600}}dd{{margin:0 0 .6rem 0}}
+table{{border-collapse:collapse;width:100%}}th,td{{border:1px solid #9aa5b1;padding:.2rem .5rem;
+text-align:left}}thead th{{background:#e8eef6}}.marking{{color:#a00000;font-weight:700}}</style>
+</head><body>
+<p class="marking">CONFIDENTIAL - the files below hold staff personal data unless redacted</p>
+<h1>{escape(summary["station"])}: security plan</h1>
+<p>Security level {summary["security_level"]}. Issued {issued.isoformat()}.</p>
+<dl><dt>Warden zones</dt><dd>{summary["zones"]} zones in {summary["areas"]} area(s);
+{summary["households"]} households; {summary["staff_assigned"]} staff assigned,
+{summary["staff_rejected"]} rejected (see assignments.csv)</dd>
+<dt>Time to reach everyone (call cascade)</dt><dd>{reach}</dd>
+<dt>MOSS compliance</dt><dd>{escape(str(summary["compliance_rating"]))}
+({summary["compliance_percentage"]} %)</dd>
+<dt>Most urgent gaps</dt><dd><ul>{urgent}</ul></dd></dl>
+{"".join(groups)}
+{wardens if zones else ""}
+{f"<h2>Other files</h2><ul>{other}</ul>" if other else ""}
+</body></html>
+"""
+    path = folder / "index.html"
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+def _zone_row(zone_id: str, name: str, present: set[str]) -> str:
+    def link(path: str, text: str) -> str:
+        return f"<a href='{escape(path)}'>{escape(text)}</a>" if path in present else "-"
+
+    return (
+        f"<tr><td>{escape(zone_id)}</td><td>{escape(name)}</td>"
+        f"<td>{link(f'contacts/{zone_id}.pdf', 'PDF')}</td>"
+        f"<td>{link(f'maps/{zone_id}.html', 'map')}</td></tr>"
+    )
