@@ -45,7 +45,7 @@ class PlannerGroup(click.Group):
             lines = [str(exc)]
             lines += [str(i) for i in getattr(exc, "issues", [])[:50] if str(i) != str(exc)]
             raise PlannerError("\n".join(lines)) from exc
-        except click.ClickException:
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
@@ -223,6 +223,26 @@ def synth(  # click passes options by keyword
     click.echo(f"wrote {toml.parent} ({households} households, seed {seed})")
 
 
+TILES = click.option(
+    "--tiles",
+    default="none",
+    show_default=True,
+    callback=lambda _ctx, _param, value: _tiles(value),
+    help="Map background: none (offline, from the OSM extract), osm (online OpenStreetMap "
+    "tiles) or a tile URL template https://.../{z}/{x}/{y}.png (fetched by the browser).",
+)
+
+
+def _tiles(value: str) -> str:
+    from outputs.maps import tile_layer_of
+
+    try:
+        tile_layer_of(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    return value
+
+
 @main.command()
 @STATION_ARG
 @click.option(
@@ -368,6 +388,7 @@ def _run_plan(
     help="Exit with status 3 when MOSS rules of this severity fail.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the partition.")
+@TILES
 def plan(  # click passes options by keyword
     *,
     station: Path,
@@ -377,11 +398,13 @@ def plan(  # click passes options by keyword
     redact: bool,
     fail_on: str,
     seed: int,
+    tiles: str,
 ) -> None:
     """Build the security plan of a STATION into --out."""
     _plan_command(
-        station, out, previous=previous, repair=repair, redact=redact, fail_on=fail_on, seed=seed
-    )
+        station, out, previous=previous, repair=repair, redact=redact, fail_on=fail_on,
+        seed=seed, tiles=tiles,
+    )  # fmt: skip
 
 
 @main.command()
@@ -392,14 +415,16 @@ def plan(  # click passes options by keyword
     show_default=True,
     help="The plan's output folder.",
 )
-def demo(*, out: Path) -> None:
+@TILES
+def demo(*, out: Path, tiles: str) -> None:
     """Build the plan of the bundled Helsinki sample station."""
     from importlib import resources
 
     with resources.as_file(resources.files("stations").joinpath("sample", "helsinki")) as sample:
         _plan_command(
-            sample, out, previous=None, repair=False, redact=False, fail_on="none", seed=0
-        )
+            sample, out, previous=None, repair=False, redact=False, fail_on="none", seed=0,
+            tiles=tiles,
+        )  # fmt: skip
 
 
 def _minutes(value: float | None) -> str:
@@ -415,6 +440,7 @@ def _plan_command(
     redact: bool,
     fail_on: str,
     seed: int,
+    tiles: str = "none",
 ) -> None:
     import datetime as dt
 
@@ -432,6 +458,7 @@ def _plan_command(
                 moss=report,
                 issued=dt.datetime.now(tz=dt.UTC).date(),
                 redact=redact,
+                tiles=tiles,
                 step=steps.start,
             )
         seconds = steps.finish()

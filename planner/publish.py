@@ -18,6 +18,7 @@ from outputs.csv_safe import write_csv_safely
 from outputs.gis import write_geojson, write_geopackage, write_kml
 from outputs.index_page import write_index
 from outputs.letters import write_letters
+from outputs.maps import MapStatus, write_maps
 from outputs.moss_report import write_moss_html, write_moss_json
 from outputs.risk_report import write_risk_files
 from outputs.security_plan import write_security_plan
@@ -50,6 +51,7 @@ def write_plan(
     moss: MossReport,
     issued: dt.date,
     redact: bool = False,
+    tiles: str = "none",
     step: Callable[[str], None] = lambda _name: None,
 ) -> list[Path]:
     """Write every file of the plan into ``folder`` (which exists and is empty).
@@ -66,6 +68,8 @@ def write_plan(
         The date printed on the documents.
     redact
         Leave out names, phones and exact homes everywhere.
+    tiles
+        Online tiles for the maps: ``"none"`` (offline), ``"osm"`` or a URL template.
     step
         Called with each of ``PUBLISH_STEPS`` as it starts (for a progress display).
 
@@ -125,6 +129,11 @@ def write_plan(
     if run.risk is not None:
         register, matrix = run.risk
         paths.extend(write_risk_files(register, matrix, folder, station=station.name))
+    step(PUBLISH_STEPS[3])
+    paths.extend(
+        write_maps(planned, folder, osm=station.osm, tiles=tiles, redact=redact,
+                   status=map_status(moss))
+    )  # fmt: skip
     report = moss.to_dict()
     step(PUBLISH_STEPS[4])
     paths.extend(
@@ -141,7 +150,7 @@ def write_plan(
     )
     step(PUBLISH_STEPS[5])
     paths.append(write_moss_json(report, folder / "moss.json"))
-    paths.append(write_moss_html(report, folder / "moss.html", map_href=None))
+    paths.append(write_moss_html(report, folder / "moss.html", map_href="map.html"))
     summary = plan_summary(run, moss)
     (folder / "summary.json").write_text(
         json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
@@ -154,6 +163,26 @@ def write_plan(
     paths.append(write_index(folder, summary, names, zone_names, issued))
     logger.info("plan written to %s: %d files", folder, len(paths))
     return paths
+
+
+def map_status(moss: MossReport) -> MapStatus:
+    """Return what the maps show of MOSS: a line per zone, a verdict per office."""
+    zones = {
+        zone_id: f"{c['checked'] - c['failed']} of {c['checked']} zone checks pass"
+        if c["checked"]
+        else "no zone check applies"
+        for zone_id, c in moss.by_zone.items()
+    }
+    failing: dict[str, list[str]] = {}
+    for result in moss.failing():
+        if result.rule.applies_to == "office":
+            for entity, reason in result.failures:
+                failing.setdefault(entity, []).append(f"{result.rule.title}: {reason}")
+    offices = {
+        office_id: ("n/a" if not c["checked"] else "fail" if office_id in failing else "pass")
+        for office_id, c in moss.by_office.items()
+    }
+    return MapStatus(zones=zones, offices=offices, failing_offices=failing)
 
 
 def _names(run: PlanRun, ids: pd.Series, redact: bool) -> pd.Series:

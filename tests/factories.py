@@ -115,3 +115,24 @@ def tiny_plan(folder: Path) -> PlannedStation:
         flags=flags,
         distance_method="straight-line",
     )
+
+
+SAMPLE = Path(__file__).parents[1] / "stations" / "sample" / "helsinki"
+HOSTILE_NAME = "<img src=x onerror=alert(1)>"
+HOSTILE_ADDRESS = "`${alert(2)}` </script><script>alert(3)</script>"
+
+
+def hostile_helsinki(folder: Path) -> Path:
+    """Copy the Helsinki sample into ``folder`` with every staff name and address hostile.
+
+    Names are ``<img src=x onerror=alert(1)> <n>`` (kept distinct), addresses try to
+    close the script element and to break out of a JavaScript template string.
+    """
+    import shutil
+
+    shutil.copytree(SAMPLE, folder)
+    staff = pd.read_csv(folder / "staff.csv", dtype=str, keep_default_na=False)
+    staff["name"] = [f"{HOSTILE_NAME} {i}" for i in range(len(staff))]
+    staff["address"] = HOSTILE_ADDRESS
+    staff.to_csv(folder / "staff.csv", index=False)
+    return folder

@@ -22,6 +22,7 @@ DETERMINISTIC = (
     "zone_metrics.csv",
     "zones.kml",
     "security_plan.html",
+    "map.html",
 )
 
 
@@ -57,16 +58,20 @@ def test_plan_folder_contract(sample_plan: Path) -> None:
         "risk.html",
         "risk.json",
         "risk.csv",
+        "map.html",
+        "maps",
     } <= names
     zones = gpd.read_file(sample_plan / "zones.geojson")
     assert zones.crs.to_epsg() == 4326
     assert zones.is_valid.all()
     assert (zones.geom_type == "Polygon").all()
     index = (sample_plan / "index.html").read_text(encoding="utf-8")
-    for link in ("security_plan.pdf", "moss.html", "risk.html", "contacts/tree.html"):
+    for link in ("security_plan.pdf", "moss.html", "risk.html", "contacts/tree.html", "map.html"):
         assert f"href='{link}'" in index
     for zone_id in zones["zone_id"]:
         assert f"href='contacts/{zone_id}.pdf'" in index
+        assert f"href='maps/{zone_id}.html'" in index
+        assert (sample_plan / "maps" / f"{zone_id}.html").is_file()
     contacts = {p.name for p in (sample_plan / "contacts").iterdir()}
     assert {"tree.json", "tree.html", "contacts.csv", "contacts.vcf", "cascade.csv"} <= contacts
     assert {f"{z}.pdf" for z in zones["zone_id"]} <= contacts
@@ -210,3 +215,11 @@ def test_bad_threats_stop_the_plan(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "threats.csv, row 2, column 'likelihood'" in result.stderr
     assert not (tmp_path / "again").exists()
+
+
+def test_bad_tiles_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("plan", str(SAMPLE), "--out", str(tmp_path / "p"), "--tiles", "google")
+    assert result.exit_code == 2
+    assert "--tiles" in result.output
+    assert "https://tile.example.org/{z}/{x}/{y}.png" in result.output
+    assert not (tmp_path / "p").exists()

@@ -89,3 +89,12 @@ def test_folder_without_station_toml_exits_1(tmp_path: Path) -> None:
     assert code == 1
     assert "station.toml" in err
     assert "Traceback" not in out + err
+
+
+def test_every_command_has_help_that_exits_0() -> None:
+    runner = CliRunner()
+    for command in sorted(main.commands):
+        result = runner.invoke(main, [command, "--help"])
+        assert result.exit_code == 0, (command, result.output)
+        assert "Usage: " in result.output
+        assert "internal error" not in result.output

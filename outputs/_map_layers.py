@@ -1,0 +1,442 @@
+"""GeoJSON layers of a planned station for the Leaflet maps, with their tooltips and popups.
+
+Properties carry plain text only (``tip`` and ``popup`` cards of ``[label, value]`` rows);
+the page writes them with ``textContent``, so no station string is ever parsed as HTML.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+import shapely.geometry
+from shapely.ops import substring
+
+from zones.contact_tree import text_of
+from zones.plan import PlannedStation
+
+DIGITS = 5
+# Qualitative colours (ColorBrewer Set2/Dark2 mix): neighbouring zones never share one.
+ZONE_COLOURS = (
+    "#1f78b4",
+    "#33a02c",
+    "#e31a1c",
+    "#ff7f00",
+    "#6a3d9a",
+    "#b15928",
+    "#a6cee3",
+    "#b2df8a",
+    "#fb9a99",
+    "#fdbf6f",
+    "#cab2d6",
+    "#8dd3c7",
+)
+OFFICE_COLOURS = {"pass": "#2e7d32", "fail": "#c62828", "n/a": "#757575"}
+ROUTE_STYLES = {
+    "zone_to_assembly": {"color": "#1b8a3a", "weight": 3, "opacity": 0.9},
+    "assembly_to_concentration": {"color": "#d9822b", "weight": 4, "opacity": 0.9},
+    "assembly_to_airport": {"color": "#37474f", "weight": 4, "opacity": 0.9, "dashArray": "8 6"},
+}
+POINT_LAYERS = {
+    "assembly": ("assembly", "concentration", "safe_haven"),
+    "hospitals": ("hospital",),
+    "hotels": ("hotel",),
+    "other": ("airport", "police"),
+}
+
+
+@dataclass(frozen=True)
+class MapStatus:
+    """MOSS results shown on the maps (built by the planner; the maps decide nothing).
+
+    Attributes
+    ----------
+    zones
+        Zone id -> compliance text, e.g. ``"4 of 5 checks pass"``.
+    offices
+        Office id -> ``"pass"``, ``"fail"`` or ``"n/a"``.
+    failing_offices
+        Office id -> the failed checks, in words.
+    """
+
+    zones: dict[str, str] = field(default_factory=dict)
+    offices: dict[str, str] = field(default_factory=dict)
+    failing_offices: dict[str, list[str]] = field(default_factory=dict)
+
+
+def collection(features: Iterable[dict]) -> dict:
+    """Return a GeoJSON FeatureCollection of ``features``."""
+    return {"type": "FeatureCollection", "features": list(features)}
+
+
+def feature(geometry: shapely.Geometry, **properties: object) -> dict:
+    """Return a GeoJSON feature with coordinates rounded to about a metre."""
+    return {"type": "Feature", "properties": properties, "geometry": _rounded(geometry)}
+
+
+def zone_colours(zones: gpd.GeoDataFrame) -> dict[str, str]:
+    """Colour zones so that no two touching zones share a colour (greedy, by zone id)."""
+    order = np.argsort(zones["zone_id"].astype(str).to_numpy(), kind="stable")
+    geoms = zones.geometry.to_numpy()
+    tree = shapely.STRtree(geoms)
+    colours: dict[int, int] = {}
+    for i in order:
+        used = {colours[j] for j in tree.query(geoms[i], predicate="intersects") if j in colours}
+        colours[i] = next(c for c in range(len(geoms) + 1) if c not in used)
+    ids = zones["zone_id"].astype(str).to_numpy()
+    return {ids[i]: ZONE_COLOURS[c % len(ZONE_COLOURS)] for i, c in colours.items()}
+
+
+class Roster:
+    """Names, agencies and phones of staff, looked up by id (empty text when unknown)."""
+
+    COLUMNS = ("name", "agency", "phone", "phone2", "radio_callsign", "address")
+
+    def __init__(self, planned: PlannedStation) -> None:
+        staff = planned.station.staff.drop_duplicates("staff_id")
+        columns = [c for c in self.COLUMNS if c in staff.columns]
+        self._staff = {
+            text_of(row[0]): dict(zip(columns, (text_of(v) for v in row[1:]), strict=True))
+            for row in staff[["staff_id", *columns]].itertuples(index=False)
+        }
+
+    def field(self, staff_id: object, column: str) -> str:
+        """Return one field of a staff member as text."""
+        return self._staff.get(text_of(staff_id), {}).get(column, "")
+
+    def contact(self, staff_id: object) -> str:
+        """Return "name (agency), phone, radio call sign" of a staff member."""
+        name = self.field(staff_id, "name")
+        if not name:
+            return "not appointed"
+        agency = self.field(staff_id, "agency")
+        parts = [f"{name} ({agency})" if agency else name]
+        parts += [self.field(staff_id, c) for c in ("phone", "radio_callsign")]
+        return ", ".join(p for p in parts if p)
+
+
+def zone_layer(
+    planned: PlannedStation,
+    roster: Roster,
+    status: MapStatus,
+    colours: dict[str, str],
+    *,
+    redact: bool,
+) -> dict:
+    """Return the zones: polygons with tooltip, popup, search text and label."""
+    features = []
+    for zone in planned.zones.itertuples():
+        zone_id, name = str(zone.zone_id), text_of(zone.zone_name)
+        compliance = status.zones.get(zone_id, "not checked")
+        title = f"{zone_id} {name}".strip()
+        rows = [["Area", text_of(zone.area_id)]]
+        if not redact:
+            rows += [
+                ["Warden", roster.field(zone.warden_id, "name") or "not appointed"],
+                ["Deputy", roster.field(zone.deputy_id, "name") or "not appointed"],
+            ]
+        rows += [
+            ["Households", str(int(zone.households))],
+            [
+                "People",
+                (
+                    f"{int(zone.headcount)} ({int(zone.staff)} staff, "
+                    f"{int(zone.dependants)} dependants)"
+                ),
+            ],
+            ["MOSS", compliance],
+        ]
+        popup_rows = list(rows)
+        if not redact:
+            popup_rows[1:3] = [
+                ["Warden", roster.contact(zone.warden_id)],
+                ["Deputy", roster.contact(zone.deputy_id)],
+            ]
+        colour = colours.get(zone_id, ZONE_COLOURS[0])
+        style = {"color": colour, "weight": 2.5, "fillColor": colour, "fillOpacity": 0.18}
+        searchable = [zone_id, name]
+        if not redact:
+            searchable.append(roster.field(zone.warden_id, "name"))
+        label = zone_id if not redact else f"{zone_id} · {int(zone.households)} households"
+        spot = zone.geometry.representative_point()
+        features.append(
+            feature(
+                zone.geometry,
+                zone_id=zone_id,
+                search=" · ".join(s for s in searchable if s),
+                tip={"title": title, "rows": rows},
+                popup={"title": f"Warden zone {title}", "rows": popup_rows},
+                style=style,
+                label=label,
+                label_at=[round(spot.x, DIGITS), round(spot.y, DIGITS)],
+            )
+        )
+    return collection(features)
+
+
+def as_neighbour(zone: dict) -> dict:
+    """Return a zone feature as a faint outline naming only its id (on another zone's map)."""
+    props = zone["properties"]
+    title = props["tip"]["title"]
+    return {
+        **zone,
+        "properties": {
+            **props,
+            "search": title,
+            "tip": {"title": title, "rows": []},
+            "popup": None,
+            "style": {
+                "color": "#546e7a",
+                "weight": 1.5,
+                "fillOpacity": 0.04,
+                "fillColor": "#546e7a",
+            },
+        },
+    }
+
+
+def household_layer(planned: PlannedStation, roster: Roster) -> dict:
+    """Return households as points, each with a popup of its staff and their contacts."""
+    features = []
+    for home in planned.households.itertuples():
+        rows = []
+        for staff_id in text_of(home.staff_ids).split(";"):
+            if not staff_id:
+                continue
+            rows.append([roster.field(staff_id, "name") or staff_id, _staff_line(roster, staff_id)])
+        rows.append(["Dependants", str(int(home.dependants))])
+        address = roster.field(text_of(home.staff_ids).split(";")[0], "address")
+        features.append(
+            feature(
+                home.geometry,
+                zone_id=text_of(home.zone_id),
+                popup={
+                    "title": f"Household {home.household_id} · zone {home.zone_id}",
+                    "rows": rows,
+                    "note": address,
+                },
+            )
+        )
+    return collection(features)
+
+
+def appointee_layer(planned: PlannedStation, roster: Roster) -> dict:
+    """Return wardens, deputies and alternates at their homes, with a distinct symbol each."""
+    staff = planned.station.staff.drop_duplicates("staff_id").set_index("staff_id")
+    appointments = planned.appointments[planned.appointments["zone_id"].notna()]
+    features = []
+    for item in appointments.sort_values(["zone_id", "role"]).itertuples():
+        if item.staff_id not in staff.index:
+            continue
+        symbol = {"warden": "warden", "deputy": "deputy"}.get(item.role, "deputy")
+        role = str(item.role).replace("_", " ")
+        features.append(
+            feature(
+                staff.at[item.staff_id, "geometry"],
+                zone_id=text_of(item.zone_id),
+                symbol=symbol,
+                big=item.role == "warden",
+                tip={
+                    "title": f"{role.capitalize()} of {item.zone_id}",
+                    "rows": [["Name", roster.field(item.staff_id, "name")]],
+                },
+                popup={
+                    "title": f"{role.capitalize()} of zone {item.zone_id}",
+                    "rows": [
+                        ["Name", roster.field(item.staff_id, "name")],
+                        ["Agency", roster.field(item.staff_id, "agency")],
+                        ["Phone", roster.field(item.staff_id, "phone")],
+                        ["Second phone", roster.field(item.staff_id, "phone2")],
+                        ["Radio", roster.field(item.staff_id, "radio_callsign")],
+                    ],
+                },
+            )
+        )
+    return collection(features)
+
+
+def office_layer(planned: PlannedStation, status: MapStatus) -> dict:
+    """Return offices as symbols coloured by their MOSS status, failures in the popup."""
+    offices = planned.station.offices
+    offices = offices[offices["status"] == "accepted"]
+    features = []
+    for office in offices.itertuples():
+        office_id = str(office.office_id)
+        verdict = status.offices.get(office_id, "n/a")
+        failing = status.failing_offices.get(office_id, [])
+        features.append(
+            feature(
+                office.geometry,
+                symbol="office",
+                big=True,
+                style={"fillColor": OFFICE_COLOURS.get(verdict, OFFICE_COLOURS["n/a"])},
+                moss=verdict,
+                tip={"title": text_of(office.name), "rows": [["MOSS", verdict]]},
+                popup={
+                    "title": text_of(office.name),
+                    "rows": [
+                        ["Agency", text_of(office.agency)],
+                        ["Kind", text_of(office.kind)],
+                        ["MOSS", verdict],
+                        *(["Gap", reason] for reason in failing),
+                    ],
+                },
+            )
+        )
+    return collection(features)
+
+
+def point_layer(planned: PlannedStation, kinds: tuple[str, ...]) -> dict:
+    """Return the station's points of the given kinds (assembly, hospital, hotel...)."""
+    points = planned.station.points
+    points = points[(points["status"] == "accepted") & points["kind"].isin(kinds)]
+    features = []
+    for point in points.sort_values("point_id").itertuples():
+        rows = [["Kind", str(point.kind).replace("_", " ")]]
+        capacity = getattr(point, "capacity", None)
+        if capacity is not None and not pd.isna(capacity):
+            rows.append(["Capacity", f"{int(capacity)} people"])
+        for column in ("address", "phone"):
+            value = text_of(getattr(point, column, None))
+            if value:
+                rows.append([column.capitalize(), value])
+        features.append(
+            feature(
+                point.geometry,
+                symbol=str(point.kind),
+                big=point.kind in {"assembly", "concentration"},
+                tip={"title": text_of(point.name), "rows": rows[:2]},
+                popup={"title": f"{point.point_id} · {text_of(point.name)}", "rows": rows},
+            )
+        )
+    return collection(features)
+
+
+def repeater_layer(planned: PlannedStation) -> tuple[dict, dict]:
+    """Return radio repeaters (symbols) and their coverage circles (``range_m``)."""
+    points = planned.station.points
+    repeaters = points[(points["status"] == "accepted") & (points["kind"] == "repeater")]
+    symbols, circles = [], []
+    for item in repeaters.sort_values("point_id").itertuples():
+        reach = getattr(item, "range_m", None)
+        has_range = reach is not None and not pd.isna(reach) and float(reach) > 0
+        rows = [["Coverage", f"{float(reach) / 1000:.1f} km radius" if has_range else "unknown"]]
+        card = {"title": f"Repeater {item.point_id} · {text_of(item.name)}", "rows": rows}
+        symbols.append(feature(item.geometry, symbol="repeater", tip=card, popup=card))
+        if has_range:
+            circles.append(
+                feature(
+                    item.geometry,
+                    radius=float(reach),
+                    style={
+                        "color": "#7b1fa2",
+                        "weight": 1,
+                        "fillColor": "#7b1fa2",
+                        "fillOpacity": 0.03,
+                        "dashArray": "4 4",
+                    },
+                    tip=card,
+                )
+            )
+    return collection(symbols), collection(circles)
+
+
+def area_layer(planned: PlannedStation, roster: Roster, *, redact: bool) -> dict:
+    """Return areas as dashed outlines with their coordinator (ASC, CSA or CSFP)."""
+    features = []
+    for area in planned.areas.itertuples():
+        role = text_of(area.coordinator_role) or "coordinator"
+        who = "appointed" if redact else roster.contact(area.coordinator_id)
+        if not text_of(area.coordinator_id):
+            who = "not appointed"
+        card = {
+            "title": f"Area {area.area_id} · {text_of(area.area_name)}",
+            "rows": [[role, who]],
+        }
+        if area.geometry is None or area.geometry.is_empty:
+            continue
+        features.append(feature(area.geometry, tip=card, popup=card))
+    return collection(features)
+
+
+def route_layer(planned: PlannedStation, *, redact: bool, skip_m: float = 200.0) -> dict:
+    """Return evacuation and relocation routes with length and time.
+
+    Redacted, routes from zones start where they are first ``skip_m`` metres (straight
+    line) from their first point, which is a household; shorter routes are left out.
+    """
+    routes = planned.routes
+    routes = routes[routes.geometry.notna() & ~routes.geometry.is_empty]
+    if redact and len(routes):
+        routes = routes.copy()
+        crs = planned.station.crs
+        projected = routes.to_crs(crs).geometry
+        from_home = (routes["kind"] == "zone_to_assembly").to_numpy()
+        cut = [
+            _away_from_start(line, skip_m) if home else line
+            for line, home in zip(projected, from_home, strict=True)
+        ]
+        routes = routes.set_geometry(gpd.GeoSeries(cut, crs=crs, index=routes.index).to_crs(4326))
+        routes = routes[~routes.geometry.is_empty & (routes.geometry.geom_type == "LineString")]
+    features = []
+    for route in routes.itertuples():
+        minutes = (
+            route.time_s / 60 if route.time_s is not None and math.isfinite(route.time_s) else None
+        )
+        rows = [
+            ["From", str(route.origin_id)],
+            ["To", str(route.destination_id)],
+            ["Length", f"{route.length_m / 1000:.1f} km"],
+            ["Time", f"{minutes:.0f} min" if minutes is not None else "unknown"],
+            ["Measured", "street network" if route.method == "network" else "straight line"],
+        ]
+        title = str(route.kind).replace("_", " ").capitalize()
+        features.append(
+            feature(
+                route.geometry,
+                kind=str(route.kind),
+                origin=str(route.origin_id),
+                destination=str(route.destination_id),
+                style=ROUTE_STYLES.get(route.kind, ROUTE_STYLES["zone_to_assembly"]),
+                tip={"title": title, "rows": rows},
+            )
+        )
+    return collection(features)
+
+
+def _away_from_start(line: shapely.LineString, skip_m: float) -> shapely.Geometry:
+    """Return the rest of ``line`` from its first point ``skip_m`` away from its start."""
+    along = np.arange(0.0, line.length, 5.0)
+    points = shapely.line_interpolate_point(line, along)
+    away = np.flatnonzero(shapely.distance(points, shapely.Point(line.coords[0])) >= skip_m)
+    if not len(away):
+        return shapely.LineString()
+    return substring(line, float(along[away[0]]), line.length)
+
+
+def _staff_line(roster: Roster, staff_id: str) -> str:
+    parts = [roster.field(staff_id, c) for c in ("agency", "phone", "radio_callsign")]
+    return ", ".join(p for p in parts if p)
+
+
+def _rounded(geometry: shapely.Geometry) -> dict:
+    if geometry.geom_type == "Point":
+        return {
+            "type": "Point",
+            "coordinates": [round(geometry.x, DIGITS), round(geometry.y, DIGITS)],
+        }
+    mapping = shapely.geometry.mapping(geometry)
+    return {"type": mapping["type"], "coordinates": _round(mapping["coordinates"])}
+
+
+def _round(value: object) -> object:
+    if isinstance(value, (tuple, list)):
+        if value and isinstance(value[0], float | int):
+            return [round(float(v), DIGITS) for v in value[:2]]
+        return [_round(v) for v in value]
+    return value

@@ -1,0 +1,411 @@
+"""Interactive maps: the station's evacuation map and one map per warden zone, offline.
+
+``map.html`` shows the whole duty station for the DO and the CSA; ``maps/<zone_id>.html``
+shows one zone for its warden, with only that zone's households. Pages are built with
+folium and load Leaflet and its plugins from ``maps/assets/`` beside them (shipped with
+the package), so they open with no internet; the basemap is drawn from the station's
+OSM extract. Online tiles are added only on request.
+
+Each page kind is rendered once with folium; the data of a page (GeoJSON of every
+layer, plain text only) is then written into it as one JSON object, which keeps a plan
+of thousands of zones fast and every page byte-for-byte reproducible.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import string
+from pathlib import Path
+from typing import Any
+
+import folium
+import folium.plugins
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from outputs._map_assets import asset_links, copy_assets
+from outputs._map_basemap import STYLES as BASEMAP_STYLES
+from outputs._map_basemap import Basemap
+from outputs._map_layers import (
+    OFFICE_COLOURS,
+    POINT_LAYERS,
+    ROUTE_STYLES,
+    MapStatus,
+    Roster,
+    appointee_layer,
+    area_layer,
+    as_neighbour,
+    collection,
+    household_layer,
+    office_layer,
+    point_layer,
+    repeater_layer,
+    route_layer,
+    zone_colours,
+    zone_layer,
+)
+from stations.osm import OsmExtract
+from zones.contact_tree import text_of
+from zones.plan import PlannedStation
+
+__all__ = ["MapStatus", "tile_layer_of", "write_maps"]
+
+logger = logging.getLogger(__name__)
+
+PLACEHOLDER = "__WARDEN_PLANNER_DATA__"
+PAD_SHARE = 1.0  # basemap drawn around a zone on its warden's map, as a share of its size
+OSM_TILES = "osm"
+NO_TILES = "none"
+# (key, name in the layer control, Leaflet options, shown when the page opens)
+STATION_LAYERS = (
+    ("basemap", "Streets and water (OpenStreetMap extract)",
+     {"kind": "area", "canvas": True, "interactive": False}, True),
+    ("areas", "Areas and their coordinators",
+     {"kind": "area", "style": {"color": "#6a1b9a", "weight": 2.5, "dashArray": "8 6",
+                                "fill": False}}, True),
+    ("zones", "Warden zones", {"kind": "area", "className": "wz-zone", "labels": True}, True),
+    ("routes", "Evacuation and relocation routes", {"kind": "line"}, True),
+    ("coverage", "Radio repeater coverage", {"kind": "circle"}, True),
+    ("households", "Households",
+     {"kind": "dot", "cluster": True, "style": {"radius": 5, "color": "#ffffff", "weight": 1,
+                                                "fillColor": "#37474f", "fillOpacity": 0.9}},
+     True),
+    ("appointees", "Wardens and deputies", {"kind": "symbol"}, True),
+    ("offices", "Offices (MOSS status)", {"kind": "symbol"}, True),
+    ("assembly", "Assembly and concentration points", {"kind": "symbol"}, True),
+    ("hospitals", "Hospitals", {"kind": "symbol"}, True),
+    ("hotels", "Hotels", {"kind": "symbol"}, True),
+    ("repeaters", "Radio repeaters", {"kind": "symbol"}, True),
+    ("other", "Airports and police", {"kind": "symbol"}, True),
+)  # fmt: skip
+LEGEND = (
+    {"key": "zone", "fill": "rgba(31,120,180,0.25)", "colour": "#1f78b4", "label": "Warden zone"},
+    {"key": "dashed", "colour": "#6a1b9a", "label": "Area (coordinated by an ASC, CSA or CSFP)"},
+    {"key": "dot", "fill": "#37474f", "label": "Household"},
+    {"symbol": "warden", "label": "Warden"},
+    {"symbol": "deputy", "label": "Deputy warden"},
+    {"key": "office", "fill": OFFICE_COLOURS["pass"], "label": "Office meeting MOSS"},
+    {"key": "office", "fill": OFFICE_COLOURS["fail"], "label": "Office with MOSS gaps"},
+    {"symbol": "assembly", "label": "Assembly point"},
+    {"symbol": "concentration", "label": "Concentration point"},
+    {"symbol": "hospital", "label": "Hospital"},
+    {"symbol": "hotel", "label": "Hotel"},
+    {"symbol": "repeater", "label": "Radio repeater (circle: coverage)"},
+    {"key": "line", "fill": ROUTE_STYLES["zone_to_assembly"]["color"],
+     "label": "Route from a zone to its assembly point"},
+    {"key": "line", "fill": ROUTE_STYLES["assembly_to_concentration"]["color"],
+     "label": "Route to the concentration point"},
+    {"key": "line", "fill": BASEMAP_STYLES["major_roads"]["color"], "label": "Major road"},
+    {"key": "zone", "fill": BASEMAP_STYLES["water_area"]["fillColor"], "label": "Water"},
+)  # fmt: skip
+
+
+def write_maps(
+    planned: PlannedStation,
+    folder: Path,
+    *,
+    osm: OsmExtract | None = None,
+    tiles: str = NO_TILES,
+    redact: bool = False,
+    status: MapStatus | None = None,
+) -> list[Path]:
+    """Write ``map.html`` and, unless redacted, ``maps/<zone_id>.html`` for each zone.
+
+    Parameters
+    ----------
+    planned
+        The planned station.
+    folder
+        The plan folder (existing).
+    osm
+        The station's OSM extract for the offline basemap, or ``None`` for none.
+    tiles
+        ``"none"`` (offline, the default), ``"osm"`` for OpenStreetMap tiles, or a tile
+        URL template (``https://.../{z}/{x}/{y}.png``); online tiles are fetched by the
+        browser when the page opens.
+    redact
+        A map for wide distribution: no names, phones or homes. Households show only as
+        counts per zone, routes from zones start 200 m from their first household, and
+        no per-zone map is written.
+    status
+        MOSS results to colour offices and describe zones.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The pages and the shared assets written.
+    """
+    status = status or MapStatus()
+    tile_layer = tile_layer_of(tiles)
+    basemap = Basemap.from_extract(osm)
+    roster = Roster(planned)
+    colours = zone_colours(planned.zones)
+    shared = _shared_layers(planned, status)
+    maps_dir = folder / "maps"
+    paths = copy_assets(maps_dir / "assets")
+
+    station_page = _page_template(
+        prefix="maps/assets/", tile_layer=tile_layer, cluster=True, collapsed=False
+    )
+    zones = zone_layer(planned, roster, status, colours, redact=redact)
+    routes = route_layer(planned, redact=redact)
+    households = _empty() if redact else household_layer(planned, roster)
+    appointees = _empty() if redact else appointee_layer(planned, roster)
+    station_data = {
+        **shared,
+        "basemap": basemap.features(),
+        "areas": area_layer(planned, roster, redact=redact),
+        "zones": zones,
+        "routes": routes,
+        "households": households,
+        "appointees": appointees,
+    }
+    level = planned.station.config.station.security_level
+    subtitle = f"Security level {level} · {len(planned.zones)} zones · " + (
+        f"{len(planned.households)} households" + (" · redacted" if redact else "")
+    )
+    bounds = planned.station.boundary.total_bounds if len(planned.station.boundary) else None
+    paths.append(
+        _write_page(
+            folder / "map.html",
+            station_page,
+            station_data,
+            title=f"{planned.station.name}: warden zones and evacuation",
+            subtitle=subtitle,
+            bounds=bounds if bounds is not None else planned.zones.total_bounds,
+        )
+    )
+    if redact:
+        return paths
+    zone_page = _page_template(
+        prefix="assets/", tile_layer=tile_layer, cluster=False, collapsed=True
+    )
+    zone_features = zones["features"]
+    homes_by_zone = _by_zone(households)
+    appointees_by_zone = _by_zone(appointees)
+    zones_sindex = planned.zones.sindex
+    for number, zone in enumerate(planned.zones.itertuples()):
+        zone_id = str(zone.zone_id)
+        bounds = _padded(zone.geometry.bounds)
+        nearby = sorted(zones_sindex.query(_box(bounds), predicate="intersects"))
+        data = {
+            **shared,
+            "basemap": basemap.features(bounds),
+            "areas": _empty(),
+            "zones": collection(
+                zone_features[i] if i == number else as_neighbour(zone_features[i]) for i in nearby
+            ),
+            "routes": collection(_zone_routes(routes["features"], zone_id)),
+            "households": collection(homes_by_zone.get(zone_id, [])),
+            "appointees": collection(appointees_by_zone.get(zone_id, [])),
+        }
+        warden = roster.contact(zone.warden_id)
+        paths.append(
+            _write_page(
+                maps_dir / f"{zone_id}.html",
+                zone_page,
+                data,
+                title=f"Zone {zone_id} {text_of(zone.zone_name)}".strip(),
+                subtitle=f"{planned.station.name} · warden: {warden}",
+                bounds=zone.geometry.bounds,
+            )
+        )
+    logger.info("maps: %d pages", len(planned.zones) + 1)
+    return paths
+
+
+def tile_layer_of(tiles: str) -> folium.TileLayer | None:
+    """Return the online tile layer asked for, or ``None`` for an offline map.
+
+    Raises
+    ------
+    ValueError
+        When ``tiles`` is neither ``"none"``, ``"osm"`` nor an http(s) URL template
+        with ``{z}``, ``{x}`` and ``{y}``.
+    """
+    if tiles == NO_TILES:
+        return None
+    if tiles == OSM_TILES:
+        return folium.TileLayer("OpenStreetMap", name="OpenStreetMap tiles (online)")
+    if tiles.startswith(("https://", "http://")) and all(k in tiles for k in ("{z}", "{x}", "{y}")):
+        return folium.TileLayer(tiles, attr="Online tiles: " + tiles.split("/")[2],
+                                name="Online tiles")  # fmt: skip
+    raise ValueError(
+        f"--tiles {tiles!r}: use 'none', 'osm' or a URL template such as "
+        "https://tile.example.org/{z}/{x}/{y}.png"
+    )
+
+
+def _shared_layers(planned: PlannedStation, status: MapStatus) -> dict[str, Any]:
+    repeaters, coverage = repeater_layer(planned)
+    layers = {key: point_layer(planned, kinds) for key, kinds in POINT_LAYERS.items()}
+    return {**layers, "offices": office_layer(planned, status), "repeaters": repeaters,
+            "coverage": coverage}  # fmt: skip
+
+
+def _page_template(
+    *, prefix: str, tile_layer: folium.TileLayer | None, cluster: bool, collapsed: bool
+) -> str:
+    """Render a page's HTML once with folium, with a placeholder for its data."""
+    page = folium.Map(location=[0, 0], zoom_start=2, tiles=None, control_scale=True)
+    _Script(
+        f"var wzData = {PLACEHOLDER};\n$map.setMaxZoom(19);\n$map.fitBounds(wzData.bounds);",
+        map=page,
+    ).add_to(page)
+    if tile_layer is not None:
+        tile_layer.add_to(page)
+    layers = {}
+    for key, name, options, show in STATION_LAYERS:
+        layer = _DataLayer(key, name, {**options, "cluster": cluster and options.get("cluster")})
+        layer.show = show
+        layer.add_to(page)
+        layers[key] = layer
+    folium.LayerControl(collapsed=collapsed, position="topright").add_to(page)
+    folium.plugins.Fullscreen(position="topleft", title="Full screen").add_to(page)
+    folium.plugins.MeasureControl(
+        position="topleft",
+        primary_length_unit="meters",
+        secondary_length_unit="kilometers",
+        primary_area_unit="sqmeters",
+        secondary_area_unit="hectares",
+    ).add_to(page)
+    _Script(
+        "WZ.search($map, $zones, 'Zone id, zone name or warden');\n"
+        "WZ.title($map, wzData.title);\n"
+        f"WZ.legend($map, {_json(LEGEND)});",
+        map=page,
+        zones=layers["zones"],
+    ).add_to(page)
+    _offline(page, prefix)
+    html = page.get_root().render()
+    assert html.count(PLACEHOLDER) == 1
+    return html
+
+
+def _write_page(
+    path: Path,
+    template: str,
+    layers: dict[str, Any],
+    *,
+    title: str,
+    subtitle: str,
+    bounds: Any,
+) -> Path:
+    west, south, east, north = (round(float(b), 5) for b in bounds)
+    data = {
+        **layers,
+        "bounds": [[south, west], [north, east]],
+        "title": {"title": title, "subtitle": subtitle},
+    }
+    head, tail = template.split(PLACEHOLDER)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(head + _json(data) + tail, encoding="utf-8")
+    return path
+
+
+def _offline(page: folium.Map, prefix: str) -> None:
+    """Load every script and style from the shipped assets; number elements in order."""
+    scripts, styles = asset_links(prefix)
+    for number, element in enumerate(_walk(page)):
+        element._id = f"{number:03d}"  # noqa: SLF001 - folium names elements by random ids
+        if hasattr(element, "default_js"):
+            element.default_js = []
+            element.default_css = []
+    page.default_js = scripts
+    page.default_css = styles
+    figure = page.get_root()
+    figure._id = "page"  # noqa: SLF001
+    figure.header.add_child(Element('<meta charset="utf-8">'), name="charset")
+
+
+def _walk(element: Element) -> list[Element]:
+    found = [element]
+    for child in element._children.values():  # noqa: SLF001
+        found.extend(_walk(child))
+    return found
+
+
+def _json(value: object) -> str:
+    """Return JSON safe to place inside a <script> element."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):  # fmt: skip
+        text = text.replace(raw, escaped)
+    return text
+
+
+def _empty() -> dict:
+    return collection([])
+
+
+def _by_zone(layer: dict) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = {}
+    for item in layer["features"]:
+        grouped.setdefault(item["properties"]["zone_id"], []).append(item)
+    return grouped
+
+
+def _zone_routes(routes: list[dict], zone_id: str) -> list[dict]:
+    """Return a zone's route to its assembly point and the routes onward from there."""
+    own = [
+        r for r in routes
+        if r["properties"]["kind"] == "zone_to_assembly" and r["properties"]["origin"] == zone_id
+    ]  # fmt: skip
+    points = {r["properties"]["destination"] for r in own}
+    onward = [
+        r for r in routes
+        if r["properties"]["kind"] != "zone_to_assembly" and r["properties"]["origin"] in points
+    ]  # fmt: skip
+    return own + onward
+
+
+def _padded(bounds: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    west, south, east, north = bounds
+    pad_x = max((east - west) * PAD_SHARE, 0.002)
+    pad_y = max((north - south) * PAD_SHARE, 0.002)
+    return west - pad_x, south - pad_y, east + pad_x, north + pad_y
+
+
+def _box(bounds: tuple[float, float, float, float]) -> Any:
+    import shapely
+
+    return shapely.box(*bounds)
+
+
+class _Script(MacroElement):
+    """A script of the page (code written here; station data only through ``wzData``).
+
+    ``$name`` in the code stands for the JavaScript variable of the element ``name``,
+    resolved when the page renders (after elements are numbered).
+    """
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.code() }}{% endmacro %}")
+
+    def __init__(self, code: str, **elements: Element) -> None:
+        super().__init__()
+        self._name = "Script"
+        self._code = code
+        self._elements = elements
+
+    def code(self) -> str:
+        """Return the code with the elements' variable names filled in."""
+        names = {key: element.get_name() for key, element in self._elements.items()}
+        return string.Template(self._code).substitute(names)
+
+
+class _DataLayer(folium.map.Layer):
+    """A layer of the layer control drawn by ``WZ.layer`` from ``wzData[key]``."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "var {{ this.get_name() }} = WZ.layer(wzData[{{ this.key|tojson }}], "
+        "{{ this.options|tojson }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, key: str, name: str, options: dict[str, Any]) -> None:
+        super().__init__(name=name, overlay=True, control=True)
+        self._name = "Layer"
+        self.key = key
+        self.options = options

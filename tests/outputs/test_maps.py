@@ -1,0 +1,160 @@
+"""The interactive maps: files, offline assets, per-zone data only, redaction, determinism."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from outputs.maps import PLACEHOLDER, tile_layer_of, write_maps
+from planner.moss import check_moss
+from planner.moss_rules import load_rules
+from planner.pipeline import build_plan
+from planner.publish import map_status
+from stations import load_station
+from tests.factories import AS_OF, HOSTILE_ADDRESS, hostile_helsinki
+from zones.plan import PlannedStation
+
+
+def page_data(path: Path) -> dict:
+    """Return the JSON object a page draws its layers from."""
+    html = path.read_text(encoding="utf-8")
+    start = html.index("var wzData = ") + len("var wzData = ")
+    data, _ = json.JSONDecoder().raw_decode(html[start:])
+    return data
+
+
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory: pytest.TempPathFactory) -> PlannedStation:
+    folder = hostile_helsinki(tmp_path_factory.mktemp("station") / "helsinki")
+    return build_plan(load_station(folder, as_of=AS_OF), as_of=AS_OF).planned
+
+
+@pytest.fixture(scope="module")
+def written(planned: PlannedStation, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("plan")
+    status = map_status(check_moss(planned, load_rules(), as_of=AS_OF))
+    write_maps(planned, folder, osm=planned.station.osm, status=status)
+    return folder
+
+
+def test_one_station_map_and_one_map_per_zone(planned: PlannedStation, written: Path):
+    assert (written / "map.html").is_file()
+    pages = sorted(p.stem for p in (written / "maps").glob("*.html"))
+    assert pages == sorted(planned.zones["zone_id"])
+    data = page_data(written / "map.html")
+    assert [f["properties"]["zone_id"] for f in data["zones"]["features"]] == list(
+        planned.zones["zone_id"]
+    )
+    assert len(data["households"]["features"]) == len(planned.households)
+
+
+def test_pages_load_nothing_from_the_internet(written: Path):
+    for page in [written / "map.html", *sorted((written / "maps").glob("*.html"))]:
+        html = page.read_text(encoding="utf-8")
+        links = re.findall(r'(?:src|href)="([^"]+)"', html)
+        assert links, page
+        for link in links:
+            assert not re.match(r"(?:https?:)?//", link), (page.name, link)
+            assert (page.parent / link).is_file(), (page.name, link)
+    for asset in ("leaflet/LICENSE", "markercluster/LICENSE", "search/license.txt"):
+        assert (written / "maps" / "assets" / asset).is_file()
+
+
+def test_zone_map_holds_only_its_own_households(planned: PlannedStation, written: Path):
+    for zone_id in planned.zones["zone_id"]:
+        data = page_data(written / "maps" / f"{zone_id}.html")
+        homes = data["households"]["features"]
+        own = planned.households[planned.households["zone_id"] == zone_id]
+        assert len(homes) == len(own)
+        assert all(f" · zone {zone_id}" in f["properties"]["popup"]["title"] for f in homes)
+        text = json.dumps(data, ensure_ascii=False)
+        names = planned.staff.set_index("staff_id")["name"]
+        mine = planned.staff["zone_id"] == zone_id
+        assert all(json.dumps(n, ensure_ascii=False) in text for n in names[mine.to_numpy()])
+        assert not any(
+            json.dumps(n, ensure_ascii=False) in text for n in names[~mine.to_numpy()]
+        ), zone_id
+        appointees = {f["properties"]["tip"]["title"] for f in data["appointees"]["features"]}
+        assert appointees
+        assert all(t.endswith(f" of {zone_id}") for t in appointees)
+
+
+def test_basemap_comes_from_the_extract(written: Path):
+    classes = {
+        f["properties"]["layer"] for f in page_data(written / "map.html")["basemap"]["features"]
+    }
+    assert {"major_roads", "minor_roads", "buildings", "railways"} <= classes
+
+
+def test_station_strings_never_reach_the_page_as_markup(written: Path):
+    html = (written / "map.html").read_text(encoding="utf-8")
+    assert "<img" not in html
+    assert "</script><script>alert" not in html
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in html
+    notes = {
+        f["properties"]["popup"]["note"]
+        for f in page_data(written / "map.html")["households"]["features"]
+    }
+    assert notes == {HOSTILE_ADDRESS}
+
+
+def test_same_plan_gives_identical_pages(planned: PlannedStation, written: Path, tmp_path: Path):
+    status = map_status(check_moss(planned, load_rules(), as_of=AS_OF))
+    write_maps(planned, tmp_path, osm=planned.station.osm, status=status)
+    for page in [
+        Path("map.html"),
+        *sorted(p.relative_to(written) for p in written.glob("maps/*.html")),
+    ]:
+        assert (tmp_path / page).read_bytes() == (written / page).read_bytes(), page
+    assert not re.search(r"_[0-9a-f]{32}\b", (written / "map.html").read_text(encoding="utf-8"))
+
+
+def test_redacted_map_has_no_people_and_no_homes(planned: PlannedStation, tmp_path: Path):
+    write_maps(planned, tmp_path, osm=planned.station.osm, redact=True)
+    assert not list((tmp_path / "maps").glob("*.html"))
+    html = (tmp_path / "map.html").read_text(encoding="utf-8")
+    staff = planned.station.staff
+    for column in ("phone", "phone2", "radio_callsign"):
+        for value in staff[column].dropna().astype(str):
+            if value:
+                assert value not in html, column
+    assert "onerror=alert" not in html
+    data = page_data(tmp_path / "map.html")
+    assert data["households"]["features"] == []
+    assert data["appointees"]["features"] == []
+    routes = planned.routes[planned.routes["kind"] == "zone_to_assembly"]
+    homes = gpd.GeoSeries(
+        [shapely.Point(line.coords[0]) for line in routes.geometry],
+        index=routes["origin_id"],
+        crs=4326,
+    ).to_crs(planned.station.crs)
+    shown = [
+        f
+        for f in data["routes"]["features"]
+        if f["properties"]["tip"]["title"] == "Zone to assembly"
+    ]
+    assert 0 < len(shown) <= len(routes)
+    for route in shown:
+        start = shapely.Point(shapely.geometry.shape(route["geometry"]).coords[0])
+        point = gpd.GeoSeries([start], crs=4326).to_crs(planned.station.crs)[0]
+        origin = dict(route["properties"]["tip"]["rows"])["From"]
+        assert homes[origin].distance(point) >= 199, route["properties"]["tip"]
+    labels = [f["properties"]["label"] for f in data["zones"]["features"]]
+    assert all(re.fullmatch(r"Z\d+ · \d+ households", label) for label in labels)
+
+
+def test_online_tiles_only_on_request(planned: PlannedStation, tmp_path: Path):
+    write_maps(planned, tmp_path, osm=None, tiles="osm", redact=True)
+    assert "tile.openstreetmap.org" in (tmp_path / "map.html").read_text(encoding="utf-8")
+    url = "https://tiles.example.org/{z}/{x}/{y}.png"
+    assert tile_layer_of(url) is not None
+    assert tile_layer_of("none") is None
+    for bad in ("google", "ftp://x/{z}/{x}/{y}", "https://tiles.example.org/map.png"):
+        with pytest.raises(ValueError, match="--tiles"):
+            tile_layer_of(bad)
+    assert PLACEHOLDER not in (tmp_path / "map.html").read_text(encoding="utf-8")
