@@ -346,6 +346,27 @@ def repeater_layer(planned: PlannedStation) -> tuple[dict, dict]:
     return collection(symbols), collection(circles)
 
 
+def site_layer(sites: gpd.GeoDataFrame | None) -> dict:
+    """Return suggested assembly and concentration sites with what they would cover."""
+    if sites is None or sites.empty:
+        return collection([])
+    features = []
+    for site in sites.to_crs(4326).itertuples():
+        kind = str(site.kind)
+        card = {
+            "title": f"Suggested {kind} site {site.site_id}: {text_of(site.name)}",
+            "rows": [
+                ["OSM feature", text_of(site.osm_kind)],
+                ["Would cover", f"{int(site.households)} households, {int(site.headcount)} people"],
+                ["Capacity", f"about {int(site.capacity)} people ({text_of(site.capacity_basis)})"],
+                ["Zones", text_of(site.zones)],
+            ],
+            "note": "An estimate from OpenStreetMap: check the site on the ground.",
+        }
+        features.append(feature(site.geometry, symbol="suggested", tip=card, popup=card))
+    return collection(features)
+
+
 def area_layer(planned: PlannedStation, roster: Roster, *, redact: bool) -> dict:
     """Return areas as dashed outlines with their coordinator (ASC, CSA or CSFP)."""
     features = []

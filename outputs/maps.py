@@ -21,6 +21,7 @@ from typing import Any
 
 import folium
 import folium.plugins
+import geopandas as gpd
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
@@ -42,6 +43,7 @@ from outputs._map_layers import (
     point_layer,
     repeater_layer,
     route_layer,
+    site_layer,
     zone_colours,
     zone_layer,
 )
@@ -78,6 +80,7 @@ STATION_LAYERS = (
     ("hotels", "Hotels", {"kind": "symbol"}, True),
     ("repeaters", "Radio repeaters", {"kind": "symbol"}, True),
     ("other", "Airports and police", {"kind": "symbol"}, True),
+    ("sites", "Suggested sites (MOSS gaps)", {"kind": "symbol"}, True),
 )  # fmt: skip
 LEGEND = (
     {"key": "zone", "fill": "rgba(31,120,180,0.25)", "colour": "#1f78b4", "label": "Warden zone"},
@@ -92,6 +95,7 @@ LEGEND = (
     {"symbol": "hospital", "label": "Hospital"},
     {"symbol": "hotel", "label": "Hotel"},
     {"symbol": "repeater", "label": "Radio repeater (circle: coverage)"},
+    {"symbol": "suggested", "label": "Suggested assembly or concentration site"},
     {"key": "line", "fill": ROUTE_STYLES["zone_to_assembly"]["color"],
      "label": "Route from a zone to its assembly point"},
     {"key": "line", "fill": ROUTE_STYLES["assembly_to_concentration"]["color"],
@@ -109,6 +113,7 @@ def write_maps(
     tiles: str = NO_TILES,
     redact: bool = False,
     status: MapStatus | None = None,
+    sites: gpd.GeoDataFrame | None = None,
 ) -> list[Path]:
     """Write ``map.html`` and, unless redacted, ``maps/<zone_id>.html`` for each zone.
 
@@ -130,6 +135,8 @@ def write_maps(
         no per-zone map is written.
     status
         MOSS results to colour offices and describe zones.
+    sites
+        Suggested assembly and concentration sites (``planner.sites.SITE_COLUMNS``).
 
     Returns
     -------
@@ -141,7 +148,7 @@ def write_maps(
     basemap = Basemap.from_extract(osm)
     roster = Roster(planned)
     colours = zone_colours(planned.zones)
-    shared = _shared_layers(planned, status)
+    shared = _shared_layers(planned, status) | {"sites": site_layer(sites)}
     maps_dir = folder / "maps"
     paths = copy_assets(maps_dir / "assets")
 

@@ -112,10 +112,53 @@ def write_moss_html(report: dict[str, Any], path: Path, *, map_href: str | None 
         _rules_table(report["rules"]),
         _tally_table("Per zone", "Zone", report["by_zone"], map_href),
         _tally_table("Per office", "Office", report["by_office"], None),
+        *(_sites_section(s) for s in report.get("site_suggestions", [])),
         f"<script>{_SORT_SCRIPT}</script></body></html>",
     ]
     path.write_text("\n".join(parts) + "\n", encoding="utf-8")
     return path
+
+
+def _sites_section(suggestion: dict[str, Any]) -> str:
+    """Return the suggested sites for one point kind, or what is left uncovered."""
+    kind = escape(str(suggestion["point_kind"]))
+    if not suggestion["demand_households"]:
+        return f"<h2>Suggested {kind} sites</h2><p class='muted'>No gap to close.</p>"
+    limit = suggestion["max_distance_m"]
+    reach = f"within {limit:,.0f} m" if limit is not None else "with a route"
+    rows = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{escape(str(site[c]))}</td>"
+            for c in (
+                "site_id",
+                "name",
+                "osm_kind",
+                "households",
+                "headcount",
+                "capacity",
+                "capacity_basis",
+                "zones",
+            )
+        )
+        + "</tr>"
+        for site in suggestion["sites"]
+    )
+    table = (
+        "<table><thead><tr><th>Site</th><th>Name</th><th>OSM kind</th><th>Households</th>"
+        "<th>People</th><th>Capacity (estimate)</th><th>Capacity basis</th><th>Zones</th>"
+        f"</tr></thead><tbody>{rows}</tbody></table>"
+        if suggestion["sites"]
+        else "<p>No candidate site closes the gap.</p>"
+    )
+    return (
+        f"<h2>Suggested {kind} sites</h2><p>{suggestion['demand_households']} households "
+        f"({suggestion['demand_headcount']} people) have no {kind} point {reach} that can "
+        f"hold their zone; distances measured {escape(str(suggestion['distance_method']))}. "
+        f"After the sites below, {suggestion['residual_households']} households "
+        f"({suggestion['residual_headcount']} people) remain uncovered. Capacities are "
+        "estimates from OSM areas and footprints: check each site on the ground.</p>" + table
+    )
 
 
 def _rules_table(rules: list[dict[str, Any]]) -> str:

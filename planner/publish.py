@@ -25,6 +25,7 @@ from outputs.security_plan import write_security_plan
 from outputs.warden_pdf import write_warden_pdfs
 from planner.moss import MossReport
 from planner.pipeline import PlanRun, assignments_table
+from planner.sites import suggest_for_plan
 from zones.contact_tree import text_of
 
 logger = logging.getLogger(__name__)
@@ -129,12 +130,30 @@ def write_plan(
     if run.risk is not None:
         register, matrix = run.risk
         paths.extend(write_risk_files(register, matrix, folder, station=station.name))
+    suggestions = suggest_for_plan(planned, moss, travel=run.zoning.travel)
+    sites = pd.concat([s.sites for s in suggestions], ignore_index=True)
+    paths.append(write_geojson(sites, folder / "sites.geojson"))
+    paths.append(
+        write_csv_safely(
+            pd.DataFrame(sites.drop(columns="geometry")).assign(
+                lon=sites.geometry.x.round(6), lat=sites.geometry.y.round(6)
+            ),
+            folder / "sites.csv",
+        )
+    )
     step(PUBLISH_STEPS[3])
     paths.extend(
-        write_maps(planned, folder, osm=station.osm, tiles=tiles, redact=redact,
-                   status=map_status(moss))
-    )  # fmt: skip
-    report = moss.to_dict()
+        write_maps(
+            planned,
+            folder,
+            osm=station.osm,
+            tiles=tiles,
+            redact=redact,
+            status=map_status(moss),
+            sites=sites,
+        )
+    )
+    report = moss.to_dict() | {"site_suggestions": [s.to_dict() for s in suggestions]}
     step(PUBLISH_STEPS[4])
     paths.extend(
         write_security_plan(

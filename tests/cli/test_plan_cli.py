@@ -60,6 +60,8 @@ def test_plan_folder_contract(sample_plan: Path) -> None:
         "risk.csv",
         "map.html",
         "maps",
+        "sites.geojson",
+        "sites.csv",
     } <= names
     zones = gpd.read_file(sample_plan / "zones.geojson")
     assert zones.crs.to_epsg() == 4326

@@ -18,7 +18,8 @@ var WZ = (function () {
     repeater: { text: "R", colour: "#7b1fa2", shape: "diamond" },
     airport: { text: "\u2708", colour: "#37474f", shape: "square" },
     police: { text: "P", colour: "#283593", shape: "square" },
-    office: { text: "O", colour: "#455a64", shape: "square" }
+    office: { text: "O", colour: "#455a64", shape: "square" },
+    suggested: { text: "?", colour: "#9e9d24", shape: "triangle" }
   };
 
   function el(tag, className, text) {
