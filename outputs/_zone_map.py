@@ -6,6 +6,7 @@ import io
 import math
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -17,7 +18,7 @@ MINOR_ROADS = ("residential", "unclassified", "living_street", "service", "pedes
 POINT_COLOURS = {"assembly": "#1b8a3a", "concentration": "#d9822b"}
 PAD_SHARE = 0.12
 KM = 1000
-WIDTH_IN, HEIGHT_IN, DPI = 7.2, 4.46, 220
+WIDTH_IN, HEIGHT_IN, DPI = 7.2, 4.46, 160
 
 
 def render_zone_map(
@@ -59,15 +60,13 @@ def render_zone_map(
     _draw_osm(plan, ax, box)
     others = zones[(zones["zone_id"] != zone_id) & zones.intersects(box)]
     if len(others):
-        others.boundary.plot(ax=ax, color="#8a94a0", linewidth=0.6, linestyle="--", zorder=3)
+        _draw(ax, others.geometry, edge="#8a94a0", width=0.6, dashes="--", zorder=3)
         for other in others.itertuples():
             spot = other.geometry.intersection(box).representative_point()
             ax.annotate(other.zone_id, (spot.x, spot.y), color="#8a94a0", fontsize=7, zorder=3,
                         ha="center", va="center")  # fmt: skip
-    gpd.GeoSeries([zone.geometry]).plot(
-        ax=ax, facecolor=ZONE_BLUE, alpha=0.08, edgecolor="none", zorder=2
-    )
-    gpd.GeoSeries([zone.geometry]).boundary.plot(ax=ax, color=ZONE_BLUE, linewidth=1.8, zorder=4)
+    _draw(ax, [zone.geometry], fill=ZONE_BLUE, alpha=0.08, zorder=2)
+    _draw(ax, [zone.geometry], edge=ZONE_BLUE, width=1.8, zorder=4)
     _draw_routes(plan, zone_id, ax)
     halo = [withStroke(linewidth=2.2, foreground="white")]
     for number, household in enumerate(households.itertuples(), start=1):
@@ -96,7 +95,7 @@ def render_zone_map(
                 fontsize=9, fontweight="bold")  # fmt: skip
     ax.annotate("", xy=(0.975, 0.90), xytext=(0.975, 0.80), xycoords="axes fraction",
                 arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1})  # fmt: skip
-    fig.tight_layout(pad=0.2)
+    fig.subplots_adjust(left=0.004, right=0.996, bottom=0.006, top=0.994)  # no ticks to lay out
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None})
     plt.close(fig)
@@ -136,9 +135,10 @@ def render_station_map(plan: PlannedStation, *, homes: bool = False) -> tuple[by
     _draw_osm(plan, ax, box)
     palette = plt.get_cmap("tab20").colors
     colours = [palette[i % len(palette)] for i in range(len(zones))]
-    zones.plot(ax=ax, color=colours, alpha=0.28, edgecolor="none", zorder=2)
-    zones.boundary.plot(ax=ax, color=ZONE_BLUE, linewidth=0.7, zorder=3)
-    plan.station.boundary.boundary.plot(ax=ax, color="black", linewidth=1.1, zorder=3)
+    for geometry, colour in zip(zones.geometry, colours, strict=True):
+        _draw(ax, [geometry], fill=colour, alpha=0.28, zorder=2)
+    _draw(ax, zones.geometry, edge=ZONE_BLUE, width=0.7, zorder=3)
+    _draw(ax, plan.station.boundary.geometry, edge="black", width=1.1, zorder=3)
     halo = [withStroke(linewidth=2.0, foreground="white")]
     label_size = max(3.5, min(8.0, 60 / math.sqrt(max(len(zones), 1))))
     for zone in zones.itertuples():
@@ -146,12 +146,13 @@ def render_station_map(plan: PlannedStation, *, homes: bool = False) -> tuple[by
         ax.annotate(zone.zone_id, (spot.x, spot.y), ha="center", va="center", fontsize=label_size,
                     color=ZONE_BLUE, fontweight="bold", path_effects=halo, zorder=7)  # fmt: skip
     if homes and len(plan.households):
-        plan.households.plot(ax=ax, color="#37474f", markersize=2, zorder=4)
+        homes_xy = shapely.get_coordinates(plan.households.geometry.to_numpy())
+        ax.scatter(homes_xy[:, 0], homes_xy[:, 1], s=2, color="#37474f", linewidths=0, zorder=4)
     routes = plan.routes[plan.routes["kind"] != "zone_to_assembly"]
     routes = routes[routes.geometry.notna() & ~routes.geometry.is_empty]
     if len(routes):
-        routes.plot(ax=ax, color=POINT_COLOURS["concentration"], linewidth=1.2,
-                    linestyle=(0, (4, 2)), zorder=5)  # fmt: skip
+        _draw(ax, routes.geometry, edge=POINT_COLOURS["concentration"], width=1.2,
+              dashes=(0, (4, 2)), zorder=5)  # fmt: skip
     points = plan.station.points[plan.station.points["status"] == "accepted"]
     for kind, marker in (("assembly", "^"), ("concentration", "^"), ("hospital", "P")):
         chosen = points[points["kind"] == kind]
@@ -169,7 +170,7 @@ def render_station_map(plan: PlannedStation, *, homes: bool = False) -> tuple[by
     ax.set_xticks([])
     ax.set_yticks([])
     _scale_bar(ax, west, east, south, north)
-    fig.tight_layout(pad=0.2)
+    fig.subplots_adjust(left=0.004, right=0.996, bottom=0.006, top=0.994)  # no ticks to lay out
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None})
     plt.close(fig)
@@ -212,10 +213,10 @@ def _draw_osm(plan: PlannedStation, ax: object, box: shapely.Geometry) -> None:
         near = water.cx[west:east, south:north]
         polygons = near[near.geom_type.isin(["Polygon", "MultiPolygon"])]
         if len(polygons):
-            polygons.clip(box).plot(ax=ax, color="#cfe3f3", edgecolor="none", zorder=1)
+            _draw(ax, polygons.clip(box).geometry, fill="#cfe3f3", zorder=1)
         lines = near[~near.geom_type.isin(["Polygon", "MultiPolygon"])]
         if len(lines):
-            lines.clip(box).plot(ax=ax, color="#9cc3e4", linewidth=0.8, zorder=1)
+            _draw(ax, lines.clip(box).geometry, edge="#9cc3e4", width=0.8, zorder=1)
     roads = osm.roads
     if len(roads):
         near = roads.cx[west:east, south:north].clip(box)
@@ -227,7 +228,7 @@ def _draw_osm(plan: PlannedStation, ax: object, box: shapely.Geometry) -> None:
         ):
             part = near[selection.to_numpy()]
             if len(part):
-                part.plot(ax=ax, color=colour, linewidth=width, zorder=1.5)
+                _draw(ax, part.geometry, edge=colour, width=width, zorder=1.5)
 
 
 def _draw_routes(plan: PlannedStation, zone_id: str, ax: object) -> None:
@@ -243,7 +244,7 @@ def _draw_routes(plan: PlannedStation, zone_id: str, ax: object) -> None:
     ):
         lines = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
         if len(lines):
-            lines.plot(ax=ax, color=colour, linewidth=1.4, linestyle=(0, (4, 2)), zorder=5)
+            _draw(ax, lines.geometry, edge=colour, width=1.4, dashes=(0, (4, 2)), zorder=5)
 
 
 def _draw_homes(plan: PlannedStation, zone: pd.Series, ax: object, halo: list[object]) -> None:
@@ -260,6 +261,53 @@ def _draw_homes(plan: PlannedStation, zone: pd.Series, ax: object, halo: list[ob
         ax.annotate(letter, (home.x, home.y), xytext=(5, 4), textcoords="offset points",
                     fontsize=8, fontweight="bold", color="#c0392b", path_effects=halo,
                     zorder=9)  # fmt: skip
+
+
+def _draw(
+    ax: object,
+    geometries: object,
+    *,
+    fill: str | None = None,
+    edge: str | None = None,
+    width: float = 1.0,
+    alpha: float = 1.0,
+    dashes: object = "solid",
+    zorder: float = 1.0,
+) -> None:
+    """Draw polygons (filled with ``fill``) or outlines and lines (``edge``) in one collection.
+
+    Collections draw once, when the figure is saved; geopandas' ``plot`` redraws the whole
+    figure on each call, which made a zone map cost a second.
+    """
+    from matplotlib.collections import LineCollection, PatchCollection
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path as MplPath
+
+    geoms = np.asarray([g for g in geometries if g is not None and not g.is_empty], dtype=object)
+    parts = shapely.get_parts(geoms) if len(geoms) else geoms
+    kinds = shapely.get_type_id(parts)
+    polygons = parts[kinds == 3]  # noqa: PLR2004 - GEOS type id of a Polygon
+    if fill is not None and len(polygons):
+        patches = [
+            PathPatch(
+                MplPath.make_compound_path(
+                    *(
+                        MplPath(np.asarray(ring.coords), closed=True)
+                        for ring in (p.exterior, *p.interiors)
+                    )
+                )
+            )
+            for p in polygons
+        ]
+        ax.add_collection(PatchCollection(patches, facecolor=fill, edgecolor="none",
+                                          alpha=alpha, zorder=zorder))  # fmt: skip
+    if edge is not None:
+        lines = [*parts[np.isin(kinds, [1, 2])], *shapely.get_parts(shapely.boundary(polygons))]
+        if lines:
+            ax.add_collection(
+                LineCollection([np.asarray(line.coords) for line in lines], colors=edge,
+                               linewidths=width, linestyles=dashes, alpha=alpha, zorder=zorder)
+            )  # fmt: skip
 
 
 def _scale_bar(ax: object, west: float, east: float, south: float, north: float) -> None:

@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from outputs import fonts
+from outputs._parallel import run_all
 from stations.config import Contact
 
 logger = logging.getLogger(__name__)
@@ -200,13 +201,15 @@ def write_letters(
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     font_set = fonts.register_fonts()
-    written: list[Path] = []
-    for letter in letters:
+
+    def write(letter: _Letter) -> list[Path]:
         html_path = out_dir / f"{letter.reference}.html"
         html_path.write_text(render_html(letter), encoding="utf-8")
         pdf_path = out_dir / f"{letter.reference}.pdf"
         _write_pdf(letter, pdf_path, font_set)
-        written += [html_path, pdf_path]
+        return [html_path, pdf_path]
+
+    written = [path for pair in run_all(write, letters) for path in pair]
     logger.info("letters: %d written to %s", len(letters), out_dir)
     return written
 

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from outputs import fonts
+from outputs._parallel import run_all
 from outputs._pdf import grid_style, numbered_canvas
 from outputs._zone_map import render_zone_map
 from zones.cascade import Cascade
@@ -74,11 +75,13 @@ def write_warden_pdfs(
     folder = out_dir / "contacts"
     folder.mkdir(parents=True, exist_ok=True)
     font_set = fonts.register_fonts()
-    paths = []
-    for zone_id in sorted(plan.zones["zone_id"]):
+
+    def write(zone_id: str) -> Path:
         path = folder / f"{zone_id}.pdf"
         _write_zone(plan, zone_id, path, issued, cascade, font_set)
-        paths.append(path)
+        return path
+
+    paths = run_all(write, sorted(plan.zones["zone_id"]))
     logger.info("warden lists: %d zone PDFs in %s", len(paths), folder)
     return paths
 
@@ -146,7 +149,10 @@ def _chain(plan: PlannedStation, zone: pd.Series) -> list[list[str]]:
 
 def _holders(staff: pd.DataFrame) -> dict[str, str]:
     found: dict[str, str] = {}
-    for staff_id, value in sorted(zip(staff["staff_id"], staff.get("role", ()), strict=False)):
+    if "role" not in staff.columns:
+        return found
+    staff = staff[staff["role"].fillna("").astype(str).str.strip() != ""]
+    for staff_id, value in sorted(zip(staff["staff_id"], staff["role"], strict=True)):
         for role in roles_of(value):
             found.setdefault(role, staff_id)
     return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -9,6 +10,8 @@ from contextlib import contextmanager
 from typing import Any
 
 import click
+
+logger = logging.getLogger(__name__)
 
 
 class Steps:
@@ -27,9 +30,19 @@ class Steps:
         self.bar = bar
         self.done = 0
         self.started = time.perf_counter()
+        self.durations: dict[str, float] = {}
+        self._current: tuple[str, float] | None = None
+
+    def _close_step(self) -> None:
+        if self._current is not None:
+            name, since = self._current
+            self.durations[name] = time.perf_counter() - since
+            logger.info("%s: %.1f s", name, self.durations[name])
 
     def start(self, name: str) -> None:
         """Mark the previous step done and show ``name`` as the current one."""
+        self._close_step()
+        self._current = (name, time.perf_counter())
         if self.bar is None:
             return
         if self.done:
@@ -41,6 +54,8 @@ class Steps:
 
     def finish(self) -> float:
         """Complete the bar; return the seconds since the start."""
+        self._close_step()
+        self._current = None
         if self.bar is not None and self.done:
             self.bar.update(1, current_item="done")
         return time.perf_counter() - self.started

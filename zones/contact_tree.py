@@ -101,7 +101,8 @@ def build_contact_tree(plan: PlannedStation) -> dict[str, Any]:
     staff = _staff(plan)
     holders = _holders(staff)
     zones = plan.zones.sort_values("zone_id", kind="stable")
-    zone_nodes = {z.zone_id: _zone_node(plan, staff, z) for z in zones.itertuples()}
+    records = dict(zip(staff.index, staff.to_dict("records"), strict=True))
+    zone_nodes = {z.zone_id: _zone_node(plan, staff, records, z) for z in zones.itertuples()}
     adviser = holders.get("CSA") or holders.get("CSFP")
     adviser_node = (
         _person(staff.loc[adviser[1]], adviser[0])
@@ -173,16 +174,16 @@ def person_contacts(plan: PlannedStation) -> pd.DataFrame:
         area's ASC, or the CSA or CSFP for the area they coordinate themselves.
     """
     staff = _staff(plan)
-    zones = plan.zones.set_index("zone_id")
-    areas = plan.areas.set_index("area_id")
+    zones = pd.DataFrame(plan.zones.drop(columns="geometry")).set_index("zone_id").to_dict("index")
+    areas = pd.DataFrame(plan.areas.drop(columns="geometry")).set_index("area_id").to_dict("index")
     rows = []
-    for staff_id, row in staff.iterrows():
+    for staff_id, row in zip(staff.index, staff.to_dict("records"), strict=True):
         zone_id = text_of(row.get("zone_id"))
-        zone = zones.loc[zone_id] if zone_id in zones.index else None
+        zone = zones.get(zone_id)
         warden_id = text_of(zone["warden_id"]) if zone is not None else ""
         deputy_id = text_of(zone["deputy_id"]) if zone is not None else ""
         area_id = text_of(zone["area_id"]) if zone is not None else text_of(row.get("area_id"))
-        area = areas.loc[area_id] if area_id in areas.index else None
+        area = areas.get(area_id)
         coordinator_id = text_of(area["coordinator_id"]) if area is not None else ""
         rows.append(
             {
@@ -235,7 +236,7 @@ def _node(role: str, **values: Any) -> dict[str, Any]:
     return node
 
 
-def _person(row: pd.Series, role: str, *, note: str = "") -> dict[str, Any]:
+def _person(row: pd.Series | dict[str, Any], role: str, *, note: str = "") -> dict[str, Any]:
     return _node(
         role,
         staff_id=text_of(row.get("staff_id")),
@@ -265,7 +266,9 @@ def _holders(staff: pd.DataFrame) -> dict[str, tuple[str, str]]:
     return found
 
 
-def _zone_node(plan: PlannedStation, staff: pd.DataFrame, zone: Any) -> dict[str, Any]:
+def _zone_node(
+    plan: PlannedStation, staff: pd.DataFrame, records: dict[str, dict[str, Any]], zone: Any
+) -> dict[str, Any]:
     zone_id = zone.zone_id
     node = _node(
         "zone",
@@ -297,8 +300,9 @@ def _zone_node(plan: PlannedStation, staff: pd.DataFrame, zone: Any) -> dict[str
         "household_id", kind="stable"
     )
     members = staff[staff["zone_id"] == zone_id]
+    by_household = {key: rows for key, rows in members.groupby("household_id", sort=False)}  # noqa: C416
     for household in households.itertuples():
-        in_household = members[members["household_id"] == household.household_id]
+        in_household = by_household.get(household.household_id, members.iloc[:0])
         names = ", ".join(text_of(n) for n in in_household["name"])
         warden["children"].append(
             _node(
@@ -309,9 +313,7 @@ def _zone_node(plan: PlannedStation, staff: pd.DataFrame, zone: Any) -> dict[str
                 dependants=int(household.dependants),
                 note=f"{int(household.staff_count)} staff, {int(household.dependants)} dependants",
                 children=[
-                    _person(row, "staff")
-                    for sid, row in in_household.iterrows()
-                    if sid not in shown
+                    _person(records[sid], "staff") for sid in in_household.index if sid not in shown
                 ],
             )
         )
