@@ -578,3 +578,85 @@ def risk(
     for row in register.itertuples():
         click.echo(f"{row.rank:3d}. {row.score:2d} {row.level:<10} {row.strategy:<20} {row.threat}")
     click.echo(f"written to {out}")
+
+
+EXIT_STATIONS_FAILED = 4
+
+
+@main.command()
+@click.argument(
+    "stations", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path)
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="The batch folder: one plan folder per station, summary.csv and summary.html.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Worker processes of the local Dask cluster.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="An existing Dask scheduler (tcp://host:8786) instead of a local cluster.",
+)
+@click.option("--redact", is_flag=True, help="Plans safe to share: no names, phones or homes.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the partitions.")
+@TILES
+@click.pass_context
+def batch(  # click passes options by keyword
+    ctx: click.Context,
+    *,
+    stations: tuple[Path, ...],
+    out: Path,
+    workers: int,
+    scheduler: str | None,
+    redact: bool,
+    seed: int,
+    tiles: str,
+) -> None:
+    """Plan many STATIONS in parallel on Dask; write each plan and a summary.
+
+    A station that fails is reported with its error while the others complete; the
+    exit status is then 4.
+    """
+    import datetime as dt
+
+    from outputs.batch_report import write_batch_summary
+    from planner.batch import FAILED, run_batch
+
+    debug = bool(ctx.obj and ctx.obj.get("debug"))
+    with click.progressbar(length=len(stations), label="planning stations", file=sys.stderr) as bar:
+        rows = run_batch(
+            list(stations),
+            out,
+            workers=workers,
+            scheduler=scheduler,
+            redact=redact,
+            tiles=tiles,
+            seed=seed,
+            debug=debug,
+            on_done=lambda _row: bar.update(1),
+        )
+    write_batch_summary(rows, out, issued=dt.datetime.now(tz=dt.UTC).date())
+    for row in rows:
+        if row["status"] == FAILED:
+            click.echo(f"  {row['station']}: FAILED - {row['error']}")
+        else:
+            click.echo(
+                f"  {row['station']}: {row['zones']} zones, {row['households']} households, "
+                f"MOSS {row['compliance_rating']} ({row['compliance_pct']} %), "
+                f"{row['seconds']} s"
+            )
+    failed = sum(row["status"] == FAILED for row in rows)
+    click.echo(
+        f"{len(rows) - failed} of {len(rows)} stations planned; open "
+        f"{out.absolute() / 'summary.html'}"
+    )
+    if failed:
+        sys.exit(EXIT_STATIONS_FAILED)
