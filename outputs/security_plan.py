@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from outputs._parallel import run_all
 from outputs._zone_map import render_station_map, render_zone_map
 from outputs.document import Document, Figure, Section, Signature, Table, render_html, write_pdf
 from zones.cascade import Cascade
@@ -594,9 +595,13 @@ def _annex_maps(plan: PlannedStation, redact: bool) -> list[Section]:
     points = points[
         (points["status"] == "accepted") & points["kind"].isin(["assembly", "concentration"])
     ]
-    for zone in plan.zones.itertuples():
-        households = plan.households[plan.households["zone_id"] == zone.zone_id]
-        image = render_zone_map(plan, zone.zone_id, households, points)
+
+    def draw(zone_id: str) -> bytes:
+        households = plan.households[plan.households["zone_id"] == zone_id]
+        return render_zone_map(plan, zone_id, households, points)
+
+    images = run_all(draw, list(plan.zones["zone_id"]))
+    for zone, image in zip(plan.zones.itertuples(), images, strict=True):
         title = f"Zone {zone.zone_id}" + (f" - {zone.zone_name}" if text_of(zone.zone_name) else "")
         caption = f"{title}: {int(zone.households)} households, W warden, D deputy."
         sections.append(
