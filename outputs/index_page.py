@@ -30,6 +30,7 @@ GROUPS = (
             ("contacts/contacts.vcf", "Contacts for phones (vCard)"),
             ("letters/", "Letters of appointment"),
             ("zone_metrics.csv", "Zone sizes, compactness and reach"),
+            ("sites.csv", "Suggested assembly and concentration sites (MOSS gaps)"),
         ),
     ),
     (
@@ -38,6 +39,7 @@ GROUPS = (
             ("plan.gpkg", "GeoPackage: zones, households, offices, points, routes, areas"),
             ("zones.geojson", "Zones (EPSG:4326)"),
             ("zones.kml", "Zones for Google Earth"),
+            ("sites.geojson", "Suggested assembly and concentration sites (EPSG:4326)"),
             ("moss.json", "MOSS report (JSON)"),
             ("risk.json", "Risk register (JSON)"),
             ("risk.csv", "Risk register (CSV)"),
@@ -96,7 +98,7 @@ def write_index(
     per_zone = {f"contacts/{z}.pdf" for z, _ in zones} | {f"maps/{z}.html" for z, _ in zones}
     others = sorted(
         n for n in files if n not in listed and n not in per_zone and n.split("/")[0] + "/" not in
-        listed and n != "index.html"
+        listed and n != "index.html" and not n.startswith("maps/assets/")
     )  # fmt: skip
     other = "".join(f"<li><a href='{escape(n)}'>{escape(n)}</a></li>" for n in others)
     urgent = "".join(f"<li>{escape(i)}</li>" for i in summary["most_urgent"]) or "<li>none</li>"
