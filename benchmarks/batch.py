@@ -20,21 +20,24 @@ import time
 from pathlib import Path
 
 PLANNER = str(Path(sys.executable).with_name("planner"))
-CITIES = (
+FIRST_CITIES = (
     "Baghdad", "Baku", "Bangkok", "Beirut", "Bogota", "Bombay", "BuenosAires", "Cairo",
-    "CapeTown", "Cusco", "Damaskus", "Addis", "Amsterdam", "Barcelona", "Beijing", "Berlin",
-    "Bern", "Brisbane", "Budapest", "Canberra", "Chicago", "Copenhagen", "Curitiba", "Dallas",
-    "Denver", "Dublin", "Edinburgh", "Genf", "Wien", "Lima", "Lisbon", "London", "Madrid",
-    "Melbourne", "MexicoCity", "Montreal", "Moscow", "Nairobi", "NewDelhi", "NewYork", "Oslo",
-    "Paris", "Prag", "Rom", "SanFrancisco", "Santiago", "SaoPaulo", "Seoul", "Shanghai",
-    "Singapore", "Stockholm", "Sydney", "Tokyo", "Toronto", "Warsaw", "Zuerich",
+    "CapeTown", "Cusco", "Damaskus",
 )  # fmt: skip
+
+
+def cities() -> list[str]:
+    """Return duty-station-like cities first, then the rest of pyrosm's bbbike index."""
+    from pyrosm.data import sources
+
+    rest = sorted(set(sources.cities.available) - set(FIRST_CITIES))
+    return [*FIRST_CITIES, *rest]
 
 
 def synthesize(root: Path, stations: int, households: int) -> list[Path]:
     """Write ``stations`` stations of ``households`` each, skipping unknown cities."""
     folders: list[Path] = []
-    for seed, city in enumerate(CITIES):
+    for seed, city in enumerate(cities()):
         if len(folders) == stations:
             break
         folder = root / city
