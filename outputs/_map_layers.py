@@ -399,7 +399,7 @@ def route_layer(planned: PlannedStation, *, redact: bool, skip_m: float = 200.0)
         projected = routes.to_crs(crs).geometry
         from_home = (routes["kind"] == "zone_to_assembly").to_numpy()
         cut = [
-            _away_from_start(line, skip_m) if home else line
+            route_beyond(line, skip_m) if home else line
             for line, home in zip(projected, from_home, strict=True)
         ]
         routes = routes.set_geometry(gpd.GeoSeries(cut, crs=crs, index=routes.index).to_crs(4326))
@@ -430,8 +430,12 @@ def route_layer(planned: PlannedStation, *, redact: bool, skip_m: float = 200.0)
     return collection(features)
 
 
-def _away_from_start(line: shapely.LineString, skip_m: float) -> shapely.Geometry:
-    """Return the rest of ``line`` from its first point ``skip_m`` away from its start."""
+def route_beyond(line: shapely.LineString, skip_m: float) -> shapely.Geometry:
+    """Return the rest of ``line`` from its first point ``skip_m`` away from its start.
+
+    A route that never gets that far from its start gives an empty line. ``line`` is in
+    a projected CRS (metres).
+    """
     along = np.arange(0.0, line.length, 5.0)
     points = shapely.line_interpolate_point(line, along)
     away = np.flatnonzero(shapely.distance(points, shapely.Point(line.coords[0])) >= skip_m)

@@ -42,6 +42,7 @@ from outputs._map_layers import (
     office_layer,
     point_layer,
     repeater_layer,
+    route_beyond,
     route_layer,
     site_layer,
     zone_colours,
@@ -51,7 +52,7 @@ from stations.osm import OsmExtract
 from zones.contact_tree import text_of
 from zones.plan import PlannedStation
 
-__all__ = ["MapStatus", "tile_layer_of", "write_maps"]
+__all__ = ["MapStatus", "route_beyond", "tile_layer_of", "write_maps"]
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from outputs.csv_safe import write_csv_safely
 from outputs.gis import write_geojson, write_geopackage, write_kml
 from outputs.index_page import write_index
 from outputs.letters import write_letters
-from outputs.maps import MapStatus, write_maps
+from outputs.maps import MapStatus, route_beyond, write_maps
 from outputs.moss_report import write_moss_html, write_moss_json
 from outputs.risk_report import write_risk_files
 from outputs.security_plan import write_security_plan
@@ -237,16 +237,15 @@ def _layers(run: PlanRun, redact: bool) -> dict[str, gpd.GeoDataFrame]:
 
 
 def _redacted_routes(routes: gpd.GeoDataFrame, crs: object) -> gpd.GeoDataFrame:
-    """Start zone routes 200 m along the way, so no route points at a home."""
-    from shapely.ops import substring
-
+    """Start zone routes where they are first 200 m from their home, as the maps do."""
     projected = routes.to_crs(crs)
     lines = [
-        substring(line, REDACT_START_M, line.length)
-        if kind == "zone_to_assembly" and line is not None and line.length > REDACT_START_M
-        else (None if kind == "zone_to_assembly" else line)
+        (route_beyond(line, REDACT_START_M) if line is not None else None)
+        if kind == "zone_to_assembly"
+        else line
         for kind, line in zip(projected["kind"], projected.geometry, strict=True)
     ]
+    lines = [None if line is not None and line.is_empty else line for line in lines]
     return gpd.GeoDataFrame(projected.drop(columns="geometry"), geometry=lines, crs=crs).to_crs(
         routes.crs
     )
