@@ -1,7 +1,8 @@
-"""Pieces shared by the A4 documents drawn with reportlab: page numbering and table style."""
+"""Pieces shared by the A4 documents drawn with reportlab: page numbers, tables of text."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from outputs import fonts
@@ -70,3 +71,95 @@ def grid_style(*, header: bool = True) -> list[tuple[Any, ...]]:
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]
+
+
+Cell = str | Sequence[Sequence[str]] | Any  # text, lines of parts, or a flowable
+
+
+def text_table(
+    header: Sequence[Cell] | None,
+    rows: Sequence[Sequence[Cell]],
+    widths: Sequence[float],
+    *,
+    size: float,
+    leading: float,
+    style: Sequence[tuple[Any, ...]] | None = None,
+    bold_columns: Sequence[int] = (),
+) -> Any:
+    r"""Return a reportlab Table of text cells, wrapped to their columns.
+
+    Text is drawn as plain table strings, wrapped here to the column's width: a
+    paragraph per cell costs ten times more to lay out. Only a cell that holds CJK
+    characters (which need the fallback font for their runs) becomes a paragraph.
+
+    Parameters
+    ----------
+    header
+        The header row (bold, repeated on each page), or None.
+    rows
+        The rows. A cell is a string (``\\n`` breaks lines), a list of lines each a list
+        of parts shaped one by one (mixed scripts), or a flowable drawn as is.
+    widths
+        Column widths, points.
+    size, leading
+        Font size and line spacing, points.
+    style
+        Table style commands; :func:`grid_style` by default.
+    bold_columns
+        Columns whose body cells are bold.
+
+    Returns
+    -------
+    reportlab.platypus.Table
+    """
+    from reportlab.platypus import Table
+
+    data = []
+    commands: list[tuple[Any, ...]] = [
+        *(grid_style(header=header is not None) if style is None else style),
+        ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
+        ("FONTSIZE", (0, 0), (-1, -1), size),
+        ("LEADING", (0, 0), (-1, -1), leading),
+    ]
+    padding = _padding(commands)
+    all_rows = [header, *rows] if header is not None else list(rows)
+    for r, row in enumerate(all_rows):
+        bold_row = header is not None and r == 0
+        cells = []
+        for c, value in enumerate(row):
+            bold = bold_row or c in bold_columns
+            cell = _cell(value, widths[c] - padding, size=size, leading=leading, bold=bold)
+            if bold and isinstance(cell, str):
+                commands.append(("FONTNAME", (c, r), (c, r), fonts.BOLD))
+            cells.append(cell)
+        data.append(cells)
+    grid = Table(data, colWidths=list(widths), repeatRows=1 if header is not None else 0)
+    grid.setStyle(commands)
+    return grid
+
+
+def _padding(commands: Sequence[tuple[Any, ...]]) -> float:
+    sides = {"LEFTPADDING": 6.0, "RIGHTPADDING": 6.0}  # reportlab's defaults
+    for command in commands:
+        if command[0] in sides and command[1] == (0, 0) and command[2] == (-1, -1):
+            sides[command[0]] = float(command[3])
+    return sum(sides.values())
+
+
+def _cell(value: Cell, width: float, *, size: float, leading: float, bold: bool) -> Any:
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.platypus import Paragraph
+
+    if not isinstance(value, str | list | tuple):
+        return value  # a flowable
+    parts = [[line] for line in value.split("\n")] if isinstance(value, str) else value
+    if any(fonts.has_cjk(part) for line in parts for part in line):
+        markup = ["".join(fonts.markup(part, bold=bold) for part in line) for line in parts]
+        style = ParagraphStyle("cell", fontName=fonts.REGULAR, fontSize=size, leading=leading)
+        return Paragraph("<br/>".join(markup), style)
+    font = fonts.BOLD if bold else fonts.REGULAR
+    lines = ["".join(fonts.shape_text(part) for part in line) for line in parts]
+    return "\n".join(
+        wrapped for line in lines for wrapped in simpleSplit(line, font, size, width) or [""]
+    )

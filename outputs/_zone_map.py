@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -18,6 +19,7 @@ MINOR_ROADS = ("residential", "unclassified", "living_street", "service", "pedes
 POINT_COLOURS = {"assembly": "#1b8a3a", "concentration": "#d9822b"}
 PAD_SHARE = 0.12
 KM = 1000
+SCALE_STEPS_M = (100_000, 50_000, 20_000, 10_000, 5000, 2000, 1000, 500, 200, 100, 50)
 WIDTH_IN, HEIGHT_IN, DPI = 7.2, 4.46, 160
 
 
@@ -135,8 +137,7 @@ def render_station_map(plan: PlannedStation, *, homes: bool = False) -> tuple[by
     _draw_osm(plan, ax, box)
     palette = plt.get_cmap("tab20").colors
     colours = [palette[i % len(palette)] for i in range(len(zones))]
-    for geometry, colour in zip(zones.geometry, colours, strict=True):
-        _draw(ax, [geometry], fill=colour, alpha=0.28, zorder=2)
+    _draw(ax, zones.geometry, fill=colours, alpha=0.28, zorder=2)
     _draw(ax, zones.geometry, edge=ZONE_BLUE, width=0.7, zorder=3)
     _draw(ax, plan.station.boundary.geometry, edge="black", width=1.1, zorder=3)
     halo = [withStroke(linewidth=2.0, foreground="white")]
@@ -267,7 +268,7 @@ def _draw(
     ax: object,
     geometries: object,
     *,
-    fill: str | None = None,
+    fill: str | Sequence[object] | None = None,
     edge: str | None = None,
     width: float = 1.0,
     alpha: float = 1.0,
@@ -276,6 +277,8 @@ def _draw(
 ) -> None:
     """Draw polygons (filled with ``fill``) or outlines and lines (``edge``) in one collection.
 
+    ``fill`` is one colour, or a colour per geometry.
+
     Collections draw once, when the figure is saved; geopandas' ``plot`` redraws the whole
     figure on each call, which made a zone map cost a second.
     """
@@ -283,10 +286,14 @@ def _draw(
     from matplotlib.patches import PathPatch
     from matplotlib.path import Path as MplPath
 
-    geoms = np.asarray([g for g in geometries if g is not None and not g.is_empty], dtype=object)
-    parts = shapely.get_parts(geoms) if len(geoms) else geoms
+    geoms = np.asarray(list(geometries), dtype=object)
+    kept = np.flatnonzero([g is not None and not g.is_empty for g in geoms])
+    parts, owner = shapely.get_parts(geoms[kept], return_index=True)
     kinds = shapely.get_type_id(parts)
-    polygons = parts[kinds == 3]  # noqa: PLR2004 - GEOS type id of a Polygon
+    is_polygon = kinds == 3  # noqa: PLR2004 - GEOS type id of a Polygon
+    polygons = parts[is_polygon]
+    if fill is not None and not isinstance(fill, str):  # a colour per geometry
+        fill = [fill[i] for i in kept[owner[is_polygon]]]
     if fill is not None and len(polygons):
         patches = [
             PathPatch(
@@ -310,11 +317,26 @@ def _draw(
             )  # fmt: skip
 
 
+def scale_length_m(width_m: float) -> int:
+    """Return the scale bar's length for a map ``width_m`` metres wide: a round quarter.
+
+    Parameters
+    ----------
+    width_m
+        The map's width on the ground, metres.
+
+    Returns
+    -------
+    int
+        The bar's length, metres (at least 50).
+    """
+    return next((n for n in SCALE_STEPS_M if n <= width_m / 4), SCALE_STEPS_M[-1])
+
+
 def _scale_bar(ax: object, west: float, east: float, south: float, north: float) -> None:
     metres_per_degree = 111_320 * math.cos(math.radians((south + north) / 2))
     width_m = (east - west) * metres_per_degree
-    steps = (100_000, 50_000, 20_000, 10_000, 5000, 2000, 1000, 500, 200, 100, 50)
-    length = next((n for n in steps if n <= width_m / 4), 50)
+    length = scale_length_m(width_m)
     x0 = west + (east - west) * 0.03
     y0 = south + (north - south) * 0.04
     x1 = x0 + length / metres_per_degree

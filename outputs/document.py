@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from outputs import fonts
-from outputs._pdf import grid_style, numbered_canvas
+from outputs._pdf import numbered_canvas, text_table
 
 MARGIN_MM = 16.0
 BLUE = "#1a4d8f"
@@ -229,7 +229,6 @@ def write_pdf(document: Document, path: Path) -> Path:
         Paragraph,
         Spacer,
     )
-    from reportlab.platypus import Table as Grid
     from reportlab.platypus.tableofcontents import TableOfContents
 
     font_set = fonts.register_fonts()
@@ -259,17 +258,16 @@ def write_pdf(document: Document, path: Path) -> Path:
         paragraph.toc_level = section.level - 1
         return paragraph
 
-    def cell(text: str, *, bold: bool = False) -> Any:
-        return Paragraph("<br/>".join(m(line, bold=bold) for line in text.split("\n")), small)
-
     def grid(table: Table) -> Any:
         rows = table.rows or ((table.empty, *[""] * (len(table.widths) - 1)),)
-        data = [[cell(h, bold=True) for h in table.header]] if any(table.header) else []
-        data += [[cell(c) for c in row] for row in rows]
         total = sum(table.widths)
-        out = Grid(data, colWidths=[width * w / total for w in table.widths], repeatRows=1)
-        out.setStyle(grid_style(header=any(table.header)))
-        return out
+        return text_table(
+            list(table.header) if any(table.header) else None,
+            [list(row) for row in rows],
+            [width * w / total for w in table.widths],
+            size=small.fontSize,
+            leading=small.leading,
+        )
 
     def pdf_block(block: Block) -> list[Any]:
         if isinstance(block, str):

@@ -48,6 +48,9 @@ _CJK_RANGES = (
 )
 
 
+_CJK = re.compile("[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in _CJK_RANGES) + "]")
+
+
 class FontsMissingError(FileNotFoundError):
     """A font file the PDFs need is not installed."""
 
@@ -119,8 +122,12 @@ def _register(dirs: tuple[Path, ...]) -> FontSet:
 
 def is_cjk(char: str) -> bool:
     """Return whether a character is Chinese, Japanese or Korean (needs the CJK font)."""
-    code = ord(char)
-    return any(low <= code <= high for low, high in _CJK_RANGES)
+    return _CJK.match(char) is not None
+
+
+def has_cjk(text: str) -> bool:
+    """Return whether a string holds any Chinese, Japanese or Korean character."""
+    return _CJK.search(text) is not None
 
 
 def has_rtl(text: str) -> bool:
@@ -167,7 +174,7 @@ def font_for(text: str, *, bold: bool = False) -> str:
     str
         A registered reportlab font name.
     """
-    if any(is_cjk(c) for c in text):
+    if has_cjk(text):
         return CJK
     return BOLD if bold else REGULAR
 
@@ -189,6 +196,8 @@ def markup(text: str, *, bold: bool = False) -> str:
     """
     shaped = shape_text(text)
     base = BOLD if bold else REGULAR
+    if not has_cjk(shaped):
+        return f'<font face="{base}">{escape(shaped)}</font>'
     out = []
     for cjk, run in _runs(shaped):
         face = CJK if cjk else base

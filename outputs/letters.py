@@ -27,10 +27,12 @@ import pandas as pd
 
 from outputs import fonts
 from outputs._parallel import run_all
+from outputs._pdf import text_table
 from stations.config import Contact
 
 logger = logging.getLogger(__name__)
 
+PERSON_FIELDS = ("staff_id", "name", "agency", "phone", "phone2", "role")  # what a letter shows
 ROLE_CODES = {"warden": "WRD", "deputy": "DEP", "alternate": "ALT", "ASC": "ASC"}
 CONTACT_LABELS = {
     "security_operations_centre": "Security Operations Centre",
@@ -243,8 +245,8 @@ def _letters(
     areas: pd.DataFrame | None,
     zone_names: Mapping[str, str] | None,
 ) -> list[_Letter]:
-    people = {_text(r["staff_id"]): r for _, r in staff.iterrows()}
-    rows = [r for _, r in appointments.iterrows() if _kind(_text(r["role"])) in ROLE_CODES]
+    people = {_text(r["staff_id"]): r for r in _records(staff, PERSON_FIELDS)}
+    rows = [r for r in _records(appointments) if _kind(_text(r["role"])) in ROLE_CODES]
     missing = sorted({_text(r["staff_id"]) for r in rows} - set(people))
     if missing:
         msg = f"appointments name staff not in the staff table: {', '.join(missing)}"
@@ -259,7 +261,7 @@ def _letters(
         )
     )
     holders = _holders(staff)
-    area_rows = {} if areas is None else {_text(a["area_id"]): a for _, a in areas.iterrows()}
+    area_rows = {} if areas is None else {_text(a["area_id"]): a for a in _records(areas)}
     names = dict(zone_names or {})
     by_zone: dict[tuple[str, str], str] = {
         (_text(r.get("zone_id")), _text(r["role"])): _text(r["staff_id"]) for r in rows
@@ -316,6 +318,12 @@ def _letters(
     return letters
 
 
+def _records(frame: pd.DataFrame, columns: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """Return the rows as dicts of the columns (all but the geometry by default)."""
+    kept = [c for c in frame.columns if c != "geometry" and (columns is None or c in columns)]
+    return pd.DataFrame(frame[kept]).to_dict("records")
+
+
 def _person(row: Mapping[str, Any]) -> _Person:
     phone = _text(row.get("phone")) or _text(row.get("phone2"))
     return _Person(
@@ -334,7 +342,7 @@ def _holders(staff: pd.DataFrame) -> dict[str, tuple[str, _Person]]:
     ordered = staff.sort_values("staff_id", kind="stable")
     if "status" in ordered.columns:
         ordered = ordered[ordered["status"] == "accepted"]
-    for _, row in ordered.iterrows():
+    for row in _records(ordered, PERSON_FIELDS):
         roles = {p.strip() for p in _text(row.get("role")).split(";")}
         for role, title in titles.items():
             if role in roles and role not in found:
@@ -478,7 +486,7 @@ def _write_pdf(letter: _Letter, path: Path, font_set: fonts.FontSet) -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import ListFlowable, Paragraph, SimpleDocTemplate, Spacer, Table
+    from reportlab.platypus import ListFlowable, Paragraph, SimpleDocTemplate, Spacer
 
     body = ParagraphStyle(
         "body", fontName=font_set.regular, fontSize=10, leading=13.5, spaceAfter=5
@@ -497,20 +505,13 @@ def _write_pdf(letter: _Letter, path: Path, font_set: fonts.FontSet) -> None:
     )
     m = fonts.markup
 
-    def cell(text: str, *, bold: bool = False) -> Any:
-        return Paragraph(m(text, bold=bold), small)
-
     def table(header: list[str], rows: list[list[str]], widths: list[float]) -> Any:
-        data = [[cell(h, bold=True) for h in header], *[[cell(v) for v in r] for r in rows]]
-        grid = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
-        grid.setStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef6")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-        return grid
+        style = [
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef6")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
+        return text_table(header, rows, [w * mm for w in widths], size=9, leading=11.5, style=style)
 
     p = letter.person
     chain_rows = [
@@ -518,21 +519,19 @@ def _write_pdf(letter: _Letter, path: Path, font_set: fonts.FontSet) -> None:
         for t, q in letter.chain
     ]
     signer = letter.signatory.name if letter.signatory else ""
-    signature = Table(
+    signature = text_table(
+        None,
         [
-            [cell(signer), cell(p.name)],
-            [
-                cell(f"Designated Official, {letter.station}"),
-                cell("Accepted by the appointee (date)"),
-            ],
+            [signer, p.name],
+            [f"Designated Official, {letter.station}", "Accepted by the appointee (date)"],
         ],
-        colWidths=[80 * mm, 80 * mm],
-    )
-    signature.setStyle(
-        [
+        [80 * mm, 80 * mm],
+        size=9,
+        leading=11.5,
+        style=[
             ("LINEABOVE", (0, 0), (0, 0), 0.8, colors.black),
             ("LINEABOVE", (1, 0), (1, 0), 0.8, colors.black),
-        ]
+        ],
     )
     story = [
         Paragraph(m(f"Letter of appointment: {letter.title}", bold=True), title),

@@ -12,9 +12,9 @@ is written into a zone's file.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +22,8 @@ import pandas as pd
 
 from outputs import fonts
 from outputs._parallel import run_all
-from outputs._pdf import grid_style, numbered_canvas
-from outputs._zone_map import render_zone_map
+from outputs._pdf import numbered_canvas, text_table
+from outputs._zone_drawing import ZoneMapLayers, prepare_zone_maps, zone_map_flowable
 from zones.cascade import Cascade
 from zones.contact_tree import roles_of, text_of
 from zones.plan import PlannedStation
@@ -40,6 +40,8 @@ CONTACT_LABELS = {
 }
 BLUE = "#1a4d8f"
 MARGIN_MM = 14.0
+SMALL_PT, SMALL_LEADING = 7.6, 9.4  # tables and the map's caption
+MAP_ASPECT = 0.62  # height over width of the zone's map
 
 
 def write_warden_pdfs(
@@ -75,10 +77,11 @@ def write_warden_pdfs(
     folder = out_dir / "contacts"
     folder.mkdir(parents=True, exist_ok=True)
     font_set = fonts.register_fonts()
+    index = _index(plan, cascade)  # once, before the workers fork
 
     def write(zone_id: str) -> Path:
         path = folder / f"{zone_id}.pdf"
-        _write_zone(plan, zone_id, path, issued, cascade, font_set)
+        _write_zone(index, zone_id, path, issued, font_set)
         return path
 
     paths = run_all(write, sorted(plan.zones["zone_id"]))
@@ -87,6 +90,107 @@ def write_warden_pdfs(
 
 
 # --- content -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Index:
+    """What every zone's list reads, looked up once per plan (records, not frames)."""
+
+    plan: PlannedStation
+    cascade: Cascade | None
+    zones: dict[str, dict[str, Any]]
+    staff: dict[str, dict[str, Any]]  # accepted staff of the station by staff_id
+    holders: dict[str, str]
+    areas: dict[str, dict[str, Any]]
+    alternates: dict[str, list[tuple[str, str]]]  # zone -> (role, staff_id), by role
+    households: dict[str, list[Any]]  # zone -> households, by household_id
+    members: dict[tuple[str, str], list[dict[str, Any]]]  # (zone, household) -> staff
+    callers: dict[tuple[str, str], tuple[str, str]]  # (zone, household) -> name, when
+    zone_minutes: dict[str, float]
+    flags: dict[str, list[tuple[str, str]]]  # zone -> severity, message
+    points: pd.DataFrame  # accepted points by point_id
+    to_assembly: dict[str, list[Any]]  # zone -> routes to its assembly points
+    onward: dict[str, list[Any]]  # assembly point -> routes to concentration points
+    maps: ZoneMapLayers
+
+
+def _index(plan: PlannedStation, cascade: Cascade | None) -> _Index:
+    station_staff = plan.station.staff
+    accepted = station_staff[station_staff["status"] == "accepted"]
+    records = pd.DataFrame(accepted.drop(columns="geometry")).to_dict("records")
+    alternates: dict[str, list[tuple[str, str]]] = {}
+    chosen = plan.appointments[plan.appointments["role"].astype(str).str.startswith("alternate")]
+    for row in chosen.sort_values("role", kind="stable").itertuples():
+        alternates.setdefault(row.zone_id, []).append((row.role, row.staff_id))
+    households: dict[str, list[Any]] = {}
+    for household in plan.households.sort_values("household_id", kind="stable").itertuples():
+        households.setdefault(household.zone_id, []).append(household)
+    members: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    people = pd.DataFrame(plan.staff.drop(columns="geometry"))
+    for person in people.sort_values("staff_id", kind="stable").to_dict("records"):
+        members.setdefault((person["zone_id"], person["household_id"]), []).append(person)
+    routes = plan.routes
+    to_assembly: dict[str, list[Any]] = {}
+    onward: dict[str, list[Any]] = {}
+    for route in routes.itertuples():
+        if route.kind == "zone_to_assembly":
+            to_assembly.setdefault(route.origin_id, []).append(route)
+        elif route.kind == "assembly_to_concentration":
+            onward.setdefault(route.origin_id, []).append(route)
+    flags = plan.flags
+    if cascade is not None:
+        flags = pd.concat([flags, cascade.flags[list(flags.columns)]], ignore_index=True)
+    by_zone: dict[str, list[tuple[str, str]]] = {}
+    for flag in flags.itertuples():
+        by_zone.setdefault(flag.zone_id, []).append((text_of(flag.severity), text_of(flag.message)))
+    points = plan.station.points
+    return _Index(
+        plan=plan,
+        cascade=cascade,
+        zones=plan.zones.drop(columns="geometry").set_index("zone_id", drop=False).to_dict("index"),
+        staff={r["staff_id"]: r for r in records},
+        holders=_holders(accepted),
+        areas=pd.DataFrame(plan.areas.drop(columns="geometry"))
+        .set_index("area_id")
+        .to_dict("index"),
+        alternates=alternates,
+        households=households,
+        members=members,
+        callers=_callers(plan, cascade),
+        zone_minutes=_zone_minutes(cascade),
+        flags=by_zone,
+        points=points[points["status"] == "accepted"].set_index("point_id", drop=False),
+        to_assembly=to_assembly,
+        onward=onward,
+        maps=prepare_zone_maps(plan),
+    )
+
+
+def _callers(
+    plan: PlannedStation, cascade: Cascade | None
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """Return who calls each household and at which minute of the zone's cascade."""
+    if cascade is None:
+        return {}
+    names = dict(zip(plan.staff["staff_id"], plan.staff["name"].map(text_of), strict=True))
+    rows = zip(cascade.zones["zone_id"], cascade.zones["reached_minute"], strict=True)
+    starts = {z: 0.0 if math.isnan(float(m)) else float(m) for z, m in reversed(list(rows))}
+    calls = cascade.calls[cascade.calls["household_id"].notna()]
+    out = {}
+    for call in calls.itertuples():
+        relay = " (relays)" if call.callee_role == "relay" else ""
+        out[call.zone_id, call.household_id] = (
+            names.get(call.caller_id, call.caller_id),
+            f", min {call.minute - starts.get(call.zone_id, 0.0):g}{relay}",
+        )
+    return out
+
+
+def _zone_minutes(cascade: Cascade | None) -> dict[str, float]:
+    if cascade is None:
+        return {}
+    rows = zip(cascade.zones["zone_id"], cascade.zones["zone_minutes"], strict=True)
+    return {z: float(m) for z, m in reversed(list(rows))}
 
 
 def _long_date(day: dt.date) -> str:
@@ -98,16 +202,13 @@ def _minutes(seconds: object) -> str:
     return "" if math.isnan(value) else f"about {max(1, round(value / 60))} min"
 
 
-def _chain(plan: PlannedStation, zone: pd.Series) -> list[list[str]]:
+def _chain(index: _Index, zone: dict[str, Any]) -> list[list[str]]:
     """Return rows ``role, name, agency, phones, radio`` from the warden up to the DO."""
-    staff = plan.station.staff
-    staff = staff[staff["status"] == "accepted"].set_index("staff_id", drop=False)
-    zone_id = zone["zone_id"]
 
     def row(title: str, staff_id: str) -> list[str]:
-        if not staff_id or staff_id not in staff.index:
+        person = index.staff.get(staff_id) if staff_id else None
+        if person is None:
             return [title, "not appointed", "", "", ""]
-        person = staff.loc[staff_id]
         phones = " / ".join(p for p in (text_of(person.get(c)) for c in ("phone", "phone2")) if p)
         return [
             title,
@@ -121,24 +222,15 @@ def _chain(plan: PlannedStation, zone: pd.Series) -> list[list[str]]:
         row("Warden", text_of(zone["warden_id"])),
         row("Deputy warden", text_of(zone["deputy_id"])),
     ]
-    alternates = plan.appointments[
-        (plan.appointments["zone_id"] == zone_id)
-        & plan.appointments["role"].astype(str).str.startswith("alternate")
-    ].sort_values("role", kind="stable")
     rows += [
-        row(f"Alternate {r.role.removeprefix('alternate_')}", r.staff_id)
-        for r in alternates.itertuples()
+        row(f"Alternate {role.removeprefix('alternate_')}", staff_id)
+        for role, staff_id in index.alternates.get(zone["zone_id"], [])
     ]
-    areas = plan.areas.set_index("area_id")
     area_id = text_of(zone["area_id"])
-    holders = _holders(staff)
-    if area_id in areas.index and text_of(areas.at[area_id, "coordinator_role"]) == "ASC":
-        rows.append(
-            row(
-                f"Area Security Coordinator ({area_id})",
-                text_of(areas.at[area_id, "coordinator_id"]),
-            )
-        )
+    area = index.areas.get(area_id)
+    if area is not None and text_of(area["coordinator_role"]) == "ASC":
+        rows.append(row(f"Area Security Coordinator ({area_id})", text_of(area["coordinator_id"])))
+    holders = index.holders
     if "CSA" in holders or "CSFP" not in holders:
         rows.append(row("Chief Security Adviser", holders.get("CSA", "")))
     else:
@@ -158,22 +250,15 @@ def _holders(staff: pd.DataFrame) -> dict[str, str]:
     return found
 
 
-def _points(plan: PlannedStation, zone_id: str) -> tuple[list[list[str]], pd.DataFrame]:
+def _points(index: _Index, zone_id: str) -> tuple[list[list[str]], list[str]]:
     """Return rows ``kind, name, address, how to get there`` and the points on the map."""
-    points = plan.station.points
-    points = points[points["status"] == "accepted"].set_index("point_id", drop=False)
-    routes = plan.routes
+    points = index.points
     rows: list[list[str]] = []
     shown: list[str] = []
-    to_assembly = routes[(routes["kind"] == "zone_to_assembly") & (routes["origin_id"] == zone_id)]
-    for route in to_assembly.itertuples():
+    for route in index.to_assembly.get(zone_id, []):
         shown.append(route.destination_id)
         rows.append(_point_row(points, route, "Assembly point", "from the zone's centre"))
-        onward = routes[
-            (routes["kind"] == "assembly_to_concentration")
-            & (routes["origin_id"] == route.destination_id)
-        ]
-        for leg in onward.itertuples():
+        for leg in index.onward.get(route.destination_id, []):
             shown.append(leg.destination_id)
             where = f"from {text_of(points.at[route.destination_id, 'name'])}"
             rows.append(_point_row(points, leg, "Concentration point", where))
@@ -183,7 +268,7 @@ def _points(plan: PlannedStation, zone_id: str) -> tuple[list[list[str]], pd.Dat
             rows.append(
                 [f"{point.kind.capitalize()} point", text_of(point.name), _address(point), ""]
             )
-    return rows, points.loc[[p for p in dict.fromkeys(shown) if p in points.index]]
+    return rows, [p for p in dict.fromkeys(shown) if p in points.index]
 
 
 def _address(point: Any) -> str:
@@ -207,29 +292,13 @@ def _point_row(points: pd.DataFrame, route: Any, kind: str, origin: str) -> list
     return [kind, f"{name} ({route.destination_id})", address, how]
 
 
-def _household_rows(
-    plan: PlannedStation, zone_id: str, cascade: Cascade | None
-) -> tuple[list[dict[str, Any]], pd.DataFrame]:
-    """Return one entry per household of the zone (numbered) and the households frame."""
-    households = plan.households[plan.households["zone_id"] == zone_id].sort_values(
-        "household_id", kind="stable"
-    )
-    staff = plan.staff_of_zone(zone_id).sort_values("staff_id", kind="stable")
-    zone = plan.zones.set_index("zone_id").loc[zone_id]
+def _household_rows(index: _Index, zone: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return one entry per household of the zone, numbered in household_id order."""
+    zone_id = zone["zone_id"]
     appointed = {text_of(zone["warden_id"]): "warden", text_of(zone["deputy_id"]): "deputy"}
-    callers: dict[str, tuple[str, str]] = {}
-    names = dict(zip(plan.staff["staff_id"], plan.staff["name"].map(text_of), strict=True))
-    if cascade is not None:
-        calls = cascade.zone_calls(zone_id)
-        for call in calls[calls["household_id"].notna()].itertuples():
-            relay = " (relays)" if call.callee_role == "relay" else ""
-            callers[call.household_id] = (
-                names.get(call.caller_id, call.caller_id),
-                f", min {call.minute - _zone_start(cascade, zone_id):g}{relay}",
-            )
     entries = []
-    for number, household in enumerate(households.itertuples(), start=1):
-        members = staff[staff["household_id"] == household.household_id]
+    for number, household in enumerate(index.households.get(zone_id, []), start=1):
+        members = index.members.get((zone_id, household.household_id), [])
         entries.append(
             {
                 "number": number,
@@ -240,69 +309,55 @@ def _household_rows(
                         text_of(m.get("agency")),
                         appointed.get(text_of(m.get("staff_id")), ""),
                     )
-                    for _, m in members.iterrows()
+                    for m in members
                 ],
                 "address": _first(members, "address"),
                 "phones": [
                     p
-                    for _, m in members.iterrows()
+                    for m in members
                     for p in (text_of(m.get("phone")), text_of(m.get("phone2")))
                     if p
                 ],
-                "radio": [text_of(r) for r in members.get("radio_callsign", []) if text_of(r)],
+                "radio": _values(members, "radio_callsign"),
                 "dependants": int(household.dependants),
-                "needs": _joined(members, "special_needs"),
-                "vehicle": _joined(members, "vehicle"),
-                "called_by": callers.get(household.household_id, ()),
+                "needs": "; ".join(dict.fromkeys(_values(members, "special_needs"))),
+                "vehicle": "; ".join(dict.fromkeys(_values(members, "vehicle"))),
+                "called_by": index.callers.get((zone_id, household.household_id), ()),
             }
         )
-    return entries, households
+    return entries
 
 
-def _zone_start(cascade: Cascade, zone_id: str) -> float:
-    rows = cascade.zones[cascade.zones["zone_id"] == zone_id]
-    value = float(rows["reached_minute"].iloc[0]) if len(rows) else 0.0
-    return 0.0 if math.isnan(value) else value
+def _values(members: list[dict[str, Any]], column: str) -> list[str]:
+    return [text for m in members if (text := text_of(m.get(column)))]
 
 
-def _first(members: pd.DataFrame, column: str) -> str:
-    values = [text_of(v) for v in members.get(column, []) if text_of(v)]
+def _first(members: list[dict[str, Any]], column: str) -> str:
+    values = _values(members, column)
     return values[0] if values else ""
-
-
-def _joined(members: pd.DataFrame, column: str) -> str:
-    values = [text_of(v) for v in members.get(column, []) if text_of(v)]
-    return "; ".join(dict.fromkeys(values))
 
 
 # --- PDF -----------------------------------------------------------------------------------
 
 
 def _write_zone(
-    plan: PlannedStation,
-    zone_id: str,
-    path: Path,
-    issued: dt.date,
-    cascade: Cascade | None,
-    font_set: fonts.FontSet,
+    index: _Index, zone_id: str, path: Path, issued: dt.date, font_set: fonts.FontSet
 ) -> None:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.platypus import (
-        Image,
         KeepTogether,
         Paragraph,
         SimpleDocTemplate,
         Spacer,
-        Table,
     )
 
-    zone = plan.zones.set_index("zone_id", drop=False).loc[zone_id]
+    plan, cascade, zone = index.plan, index.cascade, index.zones[zone_id]
     station = plan.station.name
     body = ParagraphStyle("body", fontName=font_set.regular, fontSize=9, leading=11.5)
-    small = ParagraphStyle("small", parent=body, fontSize=7.6, leading=9.4)
+    small = ParagraphStyle("small", parent=body, fontSize=SMALL_PT, leading=SMALL_LEADING)
     heading = ParagraphStyle(
         "h2",
         parent=body,
@@ -325,23 +380,16 @@ def _write_zone(
     m = fonts.markup
     width = A4[0] - 2 * MARGIN_MM * mm
 
-    def cell(text: str | list[list[str]], *, bold: bool = False) -> Any:
-        """Return a table cell: text, or lines of parts shaped one by one (mixed scripts)."""
-        lines = [[line] for line in text.split("\n")] if isinstance(text, str) else text
-        markup = ["".join(m(part, bold=bold) for part in line) for line in lines]
-        return Paragraph("<br/>".join(markup), small)
-
-    def table(header: list[str], rows: list[list[Any]], widths_mm: list[float]) -> Any:
-        data = [[cell(h, bold=True) for h in header]]
-        data += [[c if not isinstance(c, str) else cell(c) for c in r] for r in rows]
+    def table(
+        header: list[str], rows: list[list[Any]], widths_mm: list[float], **options: Any
+    ) -> Any:
         scale = width / (sum(widths_mm) * mm)
-        grid = Table(data, colWidths=[w * mm * scale for w in widths_mm], repeatRows=1)
-        grid.setStyle(grid_style())
-        return grid
+        widths = [w * mm * scale for w in widths_mm]
+        return text_table(header, rows, widths, size=SMALL_PT, leading=SMALL_LEADING, **options)
 
     zone_name = text_of(zone["zone_name"])
     label = f"Zone {zone_id}" + (f" - {zone_name}" if zone_name else "")
-    entries, households = _household_rows(plan, zone_id, cascade)
+    entries = _household_rows(index, zone)
     staff_count = sum(len(e["people"]) for e in entries)
     dependants = sum(e["dependants"] for e in entries)
     summary = (
@@ -354,7 +402,7 @@ def _write_zone(
         Spacer(1, 2 * mm),
         Paragraph(m("Chain of contacts", bold=True), heading),
         table(
-            ["Role", "Name", "Agency", "Phone", "Radio"], _chain(plan, zone), [44, 46, 22, 50, 18]
+            ["Role", "Name", "Agency", "Phone", "Radio"], _chain(index, zone), [44, 46, 22, 50, 18]
         ),
     ]
     contacts = plan.station.config.station.contacts
@@ -368,7 +416,7 @@ def _write_zone(
             ["Service", "Name", "Phone"], emergency or [["", "none configured", ""]], [50, 80, 50]
         ),
     ]
-    point_rows, points = _points(plan, zone_id)
+    point_rows, point_ids = _points(index, zone_id)
     story += [
         Paragraph(m("Assembly and concentration points", bold=True), heading),
         table(
@@ -377,13 +425,15 @@ def _write_zone(
             [30, 42, 38, 70],
         ),
     ]
-    png = render_zone_map(plan, zone_id, households, points)
-    map_height = width * 0.62
+    households = [e["household_id"] for e in entries]
+    drawn = zone_map_flowable(
+        index.maps, zone_id, households, point_ids, width=width, height=width * MAP_ASPECT
+    )
     story += [
         KeepTogether(
             [
                 Paragraph(m("Map of the zone", bold=True), heading),
-                Image(io.BytesIO(png), width=width, height=map_height),
+                drawn,
                 Paragraph(
                     m(
                         "Numbers are the households of the table below. W: warden's home, "
@@ -395,8 +445,8 @@ def _write_zone(
             ]
         )
     ]
-    story += _household_story(entries, cascade, table, cell, m, heading, Paragraph)
-    story += _cascade_story(plan, zone_id, cascade, m, body, heading, Paragraph)
+    story += _household_story(entries, cascade, table, m, heading, Paragraph)
+    story += _cascade_story(index, zone_id, m, body, heading, Paragraph)
     header = f"{station} · {label} · warden list"
 
     def on_page(canvas: Any, _doc: Any) -> None:
@@ -436,7 +486,6 @@ def _household_story(
     entries: list[dict[str, Any]],
     cascade: Cascade | None,
     table: Any,
-    cell: Any,
     m: Any,
     heading: Any,
     paragraph: Any,
@@ -462,8 +511,8 @@ def _household_story(
             for name, agency, role in entry["people"]
         ]
         row = [
-            cell(str(entry["number"]), bold=True),
-            cell(people),
+            str(entry["number"]),
+            people,
             entry["address"],
             "\n".join(entry["phones"]),
             "\n".join(entry["radio"]),
@@ -472,39 +521,29 @@ def _household_story(
             entry["vehicle"],
         ]
         if cascade is not None:
-            row.append(cell([list(entry["called_by"])]) if entry["called_by"] else "")
+            row.append([list(entry["called_by"])] if entry["called_by"] else "")
         rows.append(row)
     if not rows:
         rows = [["", "no households in this zone", "", "", "", "", "", "", ""][: len(header)]]
-    return [paragraph(m("Households", bold=True), heading), table(header, rows, widths)]
+    households = table(header, rows, widths, bold_columns=[0] if entries else [])
+    return [paragraph(m("Households", bold=True), heading), households]
 
 
 def _cascade_story(
-    plan: PlannedStation,
-    zone_id: str,
-    cascade: Cascade | None,
-    m: Any,
-    body: Any,
-    heading: Any,
-    paragraph: Any,
+    index: _Index, zone_id: str, m: Any, body: Any, heading: Any, paragraph: Any
 ) -> list[Any]:
     lines = []
-    if cascade is not None:
-        row = cascade.zones[cascade.zones["zone_id"] == zone_id]
-        if len(row) and not math.isnan(float(row["zone_minutes"].iloc[0])):
-            minutes = float(row["zone_minutes"].iloc[0])
-            rules = cascade.rules
-            lines.append(
-                "When a message reaches you, call the deputy first, then split the list as in "
-                f"the column 'Called by'. At {rules.minutes_per_call:g} min per call, everyone "
-                f"in the zone is reached in about {minutes:g} min (target "
-                f"{rules.target_minutes:g} min). Report back up the chain when done."
-            )
-    flags = plan.flags[plan.flags["zone_id"] == zone_id]
-    if cascade is not None:
-        flags = pd.concat([flags, cascade.flags[cascade.flags["zone_id"] == zone_id]])
+    minutes = index.zone_minutes.get(zone_id, math.nan)
+    if index.cascade is not None and not math.isnan(minutes):
+        rules = index.cascade.rules
+        lines.append(
+            "When a message reaches you, call the deputy first, then split the list as in "
+            f"the column 'Called by'. At {rules.minutes_per_call:g} min per call, everyone "
+            f"in the zone is reached in about {minutes:g} min (target "
+            f"{rules.target_minutes:g} min). Report back up the chain when done."
+        )
     lines += [
-        f"{text_of(f.severity).capitalize()}: {text_of(f.message)}" for f in flags.itertuples()
+        f"{severity.capitalize()}: {message}" for severity, message in index.flags.get(zone_id, [])
     ]
     if not lines:
         return []

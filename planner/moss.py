@@ -22,6 +22,7 @@ from typing import Any, Protocol
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from scipy.spatial.distance import cdist
 
 from planner.moss_rules import Rule
@@ -199,7 +200,28 @@ class _Context:
         self.points = points[points["status"] == "accepted"]
         self.households = plan.households.set_index("household_id", drop=False)
         self.zones = plan.zones.set_index("zone_id", drop=False)
-        self.zone_centres = _zone_centres(plan)
+        projected = plan.households.to_crs(self.crs)
+        self.home_xy = dict(
+            zip(projected["household_id"], shapely.get_coordinates(projected.geometry), strict=True)
+        )
+        self.zone_homes = {
+            zone_id: shapely.get_coordinates(rows.geometry)
+            for zone_id, rows in projected.groupby("zone_id", sort=False)
+        }
+        self.appointed = {
+            (z, r): s
+            for z, r, s in reversed(
+                list(
+                    zip(
+                        plan.appointments["zone_id"],
+                        plan.appointments["role"],
+                        plan.appointments["staff_id"],
+                        strict=True,
+                    )
+                )
+            )
+        }  # the first appointment of a role wins
+        self.zone_centres = _zone_centres(plan, self.zone_homes)
 
     def xy(self, geometries: pd.Series) -> np.ndarray:
         """Return projected coordinates of point geometries in EPSG:4326."""
@@ -220,30 +242,23 @@ class _Context:
 
     def appointee(self, zone_id: str, role: str) -> pd.Series | None:
         """Return the staff row appointed to a role in a zone."""
-        rows = self.plan.appointments[
-            (self.plan.appointments["zone_id"] == zone_id)
-            & (self.plan.appointments["role"] == role)
-        ]
-        if rows.empty:
-            return None
-        return self.all_staff.loc[rows["staff_id"].iloc[0]]
+        staff_id = self.appointed.get((zone_id, role))
+        return None if staff_id is None else self.all_staff.loc[staff_id]
 
 
-def _zone_centres(plan: PlannedStation) -> pd.Series:
+def _zone_centres(plan: PlannedStation, zone_homes: dict[str, np.ndarray]) -> pd.Series:
     """Return each zone's centre household location (or its polygon's inner point)."""
     crs = plan.station.crs
-    households = plan.households.to_crs(crs)
     centres = {}
     for zone_id, polygon in zip(
         plan.zones["zone_id"], plan.zones.to_crs(crs).geometry, strict=True
     ):
-        members = households[households["zone_id"] == zone_id]
-        if members.empty:
+        xy = zone_homes.get(zone_id)
+        if xy is None:
             centres[zone_id] = polygon.representative_point()
             continue
-        xy = np.column_stack([members.geometry.x, members.geometry.y])
         medoid = int(np.argmin(cdist(xy, xy).sum(axis=1))) if len(xy) < 3000 else 0  # noqa: PLR2004
-        centres[zone_id] = members.geometry.iloc[medoid]
+        centres[zone_id] = shapely.Point(xy[medoid])
     series = gpd.GeoSeries(centres, crs=crs)
     return series.to_crs("EPSG:4326")
 
@@ -435,7 +450,6 @@ def _check_capacity(rule: Rule, context: _Context) -> Outcome:
 def _check_warden_reach(rule: Rule, context: _Context) -> Outcome:
     limit = context.plan.station.config.zones.max_warden_distance_m
     ids, ok, reasons = [], [], []
-    households = context.households
     for zone_id in _filter(context.zones, rule.where)["zone_id"]:
         ids.append(zone_id)
         warden = context.appointee(zone_id, "warden")
@@ -443,13 +457,9 @@ def _check_warden_reach(rule: Rule, context: _Context) -> Outcome:
             ok.append(False)
             reasons.append("no warden")
             continue
-        members = households[households["zone_id"] == zone_id]
-        home = context.xy(
-            context.plan.households.set_index("household_id").loc[[warden["household_id"]]].geometry
-        )
-        farthest = (
-            context.distances(home, context.xy(members.geometry)).max() if len(members) else 0.0
-        )
+        members = context.zone_homes.get(zone_id, np.zeros((0, 2)))
+        home = context.home_xy[warden["household_id"]][None, :]
+        farthest = context.distances(home, members).max() if len(members) else 0.0
         ok.append(bool(farthest <= limit))
         reasons.append(
             "a home is unreachable from the warden's"

@@ -107,21 +107,27 @@ def _components(xy: np.ndarray, given: np.ndarray) -> np.ndarray:
 
 def _household_names(labels: np.ndarray, given: np.ndarray, staff_ids: np.ndarray) -> list[str]:
     """Name each component by its given id, or ``H-<first staff_id>`` when it has none."""
-    frame = pd.DataFrame(
-        {"label": labels, "given": pd.Series(given, dtype=object), "staff": staff_ids.astype(str)}
-    )
-    frame["given"] = frame["given"].map(lambda g: str(g) if pd.notna(g) else None)
-    grouped = frame.groupby("label", sort=True)
+    given_text = [str(g) if pd.notna(g) else None for g in given]
+    frame = pd.DataFrame({"label": labels, "given": given_text, "staff": staff_ids.astype(str)})
     # Several given ids joined by a neighbour without one: keep the first in order.
-    names = grouped["given"].min()
-    taken = set(names.dropna())
-    for label, first_staff in grouped["staff"].min()[names.isna()].items():
+    names = dict(_first_by_label(frame.dropna(subset=["given"]), "given"))
+    taken = set(names.values())
+    for label, first_staff in _first_by_label(frame, "staff"):
+        if label in names:
+            continue
         name = f"H-{first_staff}"
         while name in taken:
             name += "'"
         taken.add(name)
         names[label] = name
-    return names.loc[labels].tolist()
+    return [names[label] for label in labels]
+
+
+def _first_by_label(frame: pd.DataFrame, column: str) -> list[tuple[int, str]]:
+    """Return ``(label, smallest value of column)`` per label, by label (a sort, not a loop)."""
+    ordered = frame.sort_values(["label", column], kind="stable")
+    first = ordered.drop_duplicates("label")
+    return list(zip(first["label"].tolist(), first[column].tolist(), strict=True))
 
 
 def _summarise(

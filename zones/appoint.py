@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -28,6 +29,13 @@ from stations.errors import Issue, StationError
 from zones.network import TravelModel
 
 logger = logging.getLogger(__name__)
+
+# What ranking, picking and flagging read of a candidate.
+CANDIDATE_FIELDS = (
+    "staff_id", "household_id", "agency", "phone", "phone2", "has_radio", "bsafe_date",
+    "ssafe_date", "category",
+)  # fmt: skip
+Candidate = dict[str, Any]
 
 CATEGORY_PREFERENCES = ("any", "international", "national")
 NO_DEPUTY = "no eligible deputy in another household: the zone depends on one person"
@@ -158,17 +166,19 @@ def appoint_wardens(
     flags: list[dict[str, Any]] = []
     uncovered: dict[str, str] = {}
     existing = _existing(staff, previous)
+    by_zone = {z: rows for z, rows in staff.groupby("zone_id", sort=False)}  # noqa: C416
+    homes_by_zone = {z: rows for z, rows in households.groupby("zone_id", sort=False)}  # noqa: C416
     for zone_id in zones["zone_id"]:
-        residents = staff[staff["zone_id"] == zone_id]
+        residents = by_zone.get(zone_id, staff.iloc[:0])
         eligible, why_not = _eligible(residents, rules, not_available)
-        homes = households[households["zone_id"] == zone_id]
+        homes = homes_by_zone.get(zone_id, households.iloc[:0])
         if eligible.empty:
             reason = _no_candidate_reason(residents, why_not)
             uncovered[zone_id] = reason
             continue
         cost = _travel_cost(eligible, homes, location, travel)
         ranked = _rank(eligible, cost, rules, as_of)
-        chosen: list[tuple[str, str, pd.Series]] = []
+        chosen: list[tuple[str, str, Candidate]] = []
         for role in ("warden", "deputy", *[f"alternate_{i + 1}" for i in range(rules.alternates)]):
             pick = _pick(role, zone_id, ranked, chosen, existing, rules)
             if pick is None:
@@ -269,7 +279,7 @@ def _travel_cost(
     return pd.Series(total, index=eligible.index)
 
 
-def _misses(person: pd.Series, rules: AppointmentRules, as_of: dt.date) -> list[str]:
+def _misses(person: Mapping[str, Any], rules: AppointmentRules, as_of: dt.date) -> list[str]:
     missing = []
     if rules.prefer_radio and person.get("has_radio") is not True:
         missing.append("no radio")
@@ -289,22 +299,28 @@ def _misses(person: pd.Series, rules: AppointmentRules, as_of: dt.date) -> list[
 
 def _rank(
     eligible: pd.DataFrame, cost: pd.Series, rules: AppointmentRules, as_of: dt.date
-) -> pd.DataFrame:
-    ranked = eligible.copy()
-    ranked["_misses"] = [_misses(p, rules, as_of) for _, p in eligible.iterrows()]
-    ranked["_missing"] = ranked["_misses"].map(len)
-    ranked["_cost"] = cost
-    return ranked.sort_values(["_missing", "_cost", "staff_id"], kind="stable")
+) -> list[Candidate]:
+    """Return the candidates, fewest missed preferences first, then least travel."""
+    columns = [
+        list(eligible[c]) if c in eligible.columns else [None] * len(eligible)
+        for c in CANDIDATE_FIELDS
+    ]
+    people = [dict(zip(CANDIDATE_FIELDS, row, strict=True)) for row in zip(*columns, strict=True)]
+    for person, total in zip(people, cost.to_numpy(), strict=True):
+        person["_misses"] = _misses(person, rules, as_of)
+        person["_cost"] = float(total)
+    return sorted(people, key=lambda p: (len(p["_misses"]), p["_cost"], p["staff_id"]))
 
 
 def _existing(staff: pd.DataFrame, previous: pd.DataFrame | None) -> dict[tuple[str, str], str]:
     kept: dict[tuple[str, str], str] = {}
     # The roster is today's record of who holds the post; an earlier plan comes second.
     if "zone" in staff.columns:
-        for _, person in staff.iterrows():
+        roles = staff["role"] if "role" in staff.columns else [None] * len(staff)
+        for staff_id, value, zone in zip(staff["staff_id"], roles, staff["zone"], strict=True):
             for role in ("warden", "deputy"):
-                if role in _roles(person.get("role")) and isinstance(person.get("zone"), str):
-                    kept.setdefault((person["zone"], role), str(person["staff_id"]))
+                if role in _roles(value) and isinstance(zone, str):
+                    kept.setdefault((zone, role), str(staff_id))
     if previous is not None:
         for row in previous.itertuples():
             kept.setdefault((str(row.zone_id), str(row.role)), str(row.staff_id))
@@ -314,24 +330,28 @@ def _existing(staff: pd.DataFrame, previous: pd.DataFrame | None) -> dict[tuple[
 def _pick(
     role: str,
     zone_id: str,
-    ranked: pd.DataFrame,
-    chosen: list[tuple[str, str, pd.Series]],
+    ranked: list[Candidate],
+    chosen: list[tuple[str, str, Candidate]],
     existing: dict[tuple[str, str], str],
     rules: AppointmentRules,
-) -> tuple[str, str, pd.Series] | None:
+) -> tuple[str, str, Candidate] | None:
     taken_people = {c[2]["staff_id"] for c in chosen}
     households = {c[2]["household_id"] for c in chosen}
-    agencies = {c[2]["agency"] for c in chosen}
-    pool = ranked[~ranked["staff_id"].isin(taken_people) & ~ranked["household_id"].isin(households)]
-    if pool.empty:
+    agencies = {_key(c[2]["agency"]) for c in chosen}
+    pool = [
+        p
+        for p in ranked
+        if p["staff_id"] not in taken_people and p["household_id"] not in households
+    ]
+    if not pool:
         return None
     holder = existing.get((zone_id, role)) if rules.keep_existing else None
-    if holder is not None and holder in set(pool["staff_id"]):
-        person = pool[pool["staff_id"] == holder].iloc[0]
-        return role, f"kept: already {role} of {zone_id} and still eligible", person
-    other_agency = pool[~pool["agency"].isin(agencies)] if chosen else pool
-    candidates = other_agency if not other_agency.empty else pool
-    person = candidates.iloc[0]
+    if holder is not None:
+        kept = next((p for p in pool if p["staff_id"] == holder), None)
+        if kept is not None:
+            return role, f"kept: already {role} of {zone_id} and still eligible", kept
+    other_agency = [p for p in pool if _key(p["agency"]) not in agencies] if chosen else pool
+    person = (other_agency or pool)[0]
     reason = (
         f"shortest total travel to the zone's homes ({person['_cost'] / 1000:.1f} km)"
         if role == "warden"
@@ -339,12 +359,17 @@ def _pick(
     )
     if person["_misses"]:
         reason += "; lacks " + ", ".join(m.removeprefix("no ") for m in person["_misses"])
-    if chosen and other_agency.empty:
+    if chosen and not other_agency:
         reason += "; same agency as the warden (no eligible resident of another agency)"
     return role, reason, person
 
 
-def _zone_flags(zone_id: str, chosen: list[tuple[str, str, pd.Series]]) -> list[dict[str, Any]]:
+def _key(value: object) -> object:
+    """Return a value fit for set membership: every missing value is None (as pandas' isin)."""
+    return None if value is None or (isinstance(value, float) and np.isnan(value)) else value
+
+
+def _zone_flags(zone_id: str, chosen: list[tuple[str, str, Candidate]]) -> list[dict[str, Any]]:
     flags = []
     if len(chosen) < 2:  # noqa: PLR2004
         flags.append(
@@ -370,7 +395,7 @@ def _zone_flags(zone_id: str, chosen: list[tuple[str, str, pd.Series]]) -> list[
     return flags
 
 
-def _networks(person: pd.Series) -> set[str]:
+def _networks(person: Mapping[str, Any]) -> set[str]:
     """Return the mobile networks a person can be reached on (carrier, or the number itself)."""
     import phonenumbers
     from phonenumbers import carrier

@@ -300,12 +300,12 @@ def plan_cascade(plan: PlannedStation, rules: CascadeRules) -> Cascade:
         The calls, the callers with their backups, the time per zone and for the
         station, and the flags with their fixes.
     """
-    staff = plan.staff.set_index("staff_id", drop=False)
     top_id, top_backup = _adviser(plan)
     zone_results: dict[str, ZoneCascade] = {}
     flags: list[dict[str, Any]] = []
+    groups = _ZoneGroups.of(plan)
     for zone in plan.zones.sort_values("zone_id").itertuples():
-        result = _zone(plan, staff, zone, rules, flags)
+        result = _zone(groups, zone, rules, flags)
         if result is not None:
             zone_results[zone.zone_id] = result
     upper_calls, upper_callers, reached, parents = _upper(
@@ -424,19 +424,36 @@ def _adviser(plan: PlannedStation) -> tuple[str | None, str | None]:
     return top, backup
 
 
+@dataclass(frozen=True)
+class _ZoneGroups:
+    """The plan's rows that each zone's cascade reads, grouped by zone once."""
+
+    alternates: dict[str, list[str]]  # zone -> staff ids, by role
+    households: dict[str, pd.DataFrame]  # zone -> its households
+    phones: dict[str, str]  # staff id -> first phone ("" when none)
+    empty: pd.DataFrame  # no households, with the columns
+
+    @classmethod
+    def of(cls, plan: PlannedStation) -> _ZoneGroups:
+        appointments = plan.appointments
+        chosen = appointments[appointments["role"].astype(str).str.startswith("alternate")]
+        alternates: dict[str, list[str]] = {}
+        ordered = chosen.sort_values("role")
+        for zone_id, staff_id in zip(ordered["zone_id"], ordered["staff_id"], strict=True):
+            alternates.setdefault(zone_id, []).append(staff_id)
+        households = plan.households
+        by_zone = {z: rows for z, rows in households.groupby("zone_id", sort=False)}  # noqa: C416
+        staff = plan.staff
+        phones = dict(zip(staff["staff_id"], staff["phone"].map(_text), strict=True))
+        return cls(alternates, by_zone, phones, households.iloc[:0])
+
+
 def _zone(
-    plan: PlannedStation,
-    staff: pd.DataFrame,
-    zone: Any,
-    rules: CascadeRules,
-    flags: list[dict[str, Any]],
+    groups: _ZoneGroups, zone: Any, rules: CascadeRules, flags: list[dict[str, Any]]
 ) -> ZoneCascade | None:
     warden, deputy = _text(zone.warden_id), _text(zone.deputy_id)
-    alternates = plan.appointments[
-        (plan.appointments["zone_id"] == zone.zone_id)
-        & plan.appointments["role"].astype(str).str.startswith("alternate")
-    ].sort_values("role")["staff_id"]
-    members = plan.households[plan.households["zone_id"] == zone.zone_id]
+    alternates = groups.alternates.get(zone.zone_id, [])
+    members = groups.households.get(zone.zone_id, groups.empty)
 
     def flag(code: str, severity: str, message: str) -> None:
         flags.append(
@@ -459,7 +476,7 @@ def _zone(
         )
         return None
     helpers = [deputy] if warden and deputy else []
-    backup = helpers[0] if helpers else (alternates.iloc[0] if len(alternates) else None)
+    backup = helpers[0] if helpers else (alternates[0] if alternates else None)
     if backup is None:
         flag(
             "cascade_no_backup",
@@ -476,7 +493,7 @@ def _zone(
         ids = sorted(_text(household.staff_ids).split(";"))
         if callers & set(ids):
             continue
-        with_phone = [s for s in ids if s in staff.index and _text(staff.at[s, "phone"])]
+        with_phone = [s for s in ids if groups.phones.get(s)]
         if not with_phone:
             flag(
                 "cascade_no_phone",

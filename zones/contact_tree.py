@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import logging
 import math
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import shapely
 
 from zones.plan import PlannedStation
 
@@ -102,10 +105,11 @@ def build_contact_tree(plan: PlannedStation) -> dict[str, Any]:
     holders = _holders(staff)
     zones = plan.zones.sort_values("zone_id", kind="stable")
     records = dict(zip(staff.index, staff.to_dict("records"), strict=True))
-    zone_nodes = {z.zone_id: _zone_node(plan, staff, records, z) for z in zones.itertuples()}
+    groups = _Groups.of(plan, records)
+    zone_nodes = {z.zone_id: _zone_node(groups, records, z) for z in zones.itertuples()}
     adviser = holders.get("CSA") or holders.get("CSFP")
     adviser_node = (
-        _person(staff.loc[adviser[1]], adviser[0])
+        _person(records[adviser[1]], adviser[0])
         if adviser
         else _placeholder("CSA", "no CSA or CSFP in the roster")
     )
@@ -120,8 +124,8 @@ def build_contact_tree(plan: PlannedStation) -> dict[str, Any]:
         note = f"area {area.area_id} ({text_of(area.area_name)})"
         coordinator = text_of(area.coordinator_id)
         node = (
-            _person(staff.loc[coordinator], "ASC", note=note)
-            if coordinator in staff.index
+            _person(records[coordinator], "ASC", note=note)
+            if coordinator in records
             else _placeholder("ASC", f"{note}: {NOT_APPOINTED}")
         )
         node["children"] = members
@@ -129,17 +133,17 @@ def build_contact_tree(plan: PlannedStation) -> dict[str, Any]:
     for members in by_area.values():  # zones of an area missing from plan.areas
         adviser_node["children"] += members
     do = holders.get("DO")
-    chain = _person(staff.loc[do[1]], "DO") if do else _placeholder("DO", "no DO in the roster")
+    chain = _person(records[do[1]], "DO") if do else _placeholder("DO", "no DO in the roster")
     chain["children"] = [adviser_node]
     unassigned = [
-        _person(row, "staff") for _, row in staff.iterrows() if not text_of(row.get("zone_id"))
+        _person(row, "staff") for row in records.values() if not text_of(row.get("zone_id"))
     ]
     if unassigned:
         logger.warning("contact tree: %d staff without a zone", len(unassigned))
     tree = {
         "station": plan.station.name,
         "chain": chain,
-        "agencies": _agency_channel(staff),
+        "agencies": _agency_channel(records),
         "unassigned": unassigned,
     }
     logger.info(
@@ -174,10 +178,11 @@ def person_contacts(plan: PlannedStation) -> pd.DataFrame:
         area's ASC, or the CSA or CSFP for the area they coordinate themselves.
     """
     staff = _staff(plan)
+    records = dict(zip(staff.index, staff.to_dict("records"), strict=True))
     zones = pd.DataFrame(plan.zones.drop(columns="geometry")).set_index("zone_id").to_dict("index")
     areas = pd.DataFrame(plan.areas.drop(columns="geometry")).set_index("area_id").to_dict("index")
     rows = []
-    for staff_id, row in zip(staff.index, staff.to_dict("records"), strict=True):
+    for staff_id, row in records.items():
         zone_id = text_of(row.get("zone_id"))
         zone = zones.get(zone_id)
         warden_id = text_of(zone["warden_id"]) if zone is not None else ""
@@ -197,14 +202,14 @@ def person_contacts(plan: PlannedStation) -> pd.DataFrame:
                 "zone_name": text_of(zone["zone_name"]) if zone is not None else "",
                 "area_id": area_id,
                 "warden_id": warden_id,
-                "warden": _field(staff, warden_id, "name"),
-                "warden_phone": _field(staff, warden_id, "phone"),
+                "warden": _field(records, warden_id, "name"),
+                "warden_phone": _field(records, warden_id, "phone"),
                 "deputy_id": deputy_id,
-                "deputy": _field(staff, deputy_id, "name"),
-                "deputy_phone": _field(staff, deputy_id, "phone"),
+                "deputy": _field(records, deputy_id, "name"),
+                "deputy_phone": _field(records, deputy_id, "phone"),
                 "coordinator_role": text_of(area["coordinator_role"]) if area is not None else "",
-                "coordinator": _field(staff, coordinator_id, "name"),
-                "coordinator_phone": _field(staff, coordinator_id, "phone"),
+                "coordinator": _field(records, coordinator_id, "name"),
+                "coordinator_phone": _field(records, coordinator_id, "phone"),
             }
         )
     frame = pd.DataFrame(rows, columns=list(PERSON_COLUMNS))
@@ -219,10 +224,9 @@ def _staff(plan: PlannedStation) -> pd.DataFrame:
     return staff.sort_values("staff_id", kind="stable").set_index("staff_id", drop=False)
 
 
-def _field(staff: pd.DataFrame, staff_id: str, column: str) -> str:
-    if not staff_id or staff_id not in staff.index or column not in staff.columns:
-        return ""
-    return text_of(staff.at[staff_id, column])
+def _field(records: dict[str, dict[str, Any]], staff_id: str, column: str) -> str:
+    row = records.get(staff_id) if staff_id else None
+    return "" if row is None else text_of(row.get(column))
 
 
 def _int(value: object) -> int | None:
@@ -266,9 +270,37 @@ def _holders(staff: pd.DataFrame) -> dict[str, tuple[str, str]]:
     return found
 
 
-def _zone_node(
-    plan: PlannedStation, staff: pd.DataFrame, records: dict[str, dict[str, Any]], zone: Any
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Groups:
+    """The plan's rows grouped by zone once, so that each zone's node is a lookup."""
+
+    alternates: dict[str, list[tuple[str, str]]]  # zone -> (role, staff_id), by role
+    households: dict[str, list[Any]]  # zone -> households, by household_id
+    members: dict[tuple[str, str], list[str]]  # (zone, household) -> staff ids, by staff_id
+    hotels: list[Any]  # accepted hotels, by point_id
+    hotel_tree: shapely.STRtree  # of the hotels, in that order
+
+    @classmethod
+    def of(cls, plan: PlannedStation, records: dict[str, dict[str, Any]]) -> _Groups:
+        appointments = plan.appointments
+        chosen = appointments[appointments["role"].astype(str).str.startswith("alternate")]
+        alternates: dict[str, list[tuple[str, str]]] = {}
+        for row in chosen.sort_values("role", kind="stable").itertuples():
+            alternates.setdefault(row.zone_id, []).append((row.role, row.staff_id))
+        households: dict[str, list[Any]] = {}
+        for household in plan.households.sort_values("household_id", kind="stable").itertuples():
+            households.setdefault(household.zone_id, []).append(household)
+        members: dict[tuple[str, str], list[str]] = {}
+        for staff_id, row in records.items():  # records are in staff_id order
+            members.setdefault((row.get("zone_id"), row.get("household_id")), []).append(staff_id)
+        points = plan.station.points
+        hotels = points[(points["kind"] == "hotel") & (points["status"] == "accepted")]
+        hotels = hotels.sort_values("point_id", kind="stable")
+        tree = shapely.STRtree(hotels.geometry.to_numpy())
+        return cls(alternates, households, members, list(hotels.itertuples()), tree)
+
+
+def _zone_node(groups: _Groups, records: dict[str, dict[str, Any]], zone: Any) -> dict[str, Any]:
     zone_id = zone.zone_id
     node = _node(
         "zone",
@@ -278,32 +310,23 @@ def _zone_node(
     )
     warden_id, deputy_id = text_of(zone.warden_id), text_of(zone.deputy_id)
     warden = (
-        _person(staff.loc[warden_id], "warden")
-        if warden_id in staff.index
+        _person(records[warden_id], "warden")
+        if warden_id in records
         else _placeholder("warden", f"{zone_id}: {NOT_APPOINTED}")
     )
     shown = {warden_id}
-    if deputy_id in staff.index:
-        warden["children"].append(_person(staff.loc[deputy_id], "deputy"))
+    if deputy_id in records:
+        warden["children"].append(_person(records[deputy_id], "deputy"))
         shown.add(deputy_id)
     else:
         warden["children"].append(_placeholder("deputy", f"{zone_id}: {NOT_APPOINTED}"))
-    alternates = plan.appointments[
-        (plan.appointments["zone_id"] == zone_id)
-        & plan.appointments["role"].astype(str).str.startswith("alternate")
-    ].sort_values("role", kind="stable")
-    for alternate in alternates.itertuples():
-        if alternate.staff_id in staff.index:
-            warden["children"].append(_person(staff.loc[alternate.staff_id], alternate.role))
-            shown.add(alternate.staff_id)
-    households = plan.households[plan.households["zone_id"] == zone_id].sort_values(
-        "household_id", kind="stable"
-    )
-    members = staff[staff["zone_id"] == zone_id]
-    by_household = {key: rows for key, rows in members.groupby("household_id", sort=False)}  # noqa: C416
-    for household in households.itertuples():
-        in_household = by_household.get(household.household_id, members.iloc[:0])
-        names = ", ".join(text_of(n) for n in in_household["name"])
+    for role, staff_id in groups.alternates.get(zone_id, []):
+        if staff_id in records:
+            warden["children"].append(_person(records[staff_id], role))
+            shown.add(staff_id)
+    for household in groups.households.get(zone_id, []):
+        in_household = groups.members.get((zone_id, household.household_id), [])
+        names = ", ".join(text_of(records[sid].get("name")) for sid in in_household)
         warden["children"].append(
             _node(
                 "household",
@@ -313,23 +336,21 @@ def _zone_node(
                 dependants=int(household.dependants),
                 note=f"{int(household.staff_count)} staff, {int(household.dependants)} dependants",
                 children=[
-                    _person(records[sid], "staff") for sid in in_household.index if sid not in shown
+                    _person(records[sid], "staff") for sid in in_household if sid not in shown
                 ],
             )
         )
-    contact = deputy_id if deputy_id in staff.index else warden_id
-    node["children"] = [warden, *_hotels(plan, staff, zone, contact)]
+    contact = deputy_id if deputy_id in records else warden_id
+    node["children"] = [warden, *_hotels(groups, records, zone, contact)]
     return node
 
 
 def _hotels(
-    plan: PlannedStation, staff: pd.DataFrame, zone: Any, contact_id: str
+    groups: _Groups, records: dict[str, dict[str, Any]], zone: Any, contact_id: str
 ) -> list[dict[str, Any]]:
-    points = plan.station.points
-    hotels = points[(points["kind"] == "hotel") & (points["status"] == "accepted")]
-    hotels = hotels[hotels.geometry.within(zone.geometry)].sort_values("point_id", kind="stable")
+    inside = np.sort(groups.hotel_tree.query(zone.geometry, predicate="contains"))
     nodes = []
-    for hotel in hotels.itertuples():
+    for hotel in (groups.hotels[i] for i in inside):
         node = _node(
             "hotel",
             name=text_of(hotel.name),
@@ -337,10 +358,10 @@ def _hotels(
             zone_id=zone.zone_id,
             note=text_of(getattr(hotel, "address", None)) or None,
         )
-        if contact_id in staff.index:
+        if contact_id in records:
             node["children"].append(
                 _person(
-                    staff.loc[contact_id],
+                    records[contact_id],
                     "visitors_contact",
                     note="keeps in touch with UN visitors staying here",
                 )
@@ -349,14 +370,20 @@ def _hotels(
     return nodes
 
 
-def _agency_channel(staff: pd.DataFrame) -> list[dict[str, Any]]:
+def _agency_channel(records: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    by_agency: dict[str, list[dict[str, Any]]] = {}
+    for row in records.values():
+        by_agency.setdefault(text_of(row.get("agency")), []).append(row)
     nodes = []
-    agencies = sorted({text_of(a) for a in staff["agency"]} - {""}, key=str.casefold)
-    for agency in agencies:
-        members = staff[staff["agency"].map(text_of) == agency]
-        is_head = members["role"].map(lambda r: "agency_head" in roles_of(r))
-        heads = [_person(row, "agency_head") for _, row in members[is_head].iterrows()]
-        others = [_person(row, "staff") for _, row in members[~is_head].iterrows()]
+    for agency in sorted(set(by_agency) - {""}, key=str.casefold):
+        members = by_agency[agency]
+        is_head = ["agency_head" in roles_of(row.get("role")) for row in members]
+        heads = [
+            _person(row, "agency_head") for row, head in zip(members, is_head, strict=True) if head
+        ]
+        others = [
+            _person(row, "staff") for row, head in zip(members, is_head, strict=True) if not head
+        ]
         node = _node("agency", name=agency, note=None if heads else "no head of agency named")
         if heads:
             heads[0]["children"] = others

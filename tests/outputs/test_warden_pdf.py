@@ -112,3 +112,17 @@ def test_same_inputs_same_bytes(tiny_station: Path, tmp_path: Path):
     first = write_warden_pdfs(plan, tmp_path / "a", issued=ISSUED)
     second = write_warden_pdfs(plan, tmp_path / "b", issued=ISSUED)
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+
+
+def test_map_is_vector_with_labels_as_text(pdfs: dict[str, Path]):
+    page = PdfReader(pdfs["Z01"]).pages[0]
+    resources = page["/Resources"]
+    images = [
+        name
+        for name, obj in (resources.get("/XObject") or {}).items()
+        if obj.get_object().get("/Subtype") == "/Image"
+    ]
+    assert images == []  # drawn as paths, not a raster
+    text = " ".join(page.extract_text().split())
+    assert "Z02" in text  # the neighbour zone's label
+    assert "N" in text.split()  # the north arrow

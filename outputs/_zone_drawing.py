@@ -1,0 +1,456 @@
+"""A zone's map drawn as PDF vector paths with reportlab: crisp at any zoom, no raster.
+
+The layers every zone map draws from (zones, OSM roads and water, routes, households,
+points and the appointees' homes) are projected to the station's CRS once per plan by
+:func:`prepare_zone_maps`; each map then takes what falls in its frame through spatial
+indexes and draws it straight onto the PDF canvas (:func:`zone_map_flowable`). The map
+shows what :func:`outputs._zone_map.render_zone_map` shows as a PNG: the zone, its
+neighbours faint, roads and water, the households numbered as in the warden's table,
+the warden's and deputy's homes, the zone's routes and points, a scale bar and north.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from reportlab.lib.colors import HexColor, white
+from reportlab.pdfgen.canvas import FILL_EVEN_ODD
+from reportlab.platypus import Flowable
+
+from outputs import fonts
+from outputs._zone_map import (
+    KM,
+    MAJOR_ROADS,
+    MINOR_ROADS,
+    PAD_SHARE,
+    POINT_COLOURS,
+    ZONE_BLUE,
+    scale_length_m,
+)
+from zones.contact_tree import text_of
+from zones.plan import PlannedStation
+
+NEIGHBOUR_GREY = "#8a94a0"
+ZONE_FILL = "#ecf0f5"  # ZONE_BLUE at 8 % over white, drawn under the roads
+HOME_RED = "#c0392b"
+WATER_FILL, WATER_LINE = "#cfe3f3", "#9cc3e4"
+MIN_SPAN_M = 220.0  # a zone of one household still shows its streets
+EDGE_PAD_M = 11.0
+SIMPLIFY_PT = 0.25  # vertices closer than this to the drawn line (in points) are dropped
+HOUSEHOLD_RADIUS_PT = 4.0
+TRIANGLE_PT = 5.0  # centre to corner
+STAR_PT = 6.0  # centre to tip
+POLYGON = 3  # GEOS type id
+
+
+@dataclass(frozen=True)
+class _Layer:
+    """Background geometries of one style, with a spatial index."""
+
+    geometries: np.ndarray
+    tree: shapely.STRtree
+    colour: str
+    width: float
+    fill: bool
+
+
+@dataclass(frozen=True)
+class ZoneMapLayers:
+    """What the zone maps of one plan draw, projected to the station's CRS.
+
+    Attributes
+    ----------
+    zones
+        Zone polygons indexed by ``zone_id``, with ``warden_id`` and ``deputy_id``.
+    zone_tree
+        Spatial index of ``zones.geometry``, in row order.
+    background
+        OSM water and roads, in drawing order.
+    routes
+        Zone id -> the lines of its way out (to its assembly point, then onwards), each
+        with its colour.
+    households
+        Household id -> x and y, metres.
+    points
+        Assembly and concentration points indexed by ``point_id``, with ``kind``.
+    homes
+        Staff id -> x and y of their home, metres.
+    """
+
+    zones: gpd.GeoDataFrame
+    zone_tree: shapely.STRtree
+    background: tuple[_Layer, ...]
+    routes: dict[str, list[tuple[shapely.Geometry, str]]]
+    households: dict[str, tuple[float, float]]
+    points: gpd.GeoDataFrame
+    homes: dict[str, tuple[float, float]]
+
+
+def prepare_zone_maps(plan: PlannedStation) -> ZoneMapLayers:
+    """Project what the zone maps draw to the station's CRS and index it, once per plan.
+
+    Parameters
+    ----------
+    plan
+        The planned station.
+
+    Returns
+    -------
+    ZoneMapLayers
+        The layers, for :func:`zone_map_flowable`.
+    """
+    crs = plan.station.crs
+    zones = plan.zones[["zone_id", "warden_id", "deputy_id", "geometry"]].to_crs(crs)
+    zones = zones.set_index("zone_id", drop=False)
+    households = plan.households.to_crs(crs)
+    xy = shapely.get_coordinates(households.geometry.to_numpy())
+    staff = plan.staff[plan.staff.geometry.notna() & ~plan.staff.geometry.is_empty].to_crs(crs)
+    homes = shapely.get_coordinates(staff.geometry.to_numpy())
+    points = plan.station.points
+    points = points[points["status"] == "accepted"].to_crs(crs).set_index("point_id", drop=False)
+    return ZoneMapLayers(
+        zones=zones,
+        zone_tree=shapely.STRtree(zones.geometry.to_numpy()),
+        background=_background(plan, crs),
+        routes=_routes(plan.routes.to_crs(crs)),
+        households=dict(zip(households["household_id"], map(tuple, xy), strict=True)),
+        points=points,
+        homes=dict(zip(staff["staff_id"], map(tuple, homes), strict=True)),
+    )
+
+
+def _background(plan: PlannedStation, crs: Any) -> tuple[_Layer, ...]:
+    osm = plan.station.osm
+    if osm is None:
+        return ()
+    layers: list[tuple[gpd.GeoSeries, str, float, bool]] = []
+    water = osm.water
+    if len(water):
+        water = water.to_crs(crs).geometry
+        polygon = water.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
+        layers += [
+            (water[polygon], WATER_FILL, 0.0, True),
+            (water[~polygon], WATER_LINE, 0.8, False),
+        ]
+    roads = osm.roads
+    if len(roads):
+        kind = roads["highway"].astype(str)
+        projected = roads.to_crs(crs).geometry
+        layers += [
+            (projected[~kind.isin([*MAJOR_ROADS, *MINOR_ROADS]).to_numpy()], "#d4d4d4", 0.3, False),
+            (projected[kind.isin(MINOR_ROADS).to_numpy()], "#bdbdbd", 0.6, False),
+            (projected[kind.isin(MAJOR_ROADS).to_numpy()], "#9e9e9e", 1.3, False),
+        ]
+    out = []
+    for series, colour, width, fill in layers:
+        geometries = series[series.notna() & ~series.is_empty].to_numpy()
+        if len(geometries):
+            out.append(_Layer(geometries, shapely.STRtree(geometries), colour, width, fill))
+    return tuple(out)
+
+
+def _routes(routes: gpd.GeoDataFrame) -> dict[str, list[tuple[shapely.Geometry, str]]]:
+    drawn = routes[routes.geometry.notna() & ~routes.geometry.is_empty]
+    onward: dict[str, list[shapely.Geometry]] = {}
+    for kind, origin, line in zip(drawn["kind"], drawn["origin_id"], drawn.geometry, strict=True):
+        if kind == "assembly_to_concentration":
+            onward.setdefault(origin, []).append(line)
+    out: dict[str, list[tuple[shapely.Geometry, str]]] = {}
+    firsts = routes[routes["kind"] == "zone_to_assembly"]
+    for origin, destination, line in zip(
+        firsts["origin_id"], firsts["destination_id"], firsts.geometry, strict=True
+    ):
+        lines = out.setdefault(origin, [])
+        if line is not None and not line.is_empty:
+            lines.append((line, POINT_COLOURS["assembly"]))
+        lines += [(leg, POINT_COLOURS["concentration"]) for leg in onward.get(destination, [])]
+    return out
+
+
+def zone_map_flowable(
+    layers: ZoneMapLayers,
+    zone_id: str,
+    household_ids: Sequence[str],
+    point_ids: Sequence[str],
+    *,
+    width: float,
+    height: float,
+) -> Flowable:
+    """Return a flowable that draws one zone's map as vector paths.
+
+    Parameters
+    ----------
+    layers
+        The plan's layers from :func:`prepare_zone_maps`.
+    zone_id
+        The zone drawn.
+    household_ids
+        The zone's households in table order (numbered from 1 on the map).
+    point_ids
+        The assembly and concentration points to show.
+    width, height
+        The map's size on the page, points.
+
+    Returns
+    -------
+    reportlab.platypus.Flowable
+        The map, framed, ``width`` by ``height``.
+    """
+    zone = layers.zones.at[zone_id, "geometry"]
+    homes_xy = np.array([layers.households[h] for h in household_ids], dtype=float)
+    points = layers.points.loc[[p for p in point_ids if p in layers.points.index]]
+    west, south, east, north = _extent(zone, homes_xy, points, width / height)
+    frame = _Frame(west, south, width / (east - west), width, height)
+    box = shapely.box(west, south, east, north)
+
+    def paint(canvas: Any) -> None:
+        canvas.saveState()
+        clip = canvas.beginPath()
+        clip.rect(0, 0, width, height)
+        canvas.clipPath(clip, stroke=0, fill=0)
+        _fill(canvas, frame, [zone], ZONE_FILL)
+        for layer in layers.background:
+            near = shapely.clip_by_rect(layer.geometries[layer.tree.query(box)], *box.bounds)
+            if layer.fill:
+                _fill(canvas, frame, near, layer.colour)
+            else:
+                _stroke(canvas, frame, near, layer.colour, layer.width)
+        _neighbours(canvas, frame, layers, zone_id, box)
+        _stroke(canvas, frame, [zone], ZONE_BLUE, 1.8)
+        for line, colour in layers.routes.get(zone_id, []):
+            _stroke(canvas, frame, [shapely.clip_by_rect(line, *box.bounds)], colour, 1.4, (4, 2))
+        homes = _homes(frame, layers, zone_id)
+        _stars(canvas, homes)
+        _households(canvas, frame, homes_xy)
+        for x, y, letter in homes:
+            _halo_text(canvas, x + 5, y + 4, letter, 8, HOME_RED)
+        _points(canvas, frame, points)
+        canvas.restoreState()
+        _furniture(canvas, frame, east - west)
+
+    return _Map(width, height, paint)
+
+
+class _Map(Flowable):  # type: ignore[misc] # reportlab ships no types
+    """A fixed-size flowable drawn by a function of the canvas."""
+
+    def __init__(self, width: float, height: float, paint: Callable[[Any], None]) -> None:
+        super().__init__()
+        self.width, self.height, self._paint = width, height, paint
+
+    def wrap(self, *_available: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self._paint(self.canv)
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """Metres to page points: ``(x - west) * scale``."""
+
+    west: float
+    south: float
+    scale: float
+    width: float
+    height: float
+
+    def page(self, coords: np.ndarray) -> np.ndarray:
+        return (np.asarray(coords, dtype=float) - (self.west, self.south)) * self.scale
+
+
+def _extent(
+    zone: shapely.Geometry, homes_xy: np.ndarray, points: gpd.GeoDataFrame, aspect: float
+) -> tuple[float, float, float, float]:
+    """Return a box around the zone, its households and nearby points, at the map's shape."""
+    bounds = np.array(zone.bounds).reshape(2, 2)
+    if len(homes_xy):
+        bounds = np.vstack([bounds, homes_xy])
+    low, high = bounds.min(axis=0), bounds.max(axis=0)
+    span = max(*(high - low), MIN_SPAN_M)
+    near = [(p.x, p.y) for p in points.geometry if p.distance(zone) < span]  # far ones shrink it
+    if near:
+        low, high = np.minimum(low, np.min(near, axis=0)), np.maximum(high, np.max(near, axis=0))
+    pad = (high - low) * PAD_SHARE + EDGE_PAD_M
+    (west, south), (east, north) = low - pad, high + pad
+    if (east - west) / (north - south) < aspect:  # widen the short side to fill the frame
+        extra = ((north - south) * aspect - (east - west)) / 2
+        west, east = west - extra, east + extra
+    else:
+        extra = ((east - west) / aspect - (north - south)) / 2
+        south, north = south - extra, north + extra
+    return west, south, east, north
+
+
+def _path(canvas: Any, frame: _Frame, geometries: Any, *, closed: bool) -> Any:
+    """Return one canvas path of the polygons' rings (``closed``) or of the lines, simplified."""
+    path = canvas.beginPath()
+    parts = shapely.get_parts(np.asarray(geometries, dtype=object))
+    parts = shapely.simplify(parts[~shapely.is_empty(parts)], SIMPLIFY_PT / frame.scale)
+    if closed:
+        polygons = parts[shapely.get_type_id(parts) == POLYGON]
+        parts = shapely.get_parts(shapely.boundary(polygons)) if len(polygons) else polygons
+    for line in parts:
+        xy = frame.page(shapely.get_coordinates(line))
+        if len(xy) < 2:  # noqa: PLR2004 - a path needs two vertices
+            continue
+        path.moveTo(*xy[0])
+        for x, y in xy[1:]:
+            path.lineTo(x, y)
+        if closed:
+            path.close()
+    return path
+
+
+def _fill(canvas: Any, frame: _Frame, geometries: Any, colour: str) -> None:
+    canvas.setFillColor(HexColor(colour))
+    path = _path(canvas, frame, geometries, closed=True)
+    canvas.drawPath(path, stroke=0, fill=1, fillMode=FILL_EVEN_ODD)
+
+
+def _stroke(
+    canvas: Any,
+    frame: _Frame,
+    geometries: Any,
+    colour: str,
+    width: float,
+    dash: tuple[float, float] | None = None,
+) -> None:
+    parts = shapely.get_parts(np.asarray(geometries, dtype=object))
+    polygon = shapely.get_type_id(parts) == POLYGON
+    outlines = [*parts[~polygon], *shapely.boundary(parts[polygon])]
+    canvas.setStrokeColor(HexColor(colour))
+    canvas.setLineWidth(width)
+    canvas.setLineJoin(1)
+    canvas.setLineCap(0)
+    canvas.setDash(list(dash) if dash else [])
+    canvas.drawPath(_path(canvas, frame, outlines, closed=False), stroke=1, fill=0)
+    canvas.setDash([])
+
+
+def _neighbours(
+    canvas: Any, frame: _Frame, layers: ZoneMapLayers, zone_id: str, box: shapely.Geometry
+) -> None:
+    others = layers.zones.iloc[np.sort(layers.zone_tree.query(box, predicate="intersects"))]
+    others = others[others["zone_id"] != zone_id]
+    if not len(others):
+        return
+    outlines = shapely.clip_by_rect(shapely.boundary(others.geometry.to_numpy()), *box.bounds)
+    _stroke(canvas, frame, outlines, NEIGHBOUR_GREY, 0.6, (2.2, 1.0))
+    canvas.setFillColor(HexColor(NEIGHBOUR_GREY))
+    canvas.setFont(fonts.REGULAR, 7)
+    for other, geometry in zip(others["zone_id"], others.geometry, strict=True):
+        spot = frame.page(
+            shapely.get_coordinates(geometry.intersection(box).representative_point())
+        )
+        canvas.drawCentredString(spot[0, 0], spot[0, 1] - 2.5, str(other))
+
+
+def _households(canvas: Any, frame: _Frame, homes_xy: np.ndarray) -> None:
+    blue = HexColor(ZONE_BLUE)
+    canvas.setLineWidth(0.9)
+    canvas.setStrokeColor(blue)
+    canvas.setFillColor(white)
+    spots = frame.page(homes_xy) if len(homes_xy) else homes_xy
+    for x, y in spots:
+        canvas.circle(x, y, HOUSEHOLD_RADIUS_PT, stroke=1, fill=1)
+    canvas.setFillColor(blue)
+    canvas.setFont(fonts.BOLD, 5.2)
+    for number, (x, y) in enumerate(spots, start=1):
+        canvas.drawCentredString(x, y - 1.85, str(number))
+
+
+def _homes(frame: _Frame, layers: ZoneMapLayers, zone_id: str) -> list[tuple[float, float, str]]:
+    """Return where the warden's (W) and deputy's (D) homes are on the page."""
+    zone = layers.zones.loc[zone_id]
+    spots = []
+    for column, letter in (("warden_id", "W"), ("deputy_id", "D")):
+        home = layers.homes.get(text_of(zone[column]))
+        if home is not None:
+            ((x, y),) = frame.page([home])
+            spots.append((x, y, letter))
+    return spots
+
+
+def _stars(canvas: Any, spots: list[tuple[float, float, str]]) -> None:
+    angles = np.pi / 2 + np.arange(10) * np.pi / 5
+    radii = np.where(np.arange(10) % 2 == 0, STAR_PT, STAR_PT * 0.4)
+    for x, y, _letter in spots:
+        _polygon(canvas, x + radii * np.cos(angles), y + radii * np.sin(angles), HOME_RED, 0.6)
+
+
+def _points(canvas: Any, frame: _Frame, points: gpd.GeoDataFrame) -> None:
+    angles = np.pi / 2 + np.arange(3) * 2 * np.pi / 3
+    for point_id, kind, geometry in zip(
+        points["point_id"], points["kind"], points.geometry, strict=True
+    ):
+        colour = POINT_COLOURS.get(kind, "#555555")
+        ((x, y),) = frame.page([(geometry.x, geometry.y)])
+        _polygon(
+            canvas, x + TRIANGLE_PT * np.cos(angles), y + TRIANGLE_PT * np.sin(angles), colour, 0.8
+        )
+        _halo_text(canvas, x + 6, y - 3, fonts.shape_text(str(point_id)), 7, colour)
+
+
+def _polygon(canvas: Any, xs: np.ndarray, ys: np.ndarray, colour: str, edge: float) -> None:
+    path = canvas.beginPath()
+    path.moveTo(xs[0], ys[0])
+    for x, y in zip(xs[1:], ys[1:], strict=True):
+        path.lineTo(x, y)
+    path.close()
+    canvas.setFillColor(HexColor(colour))
+    canvas.setStrokeColor(white)
+    canvas.setLineWidth(edge)
+    canvas.drawPath(path, stroke=1, fill=1)
+
+
+def _halo_text(canvas: Any, x: float, y: float, text: str, size: float, colour: str) -> None:
+    """Draw bold text with a white halo, so that it reads over lines and fills."""
+    font = fonts.font_for(text, bold=True)
+    canvas.setLineWidth(2.2)
+    canvas.setLineJoin(1)
+    canvas.setStrokeColor(white)
+    canvas.setFillColor(HexColor(colour))
+    text_object = canvas.beginText(x, y)
+    text_object.setFont(font, size)
+    text_object.setTextRenderMode(1)  # the halo's stroke, then the letters over it
+    text_object.textOut(text)
+    text_object.setTextOrigin(x, y)
+    text_object.setTextRenderMode(0)  # the mode outlives the text object: end on fill
+    text_object.textOut(text)
+    canvas.drawText(text_object)
+
+
+def _furniture(canvas: Any, frame: _Frame, width_m: float) -> None:
+    """Draw the frame, the scale bar and the north arrow."""
+    canvas.setStrokeColor(HexColor("#000000"))
+    canvas.setFillColor(HexColor("#000000"))
+    canvas.setLineWidth(0.8)
+    canvas.rect(0, 0, frame.width, frame.height, stroke=1, fill=0)
+    length = scale_length_m(width_m)
+    x0, y0 = frame.width * 0.03, frame.height * 0.04
+    x1 = x0 + length * frame.scale
+    canvas.setLineWidth(2.2)
+    canvas.line(x0, y0, x1, y0)
+    canvas.setFont(fonts.REGULAR, 7)
+    label = f"{length // KM} km" if length >= KM else f"{length} m"
+    canvas.drawCentredString((x0 + x1) / 2, y0 + 3.5, label)
+    top, x = frame.height * 0.96, frame.width * 0.975
+    canvas.setFont(fonts.BOLD, 9)
+    canvas.drawCentredString(x, top - 8, "N")
+    canvas.setLineWidth(1)
+    canvas.line(x, frame.height * 0.80, x, frame.height * 0.88)
+    head = canvas.beginPath()
+    head.moveTo(x, frame.height * 0.90)
+    head.lineTo(x - 3, frame.height * 0.90 - 8)
+    head.lineTo(x + 3, frame.height * 0.90 - 8)
+    head.close()
+    canvas.drawPath(head, stroke=0, fill=1)
+
+
+__all__ = ["ZoneMapLayers", "prepare_zone_maps", "zone_map_flowable"]
