@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 
 from outputs._parallel import MIN_ITEMS, run_all
 
@@ -12,6 +13,7 @@ def test_results_keep_their_order_and_use_the_cores() -> None:
     offset = 1000  # a closure: forked workers inherit it
 
     def task(item: int) -> tuple[int, int]:
+        time.sleep(0.05)  # long enough that every worker takes a share, even on a busy machine
         return item + offset, os.getpid()
 
     items = list(range(MIN_ITEMS * 4))
