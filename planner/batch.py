@@ -148,7 +148,7 @@ def run_batch(
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",
             scheduler_kwargs={"dashboard": False},
             silence_logs=logging.ERROR,
         )

@@ -81,7 +81,7 @@ def test_an_existing_scheduler_runs_the_batch(batch, tmp_path: Path) -> None:
     out, _ = batch
     station = out.parent / "wien"
     with LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0",
         scheduler_kwargs={"dashboard": False},
     ) as cluster:  # fmt: skip
         result = CliRunner().invoke(
