@@ -5,7 +5,7 @@ Usage: python benchmarks/batch.py [--stations 50] [--households 4000] [--workers
 Stations are synthesized in cities of pyrosm's bbbike index (one per city, the
 households spread over its extent); each run plans all of them with every output,
 into a fresh folder. Peak memory is the largest resident set among the client, the
-scheduler and the workers (getrusage of children, which covers the whole process tree).
+scheduler and the workers, measured per run (_peak.py).
 "sum of station s" adds up each station's own time: about what one worker would take.
 """
 
@@ -14,12 +14,13 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _peak import run_measured
 
 PLANNER = str(Path(sys.executable).with_name("planner"))
 FIRST_CITIES = (
@@ -72,13 +73,12 @@ def main() -> None:
         for workers in (int(w) for w in args.workers.split(",")):
             out = Path(tmp) / f"batch-{workers}"
             start = time.perf_counter()
-            done = subprocess.run(
+            done, peak = run_measured(
                 [PLANNER, "-q", "batch", *map(str, folders), "--out", str(out), "--workers",
                  str(workers)],
                 capture_output=True, text=True, check=False,
             )  # fmt: skip
             seconds = time.perf_counter() - start
-            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             planned = done.stdout.strip().splitlines()[-1].split(";")[0] if done.stdout else "?"
             with (out / "summary.csv").open(encoding="utf-8-sig", newline="") as handle:
                 busy = sum(float(row["seconds"] or 0) for row in csv.DictReader(handle))

@@ -5,7 +5,7 @@ Usage: python benchmarks/plan.py [--sizes 1000,10000,100000] [--city Bangkok]
 Each size is synthesized with `planner synth` (homes spread over the city's bbbike
 extent, no OSM extract) and planned with `planner -v plan` in a child process, all
 outputs included (maps, PDFs, letters, the security plan). Peak memory is the largest
-resident set of the planner process and of its forked workers (getrusage of children).
+resident set of the planner process and of its forked workers, per run (_peak.py).
 """
 
 from __future__ import annotations
@@ -13,28 +13,27 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from _peak import run_measured
+
 PLANNER = str(Path(sys.executable).with_name("planner"))
 
 
 def run_plan(station: Path, out: Path) -> tuple[float, float, dict[str, float]]:
     """Return wall seconds, peak RSS in MiB and the seconds of each step of one plan."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    done = subprocess.run(
+    done, peak = run_measured(
         [PLANNER, "-v", "plan", str(station), "--out", str(out)],
         capture_output=True,
         text=True,
         check=True,
     )
     seconds = time.perf_counter() - start
-    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
     steps = {
         m.group(1): float(m.group(2))
         for m in re.finditer(r"planner\.progress: (.+): ([\d.]+) s", done.stderr)
