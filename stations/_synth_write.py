@@ -58,8 +58,10 @@ def write_station(
     points["range_m"] = points["range_m"].map(lambda v: "" if pd.isna(v) else str(int(v)))
     _csv(points, out_dir / "points.csv")
     boundary_wgs = Transformer.from_crs(crs, WGS84, always_xy=True)
-    # 25 m of margin so that rounding coordinates to 6 decimals never puts a home outside.
-    margin = boundary.buffer(25.0)
+    # 25 m of margin so that rounding coordinates to 6 decimals never puts a home outside;
+    # 100 m edges, so that the edges, straight in degrees once written, stay within
+    # centimetres of the projected edges the homes were drawn inside.
+    margin = shapely.segmentize(boundary.buffer(25.0), 100.0)
     area = shapely.transform(margin, lambda xy: np.column_stack(boundary_wgs.transform(*xy.T)))
     area = shapely.set_precision(area, 1e-6)
     feature = {

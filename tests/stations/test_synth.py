@@ -168,6 +168,34 @@ def test_boundary_file_extent(tmp_path: Path) -> None:
     assert station.crs.to_epsg() == 32633
 
 
+def test_long_straight_boundary_edges_keep_every_home(tmp_path: Path) -> None:
+    """A 55 km edge straight in degrees bows 100 m from its chord in the projected CRS."""
+    import geopandas as gpd
+
+    strip = shapely.box(24.0, 60.100, 25.0, 60.110)  # 55 km by 1.1 km, four corners
+    path = tmp_path / "strip.geojson"
+    gpd.GeoDataFrame({"name": ["Strip"]}, geometry=[strip], crs="EPSG:4326").to_file(path)
+    folder = synthesize_station(
+        tmp_path / "s", households=2000, seed=5, boundary=path, sub_offices=0
+    ).parent
+    station = load_station(folder, as_of=AS_OF)
+    assert station.errors == []
+    assert station.rejected_staff["reason"].tolist() == []
+    assert len(station.households) == 2000
+    # The projected boundary the zones are drawn in holds every home too.
+    area = station.boundary.to_crs(station.crs).geometry.iloc[0]
+    assert station.accepted_staff.to_crs(station.crs).within(area).all()
+    # A user's four-corner boundary: the loader keeps its edges straight in degrees.
+    wider = shapely.box(23.99, 60.0995, 25.01, 60.1105)
+    gpd.GeoDataFrame({"name": ["Strip"]}, geometry=[wider], crs="EPSG:4326").to_file(
+        folder / "boundary.geojson"
+    )
+    station = load_station(folder, as_of=AS_OF)
+    assert station.rejected_staff["reason"].tolist() == []
+    area = station.boundary.to_crs(station.crs).geometry.iloc[0]
+    assert station.accepted_staff.to_crs(station.crs).within(area).all()
+
+
 @settings(
     max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
