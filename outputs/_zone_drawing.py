@@ -33,7 +33,7 @@ from outputs._zone_map import (
     scale_length_m,
 )
 from zones.contact_tree import text_of
-from zones.plan import PlannedStation
+from zones.plan import PlannedStation, polygons_to_crs
 
 NEIGHBOUR_GREY = "#8a94a0"
 ZONE_FILL = "#ecf0f5"  # ZONE_BLUE at 8 % over white, drawn under the roads
@@ -105,7 +105,7 @@ def prepare_zone_maps(plan: PlannedStation) -> ZoneMapLayers:
         The layers, for :func:`zone_map_flowable`.
     """
     crs = plan.station.crs
-    zones = plan.zones[["zone_id", "warden_id", "deputy_id", "geometry"]].to_crs(crs)
+    zones = polygons_to_crs(plan.zones[["zone_id", "warden_id", "deputy_id", "geometry"]], crs)
     zones = zones.set_index("zone_id", drop=False)
     households = plan.households.to_crs(crs)
     xy = shapely.get_coordinates(households.geometry.to_numpy())

@@ -26,7 +26,7 @@ import shapely
 from scipy.spatial.distance import cdist
 
 from planner.moss_rules import Rule
-from zones.plan import PlannedStation
+from zones.plan import PlannedStation, polygons_to_crs
 
 logger = logging.getLogger(__name__)
 
@@ -251,7 +251,7 @@ def _zone_centres(plan: PlannedStation, zone_homes: dict[str, np.ndarray]) -> pd
     crs = plan.station.crs
     centres = {}
     for zone_id, polygon in zip(
-        plan.zones["zone_id"], plan.zones.to_crs(crs).geometry, strict=True
+        plan.zones["zone_id"], polygons_to_crs(plan.zones, crs).geometry, strict=True
     ):
         xy = zone_homes.get(zone_id)
         if xy is None:

@@ -8,6 +8,7 @@ contract.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -121,10 +122,6 @@ SLIVER_SHARE = 1e-6
 def polygons_to_wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Reproject polygons to EPSG:4326 and repair what rounding broke.
 
-    Valid polygons in a metric CRS can self-intersect by a hair once their vertices are
-    rounded to degrees; such a polygon is made valid again and the slivers that the
-    repair cuts off (parts under ``SLIVER_SHARE`` of its area) are dropped.
-
     Parameters
     ----------
     frame
@@ -135,7 +132,30 @@ def polygons_to_wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     geopandas.GeoDataFrame
         The same rows in EPSG:4326, every geometry valid.
     """
-    out = frame.to_crs("EPSG:4326")
+    return polygons_to_crs(frame, "EPSG:4326")
+
+
+def polygons_to_crs(frame: gpd.GeoDataFrame, crs: Any) -> gpd.GeoDataFrame:
+    """Reproject polygons and repair what rounding broke.
+
+    Valid polygons can self-intersect by a hair once their vertices are reprojected (to
+    degrees, or from degrees back to metres: zones travel in EPSG:4326 and are drawn and
+    measured in the station's CRS); such a polygon is made valid again and the slivers
+    that the repair cuts off (parts under ``SLIVER_SHARE`` of its area) are dropped.
+
+    Parameters
+    ----------
+    frame
+        Polygons in any CRS.
+    crs
+        The target CRS, anything `geopandas.GeoDataFrame.to_crs` accepts.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The same rows in ``crs``, every geometry valid.
+    """
+    out = frame.to_crs(crs)
     broken = ~out.geometry.is_valid & out.geometry.notna()
     if broken.any():
         out.loc[broken, "geometry"] = [_repair(g) for g in out.geometry[broken]]

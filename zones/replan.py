@@ -8,6 +8,7 @@ import shapely
 
 from zones.handdrawn import assign_households, repair_zones
 from zones.partition import ZonePlan, ZoningOptions
+from zones.plan import polygons_to_crs
 
 CAUSES = ("unchanged", "moved", "zone changed", "new household", "left")
 
@@ -49,7 +50,7 @@ def replan_zones(
         household's home now lies in another earlier zone, ``zone changed`` when
         it stayed but its zone was redrawn.
     """
-    previous = previous_zones.to_crs(households.crs)
+    previous = polygons_to_crs(previous_zones, households.crs)
     plan = repair_zones(previous, households, area, options, barriers=barriers, places=places)
     where_now = assign_households(previous, households)  # today's homes in the old zones
     before = previous_assignment.set_index("household_id")["zone_id"]

@@ -111,7 +111,18 @@ def test_hostile_names_show_as_text_and_run_nothing(open_page, plan_folder, plan
     page = seen.page
     subtitle = page.locator(".wz-title-sub").inner_text()
     assert HOSTILE_NAME in subtitle
-    page.locator(".leaflet-marker-icon.wz-symbol-box").first.click()
+    # Click the first warden or deputy marker that no other marker covers.
+    on_top = page.evaluate(
+        """() => [...document.querySelectorAll('.leaflet-marker-icon.wz-symbol-box')]
+            .findIndex(icon => {
+                if (!['W', 'D'].includes(icon.textContent.trim())) return false;
+                const r = icon.getBoundingClientRect();
+                return icon.contains(document.elementFromPoint(r.x + r.width / 2,
+                                                               r.y + r.height / 2));
+            })"""
+    )
+    assert on_top >= 0
+    page.locator(".leaflet-marker-icon.wz-symbol-box").nth(on_top).click()
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
     assert HOSTILE_NAME in popup.inner_text()

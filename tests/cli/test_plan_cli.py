@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from planner.cli import main
 from stations.synth import synthesize_station
+from zones.plan import polygons_to_crs
 
 SAMPLE = Path(__file__).parents[2] / "stations" / "sample" / "helsinki"
 DETERMINISTIC = (
@@ -67,6 +68,11 @@ def test_plan_folder_contract(sample_plan: Path) -> None:
     assert zones.crs.to_epsg() == 4326
     assert zones.is_valid.all()
     assert (zones.geom_type == "Polygon").all()
+    # Back in metres (warden-list maps, MOSS) they stay valid and keep their area.
+    utm = gpd.read_file(SAMPLE / "boundary.geojson").estimate_utm_crs()
+    metres = polygons_to_crs(zones, utm)
+    assert metres.is_valid.all()
+    assert abs(metres.area.sum() / zones.to_crs(utm).area.sum() - 1) < 1e-9
     index = (sample_plan / "index.html").read_text(encoding="utf-8")
     for link in ("security_plan.pdf", "moss.html", "risk.html", "contacts/tree.html", "map.html"):
         assert f"href='{link}'" in index
