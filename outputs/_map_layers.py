@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -21,6 +22,8 @@ from zones.contact_tree import text_of
 from zones.plan import PlannedStation
 
 DIGITS = 5
+# Redacted, a zone's route starts this far (straight line) from its household.
+REDACTED_ROUTE_START_M = 200.0
 # Qualitative colours (ColorBrewer Set2/Dark2 mix): neighbouring zones never share one.
 ZONE_COLOURS = (
     "#1f78b4",
@@ -385,25 +388,17 @@ def area_layer(planned: PlannedStation, roster: Roster, *, redact: bool) -> dict
     return collection(features)
 
 
-def route_layer(planned: PlannedStation, *, redact: bool, skip_m: float = 200.0) -> dict:
+def route_layer(planned: PlannedStation, *, redact: bool) -> dict:
     """Return evacuation and relocation routes with length and time.
 
-    Redacted, routes from zones start where they are first ``skip_m`` metres (straight
-    line) from their first point, which is a household; shorter routes are left out.
+    Redacted, routes from zones start as :func:`redacted_routes` cuts them; routes that
+    never get that far from their household are left out.
     """
     routes = planned.routes
     routes = routes[routes.geometry.notna() & ~routes.geometry.is_empty]
     if redact and len(routes):
-        routes = routes.copy()
-        crs = planned.station.crs
-        projected = routes.to_crs(crs).geometry
-        from_home = (routes["kind"] == "zone_to_assembly").to_numpy()
-        cut = [
-            route_beyond(line, skip_m) if home else line
-            for line, home in zip(projected, from_home, strict=True)
-        ]
-        routes = routes.set_geometry(gpd.GeoSeries(cut, crs=crs, index=routes.index).to_crs(4326))
-        routes = routes[~routes.geometry.is_empty & (routes.geometry.geom_type == "LineString")]
+        routes = redacted_routes(routes, planned.station.crs).to_crs(4326)
+        routes = routes[routes.geometry.notna() & (routes.geometry.geom_type == "LineString")]
     features = []
     for route in routes.itertuples():
         minutes = (
@@ -428,6 +423,41 @@ def route_layer(planned: PlannedStation, *, redact: bool, skip_m: float = 200.0)
             )
         )
     return collection(features)
+
+
+def redacted_routes(
+    routes: gpd.GeoDataFrame, crs: Any, skip_m: float = REDACTED_ROUTE_START_M
+) -> gpd.GeoDataFrame:
+    """Return ``routes`` with every route from a zone cut so that it points at no home.
+
+    A zone's route starts at a household; it is cut to start where it is first ``skip_m``
+    metres (straight line) from there. A route that never gets that far has no geometry
+    (``None``). Other routes (offices to hospitals, relocation) are kept whole.
+
+    Parameters
+    ----------
+    routes
+        The plan's routes, with ``kind`` and LineString geometries.
+    crs
+        The projected CRS (metres) the cut is measured in.
+    skip_m
+        How far from its household a zone's route may start.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The same rows in the same CRS as ``routes``.
+    """
+    projected = routes.to_crs(crs)
+    lines = [
+        (route_beyond(line, skip_m) if line is not None and not line.is_empty else None)
+        if kind == "zone_to_assembly"
+        else line
+        for kind, line in zip(projected["kind"], projected.geometry, strict=True)
+    ]
+    lines = [None if line is not None and line.is_empty else line for line in lines]
+    cut = gpd.GeoSeries(lines, crs=crs, index=projected.index)
+    return projected.set_geometry(cut).to_crs(routes.crs)
 
 
 def route_beyond(line: shapely.LineString, skip_m: float) -> shapely.Geometry:

@@ -41,8 +41,8 @@ from outputs._map_layers import (
     household_layer,
     office_layer,
     point_layer,
+    redacted_routes,
     repeater_layer,
-    route_beyond,
     route_layer,
     site_layer,
     zone_colours,
@@ -52,7 +52,7 @@ from stations.osm import OsmExtract
 from zones.contact_tree import text_of
 from zones.plan import PlannedStation
 
-__all__ = ["MapStatus", "route_beyond", "tile_layer_of", "write_maps"]
+__all__ = ["MapStatus", "redacted_routes", "tile_layer_of", "write_maps"]
 
 logger = logging.getLogger(__name__)
 

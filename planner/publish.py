@@ -18,7 +18,7 @@ from outputs.csv_safe import write_csv_safely
 from outputs.gis import write_geojson, write_geopackage, write_kml
 from outputs.index_page import write_index
 from outputs.letters import write_letters
-from outputs.maps import MapStatus, route_beyond, write_maps
+from outputs.maps import MapStatus, redacted_routes, write_maps
 from outputs.moss_report import write_moss_html, write_moss_json
 from outputs.risk_report import write_risk_files
 from outputs.security_plan import write_security_plan
@@ -30,7 +30,6 @@ from zones.contact_tree import text_of
 
 logger = logging.getLogger(__name__)
 
-REDACT_START_M = 200.0
 PUBLISH_STEPS = (
     "GIS files",
     "contacts and warden lists",
@@ -226,7 +225,7 @@ def _layers(run: PlanRun, redact: bool) -> dict[str, gpd.GeoDataFrame]:
         "zones": planned.zones,
         "offices": offices[keep_offices],
         "points": points[keep_points],
-        "routes": _redacted_routes(planned.routes, planned.station.crs)
+        "routes": redacted_routes(planned.routes, planned.station.crs)
         if redact
         else planned.routes,
         "areas": planned.areas,
@@ -234,21 +233,6 @@ def _layers(run: PlanRun, redact: bool) -> dict[str, gpd.GeoDataFrame]:
     if not redact:
         layers["households"] = planned.households
     return layers
-
-
-def _redacted_routes(routes: gpd.GeoDataFrame, crs: object) -> gpd.GeoDataFrame:
-    """Start zone routes where they are first 200 m from their home, as the maps do."""
-    projected = routes.to_crs(crs)
-    lines = [
-        (route_beyond(line, REDACT_START_M) if line is not None else None)
-        if kind == "zone_to_assembly"
-        else line
-        for kind, line in zip(projected["kind"], projected.geometry, strict=True)
-    ]
-    lines = [None if line is not None and line.is_empty else line for line in lines]
-    return gpd.GeoDataFrame(projected.drop(columns="geometry"), geometry=lines, crs=crs).to_crs(
-        routes.crs
-    )
 
 
 def plan_summary(run: PlanRun, moss: MossReport) -> dict[str, Any]:

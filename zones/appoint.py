@@ -166,8 +166,8 @@ def appoint_wardens(
     flags: list[dict[str, Any]] = []
     uncovered: dict[str, str] = {}
     existing = _existing(staff, previous)
-    by_zone = {z: rows for z, rows in staff.groupby("zone_id", sort=False)}  # noqa: C416
-    homes_by_zone = {z: rows for z, rows in households.groupby("zone_id", sort=False)}  # noqa: C416
+    by_zone = dict(tuple(staff.groupby("zone_id", sort=False)))
+    homes_by_zone = dict(tuple(households.groupby("zone_id", sort=False)))
     for zone_id in zones["zone_id"]:
         residents = by_zone.get(zone_id, staff.iloc[:0])
         eligible, why_not = _eligible(residents, rules, not_available)

@@ -394,10 +394,6 @@ class Cascade:
     flags: pd.DataFrame
     station_minutes: float
 
-    def zone_calls(self, zone_id: str) -> pd.DataFrame:
-        """Return the calls made inside one zone, and the call that reaches its warden."""
-        return self.calls[self.calls["zone_id"] == zone_id]
-
 
 def _text(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -442,7 +438,7 @@ class _ZoneGroups:
         for zone_id, staff_id in zip(ordered["zone_id"], ordered["staff_id"], strict=True):
             alternates.setdefault(zone_id, []).append(staff_id)
         households = plan.households
-        by_zone = {z: rows for z, rows in households.groupby("zone_id", sort=False)}  # noqa: C416
+        by_zone = dict(tuple(households.groupby("zone_id", sort=False)))
         staff = plan.staff
         phones = dict(zip(staff["staff_id"], staff["phone"].map(_text), strict=True))
         return cls(alternates, by_zone, phones, households.iloc[:0])

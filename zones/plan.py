@@ -100,20 +100,6 @@ class PlannedStation:
     distance_method: str
     notes: tuple[str, ...] = field(default=())
 
-    def staff_of_zone(self, zone_id: str) -> gpd.GeoDataFrame:
-        """Return the accepted staff living in one zone."""
-        return self.staff[self.staff["zone_id"] == zone_id]
-
-    def appointee(self, zone_id: str, role: str) -> pd.Series | None:
-        """Return the staff row appointed to ``role`` in ``zone_id``, or ``None``."""
-        rows = self.appointments[
-            (self.appointments["zone_id"] == zone_id) & (self.appointments["role"] == role)
-        ]
-        if rows.empty:
-            return None
-        staff = self.station.staff.set_index("staff_id")
-        return staff.loc[rows["staff_id"].iloc[0]]
-
 
 # Parts smaller than this share of a repaired polygon are rounding artefacts, dropped.
 SLIVER_SHARE = 1e-6
