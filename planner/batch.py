@@ -25,6 +25,7 @@ SUMMARY_COLUMNS = (
     "status", "error", "seconds", "index", "lon", "lat",
 )  # fmt: skip
 PLANNED, FAILED = "planned", "failed"
+SUMMARY_FILES = ("summary.csv", "summary.html")
 
 
 def plan_station(
@@ -35,6 +36,7 @@ def plan_station(
     tiles: str = "none",
     seed: int = 0,
     debug: bool = False,
+    force: bool = False,
 ) -> dict[str, Any]:
     """Plan one station into ``out_dir`` and return its summary row (never raises).
 
@@ -48,6 +50,8 @@ def plan_station(
         As for ``planner plan``.
     debug
         Put the traceback of an unexpected error in the row's ``error``.
+    force
+        Replace ``out_dir`` even when it holds files planner did not write.
 
     Returns
     -------
@@ -56,7 +60,7 @@ def plan_station(
     """
     from planner.moss import check_moss
     from planner.moss_rules import load_rules
-    from planner.output_folder import atomic_folder
+    from planner.output_folder import PLAN, atomic_folder
     from planner.pipeline import build_plan
     from planner.publish import plan_summary, write_plan
     from stations import load_station
@@ -76,7 +80,8 @@ def plan_station(
         run = build_plan(station, as_of=as_of, seed=seed)
         rules = load_rules(station.path(station.config.moss.rules))
         report = check_moss(run.planned, rules, as_of=as_of, travel=run.zoning.travel)
-        with atomic_folder(Path(out_dir)) as folder:
+        keep = [Path(station_dir)]
+        with atomic_folder(Path(out_dir), kind=PLAN, keep=keep, force=force) as folder:
             write_plan(run, folder, moss=report, issued=as_of, redact=redact, tiles=tiles)
         summary = plan_summary(run, report)
         households = run.planned.households
@@ -116,6 +121,7 @@ def run_batch(
     tiles: str = "none",
     seed: int = 0,
     debug: bool = False,
+    force: bool = False,
     on_done: Callable[[dict[str, Any]], None] = lambda _row: None,
 ) -> list[dict[str, Any]]:
     """Plan every station on a Dask cluster; return their summary rows in input order.
@@ -131,16 +137,18 @@ def run_batch(
     scheduler
         The address of an existing Dask scheduler (``tcp://host:8786``) instead of a
         local cluster; its workers must see ``out`` and the station folders.
-    redact, tiles, seed, debug
+    redact, tiles, seed, debug, force
         As for ``planner plan``.
     on_done
         Called with each row as its station completes (for a progress display).
     """
     from dask.distributed import Client, LocalCluster, as_completed
 
-    out.mkdir(parents=True, exist_ok=True)
+    from planner.output_folder import BATCH, open_output_folder
+
     folders = plan_folders(stations)
-    options = {"redact": redact, "tiles": tiles, "seed": seed, "debug": debug}
+    open_output_folder(out, kind=BATCH, entries=[*folders, *SUMMARY_FILES])
+    options = {"redact": redact, "tiles": tiles, "seed": seed, "debug": debug, "force": force}
     cluster = None
     logging.getLogger("distributed").setLevel(logging.WARNING)
     if scheduler is None:
@@ -183,6 +191,30 @@ def run_batch(
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def check_batch_folders(stations: Sequence[Path], out: Path, *, force: bool = False) -> None:
+    """Check that a batch may write ``out`` and each station's plan folder in it.
+
+    Parameters
+    ----------
+    stations
+        Station folders (never replaced, nor any folder holding one).
+    out
+        The batch folder.
+    force
+        Write even where a folder holds files planner did not write.
+
+    Raises
+    ------
+    planner.output_folder.OutputFolderError
+        For the first folder refused, with the reason.
+    """
+    from planner.output_folder import BATCH, PLAN, check_output_folder
+
+    check_output_folder(out, kind=BATCH, keep=stations, force=force)
+    for folder in plan_folders(stations):
+        check_output_folder(out / folder, kind=PLAN, keep=stations, force=force)
 
 
 def plan_folders(stations: Sequence[Path]) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable, Iterable
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,43 @@ STATION_ARG = click.argument(
 )
 
 
+def out_option(help_text: str, **settings: Any) -> Callable[[Callable[..., Any]], Any]:
+    """Declare ``--out`` (a folder the command writes) and ``--force`` on a command.
+
+    Parameters
+    ----------
+    help_text
+        The help of ``--out``.
+    **settings
+        More settings of ``--out`` (``required``, ``default``).
+
+    Returns
+    -------
+    callable
+        The decorator.
+    """
+    out = click.option(
+        "--out", type=click.Path(file_okay=False, path_type=Path), help=help_text, **settings
+    )
+    force = click.option(
+        "--force",
+        is_flag=True,
+        help="Replace --out even when it holds files planner did not write (never a station, "
+        "an input, the current or home folder, nor a folder holding one of them).",
+    )
+    return lambda command: out(force(command))
+
+
+def _checked_out(out: Path, *, kind: str, keep: Iterable[Path] = (), force: bool = False) -> Path:
+    """Return ``out`` resolved, or exit 2 saying why planner will not write there."""
+    from planner.output_folder import OutputFolderError, check_output_folder
+
+    try:
+        return check_output_folder(out, kind=kind, keep=keep, force=force)
+    except OutputFolderError as error:
+        raise click.BadParameter(str(error), param_hint="'--out'") from None
+
+
 @main.command()
 @STATION_ARG
 @click.option(
@@ -155,12 +193,7 @@ def _station_counts(station: Any) -> dict[str, int]:
 )
 @click.option("--households", type=click.IntRange(min=1), required=True, help="Households.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="The station folder to write.",
-)
+@out_option("The station folder to write (new, empty, or an earlier synth output).", required=True)
 @click.option(
     "--sub-offices",
     type=click.IntRange(min=0),
@@ -190,6 +223,7 @@ def synth(  # click passes options by keyword
     households: int,
     seed: int,
     out: Path,
+    force: bool,
     sub_offices: int,
     sub_office_distance_km: float,
     security_level: int,
@@ -198,29 +232,33 @@ def synth(  # click passes options by keyword
     country: str | None,
 ) -> None:
     """Write a realistic synthetic station folder (for tests, demos and benchmarks)."""
+    from planner.output_folder import STATION, atomic_folder
     from stations.synth import synthesize_station
 
     if (city is None) == (boundary is None):
         raise click.UsageError("give exactly one of --city or --boundary")
+    inputs = [path for path in (boundary, osm) if path is not None]
+    _checked_out(out, kind=STATION, keep=inputs, force=force)
     try:
-        toml = synthesize_station(
-            out,
-            households=households,
-            seed=seed,
-            city=city,
-            boundary=boundary,
-            name=name,
-            country=country,
-            sub_offices=sub_offices,
-            sub_office_distance_km=sub_office_distance_km,
-            security_level=security_level,
-            osm=osm,
-        )
+        with atomic_folder(out, kind=STATION, keep=inputs, force=force, private=False) as folder:
+            synthesize_station(
+                folder,
+                households=households,
+                seed=seed,
+                city=city,
+                boundary=boundary,
+                name=name,
+                country=country,
+                sub_offices=sub_offices,
+                sub_office_distance_km=sub_office_distance_km,
+                security_level=security_level,
+                osm=osm,
+            )
     except ValueError as exc:
         if isinstance(exc, StationError):
             raise
         raise click.BadParameter(str(exc)) from exc
-    click.echo(f"wrote {toml.parent} ({households} households, seed {seed})")
+    click.echo(f"wrote {out} ({households} households, seed {seed})")
 
 
 TILES = click.option(
@@ -245,11 +283,8 @@ def _tiles(value: str) -> str:
 
 @main.command()
 @STATION_ARG
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Folder for zones.geojson, zones.kml, assignments.csv, zone_metrics.csv.",
+@out_option(
+    "Folder for zones.geojson, zones.kml, assignments.csv, zone_metrics.csv.", required=True
 )
 @click.option(
     "--repair", is_flag=True, help="Repair failing hand-drawn zones (others stay as drawn)."
@@ -269,21 +304,29 @@ def _tiles(value: str) -> str:
     help="Summary format on stdout.",
 )
 def zones(  # click passes options by keyword
-    *, station: Path, out: Path, repair: bool, previous: Path | None, seed: int, output_format: str
+    *,
+    station: Path,
+    out: Path,
+    force: bool,
+    repair: bool,
+    previous: Path | None,
+    seed: int,
+    output_format: str,
 ) -> None:
     """Draw (or check, repair, re-plan) the warden zones of a STATION."""
     from outputs.zone_tables import write_zone_tables
-    from planner.output_folder import atomic_folder
+    from planner.output_folder import ZONES, atomic_folder
     from planner.zoning import plan_zones, staff_assignments
     from zones.replan import churn_summary
 
+    _checked_out(out, kind=ZONES, keep=[station], force=force)
     loaded = load_station(station)
     result = plan_zones(loaded, repair=repair, previous=previous, seed=seed)
     columns = ["zone_id", "zone_name", "households", "staff", "dependants", "headcount"]
     zones_out = result.plan.zones[["zone_id", "zone_name", "geometry"]].merge(
         result.metrics[[c for c in columns if c != "zone_name"]], on="zone_id"
     )
-    with atomic_folder(out) as folder:
+    with atomic_folder(out, kind=ZONES, keep=[station], force=force) as folder:
         write_zone_tables(
             folder,
             title=f"{loaded.name} warden zones",
@@ -367,12 +410,7 @@ def _run_plan(
 
 @main.command()
 @STATION_ARG
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="The plan's output folder (replaced whole when the plan is complete).",
-)
+@out_option("The plan's output folder (replaced whole when the plan is complete).", required=True)
 @click.option(
     "--previous",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -393,6 +431,7 @@ def plan(  # click passes options by keyword
     *,
     station: Path,
     out: Path,
+    force: bool,
     previous: Path | None,
     repair: bool,
     redact: bool,
@@ -403,27 +442,21 @@ def plan(  # click passes options by keyword
     """Build the security plan of a STATION into --out."""
     _plan_command(
         station, out, previous=previous, repair=repair, redact=redact, fail_on=fail_on,
-        seed=seed, tiles=tiles,
+        seed=seed, tiles=tiles, force=force,
     )  # fmt: skip
 
 
 @main.command()
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out/helsinki"),
-    show_default=True,
-    help="The plan's output folder.",
-)
+@out_option("The plan's output folder.", default=Path("out/helsinki"), show_default=True)
 @TILES
-def demo(*, out: Path, tiles: str) -> None:
+def demo(*, out: Path, force: bool, tiles: str) -> None:
     """Build the plan of the bundled Helsinki sample station."""
     from importlib import resources
 
     with resources.as_file(resources.files("stations").joinpath("sample", "helsinki")) as sample:
         _plan_command(
             sample, out, previous=None, repair=False, redact=False, fail_on="none", seed=0,
-            tiles=tiles,
+            tiles=tiles, force=force,
         )  # fmt: skip
 
 
@@ -441,17 +474,19 @@ def _plan_command(
     fail_on: str,
     seed: int,
     tiles: str = "none",
+    force: bool = False,
 ) -> None:
     import datetime as dt
 
-    from planner.output_folder import atomic_folder
+    from planner.output_folder import PLAN, atomic_folder
     from planner.progress import progress
     from planner.publish import PUBLISH_STEPS, plan_summary, write_plan
 
+    _checked_out(out, kind=PLAN, keep=[station], force=force)
     names = [*PLAN_STEPS, *PUBLISH_STEPS]
     with progress(names, enabled=not _quiet()) as steps:
         run, report = _run_plan(station, previous=previous, repair=repair, seed=seed, steps=steps)
-        with atomic_folder(out) as folder:
+        with atomic_folder(out, kind=PLAN, keep=[station], force=force) as folder:
             write_plan(
                 run,
                 folder,
@@ -587,11 +622,8 @@ EXIT_STATIONS_FAILED = 4
 @click.argument(
     "stations", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path)
 )
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="The batch folder: one plan folder per station, summary.csv and summary.html.",
+@out_option(
+    "The batch folder: one plan folder per station, summary.csv and summary.html.", required=True
 )
 @click.option(
     "--workers",
@@ -614,6 +646,7 @@ def batch(  # click passes options by keyword
     *,
     stations: tuple[Path, ...],
     out: Path,
+    force: bool,
     workers: int,
     scheduler: str | None,
     redact: bool,
@@ -628,8 +661,13 @@ def batch(  # click passes options by keyword
     import datetime as dt
 
     from outputs.batch_report import write_batch_summary
-    from planner.batch import FAILED, run_batch
+    from planner.batch import FAILED, check_batch_folders, run_batch
+    from planner.output_folder import OutputFolderError
 
+    try:
+        check_batch_folders(list(stations), out, force=force)
+    except OutputFolderError as error:
+        raise click.BadParameter(str(error), param_hint="'--out'") from None
     debug = bool(ctx.obj and ctx.obj.get("debug"))
     with click.progressbar(length=len(stations), label="planning stations", file=sys.stderr) as bar:
         rows = run_batch(
@@ -641,9 +679,11 @@ def batch(  # click passes options by keyword
             tiles=tiles,
             seed=seed,
             debug=debug,
+            force=force,
             on_done=lambda _row: bar.update(1),
         )
-    write_batch_summary(rows, out, issued=dt.datetime.now(tz=dt.UTC).date())
+    for path in write_batch_summary(rows, out, issued=dt.datetime.now(tz=dt.UTC).date()):
+        path.chmod(0o600)
     for row in rows:
         if row["status"] == FAILED:
             click.echo(f"  {row['station']}: FAILED - {row['error']}")
