@@ -38,6 +38,7 @@ def test_fresh_zones_on_the_sample(helsinki: Path, tmp_path: Path) -> None:
     assert summary["contiguous_pct"] == 100.0
     assert summary["distance_method"] == "network"
     assert sorted(p.name for p in out.iterdir()) == [
+        ".warden-planner",
         "assignments.csv",
         "zone_metrics.csv",
         "zones.geojson",
