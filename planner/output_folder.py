@@ -122,6 +122,11 @@ def atomic_folder(
     ------
     pathlib.Path
         The temporary folder to write into, on the same file system as ``target``.
+
+    Raises
+    ------
+    OutputFolderError
+        ``target`` must not be replaced (checked on entry and before the swap).
     """
     keep = list(keep)
     folder = check_output_folder(target, kind=kind, keep=keep, force=force)
