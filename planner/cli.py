@@ -39,6 +39,8 @@ class PlannerGroup(click.Group):
         """Run the command, translating domain errors unless ``--debug``."""
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            raise  # the reader went away (`| head`): click exits quietly
         except (StationError, OSError) as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -59,3 +62,21 @@ def test_errors_and_usage(tmp_path: Path) -> None:
     assert "bad.csv, row 2, column 'likelihood'" in result.stderr
     assert "Traceback" not in result.output
     assert run("risk").exit_code == 2
+
+
+def test_closed_pipe_ends_quietly() -> None:
+    # `planner risk --matrix | head -1`: the reader goes away before the matrix is written.
+    script = (
+        "import sys; from planner.cli import main; sys.argv = ['planner', *sys.argv[1:]]; main()"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", script, "risk", "--matrix"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=os.environ | {"PYTHONPATH": str(Path(__file__).parents[2])},
+    ) as child:
+        child.stdout.close()
+        stderr = child.stderr.read().decode()
+        child.wait(timeout=60)
+    assert stderr == ""
+    assert child.returncode == 1
