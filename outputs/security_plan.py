@@ -528,26 +528,35 @@ def _risk(risk: pd.DataFrame | None) -> Section:
             text_of(r.threat),
             text_of(r.category),
             f"L{r.likelihood} x I{r.impact}",
-            f"{r.score} {text_of(r.level)}",
+            f"{r.score} {text_of(r.level)}"
+            + (" - critical impact: not to be forgotten" if _watched(r) else ""),
             text_of(r.strategy),
+            text_of(getattr(r, "measures", "")),
             text_of(getattr(r, "residual_level", "")) if residual else "",
         )
         for r in risk.itertuples()
     )
+    matrix = risk.attrs.get("matrix", "the station's risk matrix")
     return Section(
         "Risk register",
         (
             (
-                "Threats scored on the UN risk matrix, likelihood by impact, most serious first; "
-                "residual levels after the measures in place (risk.html shows the heat maps)."
+                f"Threats scored likelihood by impact on the risk matrix of {matrix}, most "
+                "serious first; the measures in place and the residual levels after them "
+                "(risk.html shows the heat maps before and after the measures)."
             ),
             Table(
-                ("#", "Threat", "Category", "Rating", "Risk", "Strategy", "Residual"),
+                ("#", "Threat", "Category", "Rating", "Risk", "Strategy", "Measures", "Residual"),
                 rows,
-                (0.3, 2.8, 1.0, 0.9, 0.9, 1.3, 0.8),
+                (0.3, 1.9, 0.9, 0.8, 1.0, 1.1, 1.4, 0.7),
             ),
         ),
     )
+
+
+def _watched(row: Any) -> bool:
+    """Return whether a register row is a low-likelihood, critical-impact threat."""
+    return bool(getattr(row, "low_likelihood_critical_impact", False))
 
 
 def _gaps(plan: PlannedStation, cascade: Cascade | None) -> Section:

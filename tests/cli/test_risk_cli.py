@@ -80,3 +80,28 @@ def test_closed_pipe_ends_quietly() -> None:
         child.wait(timeout=60)
     assert stderr == ""
     assert child.returncode == 1
+
+
+def test_page_shows_measures_both_heat_maps_the_guide_and_the_forgotten(tmp_path: Path) -> None:
+    assert run("risk", str(THREATS), "--out", str(tmp_path)).exit_code == 0
+    html = (tmp_path / "risk.html").read_text()
+    assert "Security and Risk Management: A Guide for UN Managers" in html
+    assert "endorsed by the IASMN" in html
+    assert "UN risk matrix" not in html
+    assert "Before measures" in html
+    assert "After measures (residual)" in html
+    assert html.count("<table class='matrix'>") == 2
+    assert "Blast film; stand-off distance" in html  # a measure from threats.csv
+    assert "High (15)*" in html
+    assert "prints &quot;High (12)&quot; in this cell, although 5 x 3 = 15" in html
+    # The vehicle-borne explosive (likelihood 1, impact 5) is ranked 5th and highlighted.
+    assert "Low risks that nonetheless have critical impacts must not" in html
+    assert "<span class='dot watch'>5</span>" in html
+    assert "<tr class='watch'><td>5</td><td>Vehicle-borne explosive" in html
+    with (tmp_path / "risk.csv").open(encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows[0]["measures"] == "Emergency power; stocks at home"
+    assert [r["low_likelihood_critical_impact"] for r in rows].count("True") == 1
+    register = json.loads((tmp_path / "risk.json").read_text())["register"]
+    assert register[4]["measures"] == "Blast film; stand-off distance"
+    assert register[4]["low_likelihood_critical_impact"] is True
