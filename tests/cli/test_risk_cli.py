@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -105,3 +107,16 @@ def test_page_shows_measures_both_heat_maps_the_guide_and_the_forgotten(tmp_path
     register = json.loads((tmp_path / "risk.json").read_text())["register"]
     assert register[4]["measures"] == "Blast film; stand-off distance"
     assert register[4]["low_likelihood_critical_impact"] is True
+
+
+def test_library_warnings_go_to_the_debug_log_not_the_terminal(caplog, capsys) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        assert CliRunner().invoke(main, ["risk", "--matrix"]).exit_code == 0
+        with caplog.at_level(logging.DEBUG, logger="planner"):
+            warnings.warn("invalid value encountered in subtract", RuntimeWarning, stacklevel=1)
+    assert "invalid value" not in capsys.readouterr().err
+    assert any(
+        r.levelno == logging.DEBUG and "RuntimeWarning: invalid value" in r.getMessage()
+        for r in caplog.records
+    )
