@@ -21,6 +21,7 @@ from outputs._zone_map import render_station_map, render_zone_map
 from outputs.document import Document, Figure, Section, Signature, Table, render_html, write_pdf
 from zones.cascade import Cascade
 from zones.contact_tree import roles_of, text_of
+from zones.network import describe_method
 from zones.plan import PlannedStation
 
 CONFIDENTIAL = "CONFIDENTIAL - UN SECURITY PLAN"
@@ -127,7 +128,13 @@ def build_security_plan(
         ),
         ("Warden zones", f"{len(plan.zones)} in {len(plan.areas)} area(s)"),
         ("MOSS compliance", _compliance(moss)),
-        ("Distances", f"{plan.distance_method} (projected CRS {station.crs.to_string()})"),
+        (
+            "Distances",
+            (
+                f"measured {describe_method(plan.distance_method)} "
+                f"(projected CRS {station.crs.to_string()})"
+            ),
+        ),
         ("Date of issue", issued.isoformat()),
     )
     sections = (
