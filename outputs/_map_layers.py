@@ -148,8 +148,8 @@ def zone_layer(
             [
                 "People",
                 (
-                    f"{int(zone.headcount)} ({int(zone.staff)} staff, "
-                    f"{int(zone.dependants)} dependants)"
+                    f"{int(zone.headcount)} ({int(zone.staff)} staff, {int(zone.dependants)} "
+                    f"dependant{'' if int(zone.dependants) == 1 else 's'})"
                 ),
             ],
             ["MOSS", compliance],

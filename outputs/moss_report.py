@@ -7,6 +7,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from zones.network import describe_method
+
 RATING_COLOURS = {
     "Compliant": "#1a7f37",
     "Largely compliant": "#7a9a01",
@@ -104,7 +106,8 @@ def write_moss_html(report: dict[str, Any], path: Path, *, map_href: str | None 
         ),
         (
             f"<p class='muted'>Security level {report['security_level']}; assessed as of "
-            f"{escape(report['as_of'])}; distances measured {escape(report['distance_method'])}. "
+            f"{escape(report['as_of'])}; distances measured "
+            f"{escape(describe_method(report['distance_method']))}. "
             "Rating: weighted share of passing entities (critical 3, major 2, minor 1); 90 % and "
             "above Compliant, 75-90 % Largely compliant, 50-75 % Partially compliant, below 50 % "
             "Non-compliant; a failing critical rule caps the rating at Largely compliant.</p>"
@@ -154,7 +157,8 @@ def _sites_section(suggestion: dict[str, Any]) -> str:
     return (
         f"<h2>Suggested {kind} sites</h2><p>{suggestion['demand_households']} households "
         f"({suggestion['demand_headcount']} people) have no {kind} point {reach} that can "
-        f"hold their zone; distances measured {escape(str(suggestion['distance_method']))}. "
+        f"hold their zone; distances measured "
+        f"{escape(describe_method(str(suggestion['distance_method'])))}. "
         f"After the sites below, {suggestion['residual_households']} households "
         f"({suggestion['residual_headcount']} people) remain uncovered. Capacities are "
         "estimates from OSM areas and footprints: check each site on the ground.</p>" + table

@@ -21,6 +21,7 @@ from outputs._zone_map import render_station_map, render_zone_map
 from outputs.document import Document, Figure, Section, Signature, Table, render_html, write_pdf
 from zones.cascade import Cascade
 from zones.contact_tree import roles_of, text_of
+from zones.network import describe_method
 from zones.plan import PlannedStation
 
 CONFIDENTIAL = "CONFIDENTIAL - UN SECURITY PLAN"
@@ -127,7 +128,13 @@ def build_security_plan(
         ),
         ("Warden zones", f"{len(plan.zones)} in {len(plan.areas)} area(s)"),
         ("MOSS compliance", _compliance(moss)),
-        ("Distances", f"{plan.distance_method} (projected CRS {station.crs.to_string()})"),
+        (
+            "Distances",
+            (
+                f"measured {describe_method(plan.distance_method)} "
+                f"(projected CRS {station.crs.to_string()})"
+            ),
+        ),
         ("Date of issue", issued.isoformat()),
     )
     sections = (
@@ -528,26 +535,35 @@ def _risk(risk: pd.DataFrame | None) -> Section:
             text_of(r.threat),
             text_of(r.category),
             f"L{r.likelihood} x I{r.impact}",
-            f"{r.score} {text_of(r.level)}",
+            f"{r.score} {text_of(r.level)}"
+            + (" - critical impact: not to be forgotten" if _watched(r) else ""),
             text_of(r.strategy),
+            text_of(getattr(r, "measures", "")),
             text_of(getattr(r, "residual_level", "")) if residual else "",
         )
         for r in risk.itertuples()
     )
+    matrix = risk.attrs.get("matrix", "the station's risk matrix")
     return Section(
         "Risk register",
         (
             (
-                "Threats scored on the UN risk matrix, likelihood by impact, most serious first; "
-                "residual levels after the measures in place (risk.html shows the heat maps)."
+                f"Threats scored likelihood by impact on the risk matrix of {matrix}, most "
+                "serious first; the measures in place and the residual levels after them "
+                "(risk.html shows the heat maps before and after the measures)."
             ),
             Table(
-                ("#", "Threat", "Category", "Rating", "Risk", "Strategy", "Residual"),
+                ("#", "Threat", "Category", "Rating", "Risk", "Strategy", "Measures", "Residual"),
                 rows,
-                (0.3, 2.8, 1.0, 0.9, 0.9, 1.3, 0.8),
+                (0.3, 1.9, 0.9, 0.8, 1.0, 1.1, 1.4, 0.7),
             ),
         ),
     )
+
+
+def _watched(row: Any) -> bool:
+    """Return whether a register row is a low-likelihood, critical-impact threat."""
+    return bool(getattr(row, "low_likelihood_critical_impact", False))
 
 
 def _gaps(plan: PlannedStation, cascade: Cascade | None) -> Section:

@@ -393,8 +393,9 @@ def _write_zone(
     staff_count = sum(len(e["people"]) for e in entries)
     dependants = sum(e["dependants"] for e in entries)
     summary = (
-        f"{station} duty station · area {text_of(zone['area_id'])} · {len(entries)} households, "
-        f"{staff_count} staff, {dependants} dependants · issued {_long_date(issued)}"
+        f"{station} duty station · area {text_of(zone['area_id'])} · "
+        f"{len(entries)} household{'' if len(entries) == 1 else 's'}, {staff_count} staff, "
+        f"{dependants} dependant{'' if dependants == 1 else 's'} · issued {_long_date(issued)}"
     )
     story: list[Any] = [
         Paragraph(m(f"Warden list: {label}", bold=True), title),

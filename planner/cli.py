@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import warnings
 from collections.abc import Callable, Iterable
 from importlib.metadata import version
 from pathlib import Path
@@ -40,6 +41,8 @@ class PlannerGroup(click.Group):
         """Run the command, translating domain errors unless ``--debug``."""
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            raise  # the reader went away (`| head`): click exits quietly
         except (StationError, OSError) as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
@@ -72,6 +75,19 @@ def _configure_logging(verbose: int, quiet: int) -> None:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    warnings.showwarning = _log_warning
+
+
+def _log_warning(  # the signature of warnings.showwarning
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,  # noqa: ARG001
+    line: str | None = None,  # noqa: ARG001
+) -> None:
+    """Send a library's warning to the log at debug level, never to the user's terminal."""
+    logger.debug("%s: %s (%s:%d)", category.__name__, message, filename, lineno)
 
 
 @click.group(cls=PlannerGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -353,7 +369,10 @@ def _zones_text(name: str, summary: dict[str, Any], out: Path) -> str:
         f"{name}: {s['zones']} warden zones ({s['source']}) for {s['households']} households",
         f"  sizes {sizes}; {bounds}",
         f"  compactness (Polsby-Popper) {s['polsby_popper_mean']:.2f}",
-        f"  farthest home from the centre household: {reach} ({s['distance_method']})",
+        (
+            f"  farthest home from the centre household, measured {s['max_distance_m_measured']}: "
+            f"{reach}"
+        ),
         f"  {s['zones_beyond_reach']} zone(s) beyond reach",
     ]
     if "churn" in summary:

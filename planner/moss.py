@@ -26,6 +26,7 @@ import shapely
 from scipy.spatial.distance import cdist
 
 from planner.moss_rules import Rule
+from zones.network import describe_method
 from zones.plan import PlannedStation, polygons_to_crs
 
 logger = logging.getLogger(__name__)
@@ -281,7 +282,9 @@ def _evaluate(rule: Rule, context: _Context) -> RuleResult:
         checked=len(entities),
         passed=int(np.sum(passed)),
         failures=failures,
-        note=f"distances: {context.method}" if rule.kind in DISTANCE_KINDS else "",
+        note=f"distances measured {describe_method(context.method)}"
+        if rule.kind in DISTANCE_KINDS
+        else "",
     )
 
 

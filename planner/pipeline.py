@@ -26,7 +26,7 @@ from zones.areas import (
     security_management_team,
 )
 from zones.cascade import Cascade, CascadeRules, plan_cascade
-from zones.metrics import summarise_metrics, zone_metrics
+from zones.metrics import farthest_home, reach_notes, summarise_metrics, zone_metrics
 from zones.network import NetworkTravel
 from zones.partition import ZonePlan, partition_zones
 from zones.plan import PlannedStation, polygons_to_wgs84
@@ -201,7 +201,6 @@ def _zones_per_area(
             boundary,
             options,
             barriers=zoning.barriers,
-            travel=zoning.travel,
             places=places,
         )
         frames.append(plan.zones.assign(area_id=area.area_id))
@@ -237,6 +236,7 @@ def _zones_per_area(
         travel=zoning.travel,
         barriers=zoning.barriers,
     )
+    notes.extend(reach_notes(metrics, options.max_warden_distance_m))
     summary = summarise_metrics(metrics) | {"source": "partition by area", "notes": list(notes)}
     return ZoningResult(
         station,
@@ -308,7 +308,12 @@ def _zone_centres(zoning: ZoningResult) -> gpd.GeoDataFrame:
 def _network_report(
     zoning: ZoningResult, households: gpd.GeoDataFrame
 ) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    """Flag homes far from any street and say how the network is split into pieces."""
+    """Flag homes far from any street or cut off from their zone's centre, and the pieces.
+
+    A home on a piece of the street network its zone's centre household cannot reach is
+    measured, like a home far from any street, in straight lines x 1.3 (the zone metrics'
+    fallback), and flagged the same way.
+    """
     columns = ["zone_id", "area_id", "code", "severity", "message"]
     travel = zoning.travel
     if not isinstance(travel, NetworkTravel) or households.empty:
@@ -331,6 +336,8 @@ def _network_report(
         },
         columns=columns,
     )
+    cut_off = _cut_off_flags(travel, zoning.metrics, households, xy, columns)
+    flags = pd.concat([flags, cut_off], ignore_index=True)
     pieces = travel.components(xy)
     with_homes = pieces[pieces["points"] > 0].sort_values("points", ascending=False)
     apart = int(with_homes["points"].iloc[1:].sum()) if len(with_homes) > 1 else 0
@@ -338,10 +345,68 @@ def _network_report(
         return flags, ()
     note = (
         f"the street network is in {len(pieces)} pieces; {apart} household(s) are on "
-        "a piece not connected to the main one (an island or a gated area): their network "
-        "distances to other homes are unknown, never guessed"
+        "a piece not connected to the main one (an island, a gated area or footpaths joined "
+        "to no street): no route is invented to them; the warden's reach to a home on another "
+        "piece than the zone's centre household is a straight line x 1.3"
     )
     return flags, (note,)
+
+
+def _cut_off_flags(
+    travel: NetworkTravel,
+    metrics: pd.DataFrame,
+    households: gpd.GeoDataFrame,
+    xy: np.ndarray,
+    columns: list[str],
+) -> pd.DataFrame:
+    """Flag homes on another piece of the street network than their zone's centre household.
+
+    When the centre itself is the odd one out (fewer homes share its piece than not), the
+    centre household is flagged once instead of every other home.
+    """
+    snap = travel.snap(xy)
+    homes = pd.DataFrame(
+        {
+            "household_id": households["household_id"].to_numpy(),
+            "zone_id": households["zone_id"].to_numpy(),
+            "area_id": households["area_id"].to_numpy(),
+            "piece": np.where(snap["on_network"], snap["component"], -1),
+        }
+    )
+    centres = metrics.dropna(subset=["centre_household_id"]).set_index("zone_id")
+    piece_of = homes.set_index("household_id")["piece"]
+    rows = []
+    for zone_id, members in homes[homes["piece"] >= 0].groupby("zone_id", sort=True):
+        centre = centres["centre_household_id"].get(zone_id)
+        centre_piece = piece_of.get(centre, -1)
+        if centre_piece < 0:
+            continue
+        apart = members[members["piece"] != centre_piece]
+        if apart.empty:
+            continue
+        area_id = members["area_id"].iloc[0]
+        if len(apart) > len(members) - len(apart):
+            message = (
+                f"the centre household {centre} of {zone_id} is on a piece of the street network "
+                f"that {len(apart)} other home(s) of the zone cannot reach (footpaths or streets "
+                "joined to no other street); its distances to them are straight lines x 1.3"
+            )
+            rows.append((zone_id, area_id, message))
+            continue
+        rows.extend(
+            (
+                zone_id,
+                area_id,
+                (
+                    f"household {h} is on a piece of the street network that the centre household "
+                    f"of {zone_id} cannot reach (footpaths or streets joined to no other street); "
+                    "its distance to the centre is a straight line x 1.3"
+                ),
+            )
+            for h in apart["household_id"]
+        )
+    flags = pd.DataFrame(rows, columns=["zone_id", "area_id", "message"])
+    return flags.assign(code="far_from_street", severity="minor")[columns]
 
 
 def _reach_flags(metrics: pd.DataFrame, zone_area: pd.Series) -> pd.DataFrame:
@@ -353,7 +418,7 @@ def _reach_flags(metrics: pd.DataFrame, zone_area: pd.Series) -> pd.DataFrame:
             "code": "beyond_reach",
             "severity": "minor",
             "message": [
-                f"farthest home {d:,.0f} m from the centre household ({m})"
+                farthest_home(d, m)
                 for d, m in zip(beyond["max_distance_m"], beyond["distance_method"], strict=True)
             ],
         }

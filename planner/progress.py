@@ -70,9 +70,10 @@ def progress(names: Sequence[str], *, enabled: bool) -> Iterator[Steps]:
     names
         The steps, in order.
     enabled
-        Draw the bar (click draws it only on a terminal, and prints the label once in a log).
+        Draw the bar; it is drawn only when stderr is a terminal (in a log or a pipe the
+        steps go to the log alone, with no stray label line).
     """
-    if not enabled:
+    if not enabled or not sys.stderr.isatty():
         yield Steps(names, None)
         return
     with click.progressbar(

@@ -1,6 +1,7 @@
 """Security risk: the likelihood x impact matrix, its strategies, and the risk register.
 
-The default matrix is the UNICEF guide's, attached to the IASMN report (seed 002); another
+The default matrix is the 2008 UNICEF guide "Security and Risk Management: A Guide for UN
+Managers", endorsed by the IASMN and attached to its report to the HLCM (seed 002); another
 organisation's matrix is a TOML file of the same shape (see ``planner/risk_matrix.toml``).
 """
 
@@ -18,11 +19,18 @@ from stations.errors import Issue, StationError
 
 SIZE = 5
 LEVEL_ORDER = ("Negligible", "Low", "Medium", "High", "Critical")
+# "Low risks that nonetheless have critical impacts must not, however, be forgotten" (the
+# guide): threats at most this likely (Unlikely) with the top impact (Critical) are marked.
+UNLIKELY = 2
 
 
 @dataclass(frozen=True)
 class RiskMatrix:
-    """A 5 x 5 matrix: a level and a strategy for each likelihood and impact (1-5)."""
+    """A 5 x 5 matrix: a level and a strategy for each likelihood and impact (1-5).
+
+    ``cell_notes`` holds (likelihood, impact, note) for cells the reader should know
+    more about, such as a value the source prints differently.
+    """
 
     name: str
     likelihood: tuple[str, ...]
@@ -30,6 +38,7 @@ class RiskMatrix:
     levels: tuple[tuple[str, ...], ...]
     strategies: tuple[tuple[str, ...], ...]
     colours: dict[str, str]
+    cell_notes: tuple[tuple[int, int, str], ...] = ()
 
     def level(self, likelihood: int, impact: int) -> str:
         """Return the level of a cell (likelihood and impact from 1 to 5)."""
@@ -47,6 +56,9 @@ class RiskMatrix:
             "impact": list(self.impact),
             "cells": self.cells(),
             "colours": dict(self.colours),
+            "cell_notes": [
+                {"likelihood": li, "impact": im, "note": note} for li, im, note in self.cell_notes
+            ],
         }
 
     def cells(self) -> list[dict[str, Any]]:
@@ -116,6 +128,7 @@ def _parse(raw: dict[str, Any], label: str) -> RiskMatrix:
         return tuple(value)
 
     levels, strategies = grid("levels"), grid("strategies")
+    cell_notes = _cell_notes(raw.get("cell_notes", []), label, issues)
     likelihood, impact = names("likelihood"), names("impact")
     colours = raw.get("colours", {})
     for row, cells in enumerate(levels, start=1):
@@ -133,8 +146,34 @@ def _parse(raw: dict[str, Any], label: str) -> RiskMatrix:
     if issues:
         raise StationError(f"{label}: invalid risk matrix", issues)
     return RiskMatrix(
-        str(raw.get("name", label)), likelihood, impact, levels, strategies, dict(colours)
+        str(raw.get("name", label)),
+        likelihood,
+        impact,
+        levels,
+        strategies,
+        dict(colours),
+        cell_notes,
     )
+
+
+def _cell_notes(raw: object, label: str, issues: list[Issue]) -> tuple[tuple[int, int, str], ...]:
+    """Read ``[[cell_notes]]`` tables: ``likelihood`` and ``impact`` (1-5) and a ``note``."""
+    notes = []
+    for row, entry in enumerate(raw if isinstance(raw, list) else [raw], start=1):
+        ok = (
+            isinstance(entry, dict)
+            and all(
+                isinstance(entry.get(k), int) and 1 <= entry[k] <= SIZE
+                for k in ("likelihood", "impact")
+            )
+            and isinstance(entry.get("note"), str)
+        )
+        if not ok:
+            message = "each [[cell_notes]] needs likelihood and impact (1-5) and a note"
+            issues.append(Issue("error", label, message, row=row, column="cell_notes"))
+            continue
+        notes.append((entry["likelihood"], entry["impact"], entry["note"]))
+    return tuple(notes)
 
 
 def assess(threats: pd.DataFrame, matrix: RiskMatrix) -> pd.DataFrame:
@@ -151,9 +190,11 @@ def assess(threats: pd.DataFrame, matrix: RiskMatrix) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The threats with ``score, level, strategy`` and, when residual values are given,
-        ``residual_score, residual_level``; sorted by score, then likelihood (both
-        descending), then threat.
+        The threats with ``score, level, strategy``, ``low_likelihood_critical_impact``
+        (likelihood at most Unlikely and impact Critical: the low risks the guide says must
+        not be forgotten) and, when residual values are given, ``residual_score,
+        residual_level``; sorted by score, then likelihood (both descending), then threat.
+        ``attrs["matrix"]`` names the matrix.
     """
     register = threats.copy()
     register["score"] = register["likelihood"] * register["impact"]
@@ -176,8 +217,12 @@ def assess(threats: pd.DataFrame, matrix: RiskMatrix) -> pd.DataFrame:
                 register["residual_likelihood"], register["residual_impact"], both, strict=True
             )
         ]
+    register["low_likelihood_critical_impact"] = (register["likelihood"] <= UNLIKELY) & (
+        register["impact"] == SIZE
+    )
     register = register.sort_values(
         ["score", "likelihood", "threat"], ascending=[False, False, True], kind="stable"
     ).reset_index(drop=True)
     register.insert(0, "rank", range(1, len(register) + 1))
+    register.attrs["matrix"] = matrix.name
     return register

@@ -14,7 +14,7 @@ from stations.errors import Issue
 from stations.zones_file import read_zones_file
 from zones.barriers import barrier_lines
 from zones.handdrawn import ZoneCheck, check_zones, repair_zones
-from zones.metrics import summarise_metrics, zone_metrics
+from zones.metrics import reach_notes, summarise_metrics, zone_metrics
 from zones.network import TravelModel, build_travel
 from zones.partition import ZonePlan, ZoningOptions, partition_zones
 from zones.replan import replan_zones
@@ -117,7 +117,8 @@ def plan_zones(
         travel=travel,
         barriers=barriers,
     )
-    summary = summarise_metrics(metrics) | {"source": source, "notes": list(plan.notes)}
+    notes = [*plan.notes, *reach_notes(metrics, options.max_warden_distance_m)]
+    summary = summarise_metrics(metrics) | {"source": source, "notes": notes}
     logger.info(
         "zones (%s): %d zones, %s%% in bounds, %s%% contiguous",
         source,

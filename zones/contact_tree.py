@@ -334,7 +334,10 @@ def _zone_node(groups: _Groups, records: dict[str, dict[str, Any]], zone: Any) -
                 zone_id=zone_id,
                 household_id=household.household_id,
                 dependants=int(household.dependants),
-                note=f"{int(household.staff_count)} staff, {int(household.dependants)} dependants",
+                note=(
+                    f"{int(household.staff_count)} staff, {int(household.dependants)} "
+                    f"dependant{'' if int(household.dependants) == 1 else 's'}"
+                ),
                 children=[
                     _person(records[sid], "staff") for sid in in_household if sid not in shown
                 ],

@@ -11,7 +11,7 @@ import pandas as pd
 import shapely
 from scipy.spatial.distance import cdist
 
-from zones.network import TravelModel
+from zones.network import StraightLineTravel, TravelModel, describe_method
 
 METRIC_COLUMNS = (
     "zone_id", "households", "staff", "dependants", "headcount", "area_km2", "polsby_popper",
@@ -58,7 +58,10 @@ def zone_metrics(
     -------
     pandas.DataFrame
         ``METRIC_COLUMNS``. The centre household is the medoid (least total straight-line
-        distance to the others); distances run from it, by ``distance_method``.
+        distance to the others); ``max_distance_m`` and ``mean_distance_m`` run from it in
+        metres by ``distance_method``: walking on the street network, where homes off the
+        network or on a piece of it the centre cannot reach are measured in straight lines
+        times the detour factor (never ``inf``); straight lines without a network.
         ``barrier_crossings`` counts the zone's homes whose straight line to the centre
         household crosses a barrier (major road, railway, river): the homes the warden
         must cross a barrier to reach.
@@ -108,11 +111,7 @@ def _zone_row(
     if len(members):
         xy = np.column_stack([members.geometry.x, members.geometry.y])
         centre = centre_index(xy)
-        distance = (
-            travel.distance_matrix(xy[centre : centre + 1], xy)[0]
-            if travel is not None
-            else cdist(xy[centre : centre + 1], xy)[0]
-        )
+        distance = distances_from_centre(xy, centre, travel)
         row["centre_household_id"] = members["household_id"].iloc[centre]
         if tree is not None:
             spokes = shapely.linestrings(
@@ -124,6 +123,83 @@ def _zone_row(
         others = distance[np.arange(len(distance)) != centre]
         row["mean_distance_m"] = round(float(others.mean()), 1) if len(others) else 0.0
     return row
+
+
+def distances_from_centre(xy: np.ndarray, centre: int, travel: TravelModel | None) -> np.ndarray:
+    """Return metres from the centre household to each home of its zone, never ``inf``.
+
+    Parameters
+    ----------
+    xy
+        (n, 2) home locations, projected metres.
+    centre
+        Row of the centre household in ``xy``.
+    travel
+        The travel model; straight lines when ``None``.
+
+    Returns
+    -------
+    numpy.ndarray
+        (n,) metres by ``travel``; where it has no route (a home on a piece of the street
+        network the centre cannot reach), the straight line times the detour factor, as
+        for homes off the network.
+    """
+    origin = xy[centre : centre + 1]
+    if travel is None:
+        return cdist(origin, xy)[0]
+    distance = np.asarray(travel.distance_matrix(origin, xy)[0], dtype=float).copy()
+    apart = ~np.isfinite(distance)
+    if apart.any():
+        fallback = getattr(travel, "fallback", StraightLineTravel())
+        distance[apart] = fallback.distance_matrix(origin, xy[apart])[0]
+    return distance
+
+
+def reach_notes(metrics: pd.DataFrame, max_warden_distance_m: float) -> list[str]:
+    """Return one note per zone whose farthest home is beyond the warden's reach.
+
+    Parameters
+    ----------
+    metrics
+        :func:`zone_metrics`' rows.
+    max_warden_distance_m
+        The reach limit from the centre household, metres.
+
+    Returns
+    -------
+    list of str
+        "zone Z03: farthest home 2,517 m from the centre household, measured on the street
+        network; beyond the reach of 1,500 m", by zone.
+    """
+    beyond = metrics[~metrics["within_reach"]].sort_values("zone_id")
+    return [
+        f"zone {zone}: {farthest_home(distance, method)}; beyond the reach of "
+        f"{max_warden_distance_m:,.0f} m"
+        for zone, distance, method in zip(
+            beyond["zone_id"], beyond["max_distance_m"], beyond["distance_method"], strict=True
+        )
+    ]
+
+
+def farthest_home(distance_m: float, method: str) -> str:
+    """Return "farthest home 1,234 m from the centre household, measured ...".
+
+    Parameters
+    ----------
+    distance_m
+        The zone's ``max_distance_m``.
+    method
+        The zone's ``distance_method`` {"network", "straight-line"}.
+
+    Returns
+    -------
+    str
+        The figure with its unit and how it was measured.
+    """
+    return (
+        f"farthest home {distance_m:,.0f} m from the centre household, "
+        f"measured {describe_method(method)}"
+    )
 
 
 def centre_index(xy: np.ndarray) -> int:
@@ -164,8 +240,14 @@ def _status(
 
 
 def summarise_metrics(metrics: pd.DataFrame) -> dict[str, Any]:
-    """Return station-wide figures: sizes, share in bounds and contiguous, compactness, reach."""
+    """Return station-wide figures: sizes, share in bounds and contiguous, compactness, reach.
+
+    ``max_distance_m_p50``, ``_p95`` and ``_max`` summarise the zones' ``max_distance_m``
+    (metres from the centre household to the farthest home); ``max_distance_m_measured``
+    says how, in words.
+    """
     reach = metrics["max_distance_m"].dropna()
+    method = metrics["distance_method"].iloc[0] if len(metrics) else "straight-line"
     return {
         "zones": len(metrics),
         "households": int(metrics["households"].sum()),
@@ -183,5 +265,6 @@ def summarise_metrics(metrics: pd.DataFrame) -> dict[str, Any]:
         "max_distance_m_p95": round(float(reach.quantile(0.95)), 0) if len(reach) else None,
         "max_distance_m_max": round(float(reach.max()), 0) if len(reach) else None,
         "zones_beyond_reach": int((~metrics["within_reach"]).sum()),
-        "distance_method": metrics["distance_method"].iloc[0] if len(metrics) else "straight-line",
+        "distance_method": method,
+        "max_distance_m_measured": describe_method(method),
     }

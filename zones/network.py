@@ -49,6 +49,7 @@ __all__ = [
     "StraightLineTravel",
     "TravelModel",
     "build_travel",
+    "describe_method",
     "parse_maxspeed",
 ]
 
@@ -529,6 +530,24 @@ def build_travel(
         ),
     )
     return travel
+
+
+def describe_method(method: str) -> str:
+    """Return how a model measures distances, in words to follow "distances measured".
+
+    Parameters
+    ----------
+    method
+        A model's ``method``: {"network", "straight-line"}.
+
+    Returns
+    -------
+    str
+        "on the street network" or "in straight lines x 1.3".
+    """
+    if method == "network":
+        return "on the street network"
+    return f"in straight lines x {DETOUR_FACTOR:g}"
 
 
 def _lines(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

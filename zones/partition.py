@@ -33,8 +33,6 @@ import pymetis
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from zones.metrics import centre_index
-from zones.network import TravelModel
 from zones.tessellation import Tessellation, tessellate
 
 logger = logging.getLogger(__name__)
@@ -84,7 +82,6 @@ def partition_zones(
     options: ZoningOptions,
     *,
     barriers: gpd.GeoDataFrame | None = None,
-    travel: TravelModel | None = None,
     places: gpd.GeoDataFrame | None = None,
 ) -> ZonePlan:
     """Partition the station area into warden zones.
@@ -99,9 +96,6 @@ def partition_zones(
         Zone bounds and seed.
     barriers
         Barrier lines (:func:`zones.barriers.barrier_lines`) in the same CRS.
-    travel
-        Distances for the reach check (street network when available); straight
-        lines when ``None``.
     places
         OSM places (``name`` and points, any CRS) used to name the zones.
 
@@ -109,8 +103,8 @@ def partition_zones(
     -------
     ZonePlan
         Zones tiling the area, the assignment and notes (bounds that cannot be met,
-        merged islands, zones with homes beyond ``max_warden_distance_m`` of their
-        centre household).
+        merged islands). The warden's reach is measured with the zones' metrics
+        (:func:`zones.metrics.zone_metrics`).
     """
     crs = households.crs
     area = shapely.make_valid(boundary.to_crs(crs).geometry.union_all())
@@ -206,42 +200,8 @@ def partition_zones(
             f"({options.min_households}-{options.max_households}): homes at one address or in a "
             "small piece cannot be split or merged further"
         )
-    notes.extend(_reach_notes(xy, household_zone, ids, options, travel))
     logger.info("zones: %d for %d households (%d note(s))", len(zones), len(xy), len(notes))
     return ZonePlan(zones, assignment, tuple(notes))
-
-
-def _reach_notes(
-    xy: np.ndarray,
-    household_zone: np.ndarray,
-    ids: list[str],
-    options: ZoningOptions,
-    travel: TravelModel | None,
-) -> list[str]:
-    """Return one note per zone with homes beyond the warden's reach of its centre household."""
-    method = travel.method if travel is not None else "straight-line"
-    order = np.argsort(household_zone, kind="stable")
-    splits = np.searchsorted(household_zone[order], np.arange(len(ids) + 1))
-    notes = []
-    for z in sorted(range(len(ids)), key=ids.__getitem__):
-        members = xy[order[splits[z] : splits[z + 1]]]
-        if len(members) == 0:
-            continue
-        centre = members[centre_index(members)][None, :]
-        distance = (
-            travel.distance_matrix(centre, members)[0]
-            if travel is not None
-            else np.hypot(*(members - centre).T)
-        )
-        beyond = int((distance > options.max_warden_distance_m).sum())
-        if beyond:
-            farthest = "unreachable" if np.isinf(distance.max()) else f"{distance.max():,.0f} m"
-            notes.append(
-                f"zone {ids[z]}: {beyond} household(s) farther than "
-                f"{options.max_warden_distance_m:,.0f} m ({method}) from the centre household; "
-                f"farthest {farthest}"
-            )
-    return notes
 
 
 def _weights(households: gpd.GeoDataFrame, options: ZoningOptions) -> np.ndarray:

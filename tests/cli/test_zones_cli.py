@@ -140,3 +140,31 @@ def test_previous_folder_that_is_not_a_plan(helsinki: Path, tmp_path: Path) -> N
     assert result.exit_code == 1
     assert "is not a plan folder written by planner" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_one_farthest_home_figure_in_notes_summary_and_metrics(
+    tiny_station: Path, tmp_path: Path
+) -> None:
+    toml = tiny_station / "station.toml"
+    toml.write_text(
+        toml.read_text().replace("max_warden_distance_m = 1500", "max_warden_distance_m = 100")
+    )
+    out = tmp_path / "zones"
+    result = run("zones", str(tiny_station), "--out", str(out), "--format", "json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    metrics = pd.read_csv(out / "zone_metrics.csv", encoding="utf-8-sig")
+    assert summary["max_distance_m_measured"] == "in straight lines x 1.3"
+    assert summary["max_distance_m_max"] == round(metrics["max_distance_m"].max())
+    reach = [n for n in summary["notes"] if "farthest home" in n]
+    beyond = metrics[~metrics["within_reach"]]
+    assert len(reach) == len(beyond) > 0
+    for note, zone_id, farthest in zip(
+        reach, beyond["zone_id"], beyond["max_distance_m"], strict=True
+    ):
+        assert note == (
+            f"zone {zone_id}: farthest home {farthest:,.0f} m from the centre household, "
+            "measured in straight lines x 1.3; beyond the reach of 100 m"
+        )
+    text = run("zones", str(tiny_station), "--out", str(tmp_path / "again")).stdout
+    assert "farthest home from the centre household, measured in straight lines x 1.3: " in text

@@ -116,6 +116,20 @@ def test_risk_register_lists_every_threat_most_serious_first(written: list[Path]
     assert "9 Medium" in register
 
 
+def test_risk_register_names_the_guide_and_shows_measures(written: list[Path]):
+    text = body_text(written[1])
+    register = text[text.index("7. Risk register") :]
+    assert 'UNICEF, "Security and Risk Management: A Guide for UN Managers" (2008)' in register
+    assert "UN risk matrix" not in register
+    assert "Emergency power" in register  # the winter storm's measures
+    assert "not to be forgotten" in register  # the vehicle-borne explosive, 1 x 5
+
+
+def test_distances_are_named_in_words(written: list[Path]):
+    # The tiny plan has no extract: straight lines with the detour factor.
+    assert "measured in straight lines x 1.3 (projected CRS" in pdf_text(written[1])
+
+
 def test_zone_maps_annex_has_one_map_per_zone(written: list[Path]):
     html = written[0].read_text(encoding="utf-8")
     # The overview and one map per zone.

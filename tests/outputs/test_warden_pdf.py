@@ -126,3 +126,10 @@ def test_map_is_vector_with_labels_as_text(pdfs: dict[str, Path]):
     text = " ".join(page.extract_text().split())
     assert "Z02" in text  # the neighbour zone's label
     assert "N" in text.split()  # the north arrow
+
+
+def test_counts_are_written_in_the_singular_for_one(pdfs: dict[str, Path]):
+    # Z02: Олег Петров with one dependant and the CSA with none.
+    text = pdf_text(pdfs["Z02"])
+    assert "2 households, 2 staff, 1 dependant ·" in text
+    assert "1 dependants" not in text

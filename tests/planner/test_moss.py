@@ -180,3 +180,17 @@ def test_reports_escape_and_serialise(plan, tmp_path: Path) -> None:
         "failed": 1,
         "percentage": 75.0,
     }
+
+
+def test_report_says_how_distances_were_measured_in_words(plan, tmp_path: Path) -> None:
+    class Streets:
+        method = "network"
+
+        def distance_matrix(self, origins, destinations, *, mode="walking"):
+            del mode
+            return np.zeros((len(origins), len(destinations)))
+
+    report = check_moss(plan, load_rules(), as_of=AS_OF, travel=Streets()).to_dict()
+    html = write_moss_html(report, tmp_path / "moss.html").read_text()
+    assert "distances measured on the street network." in html
+    assert "measured network" not in html

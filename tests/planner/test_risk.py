@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -81,7 +82,7 @@ def test_register_order_and_residual_risk() -> None:
 
 def test_another_organisations_matrix(tmp_path: Path) -> None:
     text = (Path(__file__).parents[2] / "planner" / "risk_matrix.toml").read_text()
-    custom = text.replace('name = "UNICEF guide (IASMN 2008, Annex D)"', 'name = "Four bands"')
+    custom = re.sub(r"(?m)^name = .*$", 'name = "Four bands"', text)
     custom = custom.replace(
         '["Low", "Medium", "High", "Critical", "Critical"],',
         '["Low", "Medium", "High", "Critical", "Unacceptable"],',
@@ -101,3 +102,43 @@ def test_another_organisations_matrix(tmp_path: Path) -> None:
     with pytest.raises(StationError) as caught:
         load_matrix(broken)
     assert [i.column for i in caught.value.issues] == ["levels[5][5]"]
+
+
+def test_matrix_is_named_as_the_2008_unicef_guide_endorsed_by_the_iasmn() -> None:
+    matrix = default_matrix()
+    assert matrix.name == (
+        'UNICEF, "Security and Risk Management: A Guide for UN Managers" (2008), '
+        "endorsed by the IASMN"
+    )
+    notes = matrix.payload()["cell_notes"]
+    assert [(n["likelihood"], n["impact"]) for n in notes] == [(5, 3)]
+    assert 'prints "High (12)"' in notes[0]["note"]
+    assert "5 x 3 = 15" in notes[0]["note"]
+
+
+def test_low_likelihood_critical_impact_threats_are_marked() -> None:
+    threats = pd.DataFrame(
+        {
+            "threat": ["bomb", "flood", "theft", "quake"],
+            "category": ["terrorism", "hazards", "crime", "hazards"],
+            "likelihood": [1, 2, 3, 2],
+            "impact": [5, 5, 5, 4],
+        }
+    )
+    register = assess(threats, default_matrix()).set_index("threat")
+    assert register["low_likelihood_critical_impact"].to_dict() == {
+        "theft": False,  # likely enough to rank High already
+        "flood": True,
+        "bomb": True,
+        "quake": False,  # severe, not critical
+    }
+    assert register.attrs["matrix"] == default_matrix().name
+
+
+def test_cell_notes_must_name_a_cell(tmp_path: Path) -> None:
+    text = (Path(__file__).parents[2] / "planner" / "risk_matrix.toml").read_text()
+    broken = tmp_path / "notes.toml"
+    broken.write_text(text.replace("likelihood = 5\nimpact = 3", "likelihood = 6\nimpact = 3"))
+    with pytest.raises(StationError) as caught:
+        load_matrix(broken)
+    assert [(i.file, i.column) for i in caught.value.issues] == [("notes.toml", "cell_notes")]

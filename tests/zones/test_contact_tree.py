@@ -107,3 +107,10 @@ def test_person_contacts_name_warden_deputy_and_coordinator(tiny_station: Path):
     assert people.loc["S003", "deputy"] == ""
     assert people.loc["S003", "coordinator"] == "李小龙"
     assert people.loc["S003", "coordinator_role"] == "CSA"
+
+
+def test_household_note_uses_the_singular_for_one(tiny_station: Path):
+    warden = zone_branches(build_contact_tree(tiny_plan(tiny_station)))["Z02"]
+    notes = {n["household_id"]: n["note"] for n in warden["children"] if n["role"] == "household"}
+    assert notes["H-S003"] == "1 staff, 1 dependant"
+    assert notes["H-S005"] == "1 staff, 0 dependants"

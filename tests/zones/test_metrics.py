@@ -10,8 +10,14 @@ import pytest
 import shapely
 from pyproj import CRS
 
-from zones.metrics import METRIC_COLUMNS, centre_index, summarise_metrics, zone_metrics
-from zones.network import StraightLineTravel
+from zones.metrics import (
+    METRIC_COLUMNS,
+    centre_index,
+    reach_notes,
+    summarise_metrics,
+    zone_metrics,
+)
+from zones.network import DETOUR_FACTOR, NetworkTravel, StraightLineTravel
 
 UTM = CRS.from_epsg(32635)
 
@@ -125,3 +131,48 @@ def test_centre_of_a_large_zone_matches_the_exact_medoid() -> None:
     assert centre_index(xy[:50]) == int(
         np.argmin(np.sqrt(((xy[:50, None] - xy[None, :50]) ** 2).sum(-1)).sum(1))
     )
+
+
+def _streets_and_a_footpath_joined_to_nothing() -> NetworkTravel:
+    """A 1 km street grid and, 300 m east of it, 1.2 km of footpath joined to no street."""
+    lines = [shapely.LineString([(x, 0), (x, 1_000)]) for x in range(0, 1_001, 100)]
+    lines += [shapely.LineString([(0, y), (1_000, y)]) for y in range(0, 1_001, 100)]
+    footpath = [shapely.LineString([(1_300, 100 * k), (1_300, 100 * k + 100)]) for k in range(12)]
+    edges = gpd.GeoDataFrame(
+        {"highway": ["residential"] * len(lines) + ["footway"] * len(footpath)},
+        geometry=lines + footpath,
+        crs=UTM,
+    )
+    return NetworkTravel.from_edges(edges, UTM)
+
+
+def test_homes_on_a_piece_the_centre_cannot_reach_are_measured_in_straight_lines() -> None:
+    travel = _streets_and_a_footpath_joined_to_nothing()
+    zones = gpd.GeoDataFrame(
+        {"zone_id": ["Z01"]}, geometry=[shapely.box(-50, -50, 1_400, 1_250)], crs=UTM
+    )
+    # Four homes on the streets, one on the footpath (snapped there, 0 m away).
+    households = homes([(500, 500), (400, 500), (500, 600), (600, 500), (1_300, 550)], ["Z01"] * 5)
+    metrics = zone_metrics(
+        zones,
+        households,
+        min_households=1,
+        max_households=10,
+        max_warden_distance_m=500,
+        travel=travel,
+    )
+    z1 = metrics.iloc[0]
+    assert z1.centre_household_id == "H0"
+    assert np.isfinite(metrics[["max_distance_m", "mean_distance_m"]].to_numpy()).all()
+    assert z1.max_distance_m == pytest.approx(round(np.hypot(800, 50) * DETOUR_FACTOR, 1))
+    assert z1.distance_method == "network"
+    assert not z1.within_reach
+    summary = summarise_metrics(metrics)  # pytest turns numpy's inf - inf warning into an error
+    assert summary["max_distance_m_max"] == round(z1.max_distance_m, 0)
+    assert summary["max_distance_m_measured"] == "on the street network"
+    assert reach_notes(metrics, 500) == [
+        (
+            "zone Z01: farthest home 1,042 m from the centre household, measured on the street "
+            "network; beyond the reach of 500 m"
+        )
+    ]
