@@ -577,12 +577,10 @@ def moss(*, station: Path, fail_on: str, output_format: str) -> None:
 @click.argument(
     "threats", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
+@out_option(
+    "Folder for risk.html, risk.json and risk.csv (replaced whole).",
     default=Path("risk"),
     show_default=True,
-    help="Folder for risk.html, risk.json and risk.csv.",
 )
 @click.option("--matrix", "show_matrix", is_flag=True, help="Print the risk matrix and exit.")
 @click.option(
@@ -601,6 +599,7 @@ def risk(
     *,
     threats: Path | None,
     out: Path,
+    force: bool,
     show_matrix: bool,
     matrix_file: Path | None,
     output_format: str,
@@ -623,9 +622,13 @@ def risk(
         return
     if threats is None:
         raise click.UsageError("give a THREATS file, or --matrix")
+    from planner.output_folder import RISK, atomic_folder
+
+    inputs = [threats, *([matrix_file] if matrix_file else [])]
+    out = _checked_out(out, kind=RISK, keep=inputs, force=force)
     register = assess(read_threats(threats), matrix)
-    out.mkdir(parents=True, exist_ok=True)
-    write_risk_files(register, matrix.payload(), out, station=threats.stem)
+    with atomic_folder(out, kind=RISK, keep=inputs, force=force) as folder:
+        write_risk_files(register, matrix.payload(), folder, station=threats.stem)
     if output_format == "json":
         click.echo(register.to_json(orient="records", force_ascii=False))
         return

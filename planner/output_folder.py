@@ -31,9 +31,9 @@ from pathlib import Path
 
 PRIVATE_MODE = 0o700
 MARKER = ".warden-planner"
-PLAN, ZONES, BATCH, STATION = "plan", "zones", "batch", "station"
+PLAN, ZONES, BATCH, RISK, STATION = "plan", "zones", "batch", "risk", "station"
 STATION_FILE = "station.toml"
-_OUTPUT_KINDS = frozenset({PLAN, ZONES, BATCH})
+_OUTPUT_KINDS = frozenset({PLAN, ZONES, BATCH, RISK})
 # The folders written before the marker existed: (files that identify one, every entry).
 _PLAN_NAMES = frozenset(
     {
@@ -45,9 +45,11 @@ _PLAN_NAMES = frozenset(
     }
 )  # fmt: skip
 _ZONES_NAMES = frozenset({"zones.geojson", "zones.kml", "assignments.csv", "zone_metrics.csv"})
+_RISK_NAMES = frozenset({"risk.html", "risk.json", "risk.csv"})
 _LAYOUTS = (
     (frozenset({"summary.json", "zones.geojson", "index.html"}), _PLAN_NAMES),
     (_ZONES_NAMES, _ZONES_NAMES | {"churn.csv"}),
+    (_RISK_NAMES, _RISK_NAMES),
 )
 _BATCH_FILES = frozenset({"summary.csv", "summary.html"})
 _EMPTY_PARTIAL_AGE_S = 60.0
@@ -68,7 +70,7 @@ def check_output_folder(
     out
         The folder asked for (``--out``); symlinks, ``.`` and ``..`` are resolved.
     kind
-        {"plan", "zones", "batch", "station"}: what will be written.
+        {"plan", "zones", "batch", "risk", "station"}: what will be written.
     keep
         Inputs of the run (the station folder, an input file): never replaced, nor
         any folder holding them.

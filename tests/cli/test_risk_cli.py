@@ -33,7 +33,12 @@ def test_matrix_json_has_25_cells() -> None:
 def test_register_files(tmp_path: Path) -> None:
     result = run("risk", str(THREATS), "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["risk.csv", "risk.html", "risk.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".warden-planner",
+        "risk.csv",
+        "risk.html",
+        "risk.json",
+    ]
     register = json.loads((tmp_path / "risk.json").read_text())["register"]
     assert register[0]["threat"] == "Winter storm cutting power and roads"
     assert [r["rank"] for r in register] == list(range(1, 7))
@@ -120,3 +125,29 @@ def test_library_warnings_go_to_the_debug_log_not_the_terminal(caplog, capsys) -
         r.levelno == logging.DEBUG and "RuntimeWarning: invalid value" in r.getMessage()
         for r in caplog.records
     )
+
+
+def test_out_never_replaces_the_threats_folder_or_foreign_files(tmp_path: Path) -> None:
+    threats = tmp_path / "threats.csv"
+    threats.write_bytes(THREATS.read_bytes())
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes")
+    for out in (tmp_path, tmp_path / "risk" / ".."):
+        result = run("risk", str(threats), "--out", str(out), "--force")
+        assert result.exit_code == 2, result.output
+        assert "input" in result.output
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "thesis.docx").write_text("years of work")
+    result = run("risk", str(threats), "--out", str(other))
+    assert result.exit_code == 2
+    assert "thesis.docx" in result.output
+    assert (other / "thesis.docx").read_text() == "years of work"
+    assert threats.read_bytes() == THREATS.read_bytes()
+    assert notes.read_text() == "my notes"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "other", "threats.csv"]
+    # Its own earlier output is replaced.
+    mine = tmp_path / "register"
+    assert run("risk", str(threats), "--out", str(mine)).exit_code == 0
+    assert run("risk", str(threats), "--out", str(mine)).exit_code == 0
+    assert (mine / "risk.json").exists()
