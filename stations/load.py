@@ -36,7 +36,7 @@ from stations.schema import (
     WGS84,
 )
 from stations.station import Station
-from stations.tables import read_table, require_columns
+from stations.tables import read_table
 
 logger = logging.getLogger(__name__)
 
@@ -148,8 +148,9 @@ def _read(
     sheet: str | None = None,
 ) -> pd.DataFrame | None:
     try:
-        frame = read_table(folder / relative, label=relative, sheet=sheet)
-        require_columns(frame, required, relative)
+        frame = read_table(
+            folder / relative, label=relative, sheet=sheet, required=required, issues=issues
+        )
     except InputError as exc:
         issues.append(exc.issue)
         return None

@@ -10,7 +10,7 @@ from stations._values import parse_count
 from stations.errors import StationError
 from stations.records import RecordCheck
 from stations.schema import THREAT_CATEGORIES
-from stations.tables import read_table, require_columns
+from stations.tables import read_table
 
 REQUIRED = ("threat", "category", "likelihood", "impact")
 SCALE = ("likelihood", "impact", "residual_likelihood", "residual_impact")
@@ -38,8 +38,7 @@ def read_threats(path: Path, *, label: str | None = None) -> pd.DataFrame:
         Listing every problem with its file, row and column.
     """
     label = label or path.name
-    frame = read_table(path, label=label)
-    require_columns(frame, REQUIRED, label)
+    frame = read_table(path, label=label, required=REQUIRED)
     check = RecordCheck(frame, label)
     check.require_values(("threat", "likelihood", "impact"))
     check.choices("category", THREAT_CATEGORIES)
