@@ -113,6 +113,7 @@ def validate(station: Path, output_format: str, strict: bool) -> None:
         issues, counts = exc.issues or [], {}
         if not issues:
             raise
+    issues += _moss_rules_issues(station)
     errors = [i for i in issues if i.severity == "error" or strict]
     if output_format == "json":
         payload = {
@@ -134,6 +135,24 @@ def validate(station: Path, output_format: str, strict: bool) -> None:
         click.echo(f"{station}: {verdict}; {summary}; {n_err} error(s), {n_warn} warning(s)")
     if errors:
         sys.exit(EXIT_INPUT_ERROR)
+
+
+def _moss_rules_issues(station: Path) -> list[Any]:
+    """Return the problems of the station's own MOSS rules file, read as ``plan`` reads it."""
+    from planner.moss_rules import load_rules
+    from stations import load_config
+
+    try:
+        rules = load_config(station).moss.rules
+    except StationError:  # already reported by load_station
+        return []
+    if rules is None:
+        return []
+    try:
+        load_rules(station / rules, label=rules)
+    except StationError as exc:
+        return exc.issues
+    return []
 
 
 def _station_counts(station: Any) -> dict[str, int]:
