@@ -51,11 +51,14 @@ def test_a_whole_windows_1252_file_is_read_with_a_warning(tmp_path: Path) -> Non
     assert "Windows-1252" in issues[0].message
 
 
-def test_utf16_with_bom_is_read(tmp_path: Path) -> None:
+def test_utf16_with_bom_is_read_and_without_is_named(tmp_path: Path) -> None:
     text = f"{HEADER}\nS1,Олег Петров,UNDP,60.17,24.94\n"
     (tmp_path / "staff.csv").write_bytes(text.encode("utf-16"))
     frame = read_table(tmp_path / "staff.csv", label="staff.csv")
     assert list(frame["name"]) == ["Олег Петров"]
+    (tmp_path / "staff.csv").write_bytes(text.encode("utf-16-le"))
+    with pytest.raises(InputError, match="UTF-16 text without a byte-order mark"):
+        read_table(tmp_path / "staff.csv", label="staff.csv")
 
 
 def test_a_nul_byte_after_64_kb_names_its_row(tmp_path: Path) -> None:
