@@ -376,10 +376,11 @@ def _run_plan(
     as_of = dt.datetime.now(tz=dt.UTC).date()
     step(PLAN_STEPS[0])
     loaded = load_station(station_dir, as_of=as_of)
+    # Read before planning, as validate does: a broken rules file fails in seconds.
+    rules = load_rules(loaded.path(loaded.config.moss.rules), label=loaded.config.moss.rules)
     step(PLAN_STEPS[1])
     run = build_plan(loaded, as_of=as_of, previous=previous, repair=repair, seed=seed)
     step(PLAN_STEPS[2])
-    rules = load_rules(loaded.path(loaded.config.moss.rules))
     report = check_moss(run.planned, rules, as_of=as_of, travel=run.zoning.travel)
     return run, report
 
