@@ -167,6 +167,7 @@ def validate(station: Path, output_format: str, strict: bool) -> None:
         issues, counts = exc.issues or [], {}
         if not issues:
             raise
+    issues += _moss_rules_issues(station)
     errors = [i for i in issues if i.severity == "error" or strict]
     if output_format == "json":
         payload = {
@@ -188,6 +189,24 @@ def validate(station: Path, output_format: str, strict: bool) -> None:
         click.echo(f"{station}: {verdict}; {summary}; {n_err} error(s), {n_warn} warning(s)")
     if errors:
         sys.exit(EXIT_INPUT_ERROR)
+
+
+def _moss_rules_issues(station: Path) -> list[Any]:
+    """Return the problems of the station's own MOSS rules file, read as ``plan`` reads it."""
+    from planner.moss_rules import load_rules
+    from stations import load_config
+
+    try:
+        rules = load_config(station).moss.rules
+    except StationError:  # already reported by load_station
+        return []
+    if rules is None:
+        return []
+    try:
+        load_rules(station / rules, label=rules)
+    except StationError as exc:
+        return exc.issues
+    return []
 
 
 def _station_counts(station: Any) -> dict[str, int]:
@@ -419,10 +438,11 @@ def _run_plan(
     as_of = dt.datetime.now(tz=dt.UTC).date()
     step(PLAN_STEPS[0])
     loaded = load_station(station_dir, as_of=as_of)
+    # Read before planning, as validate does: a broken rules file fails in seconds.
+    rules = load_rules(loaded.path(loaded.config.moss.rules), label=loaded.config.moss.rules)
     step(PLAN_STEPS[1])
     run = build_plan(loaded, as_of=as_of, previous=previous, repair=repair, seed=seed)
     step(PLAN_STEPS[2])
-    rules = load_rules(loaded.path(loaded.config.moss.rules))
     report = check_moss(run.planned, rules, as_of=as_of, travel=run.zoning.travel)
     return run, report
 

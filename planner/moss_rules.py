@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from stations.errors import Issue, StationError
+from stations.files import check_input_file
 
 APPLIES_TO = ("staff", "household", "zone", "office", "station")
 SEVERITIES = ("critical", "major", "minor")
@@ -51,7 +52,7 @@ class Rule:
         return str(self.check["kind"])
 
 
-def load_rules(path: Path | None = None) -> list[Rule]:
+def load_rules(path: Path | None = None, *, label: str | None = None) -> list[Rule]:
     """Return the default rule set, or a station's rule set merged over it.
 
     A station's file holds ``[[rule]]`` tables like the default one. Rules with an id
@@ -62,6 +63,8 @@ def load_rules(path: Path | None = None) -> list[Rule]:
     ----------
     path
         The station's rules file, or ``None`` for the default set.
+    label
+        The name used in messages (the file name by default).
 
     Returns
     -------
@@ -77,12 +80,14 @@ def load_rules(path: Path | None = None) -> list[Rule]:
     rules = _parse(tomllib.loads(default_text), DEFAULT_RULES)
     if path is None:
         return [r for r, enabled in rules if enabled]
+    label = label or path.name
+    check_input_file(path, label, what="MOSS rules file")
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        issue = Issue("error", path.name, f"cannot read the MOSS rules: {exc}", code="format")
+        issue = Issue("error", label, f"cannot read the MOSS rules: {exc}", code="format")
         raise StationError(str(issue), [issue]) from exc
-    own = _parse(raw, path.name)
+    own = _parse(raw, label)
     merged = {} if raw.get("replace_default") is True else {r.id: (r, e) for r, e in rules}
     for rule, enabled in own:
         merged[rule.id] = (rule, enabled)

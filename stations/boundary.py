@@ -10,6 +10,8 @@ from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
 from stations.errors import InputError
+from stations.files import check_input_file
+from stations.geodata import read_geodata
 from stations.schema import WGS84
 
 # Longest boundary edge kept, in degrees (about 110 m). A straight edge in degrees is a
@@ -25,7 +27,8 @@ def read_boundary(path: Path, label: str) -> BaseGeometry:
     Parameters
     ----------
     path
-        A GeoJSON, GPKG, KML or Shapefile with polygon features.
+        A GeoJSON, GPKG, KML, Shapefile or FlatGeobuf with polygon features, read
+        offline (see :mod:`stations.geodata`).
     label
         The name used in messages.
 
@@ -37,18 +40,11 @@ def read_boundary(path: Path, label: str) -> BaseGeometry:
     Raises
     ------
     InputError
-        If the file is missing, empty, has no CRS or holds no polygon.
+        If the file is missing, not a regular file, empty, of another format (a VRT),
+        has no CRS or holds no polygon.
     """
-    import pyogrio
-
-    if not path.is_file():
-        raise InputError(label, f"file not found: {path}", code="missing")
-    if path.stat().st_size == 0:
-        raise InputError(label, "the file is empty", code="empty")
-    try:
-        frame = pyogrio.read_dataframe(path)
-    except Exception as exc:  # pyogrio's DataSourceError and friends
-        raise InputError(label, f"cannot read the boundary: {exc}", code="format") from exc
+    check_input_file(path, label, what="boundary file")
+    frame = read_geodata(path, label, what="boundary")
     if frame.empty:
         raise InputError(label, "the boundary file has no features", code="empty")
     if frame.crs is None:

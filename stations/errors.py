@@ -83,3 +83,46 @@ class InputError(StationError):
         issue = Issue("error", file, message, row=row, column=column, code=code)
         super().__init__(str(issue), [issue])
         self.issue = issue
+
+
+# At most this many issues of one kind (file, column, code, severity) are listed; the rest
+# are counted in one closing issue. Rejected rows keep their own reasons in the station.
+MAX_ISSUES_PER_COLUMN = 1000
+
+
+def cap_repeats(issues: list[Issue], limit: int = MAX_ISSUES_PER_COLUMN) -> list[Issue]:
+    """Return ``issues`` with at most ``limit`` of each kind, plus one count of the rest.
+
+    Parameters
+    ----------
+    issues
+        The issues in the order found.
+    limit
+        How many issues of one file, column, code and severity are kept.
+
+    Returns
+    -------
+    list of Issue
+        The kept issues in their order; after them, for every kind over the limit, one
+        issue naming how many more rows had it and the first of them.
+    """
+    seen: dict[tuple[object, ...], int] = {}
+    first_dropped: dict[tuple[object, ...], Issue] = {}
+    kept = []
+    for issue in issues:
+        kind = (issue.file, issue.column, issue.code, issue.severity)
+        seen[kind] = seen.get(kind, 0) + 1
+        if seen[kind] <= limit:
+            kept.append(issue)
+        else:
+            first_dropped.setdefault(kind, issue)
+    for kind, first in first_dropped.items():
+        more = seen[kind] - limit
+        message = (
+            f"{more:,} more row(s) with the same kind of problem ({first.code}) are not "
+            f"listed (the first is row {first.row}); each keeps its reason in the station"
+        )
+        kept.append(
+            Issue(first.severity, first.file, message, column=first.column, code=first.code)
+        )
+    return kept

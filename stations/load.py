@@ -14,7 +14,7 @@ from pyproj import CRS
 
 from stations.boundary import buffer_boundary, local_utm, read_boundary
 from stations.config import StationConfig, load_config
-from stations.errors import InputError, Issue, StationError
+from stations.errors import InputError, Issue, StationError, cap_repeats
 from stations.facilities import check_offices, check_points
 from stations.households import group_households
 from stations.locations import check_inside, check_near_offices
@@ -36,7 +36,9 @@ from stations.schema import (
     WGS84,
 )
 from stations.station import Station
-from stations.tables import read_table, require_columns
+from stations.tables import read_table
+from stations.threats import read_threats
+from stations.zones_file import read_zones_file
 
 logger = logging.getLogger(__name__)
 
@@ -79,18 +81,14 @@ def load_station(folder: Path, *, as_of: dt.date | None = None) -> Station:
     points_frame = _read(folder, files.points, POINT_REQUIRED, issues)
     staff_frame = _read(folder, files.staff, STAFF_REQUIRED, issues, sheet=files.staff_sheet)
     area = _read_area(folder, config, issues)
-    issues.extend(
-        Issue("error", optional, "file not found", code="missing")
-        for optional in (files.osm, files.zones, files.threats)
-        if optional is not None and not (folder / optional).is_file()
-    )
+    _check_other_files(folder, config, issues)
     if (
         staff_frame is None
         or offices_frame is None
         or points_frame is None
         or any(i.severity == "error" for i in issues)
     ):
-        raise StationError(f"{folder}: cannot load the station", issues)
+        raise StationError(f"{folder}: cannot load the station", cap_repeats(issues))
 
     offices = RecordCheck(offices_frame, files.offices)
     check_offices(offices)
@@ -125,7 +123,7 @@ def load_station(folder: Path, *, as_of: dt.date | None = None) -> Station:
         boundary=gpd.GeoDataFrame(
             {"source": ["file" if files.boundary else "buffer"]}, geometry=[area], crs=WGS84
         ),
-        issues=tuple(issues),
+        issues=tuple(cap_repeats(issues)),
     )
     logger.info(
         "loaded %s: %d staff accepted, %d rejected, %d households, %d error(s), %d warning(s)",
@@ -148,12 +146,33 @@ def _read(
     sheet: str | None = None,
 ) -> pd.DataFrame | None:
     try:
-        frame = read_table(folder / relative, label=relative, sheet=sheet)
-        require_columns(frame, required, relative)
+        frame = read_table(
+            folder / relative, label=relative, sheet=sheet, required=required, issues=issues
+        )
     except InputError as exc:
         issues.append(exc.issue)
         return None
     return frame
+
+
+def _check_other_files(folder: Path, config: StationConfig, issues: list[Issue]) -> None:
+    """Read the OSM extract's structure, the hand-drawn zones and the threats as plan will."""
+    files = config.files
+    if files.osm is not None:
+        try:
+            OsmExtract(folder / files.osm, label=files.osm)
+        except InputError as exc:
+            issues.append(exc.issue)
+    if files.zones is not None:
+        try:
+            read_zones_file(folder / files.zones, files.zones)
+        except InputError as exc:
+            issues.append(exc.issue)
+    if files.threats is not None:
+        try:
+            read_threats(folder / files.threats, label=files.threats, issues=issues)
+        except StationError as exc:
+            issues.extend(exc.issues)
 
 
 def _read_area(folder: Path, config: StationConfig, issues: list[Issue]) -> object | None:

@@ -17,6 +17,7 @@ import geopandas as gpd
 import pandas as pd
 
 from stations.errors import InputError
+from stations.files import check_input_file
 from stations.schema import WGS84
 
 logger = logging.getLogger(__name__)
@@ -26,6 +27,8 @@ WATER_FILTER = {
     "waterway": ["river", "canal", "stream", "riverbank"],
     "natural": ["water", "coastline"],
 }
+# The largest BlobHeader the PBF format allows, in bytes.
+MAX_BLOB_HEADER = 64 * 1024
 PLACE_VALUES = ["suburb", "quarter", "neighbourhood", "city_block", "village", "hamlet", "town"]
 POI_FILTER = {
     "amenity": ["hospital", "clinic", "school", "police", "university", "college", "fire_station"],
@@ -44,13 +47,26 @@ class OsmExtract:
         The extract on disk.
     bbox
         Optional ``(west, south, east, north)`` in degrees to read only part of it.
+    label
+        The name used in messages (the file name by default).
+
+    Raises
+    ------
+    InputError
+        If the file is missing, not a regular file, empty, or not a complete OSM PBF
+        file (see :func:`check_extract`).
     """
 
-    def __init__(self, path: Path, bbox: tuple[float, float, float, float] | None = None) -> None:
-        if not path.is_file():
-            raise InputError(path.name, f"OSM extract not found at {path}", code="missing")
-        if path.stat().st_size == 0:
-            raise InputError(path.name, "OSM extract is empty", code="empty")
+    def __init__(
+        self,
+        path: Path,
+        bbox: tuple[float, float, float, float] | None = None,
+        *,
+        label: str | None = None,
+    ) -> None:
+        label = label or path.name
+        check_input_file(path, label, what="OSM extract")
+        check_extract(path, label)
         self.path = path
         self.bbox = list(bbox) if bbox else None
         self._networks: dict[str, gpd.GeoDataFrame] = {}
@@ -158,6 +174,83 @@ class OsmExtract:
                 kind = data[key].where(data[key].notna(), kind)
         data = data.assign(kind=kind)
         return _select(data[data["kind"].notna()], ["kind", "name"])
+
+
+def check_extract(path: Path, label: str) -> None:
+    """Walk the blocks of an OSM PBF file without decompressing them.
+
+    A PBF file is a sequence of blocks, each a 4-byte header length, a small header
+    (type and data size) and the data. The walk checks that the first block is the
+    ``OSMHeader``, that every header is sane and that the last block ends exactly at
+    the end of the file: a file of another format or one cut short by a failed
+    download is refused here, by ``validate`` as by ``plan``.
+
+    Raises
+    ------
+    InputError
+        Naming the file, the block and what is wrong.
+    """
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        offset, number = 0, 0
+        while offset < size:
+            number += 1
+            length = int.from_bytes(handle.read(4), "big")
+            if not 0 < length <= MAX_BLOB_HEADER or offset + 4 + length > size:
+                _not_pbf(label, number, offset)
+            kind, data_size = _blob_header(handle.read(length))
+            if kind is None or (number == 1 and kind != "OSMHeader"):
+                _not_pbf(label, number, offset)
+            offset += 4 + length + data_size
+            if offset > size:
+                msg = (
+                    f"the OSM extract is cut short: block {number} ends at byte {offset:,} "
+                    f"of a {size:,}-byte file; download it again"
+                )
+                raise InputError(label, msg, code="format")
+            handle.seek(offset)
+
+
+def _not_pbf(label: str, number: int, offset: int) -> None:
+    msg = (
+        f"not an OSM PBF extract (block {number} at byte {offset:,} is not a PBF block); "
+        "give a .osm.pbf file as Geofabrik or BBBike export it"
+    )
+    raise InputError(label, msg, code="format")
+
+
+def _blob_header(data: bytes) -> tuple[str | None, int]:
+    """Return the ``type`` and ``datasize`` of a PBF BlobHeader (protobuf), or ``None``."""
+    kind, data_size, position = None, -1, 0
+    try:
+        while position < len(data):
+            key, position = _varint(data, position)
+            field, wire = key >> 3, key & 7
+            if wire == 0:  # varint
+                value, position = _varint(data, position)
+                if field == 3:  # noqa: PLR2004 (datasize)
+                    data_size = value
+            elif wire == 2:  # noqa: PLR2004 (length-delimited)
+                length, position = _varint(data, position)
+                if field == 1:
+                    kind = data[position : position + length].decode("ascii")
+                position += length
+            else:
+                return None, 0
+    except (IndexError, UnicodeDecodeError):
+        return None, 0
+    return (kind, data_size) if data_size >= 0 and position == len(data) else (None, 0)
+
+
+def _varint(data: bytes, position: int) -> tuple[int, int]:
+    value, shift = 0, 0
+    while True:
+        byte = data[position]
+        position += 1
+        value |= (byte & 0x7F) << shift
+        if byte < 0x80:  # noqa: PLR2004
+            return value, position
+        shift += 7
 
 
 def _tag(tags: object, key: str) -> object:

@@ -2,8 +2,15 @@
 
 Every value comes back as text (or ``None`` when empty) so that validation,
 not the reader, decides what a cell means. Each row keeps ``source_row``: the
-row number a spreadsheet shows (the header is row 1), or the feature number for
-GeoJSON and GPKG.
+row number a spreadsheet shows, or the feature number for GeoJSON and GPKG.
+
+Sheets are read as offices keep them: the header is the first row, among the first
+``HEADER_SEARCH_ROWS`` non-empty ones, that names every required column (a title line
+and blank rows above it are skipped and the header's row reported); empty rows and
+columns are ignored. CSV is read as UTF-8 (a UTF-8 or UTF-16 BOM is honoured); bytes
+that are not UTF-8 in an otherwise UTF-8 file are named cell by cell, never a reason to
+switch encodings; only a file without any UTF-8 sequence is read as Windows-1252, with
+a warning.
 """
 
 from __future__ import annotations
@@ -15,22 +22,44 @@ import io
 import logging
 import math
 import re
-import zipfile
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
-from stations.errors import InputError
+from stations.errors import InputError, Issue
+from stations.files import check_input_file
+from stations.geodata import read_geodata
 from stations.schema import COLUMN_ALIASES, LAT, LON, SOURCE_FILE, SOURCE_ROW, WGS84
+from stations.workbook import MAX_ROWS, read_sheet
 
 logger = logging.getLogger(__name__)
 
 TABULAR_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 GEO_SUFFIXES = (".geojson", ".json", ".gpkg")
+# The largest CSV read, in bytes; XLSX has its own limits (stations.workbook).
+MAX_CSV_BYTES = 200 * 1024 * 1024
+# The header is looked for among this many first non-empty rows.
+HEADER_SEARCH_ROWS = 10
 _SNIFF_BYTES = 64 * 1024
+# Valid UTF-8 sequences of two to four bytes: their presence says a file is UTF-8.
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+# Bytes that are not UTF-8, as Python keeps them with errors="surrogateescape".
+_STRAY_BYTE = re.compile("[\udc80-\udcff]")
 
 
-def read_table(path: Path, *, label: str, sheet: str | None = None) -> pd.DataFrame:
+def read_table(
+    path: Path,
+    *,
+    label: str,
+    sheet: str | None = None,
+    required: tuple[str, ...] = (),
+    issues: list[Issue] | None = None,
+) -> pd.DataFrame:
     """Read a table file into text columns with canonical, lower-case names.
 
     Parameters
@@ -41,6 +70,13 @@ def read_table(path: Path, *, label: str, sheet: str | None = None) -> pd.DataFr
         The name used in messages (the path relative to the station folder).
     sheet
         For XLSX, the sheet to read; the first sheet when ``None``.
+    required
+        The columns the table must have. The header of a CSV or XLSX is the first
+        row, among the first ``HEADER_SEARCH_ROWS`` non-empty ones, naming them all.
+    issues
+        Where warnings about the reading go (the header's row, bytes that are not
+        UTF-8, a file read as Windows-1252, a column without header); logged when
+        ``None``.
 
     Returns
     -------
@@ -52,35 +88,52 @@ def read_table(path: Path, *, label: str, sheet: str | None = None) -> pd.DataFr
     Raises
     ------
     InputError
-        If the file is missing, empty, of another format than its name says, or
-        unreadable.
+        If the file is missing, not a regular file, empty, of another format than
+        its name says, over a size limit, unreadable, or lacks a required column.
     """
-    if not path.is_file():
-        raise InputError(label, f"file not found: {path}", code="missing")
-    if path.stat().st_size == 0:
-        raise InputError(label, "the file is empty", code="empty")
+    notes: list[Issue] = []
+    size = check_input_file(path, label)
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt"):
-        frame, first_row = _read_csv(path, label), 2
+        if size > MAX_CSV_BYTES:
+            limit = MAX_CSV_BYTES // 2**20
+            msg = f"the file has {size / 2**20:,.0f} MB, more than the {limit} MB limit; split it"
+            raise InputError(label, msg, code="too_large")
+        text, stray = _decode_csv(path.read_bytes(), label, notes)
+        frame, header_row = _grid_frame(_csv_rows(text, label), label, required, notes, csv=True)
     elif suffix in (".xlsx", ".xlsm"):
-        frame, first_row = _read_xlsx(path, label, sheet), 2
+        rows = read_sheet(path, label, sheet)
+        stray = False
+        frame, header_row = _grid_frame(rows, label, required, notes, csv=False)
     elif suffix in GEO_SUFFIXES:
-        frame, first_row = _read_geo(path, label), 1
+        frame, header_row, stray = _read_geo(path, label), 1, False
+        frame[SOURCE_ROW] = range(1, len(frame) + 1)
     else:
         known = ", ".join(TABULAR_SUFFIXES + GEO_SUFFIXES)
         msg = f"unsupported file type {suffix!r}; use one of {known}"
         raise InputError(label, msg, code="format")
-    frame = _canonical_columns(frame, label)
+    frame = _canonical_columns(frame, label, header_row)
+    require_columns(frame, required, label, header_row=header_row)
     if frame.empty:
         raise InputError(label, "the file has a header but no data rows", code="empty")
+    rows_column = frame.pop(SOURCE_ROW).to_numpy()
     frame = frame.map(_to_text).astype(object)
     frame = frame.where(frame.notna(), None)
     frame[SOURCE_FILE] = label
-    frame[SOURCE_ROW] = range(first_row, first_row + len(frame))
-    return frame.reset_index(drop=True)
+    frame[SOURCE_ROW] = rows_column
+    frame = frame.reset_index(drop=True)
+    _check_cells(frame, label, notes, stray=stray)
+    if issues is None:
+        for note in notes:
+            logger.warning("%s", note)
+    else:
+        issues.extend(notes)
+    return frame
 
 
-def require_columns(frame: pd.DataFrame, required: tuple[str, ...], label: str) -> None:
+def require_columns(
+    frame: pd.DataFrame, required: tuple[str, ...], label: str, *, header_row: int = 1
+) -> None:
     """Raise if required columns are missing, naming what was found and the closest match.
 
     Raises
@@ -100,7 +153,7 @@ def require_columns(frame: pd.DataFrame, required: tuple[str, ...], label: str) 
         else:
             hints.append(repr(column))
     msg = f"missing required column(s) {', '.join(hints)}; columns found: {', '.join(found)}"
-    raise InputError(label, msg, row=1, column=missing[0], code="missing_column")
+    raise InputError(label, msg, row=header_row, column=missing[0], code="missing_column")
 
 
 def _looks_binary(head: bytes) -> str | None:
@@ -110,73 +163,184 @@ def _looks_binary(head: bytes) -> str | None:
         return "an SQLite database (a GeoPackage?)"
     if head.startswith(b"%PDF"):
         return "a PDF document"
-    if b"\x00" in head:
+    if head.count(b"\x00") > len(head) // 4:
+        if head[1::2].count(b"\x00") > len(head) // 4 or head[0::2].count(b"\x00") > len(head) // 4:
+            return "UTF-16 text without a byte-order mark; save it as CSV UTF-8"
         return "binary data"
     return None
 
 
-def _read_csv(path: Path, label: str) -> pd.DataFrame:
-    raw = path.read_bytes()
+def _decode_csv(raw: bytes, label: str, notes: list[Issue]) -> tuple[str, bool]:
+    """Return the text of a CSV file and whether it holds bytes that are not UTF-8."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), False
+        except UnicodeDecodeError as exc:
+            msg = f"the file says it is UTF-16 but is not ({exc.reason}); save it as CSV UTF-8"
+            raise InputError(label, msg, code="format") from exc
     kind = _looks_binary(raw[:_SNIFF_BYTES])
     if kind:
         msg = f"the file is named .csv but contains {kind}; export it as CSV (UTF-8)"
         raise InputError(label, msg, code="format")
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig"), False
     except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-        logger.info("%s: not UTF-8; read as Windows-1252", label)
+        pass
+    if _UTF8_MULTIBYTE.search(raw) is None:
+        high = sum(byte >= 0x80 for byte in raw)  # noqa: PLR2004
+        notes.append(
+            Issue(
+                "warning",
+                label,
+                f"the file is not UTF-8 and holds no UTF-8 text; read as Windows-1252 "
+                f"({high} non-ASCII byte(s)); check accented names, or save it as CSV UTF-8",
+                code="encoding",
+            )
+        )
+        return raw.decode("cp1252", errors="replace"), False
+    return raw.decode("utf-8-sig", errors="surrogateescape"), True
+
+
+def _csv_rows(text: str, label: str) -> list[list[str]]:
+    """Return the records of a CSV text; ``rows[i]`` is spreadsheet row ``i + 1``."""
     if not text.strip():
         raise InputError(label, "the file is empty", code="empty")
-    first_line = text.splitlines()[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)
+    head = [line for line in text.splitlines()[: 4 * HEADER_SEARCH_ROWS] if line.strip()]
+    delimiter = max((",", ";", "\t"), key=lambda d: max(line.count(d) for line in head))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[list[str]] = []
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+        for row in reader:
+            if len(rows) == MAX_ROWS:
+                msg = f"the file has more than {MAX_ROWS:,} rows; split it"
+                raise InputError(label, msg, row=MAX_ROWS + 1, code="too_large")
+            rows.append(row)
     except csv.Error as exc:
-        raise InputError(label, f"cannot parse CSV: {exc}", code="format") from exc
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
-    header, body = rows[0], rows[1:]
-    if len(header) < 2:  # noqa: PLR2004
-        msg = "the header has a single column; is this really a CSV table?"
-        raise InputError(label, msg, row=1, code="format")
-    width = len(header)
-    for number, row in enumerate(body, start=2):
-        if len(row) > width and any(cell.strip() for cell in row[width:]):
-            msg = f"{len(row)} cells but the header has {width}; check quoting and delimiters"
-            raise InputError(label, msg, row=number, code="format")
-    body = [(r + [""] * width)[:width] for r in body]
-    return pd.DataFrame(body, columns=header, dtype=object)
+        msg = f"cannot parse CSV: {exc}"
+        raise InputError(label, msg, row=len(rows) + 1, code="format") from exc
+    return rows
 
 
-def _read_xlsx(path: Path, label: str, sheet: str | None) -> pd.DataFrame:
-    head = path.read_bytes()[:8]
-    if not head.startswith(b"PK"):
-        msg = "the file is named .xlsx but is not an Excel workbook (it looks like text)"
-        raise InputError(label, msg, code="format")
-    try:
-        return pd.read_excel(
-            path, sheet_name=sheet if sheet is not None else 0, dtype=object, engine="openpyxl"
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _grid_frame(
+    rows: list[list[object]],
+    label: str,
+    required: tuple[str, ...],
+    notes: list[Issue],
+    *,
+    csv: bool,
+) -> tuple[pd.DataFrame, int]:
+    """Return the records below the header row, with ``source_row``, and the header's row."""
+    filled = [i for i, row in enumerate(rows) if not all(_blank(v) for v in row)]
+    if not filled:
+        raise InputError(label, "the file is empty", code="empty")
+    header_at = _header_index(rows, filled, required)
+    header = ["" if _blank(v) else str(v).strip() for v in rows[header_at]]
+    header_row = header_at + 1
+    if header_at != filled[0]:
+        title = " ".join(str(v).strip() for v in rows[filled[0]] if not _blank(v))[:60]
+        notes.append(
+            Issue(
+                "warning",
+                label,
+                f"the header is on row {header_row}; the rows above it (starting "
+                f"{title!r}) are not read",
+                row=header_row,
+                code="header_row",
+            )
         )
-    except ValueError as exc:  # unknown sheet
-        raise InputError(label, f"cannot read the workbook: {exc}", code="format") from exc
-    except (zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise InputError(label, f"not a readable XLSX workbook: {exc}", code="format") from exc
+    if csv and len(header) < 2:  # noqa: PLR2004
+        msg = "the header has a single column; is this really a CSV table?"
+        raise InputError(label, msg, row=header_row, code="format")
+    body = [(i + 1, rows[i]) for i in filled if i > header_at]
+    blank_rows = len(rows) - header_at - 1 - len(body)
+    if blank_rows:
+        logger.info("%s: %d empty row(s) below the header skipped", label, blank_rows)
+    width = max([len(header)] + [len(r) for _, r in body])
+    if csv:
+        for number, row in body:
+            if len(row) > len(header) and any(not _blank(v) for v in row[len(header) :]):
+                msg = (
+                    f"{len(row)} cells but the header has {len(header)}; "
+                    "check quoting and delimiters"
+                )
+                raise InputError(label, msg, row=number, code="format")
+    header += [""] * (width - len(header))
+    keep = []
+    for index, name in enumerate(header):
+        if name:
+            keep.append(index)
+            continue
+        used = [n for n, r in body if index < len(r) and not _blank(r[index])]
+        if used:
+            letter = get_column_letter(index + 1)
+            notes.append(
+                Issue(
+                    "warning",
+                    label,
+                    f"column {letter} has {len(used)} value(s) but no header; they are not "
+                    f"read (first on row {used[0]}); give the column a name to keep them",
+                    row=header_row,
+                    column=letter,
+                    code="no_header",
+                )
+            )
+    values = [[(r[i] if i < len(r) else None) for i in keep] for _, r in body]
+    frame = pd.DataFrame(values, columns=[header[i] for i in keep], dtype=object)
+    frame[SOURCE_ROW] = [n for n, _ in body]
+    return frame, header_row
+
+
+def _header_index(rows: list[list[object]], filled: list[int], required: tuple[str, ...]) -> int:
+    """Return the index of the first candidate row naming every required column."""
+    if required:
+        for index in filled[:HEADER_SEARCH_ROWS]:
+            names = {normalise_header(v) for v in rows[index] if not _blank(v)}
+            names |= {COLUMN_ALIASES.get(n, n) for n in names}
+            if set(required) <= names:
+                return index
+    return filled[0]
+
+
+def _check_cells(frame: pd.DataFrame, label: str, notes: list[Issue], *, stray: bool) -> None:
+    """Name every cell holding a NUL (an error) or bytes that are not UTF-8 (a warning)."""
+    columns = [c for c in frame.columns if c not in (SOURCE_FILE, SOURCE_ROW)]
+    for column in columns:
+        cells = frame[column].dropna()
+        nul = cells[cells.str.contains("\x00", regex=False)]
+        if len(nul):
+            rows = frame.loc[nul.index, SOURCE_ROW].tolist()
+            shown = ", ".join(str(r) for r in rows[:10]) + (", ..." if len(rows) > 10 else "")  # noqa: PLR2004
+            msg = (
+                f"{len(rows)} cell(s) hold a NUL byte (rows {shown}): binary data or a "
+                "damaged file; export the table again"
+            )
+            raise InputError(label, msg, row=rows[0], column=column, code="format")
+        if not stray:
+            continue
+        bad = cells[cells.str.contains(_STRAY_BYTE)]
+        for index, text in bad.items():
+            shown = " ".join(f"0x{ord(c) - 0xDC00:02X}" for c in _STRAY_BYTE.findall(text))
+            fixed = _STRAY_BYTE.sub("\ufffd", text)
+            frame.at[index, column] = fixed
+            notes.append(
+                Issue(
+                    "warning",
+                    label,
+                    f"byte(s) {shown} are not UTF-8 (read as {fixed!r}); the rest of the file "
+                    "is UTF-8: correct the cell or save the file as CSV UTF-8",
+                    row=int(frame.at[index, SOURCE_ROW]),
+                    column=column,
+                    code="encoding",
+                )
+            )
 
 
 def _read_geo(path: Path, label: str) -> pd.DataFrame:
-    import pyogrio
-
-    head = path.read_bytes()[:_SNIFF_BYTES]
-    if path.suffix.lower() == ".gpkg" and not head.startswith(b"SQLite format 3"):
-        msg = "the file is named .gpkg but is not a GeoPackage"
-        raise InputError(label, msg, code="format")
-    if path.suffix.lower() != ".gpkg" and not head.lstrip().startswith(b"{"):
-        msg = "the file is named .geojson but is not JSON"
-        raise InputError(label, msg, code="format")
-    try:
-        frame = pyogrio.read_dataframe(path)
-    except Exception as exc:  # pyogrio raises DataSourceError and friends
-        raise InputError(label, f"cannot read the file: {exc}", code="format") from exc
+    frame = read_geodata(path, label)
     if frame.crs is None:
         msg = "the layer has no CRS; write it with EPSG:4326"
         raise InputError(label, msg, code="crs")
@@ -195,8 +359,8 @@ def normalise_header(name: object) -> str:
     return re.sub(r"[\s\-/]+", "_", str(name).strip().lower()).strip("_")
 
 
-def _canonical_columns(frame: pd.DataFrame, label: str) -> pd.DataFrame:
-    plain = [normalise_header(c) for c in frame.columns]
+def _canonical_columns(frame: pd.DataFrame, label: str, header_row: int) -> pd.DataFrame:
+    plain = [c if c == SOURCE_ROW else normalise_header(c) for c in frame.columns]
     # An alias applies only when its canonical name is not already a column.
     names = [n if COLUMN_ALIASES.get(n, n) in plain else COLUMN_ALIASES.get(n, n) for n in plain]
     seen: dict[str, int] = {}
@@ -204,7 +368,9 @@ def _canonical_columns(frame: pd.DataFrame, label: str) -> pd.DataFrame:
         if name and name in seen:
             original = frame.columns[index]
             msg = f"column {original!r} duplicates column {frame.columns[seen[name]]!r}"
-            raise InputError(label, msg, row=1, column=str(original), code="duplicate_column")
+            raise InputError(
+                label, msg, row=header_row, column=str(original), code="duplicate_column"
+            )
         seen[name] = index
     frame = frame.copy()
     frame.columns = names

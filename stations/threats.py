@@ -7,16 +7,18 @@ from pathlib import Path
 import pandas as pd
 
 from stations._values import parse_count
-from stations.errors import StationError
+from stations.errors import Issue, StationError
 from stations.records import RecordCheck
 from stations.schema import THREAT_CATEGORIES
-from stations.tables import read_table, require_columns
+from stations.tables import read_table
 
 REQUIRED = ("threat", "category", "likelihood", "impact")
 SCALE = ("likelihood", "impact", "residual_likelihood", "residual_impact")
 
 
-def read_threats(path: Path, *, label: str | None = None) -> pd.DataFrame:
+def read_threats(
+    path: Path, *, label: str | None = None, issues: list[Issue] | None = None
+) -> pd.DataFrame:
     """Read and check a threats file (CSV, XLSX; case-insensitive headers).
 
     Parameters
@@ -25,6 +27,8 @@ def read_threats(path: Path, *, label: str | None = None) -> pd.DataFrame:
         The file.
     label
         The name used in messages (the file name by default).
+    issues
+        Where warnings about the reading go (see :func:`stations.tables.read_table`).
 
     Returns
     -------
@@ -38,8 +42,7 @@ def read_threats(path: Path, *, label: str | None = None) -> pd.DataFrame:
         Listing every problem with its file, row and column.
     """
     label = label or path.name
-    frame = read_table(path, label=label)
-    require_columns(frame, REQUIRED, label)
+    frame = read_table(path, label=label, required=REQUIRED, issues=issues)
     check = RecordCheck(frame, label)
     check.require_values(("threat", "likelihood", "impact"))
     check.choices("category", THREAT_CATEGORIES)

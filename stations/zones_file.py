@@ -9,6 +9,8 @@ import pandas as pd
 import shapely
 
 from stations.errors import InputError
+from stations.files import check_input_file
+from stations.geodata import list_geo_layers, read_geodata
 from stations.schema import WGS84
 
 ID_COLUMNS = ("zone_id", "id", "zone", "Name", "name")
@@ -26,7 +28,8 @@ def read_zones_file(path: Path, label: str) -> gpd.GeoDataFrame:
     Parameters
     ----------
     path
-        A ``.kml``, ``.geojson``/``.json`` or ``.gpkg`` file.
+        A KML, GeoJSON, GeoPackage, Shapefile or FlatGeobuf file, read offline (see
+        :mod:`stations.geodata`).
     label
         The name used in messages.
 
@@ -38,20 +41,12 @@ def read_zones_file(path: Path, label: str) -> gpd.GeoDataFrame:
     Raises
     ------
     InputError
-        For a missing or empty file, a feature that is not a polygon (with its number),
-        duplicate ids, or a layer without a CRS.
+        For a missing, empty or not regular file, another format (a VRT), a feature
+        that is not a polygon (with its number), duplicate ids, or a layer without a CRS.
     """
-    import pyogrio
-
-    if not path.is_file():
-        raise InputError(label, f"file not found: {path}", code="missing")
-    if path.stat().st_size == 0:
-        raise InputError(label, "the file is empty", code="empty")
-    try:
-        layers = [name for name, _ in pyogrio.list_layers(path)]
-        frames = [pyogrio.read_dataframe(path, layer=layer) for layer in layers]
-    except Exception as exc:  # pyogrio's DataSourceError and friends
-        raise InputError(label, f"cannot read the zones: {exc}", code="format") from exc
+    check_input_file(path, label)
+    layers = list_geo_layers(path, label, what="zones")
+    frames = [read_geodata(path, label, layer=layer, what="zones") for layer in layers]
     frames = [f for f in frames if len(f)]
     if not frames:
         raise InputError(label, "the file has no zones", code="empty")
