@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True)
@@ -15,7 +15,8 @@ class Issue:
     Parameters
     ----------
     severity
-        ``"error"`` makes the station unusable; ``"warning"`` does not.
+        ``"error"`` makes the station unusable; ``"warning"`` does not; ``"info"`` says
+        how something was read (e.g. the day/month order of a date column).
     file
         The file name, relative to the station folder.
     message
@@ -26,6 +27,9 @@ class Issue:
         The column name, if any.
     code
         A short stable identifier of the kind of issue, for automation.
+    value
+        The cell as written, when the issue is about one value (for summaries and
+        ``--suggest-vocabulary``).
     """
 
     severity: Severity
@@ -34,6 +38,7 @@ class Issue:
     row: int | None = None
     column: str | None = None
     code: str = "invalid"
+    value: str | None = None
 
     def location(self) -> str:
         """Return ``file, row N, column C`` with the parts that are known."""
@@ -50,7 +55,7 @@ class Issue:
 
     def to_dict(self) -> dict[str, object]:
         """Return the issue as a JSON-ready mapping."""
-        return {
+        payload: dict[str, object] = {
             "severity": self.severity,
             "code": self.code,
             "file": self.file,
@@ -58,6 +63,9 @@ class Issue:
             "column": self.column,
             "message": self.message,
         }
+        if self.value is not None:
+            payload["value"] = self.value
+        return payload
 
 
 class StationError(ValueError):

@@ -11,6 +11,7 @@ from stations.errors import StationError
 from stations.records import RecordCheck
 from stations.schema import THREAT_CATEGORIES
 from stations.tables import read_table, require_columns
+from stations.vocabulary import closed
 
 REQUIRED = ("threat", "category", "likelihood", "impact")
 SCALE = ("likelihood", "impact", "residual_likelihood", "residual_impact")
@@ -42,7 +43,7 @@ def read_threats(path: Path, *, label: str | None = None) -> pd.DataFrame:
     require_columns(frame, REQUIRED, label)
     check = RecordCheck(frame, label)
     check.require_values(("threat", "likelihood", "impact"))
-    check.choices("category", THREAT_CATEGORIES)
+    check.vocabulary_column("category", closed("threat_category", THREAT_CATEGORIES))
     for column in SCALE:
         if column in check.frame.columns:
             check.frame[column] = check.parse_column(column, _one_to_five)
