@@ -8,6 +8,7 @@ spacing and punctuation.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import tomllib
 import unicodedata
@@ -209,3 +210,41 @@ def check_overrides(table: object) -> tuple[dict[str, dict[str, str]], list[tupl
                 continue
             usable[name][wording] = value
     return usable, problems
+
+
+def suggest_table(unplaced: Mapping[str, Mapping[str, int]]) -> str:
+    """Return a ``[vocabulary]`` table mapping every unplaced wording, as TOML text.
+
+    Parameters
+    ----------
+    unplaced
+        Vocabulary name -> {wording as written: number of rows}.
+
+    Returns
+    -------
+    str
+        ``[vocabulary.<name>]`` tables: each wording mapped to its closest known value,
+        or, when none is close, a commented line listing the allowed values. Meant to be
+        reviewed by the CSA and pasted into ``station.toml``.
+    """
+    known = builtin()
+    lines = [
+        "# Wordings planner could not place, each mapped to the closest known value.",
+        "# Review every line, correct it where needed, then paste these tables into",
+        "# station.toml (merge them with any [vocabulary] table already there).",
+    ]
+    if not any(unplaced.values()):
+        lines.append("# Every value was placed: nothing to add.")
+    for name in sorted(unplaced):
+        if not unplaced[name] or name not in known:
+            continue
+        vocab = known[name]
+        lines += ["", f"[vocabulary.{name}]", f"# allowed: {', '.join(vocab.values)}"]
+        for wording, rows in sorted(unplaced[name].items()):
+            key = json.dumps(wording, ensure_ascii=False)
+            close = vocab.closest(wording)
+            if close is None:
+                lines.append(f"# {key} = \"\"  # {rows} row(s); no close value: choose one above")
+            else:
+                lines.append(f'{key} = "{close}"  # {rows} row(s); closest known value')
+    return "\n".join(lines) + "\n"
