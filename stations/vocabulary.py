@@ -19,7 +19,10 @@ from importlib import resources
 from typing import Any
 
 # Grades of the UN common system, with or without a hyphen or space: P5, NO-A, GS 6.
-_GRADE = re.compile(r"^(usg|asg|(d|p|g|gs|fs|sb|sc|l|no)(\d{1,2}|[a-e]))$")
+_GRADE = re.compile(
+    r"^(?:(?P<senior>usg|asg)|(?P<d>d)(?P<dn>[12])|(?P<p>p|g|gs|fs|l)(?P<pn>[1-7])"
+    r"|(?P<no>no)(?P<non>[a-e])|(?P<sb>sb)(?P<sbn>[1-5])|(?P<sc>sc)(?P<scn>[1-9]|1[01]))$"
+)
 _PUNCTUATION = re.compile(r"[\s\-_./\\,:;()\[\]'\"`´’]+")
 _BRACKETS = re.compile(r"\(([^)]*)\)")
 KEEP_AS_WRITTEN = "as written"
@@ -57,10 +60,12 @@ def read_grade(text: str) -> str | None:
     match = _GRADE.match(_compact(text))
     if match is None:
         return None
-    if match.group(2) is None:
-        return match.group(1).upper()
-    prefix = "G" if match.group(2) == "gs" else match.group(2).upper()
-    return f"{prefix}-{match.group(3).upper()}"
+    if match["senior"]:
+        return match["senior"].upper()
+    prefix, number = next(
+        (match[name], match[f"{name}n"]) for name in ("d", "p", "no", "sb", "sc") if match[name]
+    )
+    return f"{'G' if prefix == 'gs' else prefix.upper()}-{number.upper()}"
 
 
 @dataclass(frozen=True)
