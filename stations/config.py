@@ -250,8 +250,12 @@ def documented_keys() -> dict[str, tuple[str, ...]]:
 
 def _parse(raw: dict[str, Any], issues: list[Issue]) -> StationConfig | None:
     for name in sorted(set(raw) & set(UNREAD_TABLES)):
-        _error(issues, name, f"[{name}] is not read by the planner ({UNREAD_TABLES[name]}); remove it")
-    _reject_unknown({k: v for k, v in raw.items() if k not in UNREAD_TABLES}, set(TABLES), "", issues)
+        _error(
+            issues, name, f"[{name}] is not read by the planner ({UNREAD_TABLES[name]}); remove it"
+        )
+    _reject_unknown(
+        {k: v for k, v in raw.items() if k not in UNREAD_TABLES}, set(TABLES), "", issues
+    )
     station = _parse_station(raw.get("station"), issues)
     files = _parse_table(FilesConfig, raw.get("files"), "files", issues, required=True)
     zones = _parse_table(ZonesConfig, raw.get("zones", {}), "zones", issues)

@@ -21,7 +21,9 @@ MONTH_FIRST_COUNTRIES = frozenset(
 )
 DMY, MDY = "DMY", "MDY"
 DATE_ORDERS = (DMY, MDY)
-_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_ISO = re.compile(
+    r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
 _NUMERIC = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})$")
 _SERIAL = re.compile(r"^\d{5}(?:\.0+)?$")
 _WRITTEN = ("%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y", "%d %b %y", "%d %B %y")
@@ -37,7 +39,7 @@ class DateColumn:
 
     Attributes
     ----------
-    values
+    dates
         Row index -> date (or ``None`` when empty or unreadable).
     problems
         Row index -> reason, for cells that are not a date or contradict the column's order.
@@ -47,7 +49,7 @@ class DateColumn:
         How the order was decided, for the info line.
     """
 
-    values: dict[int, dt.date | None] = field(default_factory=dict)
+    dates: dict[int, dt.date | None] = field(default_factory=dict)
     problems: dict[int, str] = field(default_factory=dict)
     order: str | None = None
     decided_by: str = ""
@@ -78,8 +80,8 @@ def read_dates(cells: dict[int, str], *, configured: str | None, country: str) -
         if match:
             numeric[index] = (int(match[1]), int(match[3]), _year(match[4]))
             continue
-        column.values[index] = _unambiguous(cleaned)
-        if column.values[index] is None:
+        column.dates[index] = _unambiguous(cleaned)
+        if column.dates[index] is None:
             column.problems[index] = f"expected {EXPECTED}, found {text!r}"
     if numeric:
         _read_numeric(numeric, cells, column, configured=configured, country=country)
@@ -142,14 +144,14 @@ def _read_numeric(
     for index, (a, b, year) in numeric.items():
         day, month = (a, b) if order == DMY else (b, a)
         if index in contradicting:
-            column.values[index] = None
+            column.dates[index] = None
             column.problems[index] = (
                 f"{cells[index]!r} is not a {_pattern(order)} date, but the column's other "
                 f"dates are ({order}); write it as YYYY-MM-DD"
             )
             continue
-        column.values[index] = _date(year, month, day)
-        if column.values[index] is None:
+        column.dates[index] = _date(year, month, day)
+        if column.dates[index] is None:
             column.problems[index] = f"expected {EXPECTED}, found {cells[index]!r}"
 
 

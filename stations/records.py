@@ -130,7 +130,7 @@ class RecordCheck:
                     )
                 )
             self.frame[column] = pd.Series(
-                [read.values.get(int(i)) for i in self.frame.index],
+                [read.dates.get(int(i)) for i in self.frame.index],
                 index=self.frame.index,
                 dtype=object,
             )

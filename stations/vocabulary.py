@@ -23,7 +23,7 @@ _GRADE = re.compile(
     r"^(?:(?P<senior>usg|asg)|(?P<d>d)(?P<dn>[12])|(?P<p>p|g|gs|fs|l)(?P<pn>[1-7])"
     r"|(?P<no>no)(?P<non>[a-e])|(?P<sb>sb)(?P<sbn>[1-5])|(?P<sc>sc)(?P<scn>[1-9]|1[01]))$"
 )
-_PUNCTUATION = re.compile(r"[\s\-_./\\,:;()\[\]'\"`´’]+")
+_PUNCTUATION = re.compile("[\\s\\-_./\\\\,:;()\\[\\]'\"`\u00b4\u2019]+")  # also acute, right quote
 _BRACKETS = re.compile(r"\(([^)]*)\)")
 KEEP_AS_WRITTEN = "as written"
 
@@ -167,9 +167,7 @@ def vocabularies(overrides: Mapping[str, Mapping[str, str]] | None = None) -> di
     found = builtin()
     if not overrides:
         return dict(found)
-    return {
-        name: vocab.with_wordings(overrides.get(name, {})) for name, vocab in found.items()
-    }
+    return {name: vocab.with_wordings(overrides.get(name, {})) for name, vocab in found.items()}
 
 
 def check_overrides(table: object) -> tuple[dict[str, dict[str, str]], list[tuple[str, str]]]:
@@ -249,7 +247,7 @@ def suggest_table(unplaced: Mapping[str, Mapping[str, int]]) -> str:
             key = json.dumps(wording, ensure_ascii=False)
             close = vocab.closest(wording)
             if close is None:
-                lines.append(f"# {key} = \"\"  # {rows} row(s); no close value: choose one above")
+                lines.append(f'# {key} = ""  # {rows} row(s); no close value: choose one above')
             else:
                 lines.append(f'{key} = "{close}"  # {rows} row(s); closest known value')
     return "\n".join(lines) + "\n"

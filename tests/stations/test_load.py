@@ -232,9 +232,7 @@ def test_unknown_key_suggests_the_closest(tiny_station: Path) -> None:
     toml.write_text(toml.read_text().replace("min_households = 2", "min_houshlds = 2"))
     with pytest.raises(StationError) as caught:
         load_station(tiny_station)
-    assert "did you mean zones.min_households?" in " ".join(
-        i.message for i in caught.value.issues
-    )
+    assert "did you mean zones.min_households?" in " ".join(i.message for i in caught.value.issues)
 
 
 def test_missing_data_file_is_reported(tiny_station: Path) -> None:

@@ -75,10 +75,8 @@ def test_unknown_values_warn_with_their_safe_reading(tiny_station: Path) -> None
     assert station.errors == []
     staff = station.staff.set_index("staff_id")
     assert list(staff["role"]) == [None, None, None, "DO", "CSA;warden", "deputy"]
-    assert list(staff["category"]) == [None, "international", "national", None] + [
-        "international",
-        "national",
-    ]
+    categories = [None, "international", "national", None, "international", "national"]
+    assert list(staff["category"]) == categories
     assert list(staff["grade"]) == ["Consultant", "P-4", "P-3", "D-1", "P-5", "G-6"]
     assert list(staff["has_radio"]) == [None, True, False, True, False, True]
     assert list(station.offices["kind"]) == ["office", "office"]
@@ -125,7 +123,9 @@ def test_unknown_point_kind_is_still_refused(hostile_station) -> None:
 
 @pytest.mark.parametrize("junk", ["6_0.17", "60.1 7", "0x3c", "60.17abc", "nan", "+-60", "six"])
 def test_coordinates_with_junk_are_rejected(tiny_station: Path, junk: str) -> None:
-    _edit(tiny_station, "staff.csv", lat=[junk, "60.1699", "60.1720", "60.1650", "60.1680", "60.1710"])
+    _edit(
+        tiny_station, "staff.csv", lat=[junk, "60.1699", "60.1720", "60.1650", "60.1680", "60.1710"]
+    )
     station = load_station(tiny_station, as_of=AS_OF)
     (error,) = station.errors
     assert (error.row, error.column) == (2, "lat")
@@ -176,6 +176,6 @@ def test_ambiguous_columns_follow_the_setting_then_the_country(
 ) -> None:
     read = read_dates({0: "03/02/2025", 1: "30 Nov 2026", 2: "45991"}, configured=configured,
                       country=country)  # fmt: skip
-    assert read.values == {0: expected, 1: dt.date(2026, 11, 30), 2: dt.date(2025, 11, 30)}
+    assert read.dates == {0: expected, 1: dt.date(2026, 11, 30), 2: dt.date(2025, 11, 30)}
     assert decided in read.decided_by
     assert read.problems == {}
