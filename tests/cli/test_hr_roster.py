@@ -150,6 +150,23 @@ def test_suggested_vocabulary_is_toml_that_places_the_values(hr_station, tmp_pat
     assert run("validate", str(station), "--suggest-vocabulary", str(fix_file))[0] == 2
 
 
+def test_plan_summarises_the_errors_that_stop_it(hr_station, tmp_path: Path) -> None:
+    folder, staff = hr_station
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for path in folder.iterdir():
+        (broken / path.name).write_bytes(path.read_bytes())
+    staff = staff.copy()
+    staff.loc[staff.index[:1000], "Lat"] = "1_0"
+    staff.to_csv(broken / "staff.csv", index=False)
+    result = CliRunner().invoke(main, ["-q", "plan", str(broken), "--out", str(tmp_path / "p")])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert len(lines) < 10, result.output
+    assert "staff.csv, column 'lat': 1,000 rows: expected a number, found '1_0'" in result.output
+    assert not (tmp_path / "p").exists()
+
+
 def test_hr_wording_reaches_the_contact_tree(tiny_station: Path, tmp_path: Path) -> None:
     staff = (tiny_station / "staff.csv").read_text(encoding="utf-8")
     staff = staff.replace(",DO,", ",Designated Official,").replace(
