@@ -138,7 +138,7 @@ def _boolean(value: Any) -> str | None:
 
 def _names(value: Any) -> str | None:
     ok = isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
-    return None if ok else 'must be a list of names, e.g. ["North"]'
+    return None if ok else 'must be a list of area names, e.g. ["North"]'
 
 
 def _area_offices(value: Any) -> str | None:
@@ -162,7 +162,7 @@ RULE_TABLES: dict[str, dict[str, Check]] = {
         "cluster_km": _number_above(0),
         "separated": _names,
         "offices": _area_offices,
-        "mode": _one_of("driving", "walking"),
+        "mode": _one_of("walking", "driving"),
     },
     "appointments": {
         "alternates": _whole(0),
@@ -278,6 +278,27 @@ def _parse(raw: dict[str, Any], issues: list[Issue]) -> StationConfig | None:
     if None in (station, files, zones, roster, boundary, moss):
         return None
     return StationConfig(station, files, zones, roster, boundary, moss, extra, vocabulary)  # type: ignore[arg-type]
+
+
+def check_rule_table(name: str, raw: Any) -> tuple[dict[str, Any], list[Issue]]:
+    """Check one of the tables later stages turn into rules.
+
+    Parameters
+    ----------
+    name
+        ``"areas"``, ``"appointments"`` or ``"cascade"``.
+    raw
+        The parsed table.
+
+    Returns
+    -------
+    tuple
+        The valid keys with their values, and one error issue per unknown key (with the
+        closest known key) or bad value, naming ``<name>.<key>``.
+    """
+    issues: list[Issue] = []
+    good = _check_rules(name, raw, issues)
+    return good, issues
 
 
 def _check_rules(name: str, raw: Any, issues: list[Issue]) -> dict[str, Any]:
