@@ -74,18 +74,28 @@ def read_dates(cells: dict[int, str], *, configured: str | None, country: str) -
     """
     column = DateColumn()
     numeric: dict[int, tuple[int, int, int]] = {}
+    seen: dict[str, tuple[int, int, int] | dt.date | None] = {}  # a roster repeats its dates
     for index, text in cells.items():
-        cleaned = text.strip()
-        match = _NUMERIC.match(cleaned)
-        if match:
-            numeric[index] = (int(match[1]), int(match[3]), _year(match[4]))
+        if text not in seen:
+            seen[text] = _classify(text.strip())
+        found = seen[text]
+        if isinstance(found, tuple):
+            numeric[index] = found
             continue
-        column.dates[index] = _unambiguous(cleaned)
-        if column.dates[index] is None:
+        column.dates[index] = found
+        if found is None:
             column.problems[index] = f"expected {EXPECTED}, found {text!r}"
     if numeric:
         _read_numeric(numeric, cells, column, configured=configured, country=country)
     return column
+
+
+def _classify(text: str) -> tuple[int, int, int] | dt.date | None:
+    """Return (first, second, year) of a day/month date, else the date, else ``None``."""
+    match = _NUMERIC.match(text)
+    if match:
+        return int(match[1]), int(match[3]), _year(match[4])
+    return _unambiguous(text)
 
 
 def _year(text: str) -> int:
