@@ -100,9 +100,8 @@ class RecordCheck:
         for column in columns:
             if column in self.frame.columns:
                 self.vocabulary_column(column, vocabulary)
-                self.frame[column] = self.frame[column].map(
-                    lambda v: None if v is None else v == "true"
-                )
+                flags = [None if v is None else v == "true" for v in self.frame[column]]
+                self.frame[column] = pd.Series(flags, index=self.frame.index, dtype=object)
 
     def parse_dates(
         self, columns: tuple[str, ...], *, configured: str | None, country: str
