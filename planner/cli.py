@@ -46,9 +46,10 @@ class PlannerGroup(click.Group):
         except (StationError, OSError) as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            lines = [str(exc)]
-            lines += [str(i) for i in getattr(exc, "issues", [])[:50] if str(i) != str(exc)]
-            raise PlannerError("\n".join(lines)) from exc
+            from stations.summary import summarise
+
+            issues = [i for i in getattr(exc, "issues", []) if str(i) != str(exc)]
+            raise PlannerError("\n".join([str(exc), *summarise(issues)])) from exc
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:
@@ -154,11 +155,32 @@ def _checked_out(out: Path, *, kind: str, keep: Iterable[Path] = (), force: bool
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="Report format on stdout.",
+    help="Report format on stdout (json lists every row).",
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def validate(station: Path, output_format: str, strict: bool) -> None:
+@click.option(
+    "--suggest-vocabulary",
+    "suggest",
+    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
+    is_flag=False,
+    flag_value="-",
+    default=None,
+    help="Write the [vocabulary] table mapping every value that could not be placed "
+    "(to stdout, or to a new FILE) for review.",
+)
+def validate(station: Path, output_format: str, strict: bool, suggest: Path | None) -> None:
     """Load and check a STATION folder; exit 0 if usable, 1 on errors."""
+    from stations.summary import summarise
+    from stations.vocabulary import suggest_table
+
+    to_stdout = suggest is not None and str(suggest) == "-"
+    if to_stdout and output_format == "json":
+        raise click.UsageError("--suggest-vocabulary without FILE writes to stdout; "
+                               "give a FILE with --format json")  # fmt: skip
+    if suggest is not None and not to_stdout and suggest.exists():
+        raise click.BadParameter(
+            f"{suggest} exists; choose a new file name", param_hint="--suggest-vocabulary"
+        )
     try:
         loaded = load_station(station)
         issues = list(loaded.issues)
@@ -168,26 +190,33 @@ def validate(station: Path, output_format: str, strict: bool) -> None:
         if not issues:
             raise
     issues += _moss_rules_issues(station)
-    errors = [i for i in issues if i.severity == "error" or strict]
+    n_err = sum(i.severity == "error" for i in issues)
+    n_warn = sum(i.severity == "warning" for i in issues)
+    usable = not n_err and not (strict and n_warn)
+    if suggest is not None:
+        table = suggest_table(_unplaced(issues))
+        if to_stdout:
+            click.echo(table, nl=False)
+        else:
+            suggest.write_text(table, encoding="utf-8")
     if output_format == "json":
         payload = {
             "station": str(station),
-            "usable": not errors,
+            "usable": usable,
             "counts": counts,
-            "errors": sum(i.severity == "error" for i in issues),
-            "warnings": sum(i.severity == "warning" for i in issues),
+            "errors": n_err,
+            "warnings": n_warn,
             "issues": [i.to_dict() for i in issues],
         }
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
-        for issue in issues:
-            click.echo(str(issue), err=True)
-        summary = ", ".join(f"{v} {k}" for k, v in counts.items())
-        verdict = "NOT usable" if errors else "usable"
-        n_err = sum(i.severity == "error" for i in issues)
-        n_warn = len(issues) - n_err
-        click.echo(f"{station}: {verdict}; {summary}; {n_err} error(s), {n_warn} warning(s)")
-    if errors:
+        for line in summarise(issues):
+            click.echo(line, err=True)
+        verdict = [f"{station}: {'usable' if usable else 'NOT usable'}"]
+        verdict += [", ".join(f"{v} {k}" for k, v in counts.items())] if counts else []
+        verdict.append(f"{n_err} error(s), {n_warn} warning(s)")
+        click.echo("; ".join(verdict), err=to_stdout)
+    if not usable:
         sys.exit(EXIT_INPUT_ERROR)
 
 
@@ -207,6 +236,17 @@ def _moss_rules_issues(station: Path) -> list[Any]:
     except StationError as exc:
         return exc.issues
     return []
+
+
+def _unplaced(issues: list[Any]) -> dict[str, dict[str, int]]:
+    """Return vocabulary name -> {value nobody recognised: rows} from the issues."""
+    found: dict[str, dict[str, int]] = {}
+    for issue in issues:
+        if issue.code.startswith("unknown_") and issue.value is not None:
+            name = issue.code.removeprefix("unknown_")
+            found.setdefault(name, {})
+            found[name][issue.value] = found[name].get(issue.value, 0) + 1
+    return found
 
 
 def _station_counts(station: Any) -> dict[str, int]:

@@ -1,20 +1,26 @@
-"""Parse ``station.toml`` into frozen dataclasses, with defaults in one place.
+"""Parse and check all of ``station.toml`` in one place, before any planning.
 
 Unknown keys are refused with the closest known key, so a typo never silently
-falls back to a default.
+falls back to a default; tables that nothing reads are refused; a value of the
+wrong type or out of range is refused naming its key. The tables that later stages
+turn into rules (``[areas]``, ``[appointments]``, ``[cascade]``) are checked here
+with the same rules and passed on in ``StationConfig.extra``.
 """
 
 from __future__ import annotations
 
 import difflib
 import tomllib
+from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import phonenumbers
 
+from stations.dates import DATE_ORDERS
 from stations.errors import Issue, StationError
+from stations.vocabulary import builtin, check_overrides
 
 STATION_FILE = "station.toml"
 CONTACT_KEYS = ("security_operations_centre", "police", "ambulance", "fire")
@@ -69,6 +75,7 @@ class RosterConfig:
 
     max_age_days: int = 90
     outside_boundary_error_share: float = 0.5
+    date_order: str | None = None  # "DMY" or "MDY" when a date column does not settle it
 
 
 @dataclass(frozen=True)
@@ -96,10 +103,98 @@ class StationConfig:
     boundary: BoundaryConfig = field(default_factory=BoundaryConfig)
     moss: MossConfig = field(default_factory=MossConfig)
     extra: dict[str, dict[str, Any]] = field(default_factory=dict)
+    vocabulary: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-# Tables that later stages read themselves; accepted here and passed through.
-PASS_THROUGH_TABLES = ("appointments", "areas", "cascade", "risk", "network")
+Check = Callable[[Any], str | None]
+
+
+def _number_above(minimum: float) -> Check:
+    def check(value: Any) -> str | None:
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        return None if number and value > minimum else f"must be a number > {minimum:g}"
+
+    return check
+
+
+def _whole(minimum: int) -> Check:
+    def check(value: Any) -> str | None:
+        whole = isinstance(value, int) and not isinstance(value, bool)
+        return None if whole and value >= minimum else f"must be a whole number >= {minimum}"
+
+    return check
+
+
+def _one_of(*allowed: str) -> Check:
+    def check(value: Any) -> str | None:
+        return None if value in allowed else f"must be one of {', '.join(allowed)}"
+
+    return check
+
+
+def _boolean(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "must be true or false"
+
+
+def _names(value: Any) -> str | None:
+    ok = isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+    return None if ok else 'must be a list of area names, e.g. ["North"]'
+
+
+def _area_offices(value: Any) -> str | None:
+    ok = isinstance(value, dict) and all(
+        isinstance(ids, list) and all(isinstance(i, str) for i in ids) for ids in value.values()
+    )
+    return None if ok else 'must be a table of area name = ["office_id", ...]'
+
+
+def _roles(value: Any) -> str | None:
+    roles = builtin()["role"].values
+    ok = isinstance(value, list) and all(isinstance(v, str) and v in roles for v in value)
+    return None if ok else f"must be a list of roles ({', '.join(roles)})"
+
+
+# Tables that later stages turn into rules: key -> check (defaults live with the rules).
+RULE_TABLES: dict[str, dict[str, Check]] = {
+    "areas": {
+        "distance_km": _number_above(0),
+        "travel_time_min": _number_above(0),
+        "cluster_km": _number_above(0),
+        "separated": _names,
+        "offices": _area_offices,
+        "mode": _one_of("walking", "driving"),
+    },
+    "appointments": {
+        "alternates": _whole(0),
+        "exclude_roles": _roles,
+        "require_phone": _boolean,
+        "prefer_radio": _boolean,
+        "prefer_training": _boolean,
+        "training_max_age_days": _whole(0),
+        "prefer_category": _one_of("any", "international", "national"),
+        "keep_existing": _boolean,
+    },
+    "cascade": {
+        "minutes_per_call": _number_above(0),
+        "max_calls_per_person": _whole(1),
+        "target_minutes": _number_above(0),
+    },
+}
+# Tables nothing reads, with where their settings belong.
+UNREAD_TABLES = {
+    "network": "the street network is read from [files] osm and needs no settings",
+    "risk": "the risk register reads [files] threats; the matrix needs no settings",
+}
+TABLES = (
+    "station",
+    "files",
+    "zones",
+    "roster",
+    "boundary",
+    "moss",
+    *RULE_TABLES,
+    "vocabulary",
+)
 
 
 def load_config(folder: Path) -> StationConfig:
@@ -138,9 +233,29 @@ def load_config(folder: Path) -> StationConfig:
     return config
 
 
+def documented_keys() -> dict[str, tuple[str, ...]]:
+    """Return every table of ``station.toml`` with its keys (for docs and tests)."""
+    keys = {
+        "station": ("name", "country", "security_level", "crs"),
+        "station.contacts": CONTACT_KEYS,
+        "files": tuple(f.name for f in fields(FilesConfig)),
+        "zones": tuple(f.name for f in fields(ZonesConfig)),
+        "roster": tuple(f.name for f in fields(RosterConfig)),
+        "boundary": tuple(f.name for f in fields(BoundaryConfig)),
+        "moss": tuple(f.name for f in fields(MossConfig)),
+        "vocabulary": tuple(builtin()),
+    }
+    return keys | {name: tuple(spec) for name, spec in RULE_TABLES.items()}
+
+
 def _parse(raw: dict[str, Any], issues: list[Issue]) -> StationConfig | None:
-    known = {"station", "files", "zones", "roster", "boundary", "moss", *PASS_THROUGH_TABLES}
-    _reject_unknown(raw, known, "", issues)
+    for name in sorted(set(raw) & set(UNREAD_TABLES)):
+        _error(
+            issues, name, f"[{name}] is not read by the planner ({UNREAD_TABLES[name]}); remove it"
+        )
+    _reject_unknown(
+        {k: v for k, v in raw.items() if k not in UNREAD_TABLES}, set(TABLES), "", issues
+    )
     station = _parse_station(raw.get("station"), issues)
     files = _parse_table(FilesConfig, raw.get("files"), "files", issues, required=True)
     zones = _parse_table(ZonesConfig, raw.get("zones", {}), "zones", issues)
@@ -149,10 +264,57 @@ def _parse(raw: dict[str, Any], issues: list[Issue]) -> StationConfig | None:
     moss = _parse_table(MossConfig, raw.get("moss", {}), "moss", issues)
     if zones is not None:
         _check_zones(zones, issues)
-    extra = {k: dict(raw[k]) for k in PASS_THROUGH_TABLES if isinstance(raw.get(k), dict)}
+    if roster is not None and roster.date_order not in (None, *DATE_ORDERS):
+        _error(
+            issues,
+            "roster.date_order",
+            f"roster.date_order must be one of {', '.join(DATE_ORDERS)}, "
+            f"found {roster.date_order!r}",
+        )
+    extra = {name: _check_rules(name, raw.get(name, {}), issues) for name in RULE_TABLES}
+    vocabulary, problems = check_overrides(raw.get("vocabulary", {}))
+    for key, message in problems:
+        _error(issues, key, message)
     if None in (station, files, zones, roster, boundary, moss):
         return None
-    return StationConfig(station, files, zones, roster, boundary, moss, extra)  # type: ignore[arg-type]
+    return StationConfig(station, files, zones, roster, boundary, moss, extra, vocabulary)  # type: ignore[arg-type]
+
+
+def check_rule_table(name: str, raw: Any) -> tuple[dict[str, Any], list[Issue]]:
+    """Check one of the tables later stages turn into rules.
+
+    Parameters
+    ----------
+    name
+        ``"areas"``, ``"appointments"`` or ``"cascade"``.
+    raw
+        The parsed table.
+
+    Returns
+    -------
+    tuple
+        The valid keys with their values, and one error issue per unknown key (with the
+        closest known key) or bad value, naming ``<name>.<key>``.
+    """
+    issues: list[Issue] = []
+    good = _check_rules(name, raw, issues)
+    return good, issues
+
+
+def _check_rules(name: str, raw: Any, issues: list[Issue]) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        _error(issues, name, f"[{name}] must be a table")
+        return {}
+    spec = RULE_TABLES[name]
+    _reject_unknown(raw, set(spec), f"{name}.", issues)
+    good = {}
+    for key in sorted(set(raw) & set(spec)):
+        problem = spec[key](raw[key])
+        if problem:
+            _error(issues, f"{name}.{key}", f"{name}.{key} {problem}, found {raw[key]!r}")
+            continue
+        good[key] = raw[key]
+    return good
 
 
 def _error(issues: list[Issue], key: str, message: str, code: str = "config") -> None:
@@ -164,7 +326,7 @@ def _reject_unknown(
 ) -> None:
     for key in sorted(set(table) - known):
         close = difflib.get_close_matches(key, sorted(known), n=1)
-        hint = f"; did you mean {prefix}{close[0]!r}?" if close else ""
+        hint = f"; did you mean {prefix}{close[0]}?" if close else ""
         known_list = ", ".join(sorted(known))
         _error(issues, prefix + key, f"unknown key {prefix}{key}{hint} (known: {known_list})")
 
@@ -289,6 +451,7 @@ def _parse_contacts(raw: Any, issues: list[Issue]) -> dict[str, Contact] | None:
             continue
         if (
             not isinstance(entry, dict)
+            or set(entry) != {"name", "phone"}
             or not isinstance(entry.get("name"), str)
             or not isinstance(entry.get("phone"), str)
         ):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True)
@@ -15,7 +15,8 @@ class Issue:
     Parameters
     ----------
     severity
-        ``"error"`` makes the station unusable; ``"warning"`` does not.
+        ``"error"`` makes the station unusable; ``"warning"`` does not; ``"info"`` says
+        how something was read (e.g. the day/month order of a date column).
     file
         The file name, relative to the station folder.
     message
@@ -26,6 +27,9 @@ class Issue:
         The column name, if any.
     code
         A short stable identifier of the kind of issue, for automation.
+    value
+        The cell as written, when the issue is about one value (for summaries and
+        ``--suggest-vocabulary``).
     """
 
     severity: Severity
@@ -34,6 +38,7 @@ class Issue:
     row: int | None = None
     column: str | None = None
     code: str = "invalid"
+    value: str | None = None
 
     def location(self) -> str:
         """Return ``file, row N, column C`` with the parts that are known."""
@@ -50,7 +55,7 @@ class Issue:
 
     def to_dict(self) -> dict[str, object]:
         """Return the issue as a JSON-ready mapping."""
-        return {
+        payload: dict[str, object] = {
             "severity": self.severity,
             "code": self.code,
             "file": self.file,
@@ -58,6 +63,9 @@ class Issue:
             "column": self.column,
             "message": self.message,
         }
+        if self.value is not None:
+            payload["value"] = self.value
+        return payload
 
 
 class StationError(ValueError):
@@ -87,10 +95,10 @@ class InputError(StationError):
 
 # At most this many issues of one kind (file, column, code, severity) are listed; the rest
 # are counted in one closing issue. Rejected rows keep their own reasons in the station.
-MAX_ISSUES_PER_COLUMN = 1000
+MAX_ISSUES_PER_COLUMN = 10_000
 
 
-def cap_repeats(issues: list[Issue], limit: int = MAX_ISSUES_PER_COLUMN) -> list[Issue]:
+def cap_repeats(issues: list[Issue], limit: int | None = None) -> list[Issue]:
     """Return ``issues`` with at most ``limit`` of each kind, plus one count of the rest.
 
     Parameters
@@ -98,7 +106,8 @@ def cap_repeats(issues: list[Issue], limit: int = MAX_ISSUES_PER_COLUMN) -> list
     issues
         The issues in the order found.
     limit
-        How many issues of one file, column, code and severity are kept.
+        How many issues of one file, column, code and severity are kept (default
+        ``MAX_ISSUES_PER_COLUMN``).
 
     Returns
     -------
@@ -106,6 +115,7 @@ def cap_repeats(issues: list[Issue], limit: int = MAX_ISSUES_PER_COLUMN) -> list
         The kept issues in their order; after them, for every kind over the limit, one
         issue naming how many more rows had it and the first of them.
     """
+    limit = MAX_ISSUES_PER_COLUMN if limit is None else limit
     seen: dict[tuple[object, ...], int] = {}
     first_dropped: dict[tuple[object, ...], Issue] = {}
     kept = []

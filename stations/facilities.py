@@ -2,29 +2,30 @@
 
 from __future__ import annotations
 
-from stations._values import parse_bool, parse_count, parse_float
+from stations._values import parse_count, parse_float
 from stations.records import RecordCheck
 from stations.schema import (
     NAME,
     OFFICE_EQUIPMENT,
     OFFICE_ID,
     OFFICE_KIND,
-    OFFICE_KINDS,
     POINT_ID,
     POINT_KIND,
-    POINT_KINDS,
 )
+from stations.vocabulary import Vocabulary
 
 
-def check_offices(check: RecordCheck) -> None:
-    """Check every office row: ids, names, kinds, coordinates and equipment flags."""
+def check_offices(check: RecordCheck, vocabularies: dict[str, Vocabulary]) -> None:
+    """Check every office row: ids, names, kinds, coordinates and equipment flags.
+
+    An office kind nobody recognises is a warning and reads as ``office`` (not the
+    main office); equipment flags read through the boolean vocabulary.
+    """
     check.require_values((OFFICE_ID, NAME, OFFICE_KIND))
     check.unique_ids(OFFICE_ID)
     check.coordinates()
-    check.choices(OFFICE_KIND, OFFICE_KINDS)
-    for column in OFFICE_EQUIPMENT:
-        if column in check.frame.columns:
-            check.frame[column] = check.parse_column(column, parse_bool)
+    check.vocabulary_column(OFFICE_KIND, vocabularies["office_kind"])
+    check.parse_bools(OFFICE_EQUIPMENT, vocabularies["boolean"])
     accepted = check.frame.index[check.kept()]
     if len(accepted) and not (check.frame.loc[accepted, OFFICE_KIND] == "main office").any():
         first = int(accepted[0])
@@ -38,12 +39,16 @@ def check_offices(check: RecordCheck) -> None:
         )
 
 
-def check_points(check: RecordCheck) -> None:
-    """Check every point row: ids, kinds, coordinates, capacity and range."""
+def check_points(check: RecordCheck, vocabularies: dict[str, Vocabulary]) -> None:
+    """Check every point row: ids, kinds, coordinates, capacity and range.
+
+    A point kind nobody recognises rejects the row: the point might be where people
+    are sent (an assembly or concentration point).
+    """
     check.require_values((POINT_ID, POINT_KIND, NAME))
     check.unique_ids(POINT_ID)
     check.coordinates()
-    check.choices(POINT_KIND, POINT_KINDS)
+    check.vocabulary_column(POINT_KIND, vocabularies["point_kind"])
     if "capacity" in check.frame.columns:
         check.frame["capacity"] = check.parse_column("capacity", parse_count)
     if "range_m" in check.frame.columns:

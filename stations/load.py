@@ -38,6 +38,7 @@ from stations.schema import (
 from stations.station import Station
 from stations.tables import read_table
 from stations.threats import read_threats
+from stations.vocabulary import vocabularies
 from stations.zones_file import read_zones_file
 
 logger = logging.getLogger(__name__)
@@ -90,10 +91,11 @@ def load_station(folder: Path, *, as_of: dt.date | None = None) -> Station:
     ):
         raise StationError(f"{folder}: cannot load the station", cap_repeats(issues))
 
+    vocabulary = vocabularies(config.vocabulary)
     offices = RecordCheck(offices_frame, files.offices)
-    check_offices(offices)
+    check_offices(offices, vocabulary)
     points = RecordCheck(points_frame, files.points)
-    check_points(points)
+    check_points(points, vocabulary)
     staff = RecordCheck(staff_frame, files.staff)
     accepted_offices = offices.finish()
     office_ids = set(accepted_offices.loc[accepted_offices[STATUS] == "accepted", OFFICE_ID])
@@ -103,6 +105,8 @@ def load_station(folder: Path, *, as_of: dt.date | None = None) -> Station:
         office_ids=office_ids,
         as_of=as_of,
         max_age_days=config.roster.max_age_days,
+        vocabularies=vocabulary,
+        date_order=config.roster.date_order,
     )
     crs = _choose_crs(config, staff, accepted_offices)
     area = _check_geography(staff, accepted_offices, area, crs, config)

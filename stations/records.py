@@ -7,16 +7,17 @@ dropped: the checked frame has every input row with ``status`` and ``reason``.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from stations._values import parse_bool, parse_count, parse_date, parse_float
+from stations._values import parse_count, parse_float
+from stations.dates import read_dates
 from stations.errors import Issue, Severity
 from stations.schema import LAT, LON, REASON, SOURCE_ROW, STATUS
+from stations.vocabulary import KEEP_AS_WRITTEN, Vocabulary
 
 
 class RecordCheck:
@@ -45,10 +46,13 @@ class RecordCheck:
         severity: Severity = "error",
         code: str = "invalid",
         reject: bool | None = None,
+        value: str | None = None,
     ) -> None:
         """Record an issue for row ``index``; errors reject the row unless told otherwise."""
         row = int(self.frame.at[index, SOURCE_ROW])
-        self.issues.append(Issue(severity, self.label, message, row=row, column=column, code=code))
+        self.issues.append(
+            Issue(severity, self.label, message, row=row, column=column, code=code, value=value)
+        )
         if reject if reject is not None else severity == "error":
             self._reasons.setdefault(index, []).append(
                 f"{column}: {message}" if column else message
@@ -85,30 +89,50 @@ class RecordCheck:
             try:
                 values.append(parser(text))
             except ValueError as exc:
-                self.report(int(index), column, str(exc), severity=severity, code="value")
+                self.report(
+                    int(index), column, str(exc), severity=severity, code="value", value=text
+                )
                 values.append(default)
         return pd.Series(values, index=cells.index, dtype=object)
 
-    def parse_bools(self, columns: tuple[str, ...]) -> None:
-        """Replace text by booleans (``None`` when empty) in the given columns."""
+    def parse_bools(self, columns: tuple[str, ...], vocabulary: Vocabulary) -> None:
+        """Replace text by booleans (``None`` when empty or unrecognised) in ``columns``."""
         for column in columns:
             if column in self.frame.columns:
-                self.frame[column] = self.parse_column(column, parse_bool)
+                self.vocabulary_column(column, vocabulary)
+                flags = [None if v is None else v == "true" for v in self.frame[column]]
+                self.frame[column] = pd.Series(flags, index=self.frame.index, dtype=object)
 
-    def parse_dates(self, columns: tuple[str, ...]) -> None:
-        """Replace text by dates (``None`` when empty) in the given columns."""
+    def parse_dates(
+        self, columns: tuple[str, ...], *, configured: str | None, country: str
+    ) -> None:
+        """Replace text by dates (``None`` when empty) in ``columns``.
+
+        The day/month order of ``DD/MM/YYYY`` and ``MM/DD/YYYY`` cells is decided per
+        column (see :mod:`stations.dates`) and reported as an info issue.
+        """
         for column in columns:
             if column not in self.frame.columns:
                 continue
-            # Fast path for ISO dates; every other cell goes through the full parser.
-            iso = pd.to_datetime(self.frame[column], format="%Y-%m-%d", errors="coerce")
-            dates = pd.Series(
-                [None if pd.isna(d) else d.date() for d in iso], index=iso.index, dtype=object
+            cells = {int(i): str(v) for i, v in self.frame[column].items() if v is not None}
+            read = read_dates(cells, configured=configured, country=country)
+            for index, problem in read.problems.items():
+                self.report(index, column, problem, code="date", value=cells[index])
+            if read.order is not None:
+                self.issues.append(
+                    Issue(
+                        "info",
+                        self.label,
+                        f"day/month order {read.order}, decided by {read.decided_by}",
+                        column=column,
+                        code="date_order",
+                    )
+                )
+            self.frame[column] = pd.Series(
+                [read.dates.get(int(i)) for i in self.frame.index],
+                index=self.frame.index,
+                dtype=object,
             )
-            rest = self.frame[column].notna() & iso.isna()
-            if rest.any():
-                dates[rest] = self.parse_column(column, parse_date, rows=rest)
-            self.frame[column] = dates
 
     def parse_counts(self, columns: tuple[str, ...], *, default: int | None = 0) -> None:
         """Replace text by non-negative integers in the given columns."""
@@ -127,6 +151,7 @@ class RecordCheck:
         """Reject every repeat of an id, naming the row of its first use."""
         values = self.frame[column]
         repeated = values.notna() & values.duplicated(keep="first")
+        self._case_twins(column, values[values.notna() & ~repeated])
         if not repeated.any():
             return
         first_row = self.frame.loc[values.notna() & ~repeated].set_index(column)[SOURCE_ROW]
@@ -138,32 +163,68 @@ class RecordCheck:
                 code="duplicate",
             )
 
-    def choices(self, column: str, allowed: tuple[str, ...], *, multiple: bool = False) -> None:
-        """Check a column's values against ``allowed`` (case-insensitive), normalising case."""
+    def vocabulary_column(
+        self, column: str, vocabulary: Vocabulary, *, multiple: bool = False
+    ) -> None:
+        """Read a column through ``vocabulary``, replacing each cell by its value.
+
+        An unrecognised value is a warning read as the vocabulary's safe reading, or an
+        error rejecting the row when the vocabulary has none. With ``multiple``, a cell
+        holds several values joined with ``;``. Values reading as blank (``""``) and the
+        role ``staff`` (ordinary staff) become ``None``.
+        """
         if column not in self.frame.columns:
             return
-        lookup = {a.lower(): a for a in allowed}
+        cache: dict[str, str | None] = {}
         normalised = []
-        for index, value in self.frame[column].items():
-            if value is None:
-                normalised.append(None)
-                continue
-            parts = [p.strip() for p in value.split(";")] if multiple else [value.strip()]
-            good = []
-            for part in parts:
-                if part.lower() in lookup:
-                    good.append(lookup[part.lower()])
+        for index, cell in self.frame[column].items():
+            parts = [] if cell is None else [cell] if not multiple else cell.split(";")
+            values = []
+            for part in (p.strip() for p in parts):
+                if not part:
                     continue
-                close = difflib.get_close_matches(part.lower(), list(lookup), n=1)
-                hint = f"; did you mean {lookup[close[0]]!r}?" if close else ""
-                self.report(
-                    int(index),
-                    column,
-                    f"unknown value {part!r}{hint} (allowed: {', '.join(allowed)})",
-                    code="choice",
-                )
-            normalised.append(";".join(good) if good else None)
-        self.frame[column] = normalised
+                if part not in cache:
+                    cache[part] = vocabulary.read(part)
+                value = cache[part]
+                if value is None:
+                    value = self._unknown(int(index), column, part, vocabulary)
+                if value:
+                    values.append(value)
+            kept = [v for v in dict.fromkeys(values) if not (multiple and v == "staff")]
+            normalised.append(";".join(kept) if kept else None)
+        self.frame[column] = pd.Series(normalised, index=self.frame.index, dtype=object)
+
+    def _unknown(self, index: int, column: str, text: str, vocabulary: Vocabulary) -> str | None:
+        close = vocabulary.closest(text)
+        hint = f"; did you mean {close!r}?" if close else ""
+        code = f"unknown_{vocabulary.name}"
+        what = vocabulary.name.replace("_", " ")
+        if vocabulary.unknown is None:
+            allowed = ", ".join(vocabulary.values)
+            message = f"unknown {what} {text!r}{hint} (allowed: {allowed})"
+            self.report(index, column, message, code=code, value=text)
+            return None
+        means = vocabulary.unknown_means or vocabulary.unknown
+        message = (
+            f"unknown {what} {text!r} read as {means}{hint} (add it to [vocabulary] "
+            "in station.toml to map it)"
+        )
+        self.report(index, column, message, severity="warning", code=code, value=text)
+        return text if vocabulary.unknown == KEEP_AS_WRITTEN else vocabulary.unknown
+
+    def _case_twins(self, column: str, values: pd.Series) -> None:
+        """Warn about ids that differ only in case from an earlier one."""
+        folded = values.str.casefold()
+        twins = folded.duplicated(keep="first")
+        first = {f: i for i, f in folded[~twins].items()}
+        for index, value in values[twins].items():
+            earlier = first[folded[index]]
+            row = int(self.frame.at[earlier, SOURCE_ROW])
+            message = (
+                f"{column} {value!r} differs only in case from {values[earlier]!r} (row {row}); "
+                "are they the same record?"
+            )
+            self.report(int(index), column, message, severity="warning", code="case_duplicate")
 
     def coordinates(self) -> tuple[np.ndarray, np.ndarray]:
         """Parse ``lat`` and ``lon``, rejecting non-numeric and out-of-range values."""

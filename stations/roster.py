@@ -10,15 +10,14 @@ from stations._values import parse_phone
 from stations.records import RecordCheck
 from stations.schema import (
     AGENCY,
-    CATEGORIES,
     NAME,
     OFFICE_ID,
-    ROLES,
     STAFF_ID,
     STAFF_OPTIONAL_BOOL,
     STAFF_OPTIONAL_DATE,
     STAFF_OPTIONAL_INT,
 )
+from stations.vocabulary import Vocabulary
 
 PHONE_COLUMNS = ("phone", "phone2")
 
@@ -30,6 +29,8 @@ def check_roster(
     office_ids: set[str],
     as_of: dt.date,
     max_age_days: int,
+    vocabularies: dict[str, Vocabulary],
+    date_order: str | None = None,
 ) -> None:
     """Check every staff row, recording issues and rejections in ``check``.
 
@@ -45,16 +46,22 @@ def check_roster(
         The date records are judged against (for stale records).
     max_age_days
         Records confirmed longer ago than this get a warning.
+    vocabularies
+        The station's vocabularies (:func:`stations.vocabulary.vocabularies`).
+    date_order
+        ``[roster] date_order`` (``"DMY"`` or ``"MDY"``), used when a date column's
+        values do not settle the day/month order.
     """
     check.require_values((STAFF_ID, NAME))
     for index in check.frame.index[check.frame[AGENCY].isna()]:
         check.report(int(index), AGENCY, "empty; the agency is unknown", severity="warning")
     check.unique_ids(STAFF_ID)
     check.coordinates()
-    check.choices("category", CATEGORIES)
-    check.choices("role", ROLES, multiple=True)
-    check.parse_bools(STAFF_OPTIONAL_BOOL)
-    check.parse_dates(STAFF_OPTIONAL_DATE)
+    check.vocabulary_column("category", vocabularies["category"])
+    check.vocabulary_column("grade", vocabularies["grade"])
+    check.vocabulary_column("role", vocabularies["role"], multiple=True)
+    check.parse_bools(STAFF_OPTIONAL_BOOL, vocabularies["boolean"])
+    check.parse_dates(STAFF_OPTIONAL_DATE, configured=date_order, country=country)
     check.parse_counts(STAFF_OPTIONAL_INT, default=0)
     _normalise_phones(check, country)
     _check_offices(check, office_ids)

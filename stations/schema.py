@@ -49,8 +49,6 @@ STAFF_COLUMNS = (
     + STAFF_OPTIONAL_INT
 )
 
-CATEGORIES = ("international", "national")
-ROLES = ("DO", "CSA", "CSFP", "ASC", "agency_head", "warden", "deputy")
 
 # Case-insensitive aliases accepted in headers, mapped to the canonical name.
 COLUMN_ALIASES = {
@@ -81,7 +79,6 @@ HOUSEHOLD_COLUMNS = (HOUSEHOLD_ID, STAFF_COUNT, DEPENDANTS, HEADCOUNT, "staff_id
 # Offices.
 OFFICE_ID = "office_id"
 OFFICE_KIND = "kind"
-OFFICE_KINDS = ("main office", "sub-office", "compound")
 OFFICE_REQUIRED = (OFFICE_ID, NAME, AGENCY, LAT, LON, OFFICE_KIND)
 OFFICE_EQUIPMENT = (
     "guards",
@@ -102,16 +99,6 @@ OFFICE_EQUIPMENT = (
 # Points of interest for the plan.
 POINT_ID = "point_id"
 POINT_KIND = "kind"
-POINT_KINDS = (
-    "assembly",
-    "concentration",
-    "hospital",
-    "hotel",
-    "repeater",
-    "safe_haven",
-    "airport",
-    "police",
-)
 POINT_REQUIRED = (POINT_ID, POINT_KIND, NAME, LAT, LON)
 POINT_OPTIONAL = ("capacity", "range_m", "address", "phone")
 

@@ -11,6 +11,7 @@ from stations.errors import Issue, StationError
 from stations.records import RecordCheck
 from stations.schema import THREAT_CATEGORIES
 from stations.tables import read_table
+from stations.vocabulary import closed
 
 REQUIRED = ("threat", "category", "likelihood", "impact")
 SCALE = ("likelihood", "impact", "residual_likelihood", "residual_impact")
@@ -45,7 +46,7 @@ def read_threats(
     frame = read_table(path, label=label, required=REQUIRED, issues=issues)
     check = RecordCheck(frame, label)
     check.require_values(("threat", "likelihood", "impact"))
-    check.choices("category", THREAT_CATEGORIES)
+    check.vocabulary_column("category", closed("threat_category", THREAT_CATEGORIES))
     for column in SCALE:
         if column in check.frame.columns:
             check.frame[column] = check.parse_column(column, _one_to_five)

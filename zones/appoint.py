@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 from scipy.spatial.distance import cdist
 
-from stations.errors import Issue, StationError
+from stations.config import check_rule_table
+from stations.errors import StationError
 from zones.network import TravelModel
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,6 @@ CANDIDATE_FIELDS = (
 )  # fmt: skip
 Candidate = dict[str, Any]
 
-CATEGORY_PREFERENCES = ("any", "international", "national")
 NO_DEPUTY = "no eligible deputy in another household: the zone depends on one person"
 SINGLE_NETWORK = "warden and deputy share a single phone network and have no radio"
 
@@ -59,58 +59,20 @@ class AppointmentRules:
     def from_table(cls, table: dict[str, Any]) -> AppointmentRules:
         """Build the rules from the ``[appointments]`` table, refusing unknown or bad keys.
 
+        The keys are checked by :func:`stations.config.check_rule_table`, as
+        ``planner validate`` checks them.
+
         Raises
         ------
         StationError
             Naming ``appointments.<key>`` for each bad key.
         """
-        known = {f.name: f for f in fields(cls)}
-        issues = []
-        values: dict[str, Any] = {}
-        for key, value in table.items():
-            where = f"appointments.{key}"
-            if key not in known:
-                issues.append(Issue("error", "station.toml", f"unknown key {where}", column=where))
-                continue
-            default = known[key].default
-            if isinstance(default, tuple):
-                ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
-                values[key] = tuple(value) if ok else value
-            else:
-                ok = isinstance(value, type(default)) and not (
-                    isinstance(value, bool) and not isinstance(default, bool)
-                )
-            if not ok:
-                issues.append(
-                    Issue(
-                        "error", "station.toml", f"{where} must be like {default!r}", column=where
-                    )
-                )
-                continue
-            values.setdefault(key, value)
-        rules = cls(**values)
-        if rules.prefer_category not in CATEGORY_PREFERENCES:
-            issues.append(
-                Issue(
-                    "error",
-                    "station.toml",
-                    "appointments.prefer_category must be one of "
-                    + ", ".join(CATEGORY_PREFERENCES),
-                    column="appointments.prefer_category",
-                )
-            )
-        if rules.alternates < 0:
-            issues.append(
-                Issue(
-                    "error",
-                    "station.toml",
-                    "appointments.alternates must be >= 0",
-                    column="appointments.alternates",
-                )
-            )
+        values, issues = check_rule_table("appointments", table)
         if issues:
             raise StationError("invalid [appointments] table", issues)
-        return rules
+        if "exclude_roles" in values:
+            values["exclude_roles"] = tuple(values["exclude_roles"])
+        return cls(**values)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
@@ -36,7 +36,8 @@ import shapely
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import cdist
 
-from stations.errors import Issue, StationError
+from stations.config import check_rule_table
+from stations.errors import StationError
 from stations.schema import AGENCY, NAME, OFFICE_ID, OFFICE_KIND, STAFF_ID
 from zones.network import NetworkTravel, TravelModel
 
@@ -53,7 +54,6 @@ COORDINATOR_COLUMNS = ("area_id", "area_name", "role", "staff_id", "reason")
 SMT_COLUMNS = ("position", "title", "staff_id", "name", "agency", "reason")
 _TABLE = "areas"
 _FILE = "station.toml"
-_MODES = ("walking", "driving")
 _MAX_GENERATOR_ROUNDS = 5
 
 
@@ -136,52 +136,22 @@ class AreaRules:
         StationError
             With one issue per unknown key or bad value, naming ``areas.<key>``.
         """
-        issues: list[Issue] = []
-        known = [f.name for f in fields(cls)]
-        values: dict[str, Any] = {}
-        for key in sorted(table):
-            value = table[key]
-            problem = (
-                _check_value(key, value)
-                if key in known
-                else f"is unknown (known: {', '.join(known)})"
-            )
-            if problem:
-                message = f"areas.{key} {problem}, found {value!r}"
-                issues.append(
-                    Issue("error", _FILE, message, column=f"{_TABLE}.{key}", code="config")
-                )
-                continue
-            if key == "separated":
-                value = tuple(value)
-            elif key == "offices":
-                value = {name: tuple(ids) for name, ids in value.items()}
-            elif key in ("distance_km", "travel_time_min", "cluster_km"):
-                value = float(value)
-            values[key] = value
+        values, issues = check_rule_table(_TABLE, dict(table))
         if issues:
             raise StationError(f"{_FILE} [{_TABLE}] has {len(issues)} error(s)", issues)
+        if "separated" in values:
+            values["separated"] = tuple(values["separated"])
+        if "offices" in values:
+            values["offices"] = {name: tuple(ids) for name, ids in values["offices"].items()}
+        for key in ("distance_km", "travel_time_min", "cluster_km"):
+            if key in values:
+                values[key] = float(values[key])
         return cls(**values)
 
     @property
     def declared(self) -> tuple[str, ...]:
         """Return the declared area names, in the order given."""
         return tuple(dict.fromkeys([*self.separated, *self.offices]))
-
-
-def _check_value(key: str, value: Any) -> str | None:
-    if key in ("distance_km", "travel_time_min", "cluster_km"):
-        number = isinstance(value, int | float) and not isinstance(value, bool)
-        return None if number and value > 0 else "must be a number > 0"
-    if key == "separated":
-        ok = isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
-        return None if ok else "must be a list of area names"
-    if key == "offices":
-        ok = isinstance(value, dict) and all(
-            isinstance(ids, list) and all(isinstance(i, str) for i in ids) for ids in value.values()
-        )
-        return None if ok else 'must be a table of area name = ["office_id", ...]'
-    return None if value in _MODES else f"must be one of {', '.join(_MODES)}"
 
 
 @dataclass(frozen=True, eq=False)

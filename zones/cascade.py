@@ -21,17 +21,17 @@ and their relays have reported: a report is one more call.
 
 from __future__ import annotations
 
-import difflib
 import heapq
 import logging
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from stations.errors import Issue, StationError
+from stations.config import check_rule_table
+from stations.errors import StationError
 from zones.plan import PlannedStation
 
 logger = logging.getLogger(__name__)
@@ -107,35 +107,13 @@ class CascadeRules:
         StationError
             With one issue naming ``cascade.<key>`` per unknown or invalid key.
         """
-        known = {f.name for f in fields(cls)}
-        issues: list[Issue] = []
-        values: dict[str, Any] = {}
-        for key, value in sorted(table.items()):
-            where = f"cascade.{key}"
-            if key not in known:
-                close = difflib.get_close_matches(key, sorted(known), n=1)
-                hint = f"; did you mean cascade.{close[0]}?" if close else ""
-                message = f"unknown key {where}{hint} (known: {', '.join(sorted(known))})"
-                issues.append(Issue("error", "station.toml", message, column=where))
-                continue
-            problem = _check_value(key, value)
-            if problem:
-                issues.append(Issue("error", "station.toml", f"{where} {problem}", column=where))
-                continue
-            values[key] = float(value) if key != "max_calls_per_person" else value
+        values, issues = check_rule_table("cascade", table)
         if issues:
             raise StationError(f"[cascade] has {len(issues)} error(s)", issues)
+        for key in ("minutes_per_call", "target_minutes"):
+            if key in values:
+                values[key] = float(values[key])
         return cls(**values)
-
-
-def _check_value(key: str, value: object) -> str:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return f"must be a number, found {value!r}"
-    if key == "max_calls_per_person" and (not isinstance(value, int) or value < 1):
-        return f"must be a whole number of at least 1, found {value!r}"
-    if value <= 0:
-        return f"must be greater than 0, found {value!r}"
-    return ""
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,13 @@ def test_folder_without_station_toml_exits_1(tmp_path: Path) -> None:
     assert "Traceback" not in out + err
 
 
+def test_verdict_of_a_station_that_does_not_load_has_no_empty_part(tiny_station: Path) -> None:
+    (tiny_station / "staff.csv").unlink()
+    code, out, _ = run("validate", str(tiny_station))
+    assert code == 1
+    assert out.strip() == f"{tiny_station}: NOT usable; 1 error(s), 0 warning(s)"
+
+
 def test_every_command_has_help_that_exits_0() -> None:
     runner = CliRunner()
     for command in sorted(main.commands):
