@@ -244,7 +244,7 @@ def _grid_frame(
         title = " ".join(str(v).strip() for v in rows[filled[0]] if not _blank(v))[:60]
         notes.append(
             Issue(
-                "warning",
+                "info",
                 label,
                 f"the header is on row {header_row}; the rows above it (starting "
                 f"{title!r}) are not read",

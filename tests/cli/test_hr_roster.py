@@ -70,7 +70,10 @@ def hr_station(tmp_path_factory) -> tuple[Path, pd.DataFrame]:
     for column in DATES:
         staff[column] = pd.to_datetime(staff[column]).dt.strftime("%d/%m/%Y").replace("NaT", None)
     staff.columns = [c.replace("_", " ").title() for c in staff.columns]
-    staff.to_csv(folder / "staff.csv", index=False)
+    # As HR systems export it: a title line and a blank row above the header.
+    table = staff.to_csv(index=False)
+    title = "Staff list as of 30 Nov 2026" + "," * (len(staff.columns) - 1)
+    (folder / "staff.csv").write_text(f"{title}\n\n{table}", encoding="utf-8")
     offices = pd.read_csv(folder / "offices.csv", dtype=str, keep_default_na=False)
     offices["kind"] = offices["kind"].map(
         {"main office": "UN House", "compound": "Country Office", "sub-office": "Field Office"}
@@ -95,6 +98,7 @@ def test_hr_roster_validates_in_a_few_lines(hr_station) -> None:
     assert "read as ordinary staff" in clerks[0]
     assert "(rows " in clerks[0]
     assert any("day/month order DMY, decided by the values" in line for line in lines)
+    assert any("the header is on row 3" in line for line in lines)
 
 
 def test_hr_roster_json_keeps_every_row(hr_station) -> None:
@@ -103,7 +107,7 @@ def test_hr_roster_json_keeps_every_row(hr_station) -> None:
     assert code == 0
     payload = json.loads(out)
     clerk_rows = {i["row"] for i in payload["issues"] if i.get("value") == UNKNOWN_ROLE}
-    expected = {int(i) + 2 for i in staff.index[staff["Role"] == UNKNOWN_ROLE]}
+    expected = {int(i) + 4 for i in staff.index[staff["Role"] == UNKNOWN_ROLE]}
     assert clerk_rows == expected
     assert payload["counts"]["staff accepted"] == len(staff)
 

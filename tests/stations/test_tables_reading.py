@@ -108,7 +108,8 @@ def test_a_title_line_above_the_header_xlsx_keeps_spreadsheet_rows(tiny_station:
     assert station.errors == []
     assert len(station.accepted_staff) == len(staff)
     assert list(station.staff["source_row"]) == list(range(4, 4 + len(staff)))
-    assert [w.row for w in station.warnings if w.code == "header_row"] == [3]
+    assert [i.row for i in station.issues if i.code == "header_row"] == [3]
+    assert not [w for w in station.warnings if w.code == "header_row"]
 
 
 def test_a_column_without_header_but_with_values_is_named(tmp_path: Path) -> None:
