@@ -7,13 +7,13 @@ strategies and colours come as plain values, so this module decides nothing.
 from __future__ import annotations
 
 import json
-from html import escape
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from outputs.csv_safe import write_csv_safely
+from outputs.escape import html_text
 
 COLUMNS = (
     "rank", "threat", "category", "likelihood", "impact", "score", "level", "strategy",
@@ -65,7 +65,7 @@ def _html(table: pd.DataFrame, matrix: dict[str, Any], station: str) -> str:
         by_cell.setdefault((int(row.likelihood), int(row.impact)), []).append(int(row.rank))
     cells = {(c["likelihood"], c["impact"]): c for c in matrix["cells"]}
     head = "".join(
-        f"<th>{i}<br><small>{escape(name)}</small></th>"
+        f"<th>{i}<br><small>{html_text(name)}</small></th>"
         for i, name in enumerate(matrix["impact"], start=1)
     )
     rows = []
@@ -77,31 +77,31 @@ def _html(table: pd.DataFrame, matrix: dict[str, Any], station: str) -> str:
             placed = " ".join(
                 f"<span class='dot'>{n}</span>" for n in by_cell.get((likelihood, impact), [])
             )
-            colour = escape(colours.get(cell["level"], "#eee"))
-            level, strategy = escape(cell["level"]), escape(cell["strategy"])
+            colour = html_text(colours.get(cell["level"], "#eee"))
+            level, strategy = html_text(cell["level"]), html_text(cell["strategy"])
             tds.append(
                 f"<td style='background:{colour}' title='{strategy}'><b>{level} "
                 f"({cell['score']})</b><br><small>{strategy}</small><br>{placed}</td>"
             )
         rows.append(
-            f"<tr><th>{likelihood}<br><small>{escape(name)}</small></th>{''.join(tds)}</tr>"
+            f"<tr><th>{likelihood}<br><small>{html_text(name)}</small></th>{''.join(tds)}</tr>"
         )
     register_rows = "".join(
-        "<tr>" + "".join(f"<td>{escape(_text(row[c]))}</td>" for c in table.columns) + "</tr>"
+        "<tr>" + "".join(f"<td>{html_text(_text(row[c]))}</td>" for c in table.columns) + "</tr>"
         for _, row in table.iterrows()
     )
-    register_head = "".join(f"<th>{escape(c.replace('_', ' '))}</th>" for c in table.columns)
+    register_head = "".join(f"<th>{html_text(c.replace('_', ' '))}</th>" for c in table.columns)
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Risk register - {escape(station)}</title>
+<title>Risk register - {html_text(station)}</title>
 <style>body{{font-family:system-ui,"DejaVu Sans",sans-serif;margin:1.5rem;color:#1f2328}}
 table{{border-collapse:collapse;margin:.5rem 0 1.5rem}}td,th{{border:1px solid #8c959f;
 padding:.35rem .5rem;vertical-align:top;font-size:.9rem}}.matrix td{{width:8.5rem;height:4.5rem}}
 .dot{{display:inline-block;min-width:1.3rem;padding:0 .2rem;border-radius:.7rem;background:#1f2328;
 color:#fff;text-align:center;margin:.1rem}}@media print{{body{{margin:0}}}}</style></head><body>
-<h1>Risk register - {escape(station)}</h1>
+<h1>Risk register - {html_text(station)}</h1>
 <p>Risk = likelihood x impact, each on a 1-5 scale; levels and suggested strategies from
-{escape(matrix["name"])}. Numbers in the matrix are the threats' ranks in the register below.</p>
+{html_text(matrix["name"])}. Numbers in the matrix are the threats' ranks in the register below.</p>
 <table class="matrix"><tr><th>Likelihood \\ Impact</th>{head}</tr>{"".join(rows)}</table>
 <h2>Register</h2><table><tr>{register_head}</tr>{register_rows}</table></body></html>
 """
