@@ -5,6 +5,7 @@ of these functions, chosen by the format it is written into:
 
 - :func:`reportlab_markup` for reportlab paragraphs (``&``, ``<``, ``>`` escaped);
 - :func:`pdf_text` for strings reportlab draws as they are (table cells, page headers);
+- :func:`plot_text` for labels drawn by matplotlib (``$`` never starts mathtext);
 - :func:`xml_text` for KML and other XML (escaped, characters XML 1.0 cannot hold removed);
 - :func:`html_text` for HTML text and attribute values;
 - :func:`csv_cell` for CSV cells (formulas neutralised);
@@ -86,6 +87,22 @@ def pdf_text(value: object) -> str:
         :func:`plain_text` of the value (reportlab draws it character by character).
     """
     return plain_text(value)
+
+
+def plot_text(value: object) -> str:
+    r"""Return a value for a matplotlib label: plain, ``$`` shown, never mathtext.
+
+    Parameters
+    ----------
+    value
+        The text.
+
+    Returns
+    -------
+    str
+        :func:`plain_text` of the value with every ``$`` escaped as ``\$``.
+    """
+    return plain_text(value).replace("$", r"\$")
 
 
 def xml_text(value: object) -> str:

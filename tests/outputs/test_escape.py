@@ -15,6 +15,7 @@ from outputs.escape import (
     csv_cell,
     html_text,
     plain_text,
+    plot_text,
     reportlab_markup,
     terminal_text,
     vcard_text,
@@ -79,6 +80,10 @@ def test_markup_is_escaped_for_every_format() -> None:
 def test_xml_text_drops_what_xml_cannot_hold() -> None:
     text = xml_text("a\ufffeb\udc80c\x0c")
     assert ET.fromstring(f"<n>{text}</n>").text == "a\ufffdb\ufffdc\ufffd"  # noqa: S314
+
+
+def test_plot_labels_are_never_mathtext() -> None:
+    assert plot_text("P$\\frac{$1\x1b") == "P\\$\\frac{\\$1\ufffd"
 
 
 def test_csv_and_vcard_are_plain_and_keep_their_escaping() -> None:
