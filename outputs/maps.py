@@ -118,7 +118,9 @@ def write_maps(
     status: MapStatus | None = None,
     sites: gpd.GeoDataFrame | None = None,
 ) -> list[Path]:
-    """Write ``map.html`` and, unless redacted, ``maps/<zone_id>.html`` for each zone.
+    """Write ``map.html`` and, unless redacted, ``maps/<file name>.html`` for each zone.
+
+    The file name is the safe form of the zone id (:func:`outputs.file_names.safe_file_names`).
 
     Parameters
     ----------

@@ -52,7 +52,9 @@ def write_warden_pdfs(
     issued: dt.date,
     cascade: Cascade | None = None,
 ) -> list[Path]:
-    """Write one A4 warden list per zone into ``out_dir/contacts/<zone_id>.pdf``.
+    """Write one A4 warden list per zone into ``out_dir/contacts/<file name>.pdf``.
+
+    The file name is the safe form of the zone id (:func:`outputs.file_names.safe_file_names`).
 
     Parameters
     ----------
