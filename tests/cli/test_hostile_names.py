@@ -31,6 +31,7 @@ from planner.cli import main
 
 TINY = Path(__file__).parents[1] / "data" / "tiny"
 TRAVERSAL = "../../../../tmp/x"
+STATION_NAME = "Tiny\\u001b[2J\\u202e<i>"  # TOML escapes: ESC, RIGHT-TO-LEFT OVERRIDE
 MARKUP = (
     "<img src=x onerror=alert(1)>",
     "<font size=30 color=red>BIG",
@@ -96,6 +97,7 @@ def hostile_station(
     ).to_file(folder / "zones.geojson")
     toml = folder / "station.toml"
     text = toml.read_text(encoding="utf-8")
+    text = text.replace('name = "Tiny"', f'name = "{STATION_NAME}"')
     toml.write_text(text.replace("[files]\n", '[files]\nzones = "zones.geojson"\n'), "utf-8")
     return folder
 
@@ -116,6 +118,7 @@ def plan_and_check(
     result = CliRunner().invoke(main, ["plan", str(station), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert not CONTROL.search(result.output), result.output
+    assert "Tiny\\x1b[2J\\u202e<i> (security level 3)" in result.output
     outside = {p for p in files_under(root) - before if out not in p.parents}
     assert not outside
     written = sorted(p for p in files_under(out) if "assets" not in p.parts)
