@@ -348,7 +348,7 @@ def _neighbours(
         spot = frame.page(
             shapely.get_coordinates(geometry.intersection(box).representative_point())
         )
-        canvas.drawCentredString(spot[0, 0], spot[0, 1] - 2.5, str(other))
+        canvas.drawCentredString(spot[0, 0], spot[0, 1] - 2.5, fonts.shape_text(str(other)))
 
 
 def _households(canvas: Any, frame: _Frame, homes_xy: np.ndarray) -> None:

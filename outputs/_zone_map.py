@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from outputs.escape import plot_text
 from zones.plan import PlannedStation
 
 ZONE_BLUE = "#1a4d8f"
@@ -65,8 +66,8 @@ def render_zone_map(
         _draw(ax, others.geometry, edge="#8a94a0", width=0.6, dashes="--", zorder=3)
         for other in others.itertuples():
             spot = other.geometry.intersection(box).representative_point()
-            ax.annotate(other.zone_id, (spot.x, spot.y), color="#8a94a0", fontsize=7, zorder=3,
-                        ha="center", va="center")  # fmt: skip
+            ax.annotate(plot_text(other.zone_id), (spot.x, spot.y), color="#8a94a0",
+                        fontsize=7, zorder=3, ha="center", va="center")  # fmt: skip
     _draw(ax, [zone.geometry], fill=ZONE_BLUE, alpha=0.08, zorder=2)
     _draw(ax, [zone.geometry], edge=ZONE_BLUE, width=1.8, zorder=4)
     _draw_routes(plan, zone_id, ax)
@@ -82,7 +83,7 @@ def render_zone_map(
         colour = POINT_COLOURS.get(point.kind, "#555555")
         ax.scatter(point.geometry.x, point.geometry.y, marker="^", s=90, color=colour,
                    edgecolor="white", linewidth=0.8, zorder=8)  # fmt: skip
-        ax.annotate(point.point_id, (point.geometry.x, point.geometry.y), xytext=(6, -3),
+        ax.annotate(plot_text(point.point_id), (point.geometry.x, point.geometry.y), xytext=(6, -3),
                     textcoords="offset points", fontsize=7, color=colour, fontweight="bold",
                     path_effects=halo, zorder=8)  # fmt: skip
     ax.set_xlim(west, east)
@@ -144,8 +145,9 @@ def render_station_map(plan: PlannedStation, *, homes: bool = False) -> tuple[by
     label_size = max(3.5, min(8.0, 60 / math.sqrt(max(len(zones), 1))))
     for zone in zones.itertuples():
         spot = zone.geometry.representative_point()
-        ax.annotate(zone.zone_id, (spot.x, spot.y), ha="center", va="center", fontsize=label_size,
-                    color=ZONE_BLUE, fontweight="bold", path_effects=halo, zorder=7)  # fmt: skip
+        ax.annotate(plot_text(zone.zone_id), (spot.x, spot.y), ha="center", va="center",
+                    fontsize=label_size, color=ZONE_BLUE, fontweight="bold", path_effects=halo,
+                    zorder=7)  # fmt: skip
     if homes and len(plan.households):
         homes_xy = shapely.get_coordinates(plan.households.geometry.to_numpy())
         ax.scatter(homes_xy[:, 0], homes_xy[:, 1], s=2, color="#37474f", linewidths=0, zorder=4)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ import pandas as pd
 import shapely
 
 from outputs.csv_safe import write_csv_safely
+from outputs.escape import html_text
 
 COUNTRIES = Path(__file__).with_name("data") / "countries_110m.geojson"
 WIDTH, HEIGHT = 960, 480  # equirectangular: 2.667 px per degree
@@ -119,7 +119,7 @@ def _world_map(rows: list[dict[str, Any]]) -> str:
         title = f"{row.get('station')}: {row.get('compliance_rating') or row.get('status')}"
         dots.append(
             f"<circle cx='{x:.1f}' cy='{y:.1f}' r='5' fill='{colour}' stroke='#fff' "
-            f"stroke-width='1.2'><title>{escape(title)}</title></circle>"
+            f"stroke-width='1.2'><title>{html_text(title)}</title></circle>"
         )
     return (
         f"<svg viewBox='0 0 {WIDTH} {HEIGHT}' role='img' aria-label='Duty stations by MOSS "
@@ -136,7 +136,7 @@ def _legend() -> str:
     return (
         "<p class='legend'>"
         + "".join(
-            f"<span><i style='background:{c}'></i>{escape(label)}</span>" for label, c in items
+            f"<span><i style='background:{c}'></i>{html_text(label)}</span>" for label, c in items
         )
         + "</p>"
     )
@@ -150,29 +150,29 @@ def _table(rows: list[dict[str, Any]]) -> str:
     )
     body = []
     for row in rows:
-        name = escape(str(row.get("station") or row.get("folder") or ""))
+        name = html_text(str(row.get("station") or row.get("folder") or ""))
         if row.get("status") == "planned" and row.get("index"):
-            name = f"<a href='{escape(str(row['index']), quote=True)}'>{name}</a>"
+            name = f"<a href='{html_text(str(row['index']))}'>{name}</a>"
         moss = (
-            f"{escape(str(row['compliance_rating']))} ({row['compliance_pct']} %)"
+            f"{html_text(str(row['compliance_rating']))} ({row['compliance_pct']} %)"
             if row.get("compliance_rating")
             else ""
         )
         minutes = row.get("minutes_to_reach_everyone")
-        status = escape(str(row.get("status") or ""))
+        status = html_text(str(row.get("status") or ""))
         if row.get("error"):
-            status += f": {escape(str(row['error']))}"
+            status += f": {html_text(str(row['error']))}"
         cells = [
             name,
-            escape(str(row.get("country") or "")),
-            escape(str(row.get("security_level") or "")),
+            html_text(str(row.get("country") or "")),
+            html_text(str(row.get("security_level") or "")),
             _count(row.get("households")),
             _count(row.get("zones")),
             f"{row['coverage_pct']} %" if _number(row.get("coverage_pct")) else "",
             moss,
             f"{minutes:g} min" if _number(minutes) else "",
             status,
-            escape(str(row.get("seconds") or "")),
+            html_text(str(row.get("seconds") or "")),
         ]
         css = " class='failed'" if row.get("status") != "planned" else ""
         body.append(f"<tr{css}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")

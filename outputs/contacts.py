@@ -9,7 +9,6 @@ roster: they are for the security adviser, not for the wardens.
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import math
@@ -19,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from outputs.csv_safe import write_csv_safely
+from outputs.escape import html_text, vcard_text
 from zones.cascade import Cascade
 from zones.contact_tree import build_contact_tree, person_contacts, text_of
 from zones.plan import PlannedStation
@@ -157,7 +157,7 @@ def render_tree_html(tree: dict[str, Any], cascade: Cascade | None = None) -> st
     str
         The page; every user string is escaped.
     """
-    e = html.escape
+    e = html_text
     station = e(tree["station"])
     sections = [
         "<h2>Security chain</h2>",
@@ -194,7 +194,7 @@ def render_tree_html(tree: dict[str, Any], cascade: Cascade | None = None) -> st
 
 
 def _line(node: dict[str, Any]) -> str:
-    e = html.escape
+    e = html_text
     role = node["role"]
     label = ROLE_LABELS.get(role, role.replace("_", " ").capitalize())
     parts = [f'<span class="role">{e(label)}</span>'] if label else []
@@ -225,7 +225,7 @@ _GROUPS = ("zone", "household", "hotel", "agency")
 
 
 def _li(node: dict[str, Any]) -> str:
-    css = f' class="{html.escape(node["role"])}"'
+    css = f' class="{html_text(node["role"])}"'
     if not node["children"]:
         return f'<li{css}><div class="leaf">{_line(node)}</div></li>'
     opened = " open" if node["role"] in _OPEN_ROLES else ""
@@ -237,7 +237,7 @@ def _li(node: dict[str, Any]) -> str:
 
 
 def _cascade_table(cascade: Cascade) -> str:
-    e = html.escape
+    e = html_text
     rows = []
     for zone in cascade.zones.itertuples():
         minutes = "no caller" if math.isnan(zone.zone_minutes) else f"{zone.zone_minutes:g}"
@@ -262,12 +262,6 @@ def _cascade_table(cascade: Cascade) -> str:
 
 
 # --- vCard ---------------------------------------------------------------------------------
-
-
-def vcard_escape(value: str) -> str:
-    r"""Escape a vCard text value (RFC 6350 3.4): backslash, comma, semicolon, newline."""
-    out = value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
-    return out.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
 
 
 def _fold(line: str) -> str:
@@ -303,7 +297,7 @@ def render_vcards(people: pd.DataFrame) -> str:
     """
     cards = []
     for person in people.itertuples():
-        esc = vcard_escape
+        esc = vcard_text
         lines = [
             "BEGIN:VCARD",
             "VERSION:3.0",

@@ -11,12 +11,12 @@ import base64
 import datetime as dt
 import io
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 from typing import Any
 
 from outputs import fonts
 from outputs._pdf import numbered_canvas, text_table
+from outputs.escape import html_text
 
 MARGIN_MM = 16.0
 BLUE = "#1a4d8f"
@@ -94,25 +94,25 @@ def render_html(document: Document) -> str:
     numbers = _numbers(document.sections)
     titles = [_title(s, n) for s, n in zip(document.sections, numbers, strict=True)]
     contents = "".join(
-        f"<li class='l{s.level}'><a href='#s{n}'>{escape(t)}</a></li>"
+        f"<li class='l{s.level}'><a href='#s{n}'>{html_text(t)}</a></li>"
         for n, (s, t) in enumerate(zip(document.sections, titles, strict=True))
     )
     facts = "".join(
-        f"<tr><th>{escape(k)}</th><td>{_html_cell(v)}</td></tr>" for k, v in document.facts
+        f"<tr><th>{html_text(k)}</th><td>{_html_cell(v)}</td></tr>" for k, v in document.facts
     )
     body = "".join(
         _html_section(s, n, t)
         for n, (s, t) in enumerate(zip(document.sections, titles, strict=True))
     )
     signatures = "".join(
-        f"<div class='sign'><div class='line'></div><p><b>{escape(s.role)}</b><br>"
-        f"{_html_cell(s.name)}<br><small>{escape(s.purpose)}</small></p><p>Date:</p></div>"
+        f"<div class='sign'><div class='line'></div><p><b>{html_text(s.role)}</b><br>"
+        f"{_html_cell(s.name)}<br><small>{html_text(s.purpose)}</small></p><p>Date:</p></div>"
         for s in document.signatures
     )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(document.title)}</title>
+<title>{html_text(document.title)}</title>
 <style>
 body{{font-family:"DejaVu Sans",system-ui,sans-serif;margin:0 auto;max-width:60rem;
 padding:1.5rem;color:#1f2328;line-height:1.45}}
@@ -132,14 +132,14 @@ figcaption{{font-size:.85rem;color:#555}}nav li.l2{{margin-left:1.2rem}}
 nav{{break-after:page}}a{{color:inherit;text-decoration:none}}}}
 @page{{size:A4;margin:16mm}}
 </style></head><body>
-<p class="marking">{escape(document.marking)}</p>
-<h1>{escape(document.title)}</h1>
-<p>{escape(document.subtitle)}</p>
+<p class="marking">{html_text(document.marking)}</p>
+<h1>{html_text(document.title)}</h1>
+<p>{html_text(document.subtitle)}</p>
 <table class="facts">{facts}</table>
 <div class="signatures">{signatures}</div>
 <nav><h2>Contents</h2><ul>{contents}</ul></nav>
 {body}
-<p class="marking">{escape(document.marking)}</p>
+<p class="marking">{html_text(document.marking)}</p>
 </body></html>
 """
 
@@ -166,24 +166,24 @@ def _title(section: Section, number: str) -> str:
 def _html_section(section: Section, index: int, title: str) -> str:
     tag = "h2" if section.level == 1 else "h3"
     css = " class='newpage'" if section.new_page else ""
-    parts = [f"<section{css} id='s{index}'>", f"<{tag}>{escape(title)}</{tag}>"]
+    parts = [f"<section{css} id='s{index}'>", f"<{tag}>{html_text(title)}</{tag}>"]
     for block in section.blocks:
         if isinstance(block, str):
-            parts.append(f"<p>{escape(block)}</p>")
+            parts.append(f"<p>{html_text(block)}</p>")
         elif isinstance(block, Table):
             parts.append(_html_table(block))
         else:
             data = base64.b64encode(block.png).decode("ascii")
             parts.append(
-                f"<figure><img src='data:image/png;base64,{data}' alt='{escape(block.caption)}'>"
-                f"<figcaption>{escape(block.caption)}</figcaption></figure>"
+                f"<figure><img src='data:image/png;base64,{data}' alt='{html_text(block.caption)}'>"
+                f"<figcaption>{html_text(block.caption)}</figcaption></figure>"
             )
     parts.append("</section>")
     return "\n".join(parts)
 
 
 def _html_table(table: Table) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in table.header)
+    head = "".join(f"<th>{html_text(h)}</th>" for h in table.header)
     rows = table.rows or ((table.empty, *[""] * (len(table.widths) - 1)),)
     body = "".join(
         "<tr>" + "".join(f"<td>{_html_cell(c)}</td>" for c in row) + "</tr>" for row in rows
@@ -195,7 +195,7 @@ def _html_table(table: Table) -> str:
 
 
 def _html_cell(text: str) -> str:
-    return "<br>".join(escape(line) for line in text.split("\n"))
+    return "<br>".join(html_text(line) for line in text.split("\n"))
 
 
 def write_pdf(document: Document, path: Path) -> Path:
@@ -251,11 +251,14 @@ def write_pdf(document: Document, path: Path) -> Path:
         def afterFlowable(self, flowable: Any) -> None:  # noqa: N802 - reportlab's name
             level = getattr(flowable, "toc_level", None)
             if level is not None:
-                self.notify("TOCEntry", (level, flowable.getPlainText(), self.page))
+                # The contents are paragraphs too: they get the escaped markup, never the
+                # heading's plain text (a name such as "<img src=...>" would become a tag).
+                self.notify("TOCEntry", (level, flowable.toc_markup, self.page))
 
     def heading(section: Section, title: str) -> Any:
         paragraph = Paragraph(m(title, bold=True), styles[section.level])
         paragraph.toc_level = section.level - 1
+        paragraph.toc_markup = m(title, bold=section.level == 1)
         return paragraph
 
     def grid(table: Table) -> Any:

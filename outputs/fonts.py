@@ -21,7 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from xml.sax.saxutils import escape
+
+from outputs.escape import pdf_text, reportlab_markup
 
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
@@ -138,7 +139,9 @@ def has_rtl(text: str) -> bool:
 def shape_text(text: str) -> str:
     """Return text ready to draw left to right: Arabic letters joined, RTL runs reordered.
 
-    Strings without right-to-left letters are returned unchanged (NFC-normalised).
+    The text is first made plain (:func:`outputs.escape.pdf_text`: no control or bidi
+    override characters); strings without right-to-left letters are then returned
+    NFC-normalised.
 
     Parameters
     ----------
@@ -150,7 +153,7 @@ def shape_text(text: str) -> str:
     str
         Visual-order text.
     """
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", pdf_text(text))
     if not has_rtl(text):
         return text
     import arabic_reshaper
@@ -185,7 +188,7 @@ def markup(text: str, *, bold: bool = False) -> str:
     Parameters
     ----------
     text
-        Plain user text (one line); ``&``, ``<`` and ``>`` are escaped.
+        Plain user text (one line), escaped by :func:`outputs.escape.reportlab_markup`.
     bold
         Draw the non-CJK runs in bold.
 
@@ -197,11 +200,11 @@ def markup(text: str, *, bold: bool = False) -> str:
     shaped = shape_text(text)
     base = BOLD if bold else REGULAR
     if not has_cjk(shaped):
-        return f'<font face="{base}">{escape(shaped)}</font>'
+        return f'<font face="{base}">{reportlab_markup(shaped)}</font>'
     out = []
     for cjk, run in _runs(shaped):
         face = CJK if cjk else base
-        out.append(f'<font face="{face}">{escape(run)}</font>')
+        out.append(f'<font face="{face}">{reportlab_markup(run)}</font>')
     return "".join(out)
 
 

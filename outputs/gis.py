@@ -10,13 +10,13 @@ import json
 import logging
 from collections.abc import Mapping
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
+from outputs.escape import xml_text
 from stations.schema import WGS84
 
 logger = logging.getLogger(__name__)
@@ -120,7 +120,7 @@ def write_kml(
     parts = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<kml xmlns="http://www.opengis.net/kml/2.2"><Document>',
-        f"<name>{escape(title)}</name>",
+        f"<name>{xml_text(title)}</name>",
     ]
     for number in range(len(PALETTE)):
         colour = _kml_colour(PALETTE[number])
@@ -130,11 +130,11 @@ def write_kml(
         )
     for index, (_, zone) in enumerate(zones.iterrows()):
         rows = "".join(
-            f"<tr><th>{escape(label)}</th><td>{escape(_display(zone.get(column)))}</td></tr>"
+            f"<tr><th>{xml_text(label)}</th><td>{xml_text(_display(zone.get(column)))}</td></tr>"
             for column, label in description_columns.items()
         )
         parts.append(
-            f"<Placemark><name>{escape(_display(zone[name_column]))}</name>"
+            f"<Placemark><name>{xml_text(_display(zone[name_column]))}</name>"
             f"<description><![CDATA[<table>{rows}</table>]]></description>"
             f"<styleUrl>#zone{index % len(PALETTE)}</styleUrl>"
             f"{_kml_geometry(zone.geometry)}</Placemark>"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
 from pathlib import Path
 from typing import Any
+
+from outputs.escape import html_text
+from outputs.file_names import safe_file_names
 
 # Known files, grouped by who reads them; anything else written is listed under "Other files".
 GROUPS = (
@@ -83,30 +85,34 @@ def write_index(
     groups = []
     for title, entries in GROUPS:
         rows = "".join(
-            f"<li><a href='{escape(name)}'>{escape(name)}</a> - {escape(what)}</li>"
+            f"<li><a href='{html_text(name)}'>{html_text(name)}</a> - {html_text(what)}</li>"
             for name, what in entries
             if name in present
         )
         listed |= {name for name, _ in entries}
         if rows:
-            groups.append(f"<h2>{escape(title)}</h2><ul>{rows}</ul>")
-    zone_rows = "".join(_zone_row(zone_id, name, present) for zone_id, name in zones)
+            groups.append(f"<h2>{html_text(title)}</h2><ul>{rows}</ul>")
+    file_names = safe_file_names(zone_id for zone_id, _ in zones)
+    zone_rows = "".join(
+        _zone_row(zone_id, name, file_names[zone_id], present) for zone_id, name in zones
+    )
     wardens = (
         "<h2>For wardens (one zone each)</h2><table><thead><tr><th>Zone</th><th>Name</th>"
         f"<th>Warden list</th><th>Zone map</th></tr></thead><tbody>{zone_rows}</tbody></table>"
     )
-    per_zone = {f"contacts/{z}.pdf" for z, _ in zones} | {f"maps/{z}.html" for z, _ in zones}
+    stems = file_names.values()
+    per_zone = {f"contacts/{n}.pdf" for n in stems} | {f"maps/{n}.html" for n in stems}
     others = sorted(
         n for n in files if n not in listed and n not in per_zone and n.split("/")[0] + "/" not in
         listed and n != "index.html" and not n.startswith("maps/assets/")
     )  # fmt: skip
-    other = "".join(f"<li><a href='{escape(n)}'>{escape(n)}</a></li>" for n in others)
-    urgent = "".join(f"<li>{escape(i)}</li>" for i in summary["most_urgent"]) or "<li>none</li>"
+    other = "".join(f"<li><a href='{html_text(n)}'>{html_text(n)}</a></li>" for n in others)
+    urgent = "".join(f"<li>{html_text(i)}</li>" for i in summary["most_urgent"]) or "<li>none</li>"
     minutes = summary["minutes_to_reach_everyone"]
     reach = "nobody to call" if minutes is None else f"{minutes:g} min"
     html = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(summary["station"])} security plan</title>
+<title>{html_text(summary["station"])} security plan</title>
 <style>body{{font-family:system-ui,"DejaVu Sans",sans-serif;margin:0 auto;max-width:56rem;
 padding:1.5rem;color:#1f2328;line-height:1.45}}h1,h2{{color:#1a4d8f}}
 dt{{font-weight:600}}dd{{margin:0 0 .6rem 0}}
@@ -114,13 +120,13 @@ table{{border-collapse:collapse;width:100%}}th,td{{border:1px solid #9aa5b1;padd
 text-align:left}}thead th{{background:#e8eef6}}.marking{{color:#a00000;font-weight:700}}</style>
 </head><body>
 <p class="marking">CONFIDENTIAL - the files below hold staff personal data unless redacted</p>
-<h1>{escape(summary["station"])}: security plan</h1>
+<h1>{html_text(summary["station"])}: security plan</h1>
 <p>Security level {summary["security_level"]}. Issued {issued.isoformat()}.</p>
 <dl><dt>Warden zones</dt><dd>{summary["zones"]} zones in {summary["areas"]} area(s);
 {summary["households"]} households; {summary["staff_assigned"]} staff assigned,
 {summary["staff_rejected"]} rejected (see assignments.csv)</dd>
 <dt>Time to reach everyone (call cascade)</dt><dd>{reach}</dd>
-<dt>MOSS compliance</dt><dd>{escape(str(summary["compliance_rating"]))}
+<dt>MOSS compliance</dt><dd>{html_text(str(summary["compliance_rating"]))}
 ({summary["compliance_percentage"]} %)</dd>
 <dt>Most urgent gaps</dt><dd><ul>{urgent}</ul></dd></dl>
 {"".join(groups)}
@@ -133,12 +139,14 @@ text-align:left}}thead th{{background:#e8eef6}}.marking{{color:#a00000;font-weig
     return path
 
 
-def _zone_row(zone_id: str, name: str, present: set[str]) -> str:
+def _zone_row(zone_id: str, name: str, stem: str, present: set[str]) -> str:
+    """Return a zone's row: its id and name as text, links to its files by their safe names."""
+
     def link(path: str, text: str) -> str:
-        return f"<a href='{escape(path)}'>{escape(text)}</a>" if path in present else "-"
+        return f"<a href='{html_text(path)}'>{html_text(text)}</a>" if path in present else "-"
 
     return (
-        f"<tr><td>{escape(zone_id)}</td><td>{escape(name)}</td>"
-        f"<td>{link(f'contacts/{zone_id}.pdf', 'PDF')}</td>"
-        f"<td>{link(f'maps/{zone_id}.html', 'map')}</td></tr>"
+        f"<tr><td>{html_text(zone_id)}</td><td>{html_text(name)}</td>"
+        f"<td>{link(f'contacts/{stem}.pdf', 'PDF')}</td>"
+        f"<td>{link(f'maps/{stem}.html', 'map')}</td></tr>"
     )

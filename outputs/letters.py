@@ -13,7 +13,6 @@ The duties paraphrase the UN Security Management System's framework of accountab
 from __future__ import annotations
 
 import datetime as dt
-import html
 import logging
 import math
 import re
@@ -28,6 +27,8 @@ import pandas as pd
 from outputs import fonts
 from outputs._parallel import run_all
 from outputs._pdf import text_table
+from outputs.escape import html_text
+from outputs.file_names import safe_file_names
 from stations.config import Contact
 
 logger = logging.getLogger(__name__)
@@ -204,10 +205,13 @@ def write_letters(
     out_dir.mkdir(parents=True, exist_ok=True)
     font_set = fonts.register_fonts()
 
+    file_names = safe_file_names(letter.reference for letter in letters)
+
     def write(letter: _Letter) -> list[Path]:
-        html_path = out_dir / f"{letter.reference}.html"
+        stem = file_names[letter.reference]  # a reference holds a zone id: data, not a path
+        html_path = out_dir / f"{stem}.html"
         html_path.write_text(render_html(letter), encoding="utf-8")
-        pdf_path = out_dir / f"{letter.reference}.pdf"
+        pdf_path = out_dir / f"{stem}.pdf"
         _write_pdf(letter, pdf_path, font_set)
         return [html_path, pdf_path]
 
@@ -429,7 +433,7 @@ th { background: #e8eef6; }
 
 def render_html(letter: _Letter) -> str:
     """Return the letter as a self-contained, printable HTML page (every string escaped)."""
-    e = html.escape
+    e = html_text
     duties = "".join(f"<li>{e(d)}</li>" for d in letter.duties)
     chain = "".join(
         f"<tr><td>{e(title)}</td><td><bdi>{e(p.name) if p else 'not appointed'}</bdi></td>"

@@ -48,6 +48,8 @@ from outputs._map_layers import (
     zone_colours,
     zone_layer,
 )
+from outputs.escape import BIDI_CONTROLS, html_text
+from outputs.file_names import safe_file_names
 from stations.osm import OsmExtract
 from zones.contact_tree import text_of
 from zones.plan import PlannedStation
@@ -116,7 +118,9 @@ def write_maps(
     status: MapStatus | None = None,
     sites: gpd.GeoDataFrame | None = None,
 ) -> list[Path]:
-    """Write ``map.html`` and, unless redacted, ``maps/<zone_id>.html`` for each zone.
+    """Write ``map.html`` and, unless redacted, ``maps/<file name>.html`` for each zone.
+
+    The file name is the safe form of the zone id (:func:`outputs.file_names.safe_file_names`).
 
     Parameters
     ----------
@@ -193,6 +197,7 @@ def write_maps(
     homes_by_zone = _by_zone(households)
     appointees_by_zone = _by_zone(appointees)
     zones_sindex = planned.zones.sindex
+    file_names = safe_file_names(planned.zones["zone_id"])
     for number, zone in enumerate(planned.zones.itertuples()):
         zone_id = str(zone.zone_id)
         bounds = _padded(zone.geometry.bounds)
@@ -211,7 +216,7 @@ def write_maps(
         warden = roster.contact(zone.warden_id)
         paths.append(
             _write_page(
-                maps_dir / f"{zone_id}.html",
+                maps_dir / f"{file_names[zone_id]}.html",
                 zone_page,
                 data,
                 title=f"Zone {zone_id} {text_of(zone.zone_name)}".strip(),
@@ -237,8 +242,9 @@ def tile_layer_of(tiles: str) -> folium.TileLayer | None:
     if tiles == OSM_TILES:
         return folium.TileLayer("OpenStreetMap", name="OpenStreetMap tiles (online)")
     if tiles.startswith(("https://", "http://")) and all(k in tiles for k in ("{z}", "{x}", "{y}")):
-        return folium.TileLayer(tiles, attr="Online tiles: " + tiles.split("/")[2],
-                                name="Online tiles")  # fmt: skip
+        # Leaflet shows the attribution as HTML: the host is inserted as escaped text.
+        attribution = "Online tiles: " + html_text(tiles.split("/")[2])
+        return folium.TileLayer(tiles, attr=attribution, name="Online tiles")
     raise ValueError(
         f"--tiles {tiles!r}: use 'none', 'osm' or a URL template such as "
         "https://tile.example.org/{z}/{x}/{y}.png"
@@ -335,8 +341,13 @@ def _walk(element: Element) -> list[Element]:
 
 
 def _json(value: object) -> str:
-    """Return JSON safe to place inside a <script> element."""
+    r"""Return JSON safe to place inside a <script> element, without bidi controls.
+
+    The page writes every string with ``textContent``; control characters are written
+    as ``\u`` escapes by :mod:`json`.
+    """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = BIDI_CONTROLS.sub("", text)  # a name must not flip the text around it
     for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):  # fmt: skip
         text = text.replace(raw, escaped)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
-from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
+
+from outputs.escape import html_text
 
 from zones.network import describe_method
 
@@ -97,17 +99,17 @@ def write_moss_html(report: dict[str, Any], path: Path, *, map_href: str | None 
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-        f"<title>MOSS compliance - {escape(report['station'])}</title>",
+        f"<title>MOSS compliance - {html_text(report['station'])}</title>",
         f"<style>{_STYLE}</style></head><body>",
-        f"<h1>MOSS compliance - {escape(report['station'])}</h1>",
+        f"<h1>MOSS compliance - {html_text(report['station'])}</h1>",
         (
-            f"<p><span class='rating' style='background:{colour}'>{escape(rating)}"
+            f"<p><span class='rating' style='background:{colour}'>{html_text(rating)}"
             f"{'' if percentage is None else f' - {percentage:.1f} %'}</span></p>"
         ),
         (
             f"<p class='muted'>Security level {report['security_level']}; assessed as of "
-            f"{escape(report['as_of'])}; distances measured "
-            f"{escape(describe_method(report['distance_method']))}. "
+            f"{html_text(report['as_of'])}; distances measured "
+            f"{html_text(describe_method(report['distance_method']))}. "
             "Rating: weighted share of passing entities (critical 3, major 2, minor 1); 90 % and "
             "above Compliant, 75-90 % Largely compliant, 50-75 % Partially compliant, below 50 % "
             "Non-compliant; a failing critical rule caps the rating at Largely compliant.</p>"
@@ -124,7 +126,7 @@ def write_moss_html(report: dict[str, Any], path: Path, *, map_href: str | None 
 
 def _sites_section(suggestion: dict[str, Any]) -> str:
     """Return the suggested sites for one point kind, or what is left uncovered."""
-    kind = escape(str(suggestion["point_kind"]))
+    kind = html_text(str(suggestion["point_kind"]))
     if not suggestion["demand_households"]:
         return f"<h2>Suggested {kind} sites</h2><p class='muted'>No gap to close.</p>"
     limit = suggestion["max_distance_m"]
@@ -132,7 +134,7 @@ def _sites_section(suggestion: dict[str, Any]) -> str:
     rows = "".join(
         "<tr>"
         + "".join(
-            f"<td>{escape(str(site[c]))}</td>"
+            f"<td>{html_text(str(site[c]))}</td>"
             for c in (
                 "site_id",
                 "name",
@@ -158,7 +160,7 @@ def _sites_section(suggestion: dict[str, Any]) -> str:
         f"<h2>Suggested {kind} sites</h2><p>{suggestion['demand_households']} households "
         f"({suggestion['demand_headcount']} people) have no {kind} point {reach} that can "
         f"hold their zone; distances measured "
-        f"{escape(describe_method(str(suggestion['distance_method'])))}. "
+        f"{html_text(describe_method(str(suggestion['distance_method'])))}. "
         f"After the sites below, {suggestion['residual_households']} households "
         f"({suggestion['residual_headcount']} people) remain uncovered. Capacities are "
         "estimates from OSM areas and footprints: check each site on the ground.</p>" + table
@@ -173,7 +175,7 @@ def _rules_table(rules: list[dict[str, Any]]) -> str:
     rows = []
     for rule in ordered:
         if not rule["applicable"]:
-            status = f"<td class='na' data-sort='999'>n/a ({escape(rule['note'])})</td>"
+            status = f"<td class='na' data-sort='999'>n/a ({html_text(rule['note'])})</td>"
         else:
             css = "pass" if rule["failed"] == 0 else "fail"
             status = (
@@ -181,7 +183,7 @@ def _rules_table(rules: list[dict[str, Any]]) -> str:
                 f"({rule['passed']}/{rule['checked']})</td>"
             )
         failures = "".join(
-            f"<li>{escape(f['entity'])}: {escape(f['reason'])}</li>" for f in rule["failures"]
+            f"<li>{html_text(f['entity'])}: {html_text(f['reason'])}</li>" for f in rule["failures"]
         )
         more = rule["failures_not_listed"]
         if more:
@@ -194,12 +196,12 @@ def _rules_table(rules: list[dict[str, Any]]) -> str:
         severity = rule["severity"]
         rows.append(
             "<tr>"
-            f"<td>{escape(rule['id'])}</td>"
-            f"<td><strong>{escape(rule['title'])}</strong><div class='muted'>"
-            f"{escape(rule['description'])}</div>{detail}</td>"
-            f"<td>{escape(rule['component'])}</td><td>{escape(rule['applies_to'])}</td>"
-            f"<td class='{escape(severity)}' data-sort='{SEVERITY_ORDER[severity]}'>"
-            f"{escape(severity)}</td>"
+            f"<td>{html_text(rule['id'])}</td>"
+            f"<td><strong>{html_text(rule['title'])}</strong><div class='muted'>"
+            f"{html_text(rule['description'])}</div>{detail}</td>"
+            f"<td>{html_text(rule['component'])}</td><td>{html_text(rule['applies_to'])}</td>"
+            f"<td class='{html_text(severity)}' data-sort='{SEVERITY_ORDER[severity]}'>"
+            f"{html_text(severity)}</td>"
             f"<td data-sort='{rule['min_level']}'>{rule['min_level']}</td>{status}</tr>"
         )
     head = (
@@ -219,16 +221,17 @@ def _tally_table(
         return ""
     rows = []
     for entity, counts in sorted(tally.items()):
-        name = escape(entity)
+        name = html_text(entity)
         if map_href:
-            name = f"<a href='{escape(map_href)}#zone={escape(entity)}'>{name}</a>"
+            fragment = quote(str(entity), safe="", errors="replace")
+            name = f"<a href='{html_text(map_href)}#zone={html_text(fragment)}'>{name}</a>"
         css = "pass" if counts["failed"] == 0 else "fail"
         rows.append(
             f"<tr><td>{name}</td><td>{counts['checked']}</td>"
             f"<td class='{css}'>{counts['failed']}</td></tr>"
         )
     return (
-        f"<h2>{escape(title)}</h2><table class='sortable'><thead><tr><th>{escape(label)}</th>"
+        f"<h2>{html_text(title)}</h2><table class='sortable'><thead><tr><th>{html_text(label)}</th>"
         "<th>Rules checked</th><th>Rules failing</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
     )

@@ -7,13 +7,13 @@ strategies, colours and cell notes come as plain values, so this module decides 
 from __future__ import annotations
 
 import json
-from html import escape
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from outputs.csv_safe import write_csv_safely
+from outputs.escape import html_text
 
 COLUMNS = (
     "rank", "threat", "category", "likelihood", "impact", "score", "level", "strategy",
@@ -85,16 +85,16 @@ def _html(table: pd.DataFrame, matrix: dict[str, Any], station: str) -> str:
         )
     notes = "".join(
         f"<p class='note'>* Likelihood {n['likelihood']}, impact {n['impact']}: "
-        f"{escape(n['note'])}</p>"
+        f"{html_text(n['note'])}</p>"
         for n in matrix.get("cell_notes", [])
     )
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Risk register - {escape(station)}</title>
+<title>Risk register - {html_text(station)}</title>
 <style>{_STYLE}</style></head><body>
-<h1>Risk register - {escape(station)}</h1>
+<h1>Risk register - {html_text(station)}</h1>
 <p>Risk = likelihood x impact, each on a 1-5 scale. Levels and suggested strategies from the
-risk matrix of {escape(matrix["name"])}. Numbers on the heat maps are the threats' ranks in the
+risk matrix of {html_text(matrix["name"])}. Numbers on the heat maps are the threats' ranks in the
 register below.</p>
 {_watch_box(watch)}
 <h2>Heat maps</h2>
@@ -112,15 +112,15 @@ def _watch_box(watch: pd.DataFrame) -> str:
     if watch.empty:
         return ""
     items = "".join(
-        f"<li><b>{int(row['rank'])}. {escape(_text(row['threat']))}</b>: likelihood "
-        f"{int(row['likelihood'])}, impact {int(row['impact'])}, {escape(_text(row['level']))}"
-        + (f"; measures: {escape(_text(row['measures']))}" if _text(row.get("measures")) else "")
+        f"<li><b>{int(row['rank'])}. {html_text(_text(row['threat']))}</b>: likelihood "
+        f"{int(row['likelihood'])}, impact {int(row['impact'])}, {html_text(_text(row['level']))}"
+        + (f"; measures: {html_text(_text(row['measures']))}" if _text(row.get("measures")) else "")
         + "</li>"
         for _, row in watch.iterrows()
     )
     return (
         "<section class='watch-box'><h2>Low likelihood, critical impact</h2>"
-        f"<p>The guide: &ldquo;{escape(GUIDE_QUOTE)}&rdquo;</p><ul>{items}</ul></section>"
+        f"<p>The guide: &ldquo;{html_text(GUIDE_QUOTE)}&rdquo;</p><ul>{items}</ul></section>"
     )
 
 
@@ -145,7 +145,7 @@ def _heat_map(
         by_cell.setdefault((int(likelihood), int(impact)), []).append(int(rank))
     cells = {(c["likelihood"], c["impact"]): c for c in matrix["cells"]}
     head = "".join(
-        f"<th>{i}<br><small>{escape(name)}</small></th>"
+        f"<th>{i}<br><small>{html_text(name)}</small></th>"
         for i, name in enumerate(matrix["impact"], start=1)
     )
     rows = []
@@ -158,8 +158,8 @@ def _heat_map(
                 f"<span class='dot{' watch' if n in watched else ''}'>{n}</span>"
                 for n in by_cell.get((likelihood, impact), [])
             )
-            colour = escape(colours.get(cell["level"], "#eee"))
-            level, strategy = escape(cell["level"]), escape(cell["strategy"])
+            colour = html_text(colours.get(cell["level"], "#eee"))
+            level, strategy = html_text(cell["level"]), html_text(cell["strategy"])
             mark = "*" if (likelihood, impact) in noted else ""
             tds.append(
                 f"<td style='background:{colour}' title='{strategy}'><b>{level} "
@@ -167,7 +167,7 @@ def _heat_map(
                 f"{placed}</td>"
             )
         rows.append(
-            f"<tr><th>{likelihood}<br><small>{escape(name)}</small></th>{''.join(tds)}</tr>"
+            f"<tr><th>{likelihood}<br><small>{html_text(name)}</small></th>{''.join(tds)}</tr>"
         )
     missing = (
         f"<p class='note'>Not placed, no residual values: "
@@ -176,7 +176,7 @@ def _heat_map(
         else ""
     )
     return (
-        f"<figure><figcaption>{escape(title)}</figcaption><div class='scroll'>"
+        f"<figure><figcaption>{html_text(title)}</figcaption><div class='scroll'>"
         f"<table class='matrix'><tr><th>Likelihood \\ Impact</th>{head}</tr>{''.join(rows)}"
         f"</table></div>{missing}</figure>"
     )
@@ -184,11 +184,11 @@ def _heat_map(
 
 def _register(table: pd.DataFrame, watched: set[int]) -> str:
     head = "".join(
-        f"<th>{escape(HEADINGS.get(c, c.replace('_', ' ')))}</th>" for c in table.columns
+        f"<th>{html_text(HEADINGS.get(c, c.replace('_', ' ')))}</th>" for c in table.columns
     )
     rows = "".join(
         ("<tr class='watch'>" if int(row["rank"]) in watched else "<tr>")
-        + "".join(f"<td>{escape(_cell(c, row[c]))}</td>" for c in table.columns)
+        + "".join(f"<td>{html_text(_cell(c, row[c]))}</td>" for c in table.columns)
         + "</tr>"
         for _, row in table.iterrows()
     )

@@ -24,6 +24,7 @@ from outputs import fonts
 from outputs._parallel import run_all
 from outputs._pdf import numbered_canvas, text_table
 from outputs._zone_drawing import ZoneMapLayers, prepare_zone_maps, zone_map_flowable
+from outputs.file_names import safe_file_names
 from zones.cascade import Cascade
 from zones.contact_tree import roles_of, text_of
 from zones.plan import PlannedStation
@@ -51,7 +52,9 @@ def write_warden_pdfs(
     issued: dt.date,
     cascade: Cascade | None = None,
 ) -> list[Path]:
-    """Write one A4 warden list per zone into ``out_dir/contacts/<zone_id>.pdf``.
+    """Write one A4 warden list per zone into ``out_dir/contacts/<file name>.pdf``.
+
+    The file name is the safe form of the zone id (:func:`outputs.file_names.safe_file_names`).
 
     Parameters
     ----------
@@ -79,8 +82,10 @@ def write_warden_pdfs(
     font_set = fonts.register_fonts()
     index = _index(plan, cascade)  # once, before the workers fork
 
+    file_names = safe_file_names(plan.zones["zone_id"])
+
     def write(zone_id: str) -> Path:
-        path = folder / f"{zone_id}.pdf"
+        path = folder / f"{file_names[zone_id]}.pdf"
         _write_zone(index, zone_id, path, issued, font_set)
         return path
 

@@ -17,11 +17,17 @@ from typing import Any
 
 import click
 
+from outputs.escape import terminal_text
 from stations import StationError, load_station
 
 logger = logging.getLogger("planner")
 
 EXIT_INPUT_ERROR = 1
+
+
+def _echo(text: str, **kwargs: Any) -> None:
+    """Print text with user strings in it: each line through ``terminal_text``."""
+    click.echo("\n".join(terminal_text(line) for line in text.split("\n")), **kwargs)
 
 
 class PlannerError(click.ClickException):
@@ -31,7 +37,7 @@ class PlannerError(click.ClickException):
 
     def show(self, file: Any = None) -> None:
         """Print the message to stderr without click's 'Error:' decoration twice."""
-        click.echo(f"error: {self.format_message()}", err=True, file=file)
+        _echo(f"error: {self.format_message()}", err=True, file=file)
 
 
 class PlannerGroup(click.Group):
@@ -211,11 +217,11 @@ def validate(station: Path, output_format: str, strict: bool, suggest: Path | No
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         for line in summarise(issues):
-            click.echo(line, err=True)
+            _echo(line, err=True)
         verdict = [f"{station}: {'usable' if usable else 'NOT usable'}"]
         verdict += [", ".join(f"{v} {k}" for k, v in counts.items())] if counts else []
         verdict.append(f"{n_err} error(s), {n_warn} warning(s)")
-        click.echo("; ".join(verdict), err=to_stdout)
+        _echo("; ".join(verdict), err=to_stdout)
     if not usable:
         sys.exit(EXIT_INPUT_ERROR)
 
@@ -416,7 +422,7 @@ def zones(  # click passes options by keyword
     if output_format == "json":
         click.echo(json.dumps(summary | {"out": str(out)}, indent=2, ensure_ascii=False))
         return
-    click.echo(_zones_text(loaded.name, summary, out))
+    _echo(_zones_text(loaded.name, summary, out))
 
 
 def _zones_text(name: str, summary: dict[str, Any], out: Path) -> str:
@@ -592,7 +598,7 @@ def _plan_command(
         *[f"    - {item}" for item in summary["most_urgent"] or ["none"]],
         f"  planned in {seconds:.0f} s; open {out.absolute() / 'index.html'}",
     ]
-    click.echo("\n".join(lines))
+    _echo("\n".join(lines))
     if _failing(report, fail_on):
         sys.exit(EXIT_GAPS)
 
@@ -620,12 +626,12 @@ def moss(*, station: Path, fail_on: str, output_format: str) -> None:
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
         level = report.security_level
-        click.echo(f"{report.station}: {report.rating} ({report.percentage} %), level {level}")
+        _echo(f"{report.station}: {report.rating} ({report.percentage} %), level {level}")
         for result in report.results:
             if not result.applicable:
                 continue
             mark = "ok  " if not result.failed else "FAIL"
-            click.echo(
+            _echo(
                 f"  {mark} {result.rule.id:7} {result.rule.severity:8} {result.percentage:5.1f}% "
                 f"{result.rule.title}"
             )
@@ -693,7 +699,7 @@ def risk(
         click.echo(register.to_json(orient="records", force_ascii=False))
         return
     for row in register.itertuples():
-        click.echo(f"{row.rank:3d}. {row.score:2d} {row.level:<10} {row.strategy:<20} {row.threat}")
+        _echo(f"{row.rank:3d}. {row.score:2d} {row.level:<10} {row.strategy:<20} {row.threat}")
     click.echo(f"written to {out}")
 
 
@@ -768,9 +774,9 @@ def batch(  # click passes options by keyword
         path.chmod(0o600)
     for row in rows:
         if row["status"] == FAILED:
-            click.echo(f"  {row['station']}: FAILED - {row['error']}")
+            _echo(f"  {row['station']}: FAILED - {row['error']}")
         else:
-            click.echo(
+            _echo(
                 f"  {row['station']}: {row['zones']} zones, {row['households']} households, "
                 f"MOSS {row['compliance_rating']} ({row['compliance_pct']} %), "
                 f"{row['seconds']} s"

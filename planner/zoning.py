@@ -162,7 +162,7 @@ def read_previous_plan(folder: Path) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
             Issue("error", str(folder / name), "file not found", code="missing") for name in missing
         ]
         raise StationError(f"{folder} is not a plan folder written by planner", issues)
-    zones = read_zones_file(zones_path, "zones.geojson")
+    zones = read_zones_file(zones_path, str(zones_path))
     assignment = pd.read_csv(
         assignments_path, dtype=str, encoding="utf-8-sig", keep_default_na=False
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import geopandas as gpd
@@ -15,6 +16,8 @@ from stations.schema import WGS84
 
 ID_COLUMNS = ("zone_id", "id", "zone", "Name", "name")
 NAME_COLUMNS = ("zone_name", "name", "Name", "description", "Description")
+MAX_ID_LENGTH = 64
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def read_zones_file(path: Path, label: str) -> gpd.GeoDataFrame:
@@ -22,8 +25,9 @@ def read_zones_file(path: Path, label: str) -> gpd.GeoDataFrame:
 
     Every layer of the file is read (Google Earth folders are KML layers). The id is
     the first of the columns ``zone_id``, ``id``, ``zone``, ``Name`` present; the
-    name the first other of ``zone_name``, ``name``, ``description``. Features
-    without an id get ``Z01``, ``Z02``... in file order.
+    name the first other of ``zone_name``, ``name``, ``description``. A file without
+    ids gets ``Z01``, ``Z02``... in file order; in a file with ids, every zone needs one.
+    Ids are data: ``/`` or ``..`` in an id never reach a path.
 
     Parameters
     ----------
@@ -42,7 +46,9 @@ def read_zones_file(path: Path, label: str) -> gpd.GeoDataFrame:
     ------
     InputError
         For a missing, empty or not regular file, another format (a VRT), a feature
-        that is not a polygon (with its number), duplicate ids, or a layer without a CRS.
+        that is not a polygon (with its number), an empty id, an id longer than
+        ``MAX_ID_LENGTH`` or with control characters, ids equal without regard to case,
+        or a layer without a CRS.
     """
     check_input_file(path, label)
     layers = list_geo_layers(path, label, what="zones")
@@ -62,17 +68,10 @@ def read_zones_file(path: Path, label: str) -> gpd.GeoDataFrame:
             raise InputError(label, msg, row=number, column="geometry", code="geometry")
     zone_id = _first_column(zones, ID_COLUMNS)
     ids = (
-        zones[zone_id].astype(str).str.strip()
+        _checked_ids(zones[zone_id], label, zone_id)
         if zone_id
         else pd.Series([f"Z{i:02d}" for i in range(1, len(zones) + 1)])
     )
-    missing = ids.isin(["", "None", "nan"])
-    ids[missing] = [f"Z{i:02d}" for i in range(1, int(missing.sum()) + 1)]
-    repeated = ids[ids.duplicated()]
-    if len(repeated):
-        row = int(repeated.index[0]) + 1
-        msg = f"zone id {repeated.iloc[0]!r} is used twice; give each zone its own id"
-        raise InputError(label, msg, row=row, column=zone_id, code="duplicate")
     name_column = _first_column(zones, tuple(c for c in NAME_COLUMNS if c != zone_id))
     names = (
         zones[name_column].fillna("").astype(str) if name_column else pd.Series([""] * len(zones))
@@ -83,8 +82,54 @@ def read_zones_file(path: Path, label: str) -> gpd.GeoDataFrame:
     )
 
 
+def _checked_ids(column: pd.Series, label: str, name: str) -> pd.Series:
+    """Return the ids of a column, stripped; refuse an empty, unreadable or repeated one.
+
+    An id is data: ``/`` or ``..`` are kept as written (file names are made from a safe
+    form of the id), but control and bidi override characters, more than
+    ``MAX_ID_LENGTH`` characters and ids equal but for case are refused, each with the
+    feature number and the column.
+    """
+    ids = pd.Series(
+        ["" if pd.isna(v) else str(v).strip() for v in column], index=column.index, dtype=object
+    )
+    first_of: dict[str, tuple[int, str]] = {}
+    for number, value in enumerate(ids, start=1):
+        problem = _id_problem(value)
+        if problem:
+            msg = f"feature {number}: {problem}; give every zone a short id such as Z01"
+            raise InputError(label, msg, row=number, column=name, code="id")
+        key = value.casefold()
+        if key in first_of:
+            earlier, spelling = first_of[key]
+            same = "is used twice" if spelling == value else f"is {spelling!r} but for case"
+            msg = (
+                f"zone id {value!r} {same} (feature {earlier}); give each zone its own id "
+                "(ids name files, and Windows and macOS file names ignore case)"
+            )
+            raise InputError(label, msg, row=number, column=name, code="duplicate")
+        first_of[key] = (number, value)
+    return ids
+
+
+def _id_problem(value: str) -> str | None:
+    if value == "":
+        return "the zone id is empty"
+    if len(value) > MAX_ID_LENGTH:
+        return f"the zone id has {len(value)} characters (at most {MAX_ID_LENGTH})"
+    unreadable = next(
+        (c for c in value if unicodedata.category(c) in ("Cc", "Cs") or c in BIDI_CONTROLS), None
+    )
+    if unreadable is not None:
+        return f"the zone id {value!r} holds the control character U+{ord(unreadable):04X}"
+    return None
+
+
 def _first_column(frame: pd.DataFrame, candidates: tuple[str, ...]) -> str | None:
-    return next((c for c in candidates if c in frame.columns and frame[c].notna().any()), None)
+    def filled(column: pd.Series) -> bool:
+        return any(not pd.isna(v) and str(v).strip() for v in column)
+
+    return next((c for c in candidates if c in frame.columns and filled(frame[c])), None)
 
 
 def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:

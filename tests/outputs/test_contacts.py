@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import vobject
 
-from outputs.contacts import render_vcards, vcard_escape, write_contacts
+from outputs.contacts import render_vcards, write_contacts
+from outputs.escape import vcard_text
 from tests.factories import tiny_plan
 from zones.cascade import CascadeRules, plan_cascade
 from zones.contact_tree import person_contacts
@@ -113,7 +114,7 @@ def test_vcard_escapes_commas_semicolons_and_newlines(tiny_station: Path):
     text = render_vcards(people)
     cards = {c.uid.value: c for c in vobject.readComponents(text)}
     assert cards["S002"].fn.value == HOSTILE_NAME
-    assert vcard_escape("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+    assert vcard_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
 
 
 def test_same_plan_same_bytes(tiny_station: Path, tmp_path: Path):

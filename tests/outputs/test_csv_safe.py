@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from outputs.csv_safe import neutralise_formula, write_csv_safely
+from outputs.csv_safe import write_csv_safely
+from outputs.escape import csv_cell
 
 
 @pytest.mark.parametrize(
@@ -25,7 +26,7 @@ from outputs.csv_safe import neutralise_formula, write_csv_safely
     ],
 )
 def test_neutralise(value, expected) -> None:
-    assert neutralise_formula(value) == expected
+    assert csv_cell(value) == expected
 
 
 def test_written_file_reads_back_as_text(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -118,3 +119,30 @@ def test_zones_without_a_crs_are_refused(tmp_path: Path) -> None:
         boxes(["A"]).set_crs(None, allow_override=True).to_file(tmp_path / "nocrs.gpkg")
     with pytest.raises(InputError, match="no CRS"):
         read_zones_file(tmp_path / "nocrs.gpkg", "nocrs.gpkg")
+
+
+@pytest.mark.parametrize(
+    ("ids", "row", "message"),
+    [
+        (["Z01", "", "Z03"], 2, "feature 2: the zone id is empty"),
+        (["Z01", "Z\x1b[2J"], 2, "holds the control character U+001B"),
+        (["Z\u202e10"], 1, "holds the control character U+202E"),
+        (["Z01", "Z" * 65], 2, "the zone id has 65 characters (at most 64)"),
+        (["Z01", "Z02", "z01"], 3, "zone id 'z01' is 'Z01' but for case (feature 1)"),
+    ],
+    ids=["empty", "escape", "bidi-override", "too-long", "case"],
+)
+def test_bad_zone_ids_are_refused_with_feature_and_column(
+    tmp_path: Path, ids: list[str], row: int, message: str
+) -> None:
+    boxes(ids).to_file(tmp_path / "bad.geojson")
+    with pytest.raises(InputError, match=re.escape(message)) as caught:
+        read_zones_file(tmp_path / "bad.geojson", "bad.geojson")
+    issue = caught.value.issue
+    assert (issue.file, issue.row, issue.column) == ("bad.geojson", row, "zone_id")
+
+
+def test_path_separators_in_ids_are_kept_as_data(tmp_path: Path) -> None:
+    boxes(["../../../../tmp/x", "a/b", " C\\D "]).to_file(tmp_path / "paths.geojson")
+    back = read_zones_file(tmp_path / "paths.geojson", "paths.geojson")
+    assert list(back["zone_id"]) == ["../../../../tmp/x", "a/b", "C\\D"]
