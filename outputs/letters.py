@@ -27,7 +27,7 @@ import pandas as pd
 
 from outputs import fonts
 from outputs._parallel import run_all
-from outputs._pdf import text_table
+from outputs._pdf import encryption, text_table
 from stations.config import Contact
 
 logger = logging.getLogger(__name__)
@@ -160,8 +160,12 @@ def write_letters(
     issued: dt.date,
     areas: pd.DataFrame | None = None,
     zone_names: Mapping[str, str] | None = None,
+    password: str | None = None,
 ) -> list[Path]:
     """Write one HTML and one PDF letter per warden, deputy, alternate and ASC.
+
+    With a ``password`` only the PDF is written, encrypted (`outputs._pdf.encryption`):
+    an HTML copy beside it would undo the protection.
 
     Parameters
     ----------
@@ -185,6 +189,8 @@ def write_letters(
         and the coordinator above each warden.
     zone_names
         Zone id -> zone name, shown next to the zone id.
+    password
+        Encrypt every PDF with this password and write no HTML.
 
     Returns
     -------
@@ -205,10 +211,12 @@ def write_letters(
     font_set = fonts.register_fonts()
 
     def write(letter: _Letter) -> list[Path]:
+        pdf_path = out_dir / f"{letter.reference}.pdf"
+        _write_pdf(letter, pdf_path, font_set, password)
+        if password:
+            return [pdf_path]
         html_path = out_dir / f"{letter.reference}.html"
         html_path.write_text(render_html(letter), encoding="utf-8")
-        pdf_path = out_dir / f"{letter.reference}.pdf"
-        _write_pdf(letter, pdf_path, font_set)
         return [html_path, pdf_path]
 
     written = [path for pair in run_all(write, letters) for path in pair]
@@ -481,7 +489,7 @@ def render_html(letter: _Letter) -> str:
 # --- PDF ---------------------------------------------------------------------------------------
 
 
-def _write_pdf(letter: _Letter, path: Path, font_set: fonts.FontSet) -> None:
+def _write_pdf(letter: _Letter, path: Path, font_set: fonts.FontSet, password: str | None) -> None:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -581,5 +589,6 @@ def _write_pdf(letter: _Letter, path: Path, font_set: fonts.FontSet) -> None:
         title=f"{letter.reference}: {letter.title}",
         author=f"Designated Official, {letter.station}",
         invariant=1,
+        encrypt=encryption(password),
     )
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)

@@ -63,6 +63,7 @@ def write_plan(
     issued: dt.date,
     redact: bool = False,
     tiles: str = "none",
+    pdf_password: str | None = None,
     step: Callable[[str], None] = lambda _name: None,
 ) -> list[Path]:
     """Write every file of the plan into ``folder`` (which exists and is empty).
@@ -81,6 +82,8 @@ def write_plan(
         Leave out names, phones and exact homes everywhere.
     tiles
         Online tiles for the maps: ``"none"`` (offline), ``"osm"`` or a URL template.
+    pdf_password
+        Encrypt the warden lists and letters with this password (letters then only as PDF).
     step
         Called with each of ``PUBLISH_STEPS`` as it starts (for a progress display).
 
@@ -122,7 +125,11 @@ def write_plan(
     if not redact:
         step(PUBLISH_STEPS[1])
         paths.extend(write_contacts(planned, folder, cascade=run.cascade))
-        paths.extend(write_warden_pdfs(planned, folder, issued=issued, cascade=run.cascade))
+        paths.extend(
+            write_warden_pdfs(
+                planned, folder, issued=issued, cascade=run.cascade, password=pdf_password
+            )
+        )
         step(PUBLISH_STEPS[2])
         paths.extend(
             write_letters(
@@ -136,6 +143,7 @@ def write_plan(
                 zone_names=dict(
                     zip(planned.zones["zone_id"], planned.zones["zone_name"], strict=True)
                 ),
+                password=pdf_password,
             )
         )
     if run.risk is not None:
