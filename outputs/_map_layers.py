@@ -20,7 +20,6 @@ from zones.contact_tree import text_of
 from zones.plan import PlannedStation
 
 DIGITS = 5
-# Redacted, a zone's route starts this far (straight line) from its household.
 # Qualitative colours (ColorBrewer Set2/Dark2 mix): neighbouring zones never share one.
 ZONE_COLOURS = (
     "#1f78b4",
@@ -393,7 +392,6 @@ def route_layer(planned: PlannedStation) -> dict:
     """
     routes = planned.routes
     routes = routes[routes.geometry.notna() & ~routes.geometry.is_empty]
-    routes = routes[routes.geometry.geom_type == "LineString"]
     unknown = "not shown" if planned.redacted else "unknown"
     features = []
     for route in routes.itertuples():

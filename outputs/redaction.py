@@ -48,6 +48,11 @@ OFF_NETWORK = (
     "a household is off the street network: its distances are straight lines x 1.3 "
     "(how far from a street is left out of this redacted copy)"
 )
+NO_BOUNDARY_FILE = (
+    "the station has no boundary file, so its area is drawn around the homes: even on the "
+    "grid, the outline of this redacted plan follows the outermost homes to within a few "
+    "hundred metres; give the station a boundary file before sharing it"
+)
 _TOKEN = re.compile(r"[^\s,;()\[\]'\"]+")
 
 
@@ -115,7 +120,9 @@ def redact_planned(planned: PlannedStation) -> PlannedStation:
     station = planned.station
     zones, areas, area_shape = _coarse_zones_and_areas(planned)
     boundary = station.boundary
-    if not (boundary.get("source", pd.Series(dtype=str)) == "file").all():
+    notes = planned.notes
+    if not _from_file(boundary):
+        notes += (NO_BOUNDARY_FILE,)
         boundary = gpd.GeoDataFrame(
             {"source": ["redacted grid"]}, geometry=[area_shape], crs=station.crs
         ).to_crs(boundary.crs)
@@ -130,7 +137,7 @@ def redact_planned(planned: PlannedStation) -> PlannedStation:
         areas=areas,
         routes=redacted_routes(planned.routes, station.crs),
         flags=redacted_flags(planned.flags, scrub),
-        notes=tuple(str(scrub.text(n)) for n in planned.notes),
+        notes=tuple(str(scrub.text(n)) for n in notes),
         redacted=True,
     )
 
@@ -170,6 +177,11 @@ def _coarse_zones_and_areas(
     )
     area_shape = shapely.coverage_union_all(coarse.geometry.dropna().to_numpy())
     return polygons_to_wgs84(zones), polygons_to_wgs84(areas), area_shape
+
+
+def _from_file(boundary: gpd.GeoDataFrame) -> bool:
+    """Return whether the station area was read from a boundary file (not drawn around homes)."""
+    return bool((boundary.get("source", pd.Series(dtype=str)) == "file").all())
 
 
 def redacted_routes(

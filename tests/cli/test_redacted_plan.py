@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from pypdf import PdfReader
 from planner.cli import main
 from stations import Station
 from stations.load import load_station
+from tests.conftest import TINY
 
 SAMPLE = Path(__file__).parents[2] / "stations" / "sample" / "helsinki"
 FINEST_GRID_M = 62.5  # every cell side of zones.coarse is a multiple of it
@@ -175,3 +177,24 @@ def test_a_redacted_plan_is_refused_as_previous(redacted: Path, tmp_path: Path):
     assert result.exit_code == 1, result.output
     assert "names no households" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_without_a_boundary_file_the_outline_is_grid_cells_too(tmp_path: Path):
+    folder = tmp_path / "tiny"
+    shutil.copytree(TINY, folder)
+    toml = folder / "station.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('boundary = "boundary.geojson"\n', ""),
+        encoding="utf-8",
+    )
+    out = tmp_path / "shared"
+    result = CliRunner().invoke(main, ["plan", str(folder), "--out", str(out), "--redact"])
+    assert result.exit_code == 0, result.output
+    station = load_station(folder)
+    assert set(station.boundary["source"]) == {"buffer"}
+    for where, polygons in zone_polygons(out).items():
+        xy = shapely.get_coordinates(polygons.to_crs(station.crs).to_numpy())
+        off = np.abs((xy + FINEST_GRID_M / 2) % FINEST_GRID_M - FINEST_GRID_M / 2)
+        assert (off < TOLERANCE_M).all(), where  # cell corners: the discs around homes are gone
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert any("no boundary file" in note for note in summary["notes"])
