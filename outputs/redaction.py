@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable
+from functools import cached_property
 from typing import Any
 
 import geopandas as gpd
@@ -56,7 +57,7 @@ NO_BOUNDARY_FILE = (
 _TOKEN = re.compile(r"[^\s,;()\[\]'\"]+")
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class Scrubber:
     """Replaces every staff and household id in a text by ``[redacted]``."""
 
@@ -77,7 +78,14 @@ class Scrubber:
         """Return ``value`` with ids replaced, when it is a string; else ``value``."""
         if not isinstance(value, str):
             return value
+        for spaced in self._spaced:  # ids with spaces or brackets: rare, replaced as they are
+            value = value.replace(spaced, REDACTED)
         return _TOKEN.sub(self._token, value)
+
+    @cached_property
+    def _spaced(self) -> tuple[str, ...]:
+        spaced = (i for i in self.ids if _TOKEN.fullmatch(i) is None)
+        return tuple(sorted(spaced, key=lambda i: (-len(i), i)))
 
     def data(self, value: object) -> object:
         """Return nested lists, dicts and strings with every id replaced."""

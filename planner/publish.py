@@ -79,7 +79,8 @@ def write_plan(
     issued
         The date printed on the documents.
     redact
-        Leave out names, phones and exact homes everywhere.
+        Leave out whatever names or locates a person (`outputs.redaction`): the tables
+        become counts and roles, zones are drawn on a grid, routes from zones unmeasured.
     tiles
         Online tiles for the maps: ``"none"`` (offline), ``"osm"`` or a URL template.
     pdf_password
