@@ -34,7 +34,8 @@ def coarsen_tessellation(
     the data). Each cell goes to the unit covering most of it; the cell side is the first
     of ``sides_m`` at which every unit holds the majority of at least one cell. At the
     last side, a unit still without a cell takes the cell it covers most, when that
-    cell's owner keeps another one.
+    cell's owner keeps another one, or else shares the cell under its representative
+    point with that cell's owner (so every unit is drawn).
 
     Parameters
     ----------
@@ -49,8 +50,7 @@ def coarsen_tessellation(
     Returns
     -------
     tuple of (geopandas.GeoDataFrame, float)
-        The same rows with coarsened geometries (``None`` for a unit left with no cell),
-        and the cell side used.
+        The same rows with coarsened geometries, and the cell side used.
     """
     owners: dict[int, list[int]] = {}
     cells = np.array([], dtype=object)
@@ -61,17 +61,27 @@ def coarsen_tessellation(
         if len(owners) == len(units) or side == sides_m[-1]:
             break
     geometries = [
-        shapely.coverage_union_all(cells[owners[i]]) if i in owners else None
+        shapely.coverage_union_all(cells[owners[i]])
+        if i in owners
+        else _cell_under(units.geometry.iloc[i], side, clip)
         for i in range(len(units))
     ]
     coarse = units.set_geometry(gpd.GeoSeries(geometries, index=units.index, crs=units.crs))
     logger.info(
-        "coarsened %d polygons on a %g m grid (%d without a cell)",
+        "coarsened %d polygons on a %g m grid (%d sharing a cell)",
         len(units),
         side,
         len(units) - len(owners),
     )
     return coarse, side
+
+
+def _cell_under(unit: shapely.Geometry, side: float, clip: shapely.Geometry | None) -> object:
+    """Return the grid cell under a unit's representative point (cut to ``clip``)."""
+    spot = unit.representative_point()
+    x, y = math.floor(spot.x / side) * side, math.floor(spot.y / side) * side
+    cell = shapely.box(x, y, x + side, y + side)
+    return cell if clip is None else cell.intersection(clip)
 
 
 def _grid(units: gpd.GeoDataFrame, side: float, clip: shapely.Geometry | None) -> np.ndarray:

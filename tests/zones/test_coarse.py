@@ -73,3 +73,14 @@ def test_small_zones_get_a_finer_grid() -> None:
     assert side < GRID_CELL_SIDES_M[0]  # a 40 m strip holds no 250 m cell of its own
     assert coarse.geometry.notna().all()
     assert coarse.geometry.area.gt(0).all()
+
+
+def test_a_zone_too_small_for_any_cell_shares_the_cell_under_it() -> None:
+    tiny = shapely.box(10, 10, 12, 12)
+    zones = gpd.GeoDataFrame(
+        {"zone": [0, 1]}, geometry=[shapely.box(0, 0, 62.5, 62.5).difference(tiny), tiny], crs=UTM
+    )
+    coarse, side = coarsen_tessellation(zones, sides_m=(62.5,))
+    assert side == 62.5
+    assert coarse.geometry[0].equals(shapely.box(0, 0, 62.5, 62.5))
+    assert coarse.geometry[1].equals(shapely.box(0, 0, 62.5, 62.5))  # drawn, on the grid
