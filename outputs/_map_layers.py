@@ -9,21 +9,17 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 import shapely.geometry
-from shapely.ops import substring
 
 from zones.contact_tree import text_of
 from zones.plan import PlannedStation
 
 DIGITS = 5
-# Redacted, a zone's route starts this far (straight line) from its household.
-REDACTED_ROUTE_START_M = 200.0
 # Qualitative colours (ColorBrewer Set2/Dark2 mix): neighbouring zones never share one.
 ZONE_COLOURS = (
     "#1f78b4",
@@ -388,27 +384,24 @@ def area_layer(planned: PlannedStation, roster: Roster, *, redact: bool) -> dict
     return collection(features)
 
 
-def route_layer(planned: PlannedStation, *, redact: bool) -> dict:
+def route_layer(planned: PlannedStation) -> dict:
     """Return evacuation and relocation routes with length and time.
 
-    Redacted, routes from zones start as :func:`redacted_routes` cuts them; routes that
-    never get that far from their household are left out.
+    A redacted plan (`outputs.redaction.redact_planned`) has routes from zones cut short
+    and without length or time: they show as "not shown".
     """
     routes = planned.routes
     routes = routes[routes.geometry.notna() & ~routes.geometry.is_empty]
-    if redact and len(routes):
-        routes = redacted_routes(routes, planned.station.crs).to_crs(4326)
-        routes = routes[routes.geometry.notna() & (routes.geometry.geom_type == "LineString")]
+    unknown = "not shown" if planned.redacted else "unknown"
     features = []
     for route in routes.itertuples():
-        minutes = (
-            route.time_s / 60 if route.time_s is not None and math.isfinite(route.time_s) else None
-        )
+        minutes = _finite(route.time_s)
+        length = _finite(route.length_m)
         rows = [
             ["From", str(route.origin_id)],
             ["To", str(route.destination_id)],
-            ["Length", f"{route.length_m / 1000:.1f} km"],
-            ["Time", f"{minutes:.0f} min" if minutes is not None else "unknown"],
+            ["Length", f"{length / 1000:.1f} km" if length is not None else unknown],
+            ["Time", f"{minutes / 60:.0f} min" if minutes is not None else unknown],
             ["Measured", "street network" if route.method == "network" else "straight line"],
         ]
         title = str(route.kind).replace("_", " ").capitalize()
@@ -425,53 +418,12 @@ def route_layer(planned: PlannedStation, *, redact: bool) -> dict:
     return collection(features)
 
 
-def redacted_routes(
-    routes: gpd.GeoDataFrame, crs: Any, skip_m: float = REDACTED_ROUTE_START_M
-) -> gpd.GeoDataFrame:
-    """Return ``routes`` with every route from a zone cut so that it points at no home.
-
-    A zone's route starts at a household; it is cut to start where it is first ``skip_m``
-    metres (straight line) from there. A route that never gets that far has no geometry
-    (``None``). Other routes (offices to hospitals, relocation) are kept whole.
-
-    Parameters
-    ----------
-    routes
-        The plan's routes, with ``kind`` and LineString geometries.
-    crs
-        The projected CRS (metres) the cut is measured in.
-    skip_m
-        How far from its household a zone's route may start.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        The same rows in the same CRS as ``routes``.
-    """
-    projected = routes.to_crs(crs)
-    lines = [
-        (route_beyond(line, skip_m) if line is not None and not line.is_empty else None)
-        if kind == "zone_to_assembly"
-        else line
-        for kind, line in zip(projected["kind"], projected.geometry, strict=True)
-    ]
-    lines = [None if line is not None and line.is_empty else line for line in lines]
-    cut = gpd.GeoSeries(lines, crs=crs, index=projected.index)
-    return projected.set_geometry(cut).to_crs(routes.crs)
-
-
-def route_beyond(line: shapely.LineString, skip_m: float) -> shapely.Geometry:
-    """Return the rest of ``line`` from its first point ``skip_m`` away from its start.
-
-    A route that never gets that far from its start gives an empty line. ``line`` is in
-    a projected CRS (metres).
-    """
-    along = np.arange(0.0, line.length, 5.0)
-    points = shapely.line_interpolate_point(line, along)
-    away = np.flatnonzero(shapely.distance(points, shapely.Point(line.coords[0])) >= skip_m)
-    if not len(away):
-        return shapely.LineString()
-    return substring(line, float(along[away[0]]), line.length)
+def _finite(value: object) -> float | None:
+    """Return a finite number, or None for a missing or infinite one."""
+    if value is None:
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return number if math.isfinite(number) else None
 
 
 def _staff_line(roster: Roster, staff_id: str) -> str:

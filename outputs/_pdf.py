@@ -49,6 +49,20 @@ def numbered_canvas(margin_mm: float) -> type:
     return NumberedCanvas
 
 
+def encryption(password: str | None) -> Any:
+    """Return ReportLab's encryption for one document opened with ``password`` (or None).
+
+    PDF standard security, 128-bit: a reader asks for the password before showing
+    anything; printing and copying are then allowed. ``None`` or ``""`` gives ``None``
+    (no encryption).
+    """
+    if not password:
+        return None
+    from reportlab.lib.pdfencrypt import StandardEncryption
+
+    return StandardEncryption(password, ownerPassword=password, strength=128)
+
+
 def grid_style(*, header: bool = True) -> list[tuple[Any, ...]]:
     """Return the table style of the documents: thin grid, shaded header, striped rows.
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import shapely
 
 from outputs.escape import xml_text
@@ -27,6 +28,8 @@ PALETTE = (
     "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
 )  # fmt: skip
 COORDINATE_DECIMALS = 6  # about 0.1 m: more would only add noise
+# The GeoPackage's last_change timestamps: fixed, so the same plan gives the same bytes.
+GPKG_FIXED_DATE = "2000-01-01T00:00:00.000Z"
 
 
 def write_geojson(frame: gpd.GeoDataFrame, path: Path) -> Path:
@@ -64,6 +67,9 @@ def write_geojson(frame: gpd.GeoDataFrame, path: Path) -> Path:
 def write_geopackage(layers: Mapping[str, gpd.GeoDataFrame], path: Path) -> Path:
     """Write named layers into one GeoPackage (EPSG:4326), replacing any existing file.
 
+    GDAL stamps each layer with the time it was written (``last_change``); the stamp is
+    fixed to ``GPKG_FIXED_DATE`` while writing, so the same plan gives the same bytes.
+
     Parameters
     ----------
     layers
@@ -78,12 +84,17 @@ def write_geopackage(layers: Mapping[str, gpd.GeoDataFrame], path: Path) -> Path
     """
     if path.exists():
         path.unlink()
-    for name, features in layers.items():
-        if features.empty:
-            continue
-        frame = features.to_crs(WGS84)
-        text = {c: frame[c].map(_text_or_none) for c in frame.columns if _needs_text(frame[c])}
-        frame.assign(**text).to_file(path, layer=name, driver="GPKG", engine="pyogrio")
+    before = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": GPKG_FIXED_DATE})
+    try:
+        for name, features in layers.items():
+            if features.empty:
+                continue
+            frame = features.to_crs(WGS84)
+            text = {c: frame[c].map(_text_or_none) for c in frame.columns if _needs_text(frame[c])}
+            frame.assign(**text).to_file(path, layer=name, driver="GPKG", engine="pyogrio")
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": before})
     logger.info("wrote %s (%d layers)", path, sum(not f.empty for f in layers.values()))
     return path
 

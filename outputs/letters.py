@@ -26,7 +26,7 @@ import pandas as pd
 
 from outputs import fonts
 from outputs._parallel import run_all
-from outputs._pdf import text_table
+from outputs._pdf import encryption, text_table
 from outputs.escape import html_text
 from outputs.file_names import safe_file_names
 from stations.config import Contact
@@ -161,8 +161,12 @@ def write_letters(
     issued: dt.date,
     areas: pd.DataFrame | None = None,
     zone_names: Mapping[str, str] | None = None,
+    password: str | None = None,
 ) -> list[Path]:
     """Write one HTML and one PDF letter per warden, deputy, alternate and ASC.
+
+    With a ``password`` only the PDF is written, encrypted (`outputs._pdf.encryption`):
+    an HTML copy beside it would undo the protection.
 
     Parameters
     ----------
@@ -186,6 +190,8 @@ def write_letters(
         and the coordinator above each warden.
     zone_names
         Zone id -> zone name, shown next to the zone id.
+    password
+        Encrypt every PDF with this password and write no HTML.
 
     Returns
     -------
@@ -209,10 +215,12 @@ def write_letters(
 
     def write(letter: _Letter) -> list[Path]:
         stem = file_names[letter.reference]  # a reference holds a zone id: data, not a path
+        pdf_path = out_dir / f"{stem}.pdf"
+        _write_pdf(letter, pdf_path, font_set, password)
+        if password:
+            return [pdf_path]
         html_path = out_dir / f"{stem}.html"
         html_path.write_text(render_html(letter), encoding="utf-8")
-        pdf_path = out_dir / f"{stem}.pdf"
-        _write_pdf(letter, pdf_path, font_set)
         return [html_path, pdf_path]
 
     written = [path for pair in run_all(write, letters) for path in pair]
@@ -485,7 +493,7 @@ def render_html(letter: _Letter) -> str:
 # --- PDF ---------------------------------------------------------------------------------------
 
 
-def _write_pdf(letter: _Letter, path: Path, font_set: fonts.FontSet) -> None:
+def _write_pdf(letter: _Letter, path: Path, font_set: fonts.FontSet, password: str | None) -> None:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -585,5 +593,6 @@ def _write_pdf(letter: _Letter, path: Path, font_set: fonts.FontSet) -> None:
         title=f"{letter.reference}: {letter.title}",
         author=f"Designated Official, {letter.station}",
         invariant=1,
+        encrypt=encryption(password),
     )
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)

@@ -41,7 +41,6 @@ from outputs._map_layers import (
     household_layer,
     office_layer,
     point_layer,
-    redacted_routes,
     repeater_layer,
     route_layer,
     site_layer,
@@ -50,11 +49,12 @@ from outputs._map_layers import (
 )
 from outputs.escape import BIDI_CONTROLS, html_text
 from outputs.file_names import safe_file_names
+from outputs.redaction import redact_planned
 from stations.osm import OsmExtract
 from zones.contact_tree import text_of
 from zones.plan import PlannedStation
 
-__all__ = ["MapStatus", "redacted_routes", "tile_layer_of", "write_maps"]
+__all__ = ["MapStatus", "tile_layer_of", "write_maps"]
 
 logger = logging.getLogger(__name__)
 
@@ -135,9 +135,10 @@ def write_maps(
         URL template (``https://.../{z}/{x}/{y}.png``); online tiles are fetched by the
         browser when the page opens.
     redact
-        A map for wide distribution: no names, phones or homes. Households show only as
-        counts per zone, routes from zones start 200 m from their first household, and
-        no per-zone map is written.
+        A map for wide distribution: no names, phones or homes. The plan is drawn as
+        `outputs.redaction.redact_planned` redacts it (zones on a grid, routes from zones
+        cut short and unmeasured); households show only as counts per zone, and no
+        per-zone map is written.
     status
         MOSS results to colour offices and describe zones.
     sites
@@ -150,6 +151,8 @@ def write_maps(
     """
     status = status or MapStatus()
     tile_layer = tile_layer_of(tiles)
+    if redact:
+        planned = redact_planned(planned)
     basemap = Basemap.from_extract(osm)
     roster = Roster(planned)
     colours = zone_colours(planned.zones)
@@ -161,7 +164,7 @@ def write_maps(
         prefix="maps/assets/", tile_layer=tile_layer, cluster=True, collapsed=False
     )
     zones = zone_layer(planned, roster, status, colours, redact=redact)
-    routes = route_layer(planned, redact=redact)
+    routes = route_layer(planned)
     households = _empty() if redact else household_layer(planned, roster)
     appointees = _empty() if redact else appointee_layer(planned, roster)
     station_data = {

@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import quote
 
 from outputs.escape import html_text
-
 from zones.network import describe_method
 
 RATING_COLOURS = {

@@ -9,6 +9,7 @@ not people, and prints no phone numbers and no homes.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from pathlib import Path
@@ -19,6 +20,7 @@ import pandas as pd
 from outputs._parallel import run_all
 from outputs._zone_map import render_station_map, render_zone_map
 from outputs.document import Document, Figure, Section, Signature, Table, render_html, write_pdf
+from outputs.redaction import Scrubber, redact_planned, redacted_flags
 from zones.cascade import Cascade
 from zones.contact_tree import roles_of, text_of
 from zones.network import describe_method
@@ -107,6 +109,11 @@ def build_security_plan(
     redact: bool = False,
 ) -> Document:
     """Return the security plan as a document (see :func:`write_security_plan`)."""
+    if redact:
+        scrub = Scrubber.of(plan)
+        plan = redact_planned(plan)
+        if cascade is not None:
+            cascade = dataclasses.replace(cascade, flags=redacted_flags(cascade.flags, scrub))
     people = _People(plan, redact)
     station = plan.station
     info = station.config.station
@@ -445,7 +452,12 @@ def _points_and_routes(plan: PlannedStation, redact: bool) -> Section:
         )
         for r in routes.itertuples()
     )
-    note = " Routes from zones start 200 m along the way in this redacted copy." if redact else ""
+    note = (
+        " In this redacted copy routes from zones are neither drawn from the home nor "
+        "measured: their length and time would tell how far away a home is."
+        if redact
+        else ""
+    )
     return Section(
         "Assembly and concentration points, evacuation routes",
         (
@@ -478,8 +490,10 @@ def _capacity(value: object) -> str:
 
 
 def _route_length(route: Any) -> str:
-    if not bool(route.reachable) or math.isnan(float(route.length_m)):
+    if not bool(route.reachable):
         return "no route"
+    if math.isnan(float(route.length_m)):
+        return "not shown"
     return f"{route.length_m / 1000:.1f} km, {max(1, round(route.time_s / 60))} min"
 
 

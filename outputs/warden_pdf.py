@@ -22,7 +22,7 @@ import pandas as pd
 
 from outputs import fonts
 from outputs._parallel import run_all
-from outputs._pdf import numbered_canvas, text_table
+from outputs._pdf import encryption, numbered_canvas, text_table
 from outputs._zone_drawing import ZoneMapLayers, prepare_zone_maps, zone_map_flowable
 from outputs.file_names import safe_file_names
 from zones.cascade import Cascade
@@ -51,6 +51,7 @@ def write_warden_pdfs(
     *,
     issued: dt.date,
     cascade: Cascade | None = None,
+    password: str | None = None,
 ) -> list[Path]:
     """Write one A4 warden list per zone into ``out_dir/contacts/<file name>.pdf``.
 
@@ -66,6 +67,8 @@ def write_warden_pdfs(
         The date of issue printed on every page.
     cascade
         The call cascade; adds who calls each household and the zone's time.
+    password
+        Encrypt every list with this password (`outputs._pdf.encryption`).
 
     Returns
     -------
@@ -86,7 +89,7 @@ def write_warden_pdfs(
 
     def write(zone_id: str) -> Path:
         path = folder / f"{file_names[zone_id]}.pdf"
-        _write_zone(index, zone_id, path, issued, font_set)
+        _write_zone(index, zone_id, path, issued, font_set, password)
         return path
 
     paths = run_all(write, sorted(plan.zones["zone_id"]))
@@ -346,7 +349,12 @@ def _first(members: list[dict[str, Any]], column: str) -> str:
 
 
 def _write_zone(
-    index: _Index, zone_id: str, path: Path, issued: dt.date, font_set: fonts.FontSet
+    index: _Index,
+    zone_id: str,
+    path: Path,
+    issued: dt.date,
+    font_set: fonts.FontSet,
+    password: str | None,
 ) -> None:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
@@ -482,6 +490,7 @@ def _write_zone(
         author=f"{station} security management",
         subject=CONFIDENTIAL,
         invariant=1,
+        encrypt=encryption(password),
     )
     doc.build(
         story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=numbered_canvas(MARGIN_MM)

@@ -511,6 +511,11 @@ def _run_plan(
     help="Exit with status 3 when MOSS rules of this severity fail.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the partition.")
+@click.option(
+    "--pdf-password-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A file holding the password that warden lists and letters are encrypted with.",
+)
 @TILES
 def plan(  # click passes options by keyword
     *,
@@ -522,13 +527,31 @@ def plan(  # click passes options by keyword
     redact: bool,
     fail_on: str,
     seed: int,
+    pdf_password_file: Path | None,
     tiles: str,
 ) -> None:
     """Build the security plan of a STATION into --out."""
+    password = _read_password(pdf_password_file) if pdf_password_file is not None else None
     _plan_command(
         station, out, previous=previous, repair=repair, redact=redact, fail_on=fail_on,
-        seed=seed, tiles=tiles, force=force,
+        seed=seed, tiles=tiles, force=force, pdf_password=password,
     )  # fmt: skip
+
+
+def _read_password(path: Path) -> str:
+    """Return the password on the first line of ``path``; a usage error when there is none."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        message = f"cannot read the password file {path}: {reason}"
+        raise click.BadParameter(message, param_hint="--pdf-password-file") from None
+    lines = text.splitlines()
+    password = lines[0].strip() if lines else ""
+    if not password:
+        message = f"the password file {path} is empty: write the password on its first line"
+        raise click.BadParameter(message, param_hint="--pdf-password-file")
+    return password
 
 
 @main.command()
@@ -560,6 +583,7 @@ def _plan_command(
     seed: int,
     tiles: str = "none",
     force: bool = False,
+    pdf_password: str | None = None,
 ) -> None:
     import datetime as dt
 
@@ -579,6 +603,7 @@ def _plan_command(
                 issued=dt.datetime.now(tz=dt.UTC).date(),
                 redact=redact,
                 tiles=tiles,
+                pdf_password=pdf_password,
                 step=steps.start,
             )
         seconds = steps.finish()

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from planner.risk import assess, default_matrix
-from planner.zoning import ZoningResult, plan_zones, zoning_options
+from planner.zoning import ZoningResult, plan_zones, with_roster_columns, zoning_options
 from stations import Station, StationError
 from stations.threats import read_threats
 from zones.appoint import AppointmentRules, appoint_wardens
@@ -442,7 +442,7 @@ def assignments_table(run: PlanRun) -> pd.DataFrame:
     """Return every input staff member once, assigned or rejected with the reason.
 
     Columns: ``staff_id, household_id, zone_id, area_id, warden_id, deputy_id, status,
-    reason``.
+    reason``, then the roster's own columns (`planner.zoning.with_roster_columns`).
     """
     station = run.planned.station
     staff = station.staff
@@ -464,4 +464,5 @@ def assignments_table(run: PlanRun) -> pd.DataFrame:
     )
     unzoned = accepted & zone.isna().to_numpy()
     rows.loc[unzoned, "reason"] = "home in no warden zone (see the zone check)"
+    rows = with_roster_columns(rows, staff)
     return rows.astype(object).where(rows.notna(), None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -18,8 +19,17 @@ from outputs.csv_safe import write_csv_safely
 from outputs.gis import write_geojson, write_geopackage, write_kml
 from outputs.index_page import write_index
 from outputs.letters import write_letters
-from outputs.maps import MapStatus, redacted_routes, write_maps
+from outputs.maps import MapStatus, write_maps
 from outputs.moss_report import write_moss_html, write_moss_json
+from outputs.redaction import (
+    Scrubber,
+    redact_planned,
+    redacted_appointments,
+    redacted_assignments,
+    redacted_metrics,
+    redacted_moss,
+    redacted_zone_table,
+)
 from outputs.risk_report import write_risk_files
 from outputs.security_plan import write_security_plan
 from outputs.warden_pdf import write_warden_pdfs
@@ -27,6 +37,7 @@ from planner.moss import MossReport
 from planner.pipeline import PlanRun, assignments_table
 from planner.sites import suggest_for_plan
 from zones.contact_tree import text_of
+from zones.plan import PlannedStation
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +63,7 @@ def write_plan(
     issued: dt.date,
     redact: bool = False,
     tiles: str = "none",
+    pdf_password: str | None = None,
     step: Callable[[str], None] = lambda _name: None,
 ) -> list[Path]:
     """Write every file of the plan into ``folder`` (which exists and is empty).
@@ -67,9 +79,12 @@ def write_plan(
     issued
         The date printed on the documents.
     redact
-        Leave out names, phones and exact homes everywhere.
+        Leave out whatever names or locates a person (`outputs.redaction`): the tables
+        become counts and roles, zones are drawn on a grid, routes from zones unmeasured.
     tiles
         Online tiles for the maps: ``"none"`` (offline), ``"osm"`` or a URL template.
+    pdf_password
+        Encrypt the warden lists and letters with this password (letters then only as PDF).
     step
         Called with each of ``PUBLISH_STEPS`` as it starts (for a progress display).
 
@@ -78,12 +93,16 @@ def write_plan(
     list of pathlib.Path
         The files written.
     """
+    scrub = Scrubber.of(run.planned)
+    original = run.planned
+    if redact:
+        run = dataclasses.replace(run, planned=redact_planned(run.planned))
     planned = run.planned
     station = planned.station
     zones = planned.zones[[*ZONE_FILE_COLUMNS, "geometry"]]
     step(PUBLISH_STEPS[0])
     paths = [
-        write_geojson(zones, folder / "zones.geojson"),
+        write_geojson(redacted_zone_table(zones) if redact else zones, folder / "zones.geojson"),
         write_kml(
             zones.assign(
                 warden=_names(run, zones["warden_id"], redact),
@@ -101,16 +120,17 @@ def write_plan(
                 "deputy": "Deputy",
             },
         ),
-        write_csv_safely(assignments_table(run), folder / "assignments.csv"),
-        write_csv_safely(planned.appointments, folder / "appointments.csv"),
-        write_csv_safely(planned.flags, folder / "flags.csv"),
-        write_csv_safely(run.zoning.metrics, folder / "zone_metrics.csv"),
-        write_geopackage(_layers(run, redact), folder / "plan.gpkg"),
+        *_tables(run, planned, folder, redact=redact),
+        write_geopackage(_layers(planned, redact), folder / "plan.gpkg"),
     ]
     if not redact:
         step(PUBLISH_STEPS[1])
         paths.extend(write_contacts(planned, folder, cascade=run.cascade))
-        paths.extend(write_warden_pdfs(planned, folder, issued=issued, cascade=run.cascade))
+        paths.extend(
+            write_warden_pdfs(
+                planned, folder, issued=issued, cascade=run.cascade, password=pdf_password
+            )
+        )
         step(PUBLISH_STEPS[2])
         paths.extend(
             write_letters(
@@ -124,12 +144,13 @@ def write_plan(
                 zone_names=dict(
                     zip(planned.zones["zone_id"], planned.zones["zone_name"], strict=True)
                 ),
+                password=pdf_password,
             )
         )
     if run.risk is not None:
         register, matrix = run.risk
         paths.extend(write_risk_files(register, matrix, folder, station=station.name))
-    suggestions = suggest_for_plan(planned, moss, travel=run.zoning.travel)
+    suggestions = suggest_for_plan(original, moss, travel=run.zoning.travel)
     sites = pd.concat([s.sites for s in suggestions], ignore_index=True)
     paths.append(write_geojson(sites, folder / "sites.geojson"))
     paths.append(
@@ -153,6 +174,8 @@ def write_plan(
         )
     )
     report = moss.to_dict() | {"site_suggestions": [s.to_dict() for s in suggestions]}
+    if redact:
+        report = redacted_moss(report, scrub)
     step(PUBLISH_STEPS[4])
     paths.extend(
         write_security_plan(
@@ -170,6 +193,8 @@ def write_plan(
     paths.append(write_moss_json(report, folder / "moss.json"))
     paths.append(write_moss_html(report, folder / "moss.html", map_href="map.html"))
     summary = plan_summary(run, moss)
+    if redact:
+        summary = scrub.data(summary)  # type: ignore[assignment]
     (folder / "summary.json").write_text(
         json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
@@ -210,8 +235,24 @@ def _names(run: PlanRun, ids: pd.Series, redact: bool) -> pd.Series:
     return ids.map(names).fillna("none")
 
 
-def _layers(run: PlanRun, redact: bool) -> dict[str, gpd.GeoDataFrame]:
-    planned = run.planned
+def _tables(run: PlanRun, planned: PlannedStation, folder: Path, *, redact: bool) -> list[Path]:
+    """Write the plan's CSV tables (redacted: counts and roles, no person named)."""
+    assignments = assignments_table(run)
+    appointments = planned.appointments
+    metrics = run.zoning.metrics
+    if redact:
+        assignments = redacted_assignments(assignments)
+        appointments = redacted_appointments(appointments)
+        metrics = redacted_metrics(metrics)
+    return [
+        write_csv_safely(assignments, folder / "assignments.csv"),
+        write_csv_safely(appointments, folder / "appointments.csv"),
+        write_csv_safely(planned.flags, folder / "flags.csv"),
+        write_csv_safely(metrics, folder / "zone_metrics.csv"),
+    ]
+
+
+def _layers(planned: PlannedStation, redact: bool) -> dict[str, gpd.GeoDataFrame]:
     station = planned.station
     offices = station.offices[station.offices["status"] == "accepted"]
     points = station.points[station.points["status"] == "accepted"]
@@ -222,13 +263,11 @@ def _layers(run: PlanRun, redact: bool) -> dict[str, gpd.GeoDataFrame]:
         c for c in points.columns if c not in ("source_file", "source_row", "status", "reason")
     ]
     layers = {
-        "zones": planned.zones,
+        "zones": redacted_zone_table(planned.zones) if redact else planned.zones,
         "offices": offices[keep_offices],
         "points": points[keep_points],
-        "routes": redacted_routes(planned.routes, planned.station.crs)
-        if redact
-        else planned.routes,
-        "areas": planned.areas,
+        "routes": planned.routes,
+        "areas": planned.areas.drop(columns="coordinator_id") if redact else planned.areas,
     }
     if not redact:
         layers["households"] = planned.households

@@ -11,6 +11,7 @@ import pandas as pd
 
 from stations import Station, StationError
 from stations.errors import Issue
+from stations.schema import REASON, SOURCE_FILE, SOURCE_ROW, STAFF_COLUMNS, STATUS
 from stations.zones_file import read_zones_file
 from zones.barriers import barrier_lines
 from zones.handdrawn import ZoneCheck, check_zones, repair_zones
@@ -166,6 +167,14 @@ def read_previous_plan(folder: Path) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     assignment = pd.read_csv(
         assignments_path, dtype=str, encoding="utf-8-sig", keep_default_na=False
     )
+    if "household_id" not in assignment.columns:
+        message = (
+            f"{assignments_path} names no households (a plan written with --redact?): "
+            "give the full plan as --previous"
+        )
+        raise StationError(
+            message, [Issue("error", str(assignments_path), message, column="household_id")]
+        )
     assignment = assignment[assignment["zone_id"] != ""]
     return zones, assignment[["household_id", "zone_id"]].drop_duplicates("household_id")
 
@@ -174,7 +183,8 @@ def staff_assignments(result: ZoningResult) -> pd.DataFrame:
     """Return every input staff row exactly once with its household and zone, or its rejection.
 
     Columns: ``staff_id, household_id, zone_id, status, reason``; status is
-    ``assigned`` or ``rejected`` (with the loader's reason).
+    ``assigned`` or ``rejected`` (with the loader's reason); then the roster's own
+    columns (`with_roster_columns`).
     """
     staff = result.station.staff
     zone_of = result.plan.assignment.set_index("household_id")["zone_id"]
@@ -185,7 +195,7 @@ def staff_assignments(result: ZoningResult) -> pd.DataFrame:
     unzoned = accepted & zone.isna()
     status = status.where(~unzoned, "rejected")
     reason = reason.where(~unzoned, "home in no warden zone (see the zone check)")
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "staff_id": staff["staff_id"].astype(str).to_numpy(),
             "household_id": staff["household_id"].where(accepted, None).to_numpy(),
@@ -194,3 +204,31 @@ def staff_assignments(result: ZoningResult) -> pd.DataFrame:
             "reason": reason.to_numpy(),
         }
     )
+    return with_roster_columns(table, staff)
+
+
+def with_roster_columns(table: pd.DataFrame, staff: pd.DataFrame) -> pd.DataFrame:
+    """Return ``table`` (one row per roster row, in order) with the roster's own columns.
+
+    Columns that are not part of the roster schema (a badge number, a cost centre) are
+    passed through as read; one whose name the table already uses gets a ``roster_``
+    prefix.
+
+    Parameters
+    ----------
+    table
+        One row per row of ``staff``, in the same order.
+    staff
+        The loaded roster (every input row).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``table`` with the extra columns appended.
+    """
+    known = {*STAFF_COLUMNS, SOURCE_FILE, SOURCE_ROW, STATUS, REASON, staff.geometry.name}
+    extra = [c for c in staff.columns if c not in known]
+    if not extra:
+        return table
+    columns = {(c if c not in table.columns else f"roster_{c}"): staff[c].to_numpy() for c in extra}
+    return table.assign(**columns)

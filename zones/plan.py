@@ -87,6 +87,11 @@ class PlannedStation:
         Problems found (``FLAG_COLUMNS``).
     distance_method
         ``"network"`` or ``"straight-line"``: how distances were measured.
+    notes
+        Notes of the planning steps, in plain words.
+    redacted
+        Whether zones, areas, routes and flags were redacted for sharing
+        (``outputs.redaction.redact_planned``).
     """
 
     station: Station
@@ -99,6 +104,7 @@ class PlannedStation:
     flags: pd.DataFrame
     distance_method: str
     notes: tuple[str, ...] = field(default=())
+    redacted: bool = False
 
 
 # Parts smaller than this share of a repaired polygon are rounding artefacts, dropped.
