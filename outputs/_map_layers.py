@@ -11,30 +11,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 import shapely.geometry
 
+from outputs.zone_colours import ZONE_COLOURS
 from zones.contact_tree import text_of
 from zones.plan import PlannedStation
 
 DIGITS = 5
 # Qualitative colours (ColorBrewer Set2/Dark2 mix): neighbouring zones never share one.
-ZONE_COLOURS = (
-    "#1f78b4",
-    "#33a02c",
-    "#e31a1c",
-    "#ff7f00",
-    "#6a3d9a",
-    "#b15928",
-    "#a6cee3",
-    "#b2df8a",
-    "#fb9a99",
-    "#fdbf6f",
-    "#cab2d6",
-    "#8dd3c7",
-)
 OFFICE_COLOURS = {"pass": "#2e7d32", "fail": "#c62828", "n/a": "#757575"}
 ROUTE_STYLES = {
     "zone_to_assembly": {"color": "#1b8a3a", "weight": 3, "opacity": 0.9},
@@ -76,19 +62,6 @@ def collection(features: Iterable[dict]) -> dict:
 def feature(geometry: shapely.Geometry, **properties: object) -> dict:
     """Return a GeoJSON feature with coordinates rounded to about a metre."""
     return {"type": "Feature", "properties": properties, "geometry": _rounded(geometry)}
-
-
-def zone_colours(zones: gpd.GeoDataFrame) -> dict[str, str]:
-    """Colour zones so that no two touching zones share a colour (greedy, by zone id)."""
-    order = np.argsort(zones["zone_id"].astype(str).to_numpy(), kind="stable")
-    geoms = zones.geometry.to_numpy()
-    tree = shapely.STRtree(geoms)
-    colours: dict[int, int] = {}
-    for i in order:
-        used = {colours[j] for j in tree.query(geoms[i], predicate="intersects") if j in colours}
-        colours[i] = next(c for c in range(len(geoms) + 1) if c not in used)
-    ids = zones["zone_id"].astype(str).to_numpy()
-    return {ids[i]: ZONE_COLOURS[c % len(ZONE_COLOURS)] for i, c in colours.items()}
 
 
 class Roster:

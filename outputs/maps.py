@@ -44,12 +44,12 @@ from outputs._map_layers import (
     repeater_layer,
     route_layer,
     site_layer,
-    zone_colours,
     zone_layer,
 )
 from outputs.escape import BIDI_CONTROLS, html_text
 from outputs.file_names import safe_file_names
 from outputs.redaction import redact_planned
+from outputs.zone_colours import zone_colours
 from stations.osm import OsmExtract
 from zones.contact_tree import text_of
 from zones.plan import PlannedStation
