@@ -126,8 +126,7 @@ def _snap_overlaps(work: _Zones, households: gpd.GeoDataFrame) -> int:
 
 
 def _snap_gaps(work: _Zones, households: gpd.GeoDataFrame, area: shapely.Geometry) -> int:
-    gap = shapely.difference(area, work.union())
-    pieces = [g for g in _polygons(gap) if g.area > MIN_GAP_M2]
+    pieces = _polygons(shapely.difference(area, work.union()))
     slivers = [g for g, c in zip(pieces, _closable(pieces, households), strict=True) if c]
     near = {z: work.polygons[z].buffer(_TOUCH_M) for z in work.ids}
     taken: dict[str, list[shapely.Geometry]] = {}
@@ -139,7 +138,7 @@ def _snap_gaps(work: _Zones, households: gpd.GeoDataFrame, area: shapely.Geometr
         taken.setdefault(target, []).append(piece)
     for zone_id, extra in taken.items():
         work.replace(zone_id, _polygonal(shapely.union_all([work.polygons[zone_id], *extra])))
-    return len(slivers)
+    return sum(g.area > MIN_GAP_M2 for g in slivers)  # as `check_zones` would count them
 
 
 def _polygons(geometry: shapely.Geometry) -> list[shapely.Geometry]:
