@@ -110,30 +110,35 @@ def _closable(pieces: list[shapely.Geometry], households: gpd.GeoDataFrame) -> n
 
 
 def _snap_overlaps(work: _Zones, households: gpd.GeoDataFrame) -> int:
+    shapes = np.asarray([work.polygons[z] for z in work.ids], dtype=object)
+    first, second = shapely.STRtree(shapes).query(shapes, predicate="intersects")
     closed = 0
-    for later_index, later in enumerate(work.ids):
-        for earlier in work.ids[:later_index]:
-            polygon = work.polygons[later]
-            overlap = shapely.intersection(polygon, work.polygons[earlier])
-            pieces = _polygons(overlap)  # pieces under MIN_GAP_M2 too: `check_zones` sums them
-            sliver = [g for g, c in zip(pieces, _closable(pieces, households), strict=True) if c]
-            # a zone lying wholly within an earlier one is a real overlap, not a sliver
-            sliver = [g for g in sliver if g.area < polygon.area / 2]
-            if sliver:
-                work.replace(later, _polygonal(polygon.difference(shapely.union_all(sliver))))
-                closed += sum(g.area > MIN_GAP_M2 for g in sliver)
+    for later, earlier in sorted((b, a) for a, b in zip(first, second, strict=True) if a < b):
+        later_id = work.ids[later]
+        polygon = work.polygons[later_id]
+        overlap = shapely.intersection(polygon, work.polygons[work.ids[earlier]])
+        pieces = _polygons(overlap)  # pieces under MIN_GAP_M2 too: `check_zones` sums them
+        sliver = [g for g, c in zip(pieces, _closable(pieces, households), strict=True) if c]
+        # a zone lying wholly within an earlier one is a real overlap, not a sliver
+        sliver = [g for g in sliver if g.area < polygon.area / 2]
+        if sliver:
+            work.replace(later_id, _polygonal(polygon.difference(shapely.union_all(sliver))))
+            closed += sum(g.area > MIN_GAP_M2 for g in sliver)
     return closed
 
 
 def _snap_gaps(work: _Zones, households: gpd.GeoDataFrame, area: shapely.Geometry) -> int:
     pieces = _polygons(shapely.difference(area, work.union()))
     slivers = [g for g, c in zip(pieces, _closable(pieces, households), strict=True) if c]
-    near = {z: work.polygons[z].buffer(_TOUCH_M) for z in work.ids}
+    near = shapely.buffer(np.asarray([work.polygons[z] for z in work.ids], dtype=object), _TOUCH_M)
+    tree = shapely.STRtree(near)
     taken: dict[str, list[shapely.Geometry]] = {}
     for piece in slivers:
-        border = {z: shapely.length(piece.boundary.intersection(near[z])) for z in work.ids}
-        target = max(work.ids, key=lambda z: border[z])  # first in id order on a tie
-        if border[target] == 0:
+        candidates = np.sort(tree.query(piece, predicate="intersects"))
+        border = shapely.length(shapely.intersection(piece.boundary, near[candidates]))
+        if len(candidates) and border.max() > 0:
+            target = work.ids[candidates[int(np.argmax(border))]]  # first in id order on a tie
+        else:
             target = min(work.ids, key=lambda z: work.polygons[z].distance(piece))
         taken.setdefault(target, []).append(piece)
     for zone_id, extra in taken.items():
