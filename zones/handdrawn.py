@@ -135,7 +135,9 @@ def _snap_gaps(work: _Zones, households: gpd.GeoDataFrame, area: shapely.Geometr
     taken: dict[str, list[shapely.Geometry]] = {}
     for piece in slivers:
         candidates = np.sort(tree.query(piece, predicate="intersects"))
-        border = shapely.length(shapely.intersection(piece.boundary, near[candidates]))
+        west, south, east, north = shapely.bounds(piece)
+        local = shapely.clip_by_rect(near[candidates], west - 1, south - 1, east + 1, north + 1)
+        border = shapely.length(shapely.intersection(piece.boundary, local))
         if len(candidates) and border.max() > 0:
             target = work.ids[candidates[int(np.argmax(border))]]  # first in id order on a tie
         else:
