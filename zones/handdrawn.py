@@ -13,7 +13,7 @@ in this order, and leaves every other zone exactly as drawn:
 
 New zones get the next free ids (``Z13``, ``Z14``...).
 
-Before both, `snap_zones` closes the slivers that drawing by hand leaves between
+Before the check and the repair, `snap_zones` closes the slivers that drawing by hand leaves between
 neighbours (Google Earth rounds coordinates, and two zones traced along one street
 never share their vertices): a gap or overlap no wider than ``2 * SNAP_TOLERANCE_M``,
 or under ``MIN_REPORTED_AREA_M2`` without a home in it. Overlaps go to the zone first in
