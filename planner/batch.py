@@ -102,7 +102,7 @@ def plan_station(
             "lat": round(lat, 5),
         }
     except StationError as error:
-        issues = [str(i) for i in getattr(error, "issues", [])[:5] if str(i) != str(error)]
+        issues = [str(i) for i in getattr(error, "issues", [])[:5] if i.describe() != str(error)]
         row |= {"status": FAILED, "error": "; ".join([str(error), *issues])}
     except Exception as error:  # noqa: BLE001 - one station's failure must not stop the batch
         message = f"{type(error).__name__}: {error}"

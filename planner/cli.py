@@ -54,7 +54,7 @@ class PlannerGroup(click.Group):
                 raise
             from stations.summary import summarise
 
-            issues = [i for i in getattr(exc, "issues", []) if str(i) != str(exc)]
+            issues = [i for i in getattr(exc, "issues", []) if i.describe() != str(exc)]
             raise PlannerError("\n".join([str(exc), *summarise(issues)])) from exc
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise

@@ -26,6 +26,7 @@ import shapely
 from scipy.spatial.distance import cdist
 
 from planner.moss_rules import Rule
+from stations.zones_file import zone_label
 from zones.network import describe_method
 from zones.plan import PlannedStation, polygons_to_crs
 
@@ -424,7 +425,10 @@ def _check_zone_staffing(rule: Rule, context: _Context) -> Outcome:
     return (
         list(households["household_id"]),
         np.array([s[0] for s in status], dtype=bool),
-        [f"zone {z}: {s[1]}" for z, s in zip(households["zone_id"], status, strict=True)],
+        [
+            f"{zone_label(str(z))}: {s[1]}"
+            for z, s in zip(households["zone_id"], status, strict=True)
+        ],
     )
 
 

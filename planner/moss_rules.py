@@ -86,7 +86,7 @@ def load_rules(path: Path | None = None, *, label: str | None = None) -> list[Ru
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         issue = Issue("error", label, f"cannot read the MOSS rules: {exc}", code="format")
-        raise StationError(str(issue), [issue]) from exc
+        raise StationError.from_issue(issue) from exc
     own = _parse(raw, label)
     merged = {} if raw.get("replace_default") is True else {r.id: (r, e) for r, e in rules}
     for rule, enabled in own:

@@ -94,7 +94,7 @@ def load_matrix(path: Path) -> RiskMatrix:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         issue = Issue("error", path.name, f"cannot read the matrix: {exc}", code="format")
-        raise StationError(str(issue), [issue]) from exc
+        raise StationError.from_issue(issue) from exc
     return _parse(raw, path.name)
 
 

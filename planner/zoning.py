@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -14,7 +14,7 @@ from stations.errors import Issue
 from stations.schema import REASON, SOURCE_FILE, SOURCE_ROW, STAFF_COLUMNS, STATUS
 from stations.zones_file import read_zones_file
 from zones.barriers import barrier_lines
-from zones.handdrawn import ZoneCheck, check_zones, repair_zones
+from zones.handdrawn import ZoneCheck, check_zones, repair_zones, snap_zones
 from zones.metrics import reach_notes, summarise_metrics, zone_metrics
 from zones.network import TravelModel, build_travel
 from zones.partition import ZonePlan, ZoningOptions, partition_zones
@@ -94,7 +94,12 @@ def plan_zones(
         )
         source = "previous plan"
     elif station.zones_path is not None:
-        drawn = read_zones_file(station.zones_path, station.config.files.zones).to_crs(crs)
+        skipped: list[Issue] = []  # features that are not polygons, one warning
+        drawn = read_zones_file(
+            station.zones_path, station.config.files.zones, issues=skipped
+        ).to_crs(crs)
+        snapping = snap_zones(drawn, households, area)
+        drawn = snapping.zones
         check = check_zones(drawn, households, area, options)
         if repair:
             plan = repair_zones(drawn, households, area, options, barriers=barriers, places=places)
@@ -102,6 +107,8 @@ def plan_zones(
         else:
             plan = _as_drawn(drawn, households, check)
             source = "hand-drawn"
+        notes = [i.describe() for i in skipped] + snapping.notes()
+        plan = replace(plan, notes=(*notes, *plan.notes))
     else:
         plan = partition_zones(
             households, station.boundary, options, barriers=barriers, places=places

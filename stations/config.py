@@ -224,7 +224,7 @@ def load_config(folder: Path) -> StationConfig:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         issue = Issue("error", STATION_FILE, f"not valid TOML: {exc}", code="format")
-        raise StationError(str(issue), [issue]) from exc
+        raise StationError.from_issue(issue) from exc
     issues: list[Issue] = []
     config = _parse(raw, issues)
     errors = [i for i in issues if i.severity == "error"]

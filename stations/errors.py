@@ -49,9 +49,13 @@ class Issue:
             parts.append(f"column {self.column!r}")
         return ", ".join(parts)
 
+    def describe(self) -> str:
+        """Return where and what, without the severity: ``file, row N: message``."""
+        return f"{self.location()}: {self.message}"
+
     def __str__(self) -> str:
         """Return the issue as one line of text."""
-        return f"{self.severity}: {self.location()}: {self.message}"
+        return f"{self.severity}: {self.describe()}"
 
     def to_dict(self) -> dict[str, object]:
         """Return the issue as a JSON-ready mapping."""
@@ -69,11 +73,20 @@ class Issue:
 
 
 class StationError(ValueError):
-    """A duty station cannot be used as given."""
+    """A duty station cannot be used as given.
+
+    The message says where and what, never the severity: the command line adds
+    ``error:`` once when it shows the message.
+    """
 
     def __init__(self, message: str, issues: list[Issue] | None = None) -> None:
         super().__init__(message)
         self.issues = list(issues or [])
+
+    @classmethod
+    def from_issue(cls, issue: Issue) -> StationError:
+        """Return the error of one issue, its message being `Issue.describe`."""
+        return cls(issue.describe(), [issue])
 
 
 class InputError(StationError):
@@ -89,7 +102,7 @@ class InputError(StationError):
         code: str = "invalid",
     ) -> None:
         issue = Issue("error", file, message, row=row, column=column, code=code)
-        super().__init__(str(issue), [issue])
+        super().__init__(issue.describe(), [issue])
         self.issue = issue
 
 

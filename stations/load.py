@@ -169,7 +169,7 @@ def _check_other_files(folder: Path, config: StationConfig, issues: list[Issue])
             issues.append(exc.issue)
     if files.zones is not None:
         try:
-            read_zones_file(folder / files.zones, files.zones)
+            read_zones_file(folder / files.zones, files.zones, issues=issues)
         except InputError as exc:
             issues.append(exc.issue)
     if files.threats is not None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
-from stations.errors import InputError
+from stations.errors import InputError, Issue
 from stations.files import check_input_file
 from stations.geodata import list_geo_layers, read_geodata
 from stations.schema import WGS84
@@ -17,17 +19,23 @@ from stations.schema import WGS84
 ID_COLUMNS = ("zone_id", "id", "zone", "Name", "name")
 NAME_COLUMNS = ("zone_name", "name", "Name", "description", "Description")
 MAX_ID_LENGTH = 64
+POLYGON_TYPES = ("Polygon", "MultiPolygon")
+MAX_NAMED_SKIPPED = 5
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-def read_zones_file(path: Path, label: str) -> gpd.GeoDataFrame:
+def read_zones_file(
+    path: Path, label: str, *, issues: list[Issue] | None = None
+) -> gpd.GeoDataFrame:
     """Read hand-drawn zones into ``zone_id``, ``zone_name`` and polygons in EPSG:4326.
 
     Every layer of the file is read (Google Earth folders are KML layers). The id is
     the first of the columns ``zone_id``, ``id``, ``zone``, ``Name`` present; the
     name the first other of ``zone_name``, ``name``, ``description``. A file without
     ids gets ``Z01``, ``Z02``... in file order; in a file with ids, every zone needs one.
-    Ids are data: ``/`` or ``..`` in an id never reach a path.
+    Ids are data: ``/`` or ``..`` in an id never reach a path. Features that are not
+    polygons (the office or a landmark pinned in Google Earth, a path) are skipped
+    with one warning naming them; feature numbers count every feature of the file.
 
     Parameters
     ----------
@@ -36,6 +44,8 @@ def read_zones_file(path: Path, label: str) -> gpd.GeoDataFrame:
         :mod:`stations.geodata`).
     label
         The name used in messages.
+    issues
+        Where the warning about skipped features is appended, if given.
 
     Returns
     -------
@@ -45,8 +55,8 @@ def read_zones_file(path: Path, label: str) -> gpd.GeoDataFrame:
     Raises
     ------
     InputError
-        For a missing, empty or not regular file, another format (a VRT), a feature
-        that is not a polygon (with its number), an empty id, an id longer than
+        For a missing, empty or not regular file, another format (a VRT), a file
+        without a polygon (naming its first feature), an empty id, an id longer than
         ``MAX_ID_LENGTH`` or with control characters, ids equal without regard to case,
         or a layer without a CRS.
     """
@@ -61,11 +71,7 @@ def read_zones_file(path: Path, label: str) -> gpd.GeoDataFrame:
             raise InputError(label, "the zones have no CRS; save them in EPSG:4326", code="crs")
     zones = pd.concat([f.to_crs(WGS84) for f in frames], ignore_index=True)
     zones = gpd.GeoDataFrame(zones, geometry="geometry", crs=WGS84)
-    for number, geometry in enumerate(zones.geometry, start=1):
-        if geometry is None or geometry.geom_type not in ("Polygon", "MultiPolygon"):
-            kind = "empty" if geometry is None else geometry.geom_type
-            msg = f"feature {number} is {kind}; warden zones must be polygons"
-            raise InputError(label, msg, row=number, column="geometry", code="geometry")
+    zones = _polygons_only(zones, label, issues)
     zone_id = _first_column(zones, ID_COLUMNS)
     ids = (
         _checked_ids(zones[zone_id], label, zone_id)
@@ -80,6 +86,48 @@ def read_zones_file(path: Path, label: str) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {"zone_id": ids.to_numpy(), "zone_name": names.to_numpy()}, geometry=geometry, crs=WGS84
     )
+
+
+def _polygons_only(
+    zones: gpd.GeoDataFrame, label: str, issues: list[Issue] | None
+) -> gpd.GeoDataFrame:
+    """Return the polygon features; warn once about the others, refuse a file without any."""
+    geometries = zones.geometry.to_numpy()
+    kinds = ["empty" if g is None or g.is_empty else g.geom_type for g in geometries]
+    kept = [
+        kind != "empty" and any(p.geom_type in POLYGON_TYPES for p in shapely.get_parts(g))
+        for g, kind in zip(geometries, kinds, strict=True)
+    ]
+    if not any(kept):
+        found = ", ".join(f"{count} {kind}" for kind, count in Counter(kinds).items())
+        msg = (
+            f"the file has no polygon (feature 1 is {kinds[0]}; in all {found}); warden zones "
+            "must be polygons: draw each zone with Google Earth's Add Polygon tool"
+        )
+        raise InputError(label, msg, row=1, column="geometry", code="geometry")
+    skipped = [number for number, keep in enumerate(kept, start=1) if not keep]
+    if skipped and issues is not None:
+        name_column = _first_column(zones, ("Name", "name", "zone_name", "zone_id", "id"))
+        named = [
+            f"feature {number} {_name_of(zones, name_column, number)}({kinds[number - 1]})"
+            for number in skipped
+        ]
+        more = (
+            f" and {len(named) - MAX_NAMED_SKIPPED} more" if len(named) > MAX_NAMED_SKIPPED else ""
+        )
+        msg = (
+            f"{len(skipped)} feature(s) that are not polygons skipped: "
+            f"{', '.join(named[:MAX_NAMED_SKIPPED])}{more}; only polygons are warden zones"
+        )
+        issues.append(Issue("warning", label, msg, column="geometry", code="not_polygon"))
+    return zones[kept].reset_index(drop=True)
+
+
+def _name_of(zones: gpd.GeoDataFrame, column: str | None, number: int) -> str:
+    if column is None:
+        return ""
+    value = zones[column].iloc[number - 1]
+    return "" if pd.isna(value) or not str(value).strip() else f"{str(value).strip()!r} "
 
 
 def _checked_ids(column: pd.Series, label: str, name: str) -> pd.Series:
@@ -133,5 +181,27 @@ def _first_column(frame: pd.DataFrame, candidates: tuple[str, ...]) -> str | Non
 
 
 def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
-    parts = [g for g in shapely.get_parts(geometry) if g.geom_type in ("Polygon", "MultiPolygon")]
+    parts = [g for g in shapely.get_parts(geometry) if g.geom_type in POLYGON_TYPES]
     return shapely.union_all(parts)
+
+
+_SAYS_ZONE = re.compile(r"(?<![a-z])zone", re.IGNORECASE)
+
+
+def zone_label(zone_id: str) -> str:
+    """Return how a message names a zone: ``zone Z09``, but ``Zone Z09`` as it is.
+
+    A hand-drawn zone's id is often its placemark name (``Zone Z09``, ``North zone``):
+    the word is then not said twice.
+
+    Parameters
+    ----------
+    zone_id
+        The zone's id.
+
+    Returns
+    -------
+    str
+        The id, prefixed with ``zone`` unless it already says zone.
+    """
+    return zone_id if _SAYS_ZONE.search(zone_id) else f"zone {zone_id}"

@@ -12,6 +12,12 @@ in this order, and leaves every other zone exactly as drawn:
    with, when that neighbour stays within the maximum.
 
 New zones get the next free ids (``Z13``, ``Z14``...).
+
+Before the check and the repair, `snap_zones` closes the slivers that drawing by hand leaves between
+neighbours (Google Earth rounds coordinates, and two zones traced along one street
+never share their vertices): a gap or overlap no wider than ``2 * SNAP_TOLERANCE_M``,
+or under ``MIN_REPORTED_AREA_M2`` without a home in it. Overlaps go to the zone first in
+id order; a gap joins the zone it shares the longest border with.
 """
 
 from __future__ import annotations
@@ -25,11 +31,129 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from stations.zones_file import zone_label
 from zones.partition import ZonePlan, ZoningOptions, partition_zones
 
 logger = logging.getLogger(__name__)
 
 MIN_GAP_M2 = 1.0
+SNAP_TOLERANCE_M = 2.0  # slivers no wider than twice this (4 m) are drawing artefacts
+MIN_REPORTED_AREA_M2 = 100.0  # smaller gaps and overlaps without homes are closed silently
+_TOUCH_M = 0.01  # how near a gap's edge must run along a zone to count as a shared border
+
+
+@dataclass(frozen=True)
+class Snapping:
+    """Hand-drawn zones with their hairline gaps and overlaps closed."""
+
+    zones: gpd.GeoDataFrame  # the input's rows and order, snapped polygons
+    gaps: int  # gap pieces closed
+    overlaps: int  # overlap pieces closed
+
+    def notes(self) -> list[str]:
+        """Return one line summarising what was snapped, or none."""
+        if not (self.gaps or self.overlaps):
+            return []
+        note = (
+            f"{self.gaps} hairline gap(s) and {self.overlaps} overlap(s) between zones snapped "
+            f"(each narrower than {2 * SNAP_TOLERANCE_M:g} m, or under "
+            f"{MIN_REPORTED_AREA_M2:g} m2 without homes)"
+        )
+        return [note]
+
+
+def snap_zones(
+    zones: gpd.GeoDataFrame, households: gpd.GeoDataFrame, area: shapely.Geometry
+) -> Snapping:
+    """Close the hairline gaps and overlaps between hand-drawn zones.
+
+    A gap (station area in no zone) or an overlap piece is closed when it is no
+    wider than ``2 * SNAP_TOLERANCE_M``, or smaller than ``MIN_REPORTED_AREA_M2``
+    with no home in it. An overlap piece stays with the zone first in id order; a
+    gap piece joins the zone it shares the longest border with (the nearest when it
+    touches none). Every other gap and overlap is left for `check_zones` to report.
+
+    Parameters
+    ----------
+    zones
+        ``zone_id`` and polygons, projected CRS in metres.
+    households
+        ``household_id`` and points, same CRS.
+    area
+        The station area, same CRS.
+
+    Returns
+    -------
+    Snapping
+        The snapped zones (same rows and order) and how many pieces were closed.
+    """
+    work = _Zones(zones.sort_values("zone_id", kind="stable"), zones.crs)
+    overlaps = _snap_overlaps(work, households)
+    gaps = _snap_gaps(work, households, area)
+    snapped = zones.set_geometry(
+        gpd.GeoSeries([work.polygons[z] for z in zones["zone_id"]], index=zones.index),
+        crs=zones.crs,
+    )
+    logger.info("snapped zones: %d gap(s), %d overlap(s) closed", gaps, overlaps)
+    return Snapping(snapped, gaps, overlaps)
+
+
+def _closable(pieces: list[shapely.Geometry], households: gpd.GeoDataFrame) -> np.ndarray:
+    """Return, for each piece, whether it is a sliver to close rather than report."""
+    if not pieces:
+        return np.zeros(0, dtype=bool)
+    shapes = np.asarray(pieces, dtype=object)
+    thin = shapely.is_empty(shapely.buffer(shapes, -SNAP_TOLERANCE_M))
+    piece_of_home = households.sindex.query(shapes, predicate="contains")[0]
+    homes = np.bincount(piece_of_home, minlength=len(shapes))
+    return thin | ((shapely.area(shapes) < MIN_REPORTED_AREA_M2) & (homes == 0))
+
+
+def _snap_overlaps(work: _Zones, households: gpd.GeoDataFrame) -> int:
+    shapes = np.asarray([work.polygons[z] for z in work.ids], dtype=object)
+    first, second = shapely.STRtree(shapes).query(shapes, predicate="intersects")
+    closed = 0
+    for later, earlier in sorted((b, a) for a, b in zip(first, second, strict=True) if a < b):
+        later_id = work.ids[later]
+        polygon = work.polygons[later_id]
+        overlap = shapely.intersection(polygon, work.polygons[work.ids[earlier]])
+        pieces = _polygons(overlap)  # pieces under MIN_GAP_M2 too: `check_zones` sums them
+        sliver = [g for g, c in zip(pieces, _closable(pieces, households), strict=True) if c]
+        # a zone lying wholly within an earlier one is a real overlap, not a sliver
+        sliver = [g for g in sliver if g.area < polygon.area / 2]
+        if sliver:
+            work.replace(later_id, _polygonal(polygon.difference(shapely.union_all(sliver))))
+            closed += sum(g.area > MIN_GAP_M2 for g in sliver)
+    return closed
+
+
+def _snap_gaps(work: _Zones, households: gpd.GeoDataFrame, area: shapely.Geometry) -> int:
+    pieces = _polygons(shapely.difference(area, work.union()))
+    slivers = [g for g, c in zip(pieces, _closable(pieces, households), strict=True) if c]
+    near = shapely.buffer(np.asarray([work.polygons[z] for z in work.ids], dtype=object), _TOUCH_M)
+    tree = shapely.STRtree(near)
+    taken: dict[str, list[shapely.Geometry]] = {}
+    for piece in slivers:
+        candidates = np.sort(tree.query(piece, predicate="intersects"))
+        west, south, east, north = shapely.bounds(piece)
+        local = shapely.clip_by_rect(near[candidates], west - 1, south - 1, east + 1, north + 1)
+        border = shapely.length(shapely.intersection(piece.boundary, local))
+        if len(candidates) and border.max() > 0:
+            target = work.ids[candidates[int(np.argmax(border))]]  # first in id order on a tie
+        else:
+            target = min(work.ids, key=lambda z: work.polygons[z].distance(piece))
+        taken.setdefault(target, []).append(piece)
+    for zone_id, extra in taken.items():
+        work.replace(zone_id, _polygonal(shapely.union_all([work.polygons[zone_id], *extra])))
+    return sum(g.area > MIN_GAP_M2 for g in slivers)  # as `check_zones` would count them
+
+
+def _polygons(geometry: shapely.Geometry) -> list[shapely.Geometry]:
+    return [g for g in shapely.get_parts(geometry) if g.geom_type == "Polygon"]
+
+
+def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
+    return shapely.union_all(_polygons(shapely.make_valid(geometry)))
 
 
 @dataclass(frozen=True)
@@ -54,11 +178,11 @@ class ZoneCheck:
     def problems(self) -> list[str]:
         """Return one plain sentence per problem."""
         lines = [
-            f"gap of {row.area_m2 / 1e6:.3f} km2 with {row.households} household(s) in no zone"
+            f"gap of {_area_text(row.area_m2)} with {row.households} household(s) in no zone"
             for row in self.gaps.itertuples()
         ]
         lines += [
-            f"zones {row.zone_a} and {row.zone_b} overlap over {row.area_m2 / 1e6:.3f} km2"
+            f"{_zones_label(row.zone_a, row.zone_b)} overlap over {_area_text(row.area_m2)}"
             for row in self.overlaps.itertuples()
         ]
         if self.outside:
@@ -66,12 +190,24 @@ class ZoneCheck:
                 f"{len(self.outside)} household(s) in no zone: {', '.join(self.outside[:20])}"
             )
         lines += [
-            f"zone {row.zone_id} has {row.households}: "
+            f"{zone_label(row.zone_id)} has {row.households}: "
             + ("too few" if row.bounds == "under" else "too many")
             for row in self.sizes.itertuples()
             if row.bounds != "ok"
         ]
         return lines
+
+
+def _area_text(area_m2: float) -> str:
+    """Return "250 m2" below a hectare, "0.012 km2" from there on."""
+    return f"{area_m2:,.0f} m2" if area_m2 < 10_000 else f"{area_m2 / 1e6:.3f} km2"  # noqa: PLR2004
+
+
+def _zones_label(first: str, second: str) -> str:
+    """Return "zones Z01 and Z02", or "Zone 1 and Zone 2" when the ids say zone."""
+    if zone_label(first) == first or zone_label(second) == second:
+        return f"{zone_label(first)} and {zone_label(second)}"
+    return f"zones {first} and {second}"
 
 
 def assign_households(zones: gpd.GeoDataFrame, households: gpd.GeoDataFrame) -> pd.Series:
@@ -224,7 +360,7 @@ def repair_zones(
         else:
             target = work.longest_border(gap)
             work.grow(target, gap)
-            notes.append(f"zone {target} takes in a gap of {gap.area / 1e6:.3f} km2")
+            notes.append(f"{zone_label(target)} takes in a gap of {_area_text(gap.area)}")
     _fix_sizes(work, households, options, notes, barriers, places)
     frame = work.frame()
     zone_of = assign_households(frame, households)
@@ -270,13 +406,13 @@ def _fix_sizes(
             )
             parts = list(plan.zones.geometry)
             if len(parts) < 2:  # noqa: PLR2004 - homes at one address: cannot split
-                notes.append(f"zone {zone_id} is above the maximum and cannot be split")
+                notes.append(f"{zone_label(zone_id)} is above the maximum and cannot be split")
                 return
             work.replace(zone_id, parts[0])
             new_ids = [work.add(p, work.name(zone_id)) for p in parts[1:]]
             parts_text = ", ".join([zone_id, *new_ids])
             notes.append(
-                f"zone {zone_id} had {over['households'].iloc[0]}: split into {parts_text}"
+                f"{zone_label(zone_id)} had {over['households'].iloc[0]}: split into {parts_text}"
             )
             continue
         under = sizes[sizes["bounds"] == "under"].sort_values("households")
@@ -292,12 +428,13 @@ def _fix_sizes(
                 continue
             work.grow(target, work.geometry(row.zone_id))
             work.remove(row.zone_id)
-            notes.append(f"zone {row.zone_id} had {row.households}: merged into {target}")
+            notes.append(f"{zone_label(row.zone_id)} had {row.households}: merged into {target}")
             merged = True
             break
         if not merged:
             notes.extend(
-                f"zone {row.zone_id} has {row.households}, below the minimum; no neighbour has room"
+                f"{zone_label(row.zone_id)} has {row.households}, below the minimum; "
+                "no neighbour has room"
                 for row in under.itertuples()
             )
             return
@@ -330,7 +467,9 @@ class _Zones:
             polygon = self.polygons[zone_id]
             if polygon.intersection(taken).area > MIN_GAP_M2:
                 self.polygons[zone_id] = shapely.make_valid(polygon.difference(taken))
-                notes.append(f"zone {zone_id} gives up the part it overlapped with earlier zones")
+                notes.append(
+                    f"{zone_label(zone_id)} gives up the part it overlapped with earlier zones"
+                )
             taken = shapely.union_all([taken, polygon])
 
     def add(self, polygon: shapely.Geometry, name: str) -> str:

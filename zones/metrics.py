@@ -11,6 +11,7 @@ import pandas as pd
 import shapely
 from scipy.spatial.distance import cdist
 
+from stations.zones_file import zone_label
 from zones.network import StraightLineTravel, TravelModel, describe_method
 
 METRIC_COLUMNS = (
@@ -173,7 +174,7 @@ def reach_notes(metrics: pd.DataFrame, max_warden_distance_m: float) -> list[str
     """
     beyond = metrics[~metrics["within_reach"]].sort_values("zone_id")
     return [
-        f"zone {zone}: {farthest_home(distance, method)}; beyond the reach of "
+        f"{zone_label(zone)}: {farthest_home(distance, method)}; beyond the reach of "
         f"{max_warden_distance_m:,.0f} m"
         for zone, distance, method in zip(
             beyond["zone_id"], beyond["max_distance_m"], beyond["distance_method"], strict=True

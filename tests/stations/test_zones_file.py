@@ -10,6 +10,7 @@ import pytest
 import shapely
 
 from stations import InputError
+from stations.errors import Issue
 from stations.zones_file import read_zones_file
 
 # As Google Earth Pro saves "My Places" folders: a Document, a Folder per group,
@@ -83,17 +84,58 @@ def test_zones_without_ids_are_numbered_in_file_order(tmp_path: Path) -> None:
     assert list(back["zone_name"]) == ["", ""]
 
 
-def test_a_line_is_refused_with_its_row(tmp_path: Path) -> None:
+def test_points_and_lines_are_skipped_with_one_warning(tmp_path: Path) -> None:
+    frame = gpd.GeoDataFrame(
+        {"Name": ["UN office", "North", "Ring road", None, "South"]},
+        geometry=[
+            shapely.Point(0.5, 0.5),
+            shapely.box(0, 0, 1, 1),
+            shapely.LineString([(0, 0), (1, 1)]),
+            shapely.Point(2, 2),
+            shapely.box(1, 0, 2, 1),
+        ],
+        crs="EPSG:4326",
+    )
+    frame.to_file(tmp_path / "mixed.geojson")
+    issues: list[Issue] = []
+    zones = read_zones_file(tmp_path / "mixed.geojson", "mixed.geojson", issues=issues)
+    assert list(zones["zone_id"]) == ["North", "South"]
+    assert [(i.severity, i.file, i.column) for i in issues] == [
+        ("warning", "mixed.geojson", "geometry")
+    ]
+    assert issues[0].message == (
+        "3 feature(s) that are not polygons skipped: feature 1 'UN office' (Point), "
+        "feature 3 'Ring road' (LineString), feature 4 (Point); only polygons are warden zones"
+    )
+
+
+def test_many_skipped_features_are_summarised(tmp_path: Path) -> None:
+    points = [shapely.Point(i, 5) for i in range(8)]
+    frame = gpd.GeoDataFrame(
+        {"Name": [f"P{i}" for i in range(8)] + ["Z01"]},
+        geometry=[*points, shapely.box(0, 0, 1, 1)],
+        crs="EPSG:4326",
+    )
+    frame.to_file(tmp_path / "pins.geojson")
+    issues: list[Issue] = []
+    read_zones_file(tmp_path / "pins.geojson", "pins.geojson", issues=issues)
+    assert len(issues) == 1
+    assert "8 feature(s)" in issues[0].message
+    assert "feature 5 'P4' (Point) and 3 more;" in issues[0].message
+
+
+def test_a_file_without_polygons_is_refused(tmp_path: Path) -> None:
     frame = gpd.GeoDataFrame(
         {"zone_id": ["A", "B"]},
-        geometry=[shapely.box(0, 0, 1, 1), shapely.LineString([(0, 0), (1, 1)])],
+        geometry=[shapely.Point(0, 0), shapely.LineString([(0, 0), (1, 1)])],
         crs="EPSG:4326",
     )
     frame.to_file(tmp_path / "lines.geojson")
-    with pytest.raises(InputError, match="feature 2 is LineString") as caught:
+    with pytest.raises(InputError, match=r"no polygon.*1 Point, 1 LineString") as caught:
         read_zones_file(tmp_path / "lines.geojson", "lines.geojson")
     issue = caught.value.issue
-    assert (issue.file, issue.row, issue.column) == ("lines.geojson", 2, "geometry")
+    assert (issue.file, issue.row, issue.column) == ("lines.geojson", 1, "geometry")
+    assert not str(caught.value).startswith("error")
 
 
 def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
