@@ -276,8 +276,10 @@ def _barrier_regions(
     everything = [(piece, np.ones(len(xy), dtype=bool))]
     if barriers is None or len(barriers) == 0 or len(xy) == 0:
         return everything
-    lines = shapely.intersection(barriers[shapely.STRtree(barriers).query(piece)], piece)
-    lines = [g for g in shapely.get_parts(lines) if g.geom_type in ("LineString", "LinearRing")]
+    # Whole lines, not clipped to the piece: a clipped end lies on the boundary only within
+    # rounding, and the noding would then leave the piece uncut.
+    lines = shapely.get_parts(barriers[shapely.STRtree(barriers).query(piece, "intersects")])
+    lines = [g for g in lines if g.geom_type in ("LineString", "LinearRing")]
     if not lines:
         return everything
     noded = shapely.union_all([piece.boundary, *lines])
