@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 import pymetis
 import shapely
+from scipy.spatial.distance import cdist
 from shapely.geometry.base import BaseGeometry
 
 from zones.metrics import centre_index
@@ -41,6 +42,9 @@ logger = logging.getLogger(__name__)
 
 BARRIER_CUT_DISCOUNT = 0.01
 COMPACT_SWEEPS = 30
+REACH_PASSES = 20
+REACH_SHARE = 0.25  # the longest-reaching quarter of the zones is shortened
+REACH_TRIES = 3  # farthest cells tried per zone, and cells taken back per swap
 MAX_REPAIR_ROUNDS = 200
 SLIVER_M2 = 1e-3
 NAME_RADIUS_M = 1000.0  # a zone without a place inside takes the nearest within this
@@ -409,7 +413,7 @@ class _Refiner:
         self.points = cells.points
         self.weight = weight
         self.labels = _compact_labels(labels.copy())
-        self.neighbours = cells.neighbours()
+        self.neighbours = [n.tolist() for n in cells.neighbours()]
         crossing = cells.edges[cells.crosses_barrier].tolist()
         self.barrier_pairs = {(a, b) for a, b in crossing} | {(b, a) for a, b in crossing}
         open_edges = cells.edges[~cells.crosses_barrier]
@@ -428,6 +432,7 @@ class _Refiner:
         for _ in range(COMPACT_SWEEPS):
             if not self._compact_sweep():
                 break
+        self._shorten_reach()
         return self.labels
 
     def _move(self, cell: int, target: int) -> None:
@@ -590,6 +595,87 @@ class _Refiner:
                 self._move(c, t)
                 moved = True
         return moved
+
+    def _reach(self, zone: int) -> tuple[float, int]:
+        """Return the zone's reach (farthest cell from its 1-median cell) and that median."""
+        cells = np.fromiter(self.members[zone], dtype=int)
+        distance = cdist(self.points[cells], self.points[cells])
+        median = int(np.argmin(distance @ np.maximum(self.weight[cells], 1)))
+        return float(distance[median].max()), int(cells[median])
+
+    def _shorten_reach(self) -> None:
+        """Hand the farthest homes of the longest-reaching zones to a neighbouring zone.
+
+        A cell moves (or is swapped for a cell of the neighbour nearer the zone's median
+        when a single move would break the bounds) only when the longer reach of the two
+        zones gets shorter, within the bounds, contiguous and never across a barrier.
+        """
+        k = len(self.members)
+        order = np.argsort(self.open_from, kind="stable")
+        starts = np.searchsorted(self.open_from[order], np.arange(len(self.points) + 1))
+        self.open_neighbours = [
+            self.open_to[order[starts[c] : starts[c + 1]]].tolist() for c in range(len(self.points))
+        ]
+        reach = np.array([self._reach(z)[0] for z in range(k)])
+        for _ in range(REACH_PASSES):
+            improved = False
+            for zone in np.argsort(-reach, kind="stable")[: max(1, math.ceil(k * REACH_SHARE))]:
+                improved |= self._shorten(int(zone), reach)
+            if not improved:
+                break
+
+    def _shorten(self, zone: int, reach: np.ndarray) -> bool:
+        longest, median = self._reach(zone)
+        cells = np.fromiter(self.members[zone], dtype=int)
+        far = np.hypot(*(self.points[cells] - self.points[median]).T)
+        for cell in cells[np.argsort(-far, kind="stable")[:REACH_TRIES]]:
+            targets = sorted({int(self.labels[o]) for o in self.open_neighbours[cell]} - {zone})
+            for target in targets:
+                if self._try_reach_move(int(cell), zone, target, longest, median, reach):
+                    return True
+        return False
+
+    def _try_reach_move(
+        self, cell: int, zone: int, target: int, longest: float, median: int, reach: np.ndarray
+    ) -> bool:
+        w = self.weight[cell]
+        if self.size[zone] - w >= self.lo and self.size[target] + w <= self.hi:
+            self._move(cell, target)
+            if self._accept(zone, target, longest, reach, check=(zone,)):
+                return True
+            self._move(cell, zone)
+            return False
+        takers = [
+            int(o)
+            for o in sorted(self.members[target])
+            if any(self.labels[n] == zone and n != cell for n in self.open_neighbours[o])
+        ]
+        takers.sort(key=lambda o: float(np.hypot(*(self.points[o] - self.points[median]))))
+        for other in takers[:REACH_TRIES]:
+            self._move(cell, target)
+            self._move(other, zone)
+            if all(self.lo <= self.size[z] <= self.hi for z in (zone, target)) and self._accept(
+                zone, target, longest, reach, check=(zone, target)
+            ):
+                return True
+            self._move(other, target)
+            self._move(cell, zone)
+        return False
+
+    def _accept(
+        self, zone: int, target: int, longest: float, reach: np.ndarray, check: tuple[int, ...]
+    ) -> bool:
+        """Keep a tentative change when the longer reach of the two zones got shorter.
+
+        The zones in ``check`` must also still be in one piece.
+        """
+        new_zone, new_target = self._reach(zone)[0], self._reach(target)[0]
+        if max(new_zone, new_target) >= longest - 1e-6:
+            return False
+        if any(len(self._components(self.members[z])) != 1 for z in check):
+            return False
+        reach[zone], reach[target] = new_zone, new_target
+        return True
 
 
 def _compact_labels(labels: np.ndarray) -> np.ndarray:
