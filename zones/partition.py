@@ -639,6 +639,8 @@ class _Refiner:
         self, cell: int, zone: int, target: int, longest: float, median: int, reach: np.ndarray
     ) -> bool:
         w = self.weight[cell]
+        if len(self.members[zone]) == 1:
+            return False
         if self.size[zone] - w >= self.lo and self.size[target] + w <= self.hi:
             self._move(cell, target)
             if self._accept(zone, target, longest, reach, check=(zone,)):
