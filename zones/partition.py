@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 import pymetis
 import shapely
+from scipy.spatial.distance import cdist
 from shapely.geometry.base import BaseGeometry
 
 from zones.tessellation import Tessellation, tessellate
@@ -39,6 +40,9 @@ logger = logging.getLogger(__name__)
 
 BARRIER_CUT_DISCOUNT = 0.01
 COMPACT_SWEEPS = 30
+REACH_PASSES = 20
+REACH_SHARE = 0.25  # the longest-reaching quarter of the zones is shortened
+REACH_TRIES = 3  # farthest cells tried per zone, and cells taken back per swap
 MAX_REPAIR_ROUNDS = 200
 SLIVER_M2 = 1e-3
 NAME_RADIUS_M = 1000.0  # a zone without a place inside takes the nearest within this
@@ -212,6 +216,8 @@ def _weights(households: gpd.GeoDataFrame, options: ZoningOptions) -> np.ndarray
 
 def _piece_of(xy: np.ndarray, pieces: list[BaseGeometry]) -> np.ndarray:
     """Return the piece of each home (the nearest piece for a home just outside)."""
+    if len(pieces) == 1:
+        return np.zeros(len(xy), dtype=int)
     points = shapely.points(xy)
     distance = np.column_stack([shapely.distance(p, points) for p in pieces]) if pieces else None
     return distance.argmin(axis=1) if distance is not None else np.zeros(len(xy), dtype=int)
@@ -234,8 +240,10 @@ def _barrier_regions(
     everything = [(piece, np.ones(len(xy), dtype=bool))]
     if barriers is None or len(barriers) == 0 or len(xy) == 0:
         return everything
-    lines = shapely.intersection(barriers[shapely.STRtree(barriers).query(piece)], piece)
-    lines = [g for g in shapely.get_parts(lines) if g.geom_type in ("LineString", "LinearRing")]
+    # Whole lines, not clipped to the piece: a clipped end lies on the boundary only within
+    # rounding, and the noding would then leave the piece uncut.
+    lines = shapely.get_parts(barriers[shapely.STRtree(barriers).query(piece, "intersects")])
+    lines = [g for g in lines if g.geom_type in ("LineString", "LinearRing")]
     if not lines:
         return everything
     noded = shapely.union_all([piece.boundary, *lines])
@@ -328,15 +336,12 @@ def _partition_piece(
 
 
 def _metis(cells: Tessellation, weight: np.ndarray, k: int, seed: int, slack: float) -> np.ndarray:
-    neighbours = cells.neighbours()
     cost = cells.shared_m * np.where(cells.crosses_barrier, BARRIER_CUT_DISCOUNT, 1.0)
-    lookup = {}
-    for (a, b), c in zip(cells.edges, cost, strict=True):
-        lookup[(a, b)] = lookup[(b, a)] = max(1, round(c * 10))
-    xadj = np.zeros(len(neighbours) + 1, dtype=int)
-    xadj[1:] = np.cumsum([len(n) for n in neighbours])
-    adjncy = np.concatenate(neighbours) if len(neighbours) else np.zeros(0, dtype=int)
-    eweights = [lookup[(a, int(b))] for a, nbrs in enumerate(neighbours) for b in nbrs]
+    both = np.vstack([cells.edges, cells.edges[:, ::-1]])
+    order = np.argsort(both[:, 0], kind="stable")
+    adjncy = both[order, 1]
+    eweights = np.maximum(1, np.round(np.concatenate([cost, cost])[order] * 10)).astype(int)
+    xadj = np.searchsorted(both[order, 0], np.arange(len(cells.points) + 1))
     ufactor = int(min(max((slack - 1.0) * 1000 * 0.8, 30), 500))
     graph = pymetis.CSRAdjacency(xadj.tolist(), adjncy.tolist())
     vweights = np.maximum(weight, 1).tolist()
@@ -345,7 +350,7 @@ def _metis(cells: Tessellation, weight: np.ndarray, k: int, seed: int, slack: fl
             k,
             adjacency=graph,
             vweights=vweights,
-            eweights=eweights,
+            eweights=eweights.tolist(),
             options=pymetis.Options(seed=seed, ufactor=ufactor, contig=1, niter=20),
         )
     except RuntimeError:  # METIS refuses contiguity on a disconnected graph; repair follows
@@ -353,7 +358,7 @@ def _metis(cells: Tessellation, weight: np.ndarray, k: int, seed: int, slack: fl
             k,
             adjacency=graph,
             vweights=vweights,
-            eweights=eweights,
+            eweights=eweights.tolist(),
             options=pymetis.Options(seed=seed, ufactor=ufactor, niter=20),
         )
     return np.asarray(parts, dtype=int)
@@ -368,16 +373,12 @@ class _Refiner:
         self.points = cells.points
         self.weight = weight
         self.labels = _compact_labels(labels.copy())
-        self.neighbours = cells.neighbours()
-        self.barrier_pairs = {
-            (int(a), int(b))
-            for (a, b), c in zip(cells.edges, cells.crosses_barrier, strict=True)
-            if c
-        } | {
-            (int(b), int(a))
-            for (a, b), c in zip(cells.edges, cells.crosses_barrier, strict=True)
-            if c
-        }
+        self.neighbours = [n.tolist() for n in cells.neighbours()]
+        crossing = cells.edges[cells.crosses_barrier].tolist()
+        self.barrier_pairs = {(a, b) for a, b in crossing} | {(b, a) for a, b in crossing}
+        open_edges = cells.edges[~cells.crosses_barrier]
+        self.open_from = np.concatenate([open_edges[:, 0], open_edges[:, 1]])
+        self.open_to = np.concatenate([open_edges[:, 1], open_edges[:, 0]])
         self.lo, self.hi = lo, hi
         k = self.labels.max() + 1
         self.members = [set(np.flatnonzero(self.labels == z).tolist()) for z in range(k)]
@@ -391,6 +392,7 @@ class _Refiner:
         for _ in range(COMPACT_SWEEPS):
             if not self._compact_sweep():
                 break
+        self._shorten_reach()
         return self.labels
 
     def _move(self, cell: int, target: int) -> None:
@@ -408,6 +410,8 @@ class _Refiner:
         rest = self.members[zone] - {cell}
         if not rest:
             return False
+        if sum(int(o) in rest for o in self.neighbours[cell]) == 1:
+            return True  # a leaf: the rest stays as connected as it was
         start = next(iter(rest))
         seen = {start}
         queue = deque([start])
@@ -511,23 +515,129 @@ class _Refiner:
                 return True
         return False
 
+    def _centres(self) -> np.ndarray:
+        k = len(self.members)
+        mass = np.maximum(self.weight, 1).astype(float)
+        total = np.bincount(self.labels, weights=mass, minlength=k)
+        return (
+            np.column_stack(
+                [
+                    np.bincount(self.labels, weights=mass * self.points[:, i], minlength=k)
+                    for i in (0, 1)
+                ]
+            )
+            / total[:, None]
+        )
+
     def _compact_sweep(self) -> bool:
-        centres = np.array([self._centre(z) for z in range(len(self.members))])
+        """Move border cells to a neighbouring zone whose centre is nearer, largest gain first.
+
+        Compaction never pushes a home across a barrier: that is where zones should end.
+        """
+        centres = self._centres()
+        zone, target = self.labels[self.open_from], self.labels[self.open_to]
+        border = np.flatnonzero(zone != target)
+        cell, zone, target = self.open_from[border], zone[border], target[border]
+        via = self.open_to[border]
+        gain = np.hypot(*(self.points[cell] - centres[zone]).T) - np.hypot(
+            *(self.points[cell] - centres[target]).T
+        )
+        better = np.flatnonzero(gain > 0)
         moved = False
-        for zone in range(len(self.members)):
-            # Compaction never pushes a home across a barrier: that is where zones should end.
-            for cell, target in self._border(zone, across_barriers=False):
-                if self.labels[cell] != zone:
-                    continue
-                w = self.weight[cell]
-                if self.size[zone] - w < self.lo or self.size[target] + w > self.hi:
-                    continue
-                here = np.hypot(*(self.points[cell] - centres[zone]))
-                there = np.hypot(*(self.points[cell] - centres[target]))
-                if there < here and self._connected_without(zone, cell):
-                    self._move(cell, target)
-                    moved = True
+        for i in better[np.lexsort((cell[better], -gain[better]))]:
+            c, z, t = int(cell[i]), int(zone[i]), int(target[i])
+            if self.labels[c] != z or self.labels[via[i]] != t:
+                continue
+            w = self.weight[c]
+            if self.size[z] - w < self.lo or self.size[t] + w > self.hi:
+                continue
+            if self._connected_without(z, c):
+                self._move(c, t)
+                moved = True
         return moved
+
+    def _reach(self, zone: int) -> tuple[float, int]:
+        """Return the zone's reach (farthest cell from its 1-median cell) and that median."""
+        cells = np.fromiter(self.members[zone], dtype=int)
+        distance = cdist(self.points[cells], self.points[cells])
+        median = int(np.argmin(distance @ np.maximum(self.weight[cells], 1)))
+        return float(distance[median].max()), int(cells[median])
+
+    def _shorten_reach(self) -> None:
+        """Hand the farthest homes of the longest-reaching zones to a neighbouring zone.
+
+        A cell moves (or is swapped for a cell of the neighbour nearer the zone's median
+        when a single move would break the bounds) only when the longer reach of the two
+        zones gets shorter, within the bounds, contiguous and never across a barrier.
+        """
+        k = len(self.members)
+        order = np.argsort(self.open_from, kind="stable")
+        starts = np.searchsorted(self.open_from[order], np.arange(len(self.points) + 1))
+        self.open_neighbours = [
+            self.open_to[order[starts[c] : starts[c + 1]]].tolist() for c in range(len(self.points))
+        ]
+        reach = np.array([self._reach(z)[0] for z in range(k)])
+        for _ in range(REACH_PASSES):
+            improved = False
+            for zone in np.argsort(-reach, kind="stable")[: max(1, math.ceil(k * REACH_SHARE))]:
+                improved |= self._shorten(int(zone), reach)
+            if not improved:
+                break
+
+    def _shorten(self, zone: int, reach: np.ndarray) -> bool:
+        longest, median = self._reach(zone)
+        cells = np.fromiter(self.members[zone], dtype=int)
+        far = np.hypot(*(self.points[cells] - self.points[median]).T)
+        for cell in cells[np.argsort(-far, kind="stable")[:REACH_TRIES]]:
+            targets = sorted({int(self.labels[o]) for o in self.open_neighbours[cell]} - {zone})
+            for target in targets:
+                if self._try_reach_move(int(cell), zone, target, longest, median, reach):
+                    return True
+        return False
+
+    def _try_reach_move(
+        self, cell: int, zone: int, target: int, longest: float, median: int, reach: np.ndarray
+    ) -> bool:
+        w = self.weight[cell]
+        if len(self.members[zone]) == 1:
+            return False
+        if self.size[zone] - w >= self.lo and self.size[target] + w <= self.hi:
+            self._move(cell, target)
+            if self._accept(zone, target, longest, reach, check=(zone,)):
+                return True
+            self._move(cell, zone)
+            return False
+        takers = [
+            int(o)
+            for o in sorted(self.members[target])
+            if any(self.labels[n] == zone and n != cell for n in self.open_neighbours[o])
+        ]
+        takers.sort(key=lambda o: float(np.hypot(*(self.points[o] - self.points[median]))))
+        for other in takers[:REACH_TRIES]:
+            self._move(cell, target)
+            self._move(other, zone)
+            if all(self.lo <= self.size[z] <= self.hi for z in (zone, target)) and self._accept(
+                zone, target, longest, reach, check=(zone, target)
+            ):
+                return True
+            self._move(other, target)
+            self._move(cell, zone)
+        return False
+
+    def _accept(
+        self, zone: int, target: int, longest: float, reach: np.ndarray, check: tuple[int, ...]
+    ) -> bool:
+        """Keep a tentative change when the longer reach of the two zones got shorter.
+
+        The zones in ``check`` must also still be in one piece.
+        """
+        new_zone, new_target = self._reach(zone)[0], self._reach(target)[0]
+        if max(new_zone, new_target) >= longest - 1e-6:
+            return False
+        if any(len(self._components(self.members[z])) != 1 for z in check):
+            return False
+        reach[zone], reach[target] = new_zone, new_target
+        return True
 
 
 def _compact_labels(labels: np.ndarray) -> np.ndarray:
@@ -538,15 +648,28 @@ def _compact_labels(labels: np.ndarray) -> np.ndarray:
 
 
 def _dissolve(cells: Tessellation, labels: np.ndarray, piece: BaseGeometry) -> list[BaseGeometry]:
-    """Union each zone's cells; slivers the cells missed go to the zone they touch most."""
+    """Union each zone's cells; slivers the cells missed go to the zone they touch most.
+
+    The cells tile the piece edge to edge, so a coverage union (no overlay) suffices;
+    a zone whose coverage union is not valid is unioned the general way.
+    """
     k = labels.max() + 1 if len(labels) else 1
-    zones = [shapely.union_all(cells.polygons[labels == z], grid_size=None) for z in range(k)]
+    order = np.argsort(labels, kind="stable")
+    splits = np.searchsorted(labels[order], np.arange(k + 1))
+    groups = [cells.polygons[order[splits[z] : splits[z + 1]]] for z in range(k)]
+    zones = [shapely.coverage_union_all(group) for group in groups]
+    for z in np.flatnonzero(~shapely.is_valid(np.asarray(zones, dtype=object))):
+        zones[z] = shapely.union_all(groups[z])
     covered = shapely.union_all(zones)
     gaps = [g for g in shapely.get_parts(shapely.difference(piece, covered)) if g.area > 0]
+    tree = shapely.STRtree(zones)
     for gap in gaps:
-        touching = [shapely.length(shapely.intersection(gap.boundary, z.boundary)) for z in zones]
+        near = tree.query(gap, predicate="intersects")
+        touching = [
+            shapely.length(shapely.intersection(gap.boundary, zones[z].boundary)) for z in near
+        ]
         best = (
-            int(np.argmax(touching))
+            int(near[int(np.argmax(touching))])
             if max(touching, default=0) > 0
             else int(np.argmin([z.distance(gap) for z in zones]))
         )

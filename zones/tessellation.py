@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from scipy.spatial import Delaunay, QhullError
+from scipy.spatial import QhullError, Voronoi
 from shapely.geometry.base import BaseGeometry
 
 LOCATION_GRID_M = 1.0  # homes closer than this share a cell
@@ -84,16 +84,26 @@ def tessellate(
         empty = np.zeros((0, 2), dtype=int)
         return Tessellation(points, polygons, cell_of, empty, np.zeros(0), np.zeros(0, bool))
     cells = shapely.voronoi_polygons(shapely.multipoints(points), extend_to=piece, ordered=True)
-    raw = np.asarray(shapely.get_parts(cells), dtype=object)
-    clipped = shapely.intersection(raw, piece)
-    polygons = np.array(
-        [_part_with(cell, shapely.Point(p)) for cell, p in zip(clipped, points, strict=True)],
-        dtype=object,
+    polygons = np.asarray(shapely.get_parts(cells), dtype=object)
+    # Clip only the cells that reach the piece's edge: most lie well inside it.
+    shapely.prepare(piece)
+    edge = np.flatnonzero(~shapely.contains_properly(piece, polygons))
+    clipped = shapely.intersection(polygons[edge], piece)
+    split = np.flatnonzero(shapely.get_type_id(clipped) != shapely.GeometryType.POLYGON)
+    for i in split:
+        clipped[i] = _part_with(clipped[i], shapely.Point(points[edge[i]]))
+    polygons[edge] = clipped
+    edges, shared = _voronoi_ridges(points)
+    # A ridge between two unclipped cells is their shared border; measure only the others.
+    clipped_cell = np.zeros(len(points), dtype=bool)
+    clipped_cell[edge] = True
+    measure = np.flatnonzero(
+        clipped_cell[edges[:, 0]] | clipped_cell[edges[:, 1]] | np.isnan(shared)
     )
-    edges = _candidate_pairs(points)
-    shared = shapely.length(
+    shared[measure] = shapely.length(
         shapely.intersection(
-            shapely.boundary(polygons[edges[:, 0]]), shapely.boundary(polygons[edges[:, 1]])
+            shapely.boundary(polygons[edges[measure, 0]]),
+            shapely.boundary(polygons[edges[measure, 1]]),
         )
     )
     keep = shared > MIN_SHARED_BORDER_M
@@ -117,12 +127,23 @@ def _part_with(cell: BaseGeometry, point: shapely.Point) -> BaseGeometry:
     return holding[0] if holding else max(parts, key=lambda g: g.area)
 
 
-def _candidate_pairs(points: np.ndarray) -> np.ndarray:
-    """Return the Delaunay edges (the only pairs whose Voronoi cells can touch)."""
+def _voronoi_ridges(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the Delaunay edges (the only pairs whose cells can touch) and their ridge lengths.
+
+    Lengths are those of the unclipped Voronoi ridges; ``nan`` for unbounded ridges.
+    """
     try:
-        simplices = Delaunay(points).simplices
+        voronoi = Voronoi(points)
     except QhullError:  # all homes on one line: neighbours along it
         order = np.lexsort((points[:, 1], points[:, 0]))
-        return np.sort(np.column_stack([order[:-1], order[1:]]), axis=1)
-    pairs = np.vstack([simplices[:, [0, 1]], simplices[:, [1, 2]], simplices[:, [0, 2]]])
-    return np.unique(np.sort(pairs, axis=1), axis=0)
+        pairs = np.sort(np.column_stack([order[:-1], order[1:]]), axis=1)
+        return pairs, np.full(len(pairs), np.nan)
+    pairs = np.asarray(voronoi.ridge_points)
+    ends = np.asarray(voronoi.ridge_vertices)
+    vertices = voronoi.vertices
+    length = np.hypot(*(vertices[ends[:, 0]] - vertices[ends[:, 1]]).T)
+    length[(ends < 0).any(axis=1)] = np.nan
+    swap = pairs[:, 0] > pairs[:, 1]
+    pairs[swap] = pairs[swap][:, ::-1]
+    order = np.lexsort((pairs[:, 1], pairs[:, 0]))
+    return pairs[order], length[order]
