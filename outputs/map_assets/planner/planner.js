@@ -116,7 +116,7 @@ var WZ = (function () {
       propertyName: "search",
       marker: false,
       initial: false,
-      collapsed: false,
+      collapsed: window.innerWidth < 700,  /* a button on a phone: the box would hide the map */
       textPlaceholder: placeholder,
       textErr: "Not found",
       buildTip: function (text) { return el("li", "", text); },
@@ -157,13 +157,15 @@ var WZ = (function () {
   function legend(map, entries) {
     var control = L.control({ position: "bottomleft" });
     control.onAdd = function () {
+      /* Closed when the page opens (one click on "Legend" opens it): it would hide the map. */
       var box = el("details", "wz-legend leaflet-bar");
-      box.open = window.innerWidth > 700;
       box.appendChild(el("summary", "", "Legend"));
       entries.forEach(function (entry) {
         var row = el("div", "wz-legend-row");
         var key = el("span", "wz-key wz-key-" + entry.key);
-        if (entry.symbol) {
+        if (entry.key === "dashed-line") {
+          key.style.borderTopColor = entry.colour;
+        } else if (entry.symbol) {
           var symbol = SYMBOLS[entry.symbol];
           key = el("span", "wz-symbol wz-" + (symbol.shape || "circle"), symbol.text);
           key.style.background = symbol.colour;
@@ -182,5 +184,33 @@ var WZ = (function () {
     control.addTo(map);
   }
 
-  return { card: card, layer: layer, search: search, title: title, legend: legend };
+  /* The part of the map that a corner's controls cover, in pixels from each edge. */
+  function covered(map, corner) {
+    var frame = map.getContainer().getBoundingClientRect();
+    var box = { width: 0, height: 0 };
+    Array.prototype.forEach.call(map._controlCorners[corner].children, function (control) {
+      var rect = control.getBoundingClientRect();
+      box.width = Math.max(box.width, corner.slice(-4) === "left" ? rect.right - frame.left
+                                                                    : frame.right - rect.left);
+      box.height = Math.max(box.height, corner.slice(0, 3) === "top" ? rect.bottom - frame.top
+                                                                      : frame.bottom - rect.top);
+    });
+    return box;
+  }
+
+  /* Fit the view to bounds clear of the controls: the left column of buttons, the title
+   * and layer button at the top right, the legend and scale at the bottom left. */
+  function fit(map, bounds) {
+    var margin = 12;
+    var topLeft = covered(map, "topleft");
+    var topRight = covered(map, "topright");
+    var bottomLeft = covered(map, "bottomleft");
+    var bottomRight = covered(map, "bottomright");
+    map.fitBounds(bounds, {
+      paddingTopLeft: [topLeft.width + margin, topRight.height + margin],
+      paddingBottomRight: [margin, Math.max(bottomLeft.height, bottomRight.height) + margin]
+    });
+  }
+
+  return { card: card, layer: layer, search: search, title: title, legend: legend, fit: fit };
 })();
