@@ -29,9 +29,9 @@ from outputs._map_assets import asset_links, copy_assets
 from outputs._map_basemap import STYLES as BASEMAP_STYLES
 from outputs._map_basemap import Basemap
 from outputs._map_layers import (
+    NETWORK,
     OFFICE_COLOURS,
     POINT_LAYERS,
-    NETWORK,
     ROUTE_STYLES,
     STRAIGHT_LINE_STYLE,
     MapStatus,
@@ -187,8 +187,7 @@ def write_maps(
     maps_dir = folder / "maps"
     paths = copy_assets(maps_dir / "assets")
 
-    station_page = _page_template(
-        prefix="maps/assets/", tile_layer=tile_layer, cluster=True)
+    station_page = _page_template(prefix="maps/assets/", tile_layer=tile_layer, cluster=True)
     zones = zone_layer(planned, roster, status, colours, redact=redact)
     routes = route_layer(planned)
     households = _empty() if redact else household_layer(planned, roster)
@@ -291,9 +290,7 @@ def _page_template(*, prefix: str, tile_layer: folium.TileLayer | None, cluster:
     The layer control and the legend open on a click; the view fits the station (or the
     zone) clear of the controls (``WZ.fit``).
     """
-    page = folium.Map(
-        location=[0, 0], zoom_start=2, tiles=None, control_scale=True, zoom_snap=0.25
-    )
+    page = folium.Map(location=[0, 0], zoom_start=2, tiles=None, control_scale=True, zoom_snap=0.25)
     _Script(
         f"var wzData = {PLACEHOLDER};\n$map.setMaxZoom(19);\n$map.fitBounds(wzData.bounds);",
         map=page,
