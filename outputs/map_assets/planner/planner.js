@@ -198,18 +198,41 @@ var WZ = (function () {
     return box;
   }
 
-  /* Fit the view to bounds clear of the controls: the left column of buttons, the title
-   * and layer button at the top right, the legend and scale at the bottom left. */
+  /* Fit the view to bounds clear of the controls. Each corner's controls are kept off
+   * either by a margin at the side (their width) or at the top or bottom (their height):
+   * the choice that gives the closest view wins. */
   function fit(map, bounds) {
     var margin = 12;
-    var topLeft = covered(map, "topleft");
-    var topRight = covered(map, "topright");
-    var bottomLeft = covered(map, "bottomleft");
-    var bottomRight = covered(map, "bottomright");
-    map.fitBounds(bounds, {
-      paddingTopLeft: [topLeft.width + margin, topRight.height + margin],
-      paddingBottomRight: [margin, Math.max(bottomLeft.height, bottomRight.height) + margin]
+    var corners = ["topleft", "topright", "bottomleft", "bottomright"].map(function (name) {
+      return { name: name, box: covered(map, name) };
     });
+    var best = null;
+    for (var choice = 0; choice < 16; choice += 1) {
+      var side = { top: 0, right: 0, bottom: 0, left: 0 };
+      corners.forEach(function (corner, i) {
+        var horizontal = corner.name.slice(-4) === "left" ? "left" : "right";
+        var vertical = corner.name.slice(0, 3) === "top" ? "top" : "bottom";
+        if (!corner.box.width) { return; }
+        if (choice & (1 << i)) {
+          side[horizontal] = Math.max(side[horizontal], corner.box.width);
+        } else {
+          side[vertical] = Math.max(side[vertical], corner.box.height);
+        }
+      });
+      var padding = { topLeft: [side.left + margin, side.top + margin],
+                      bottomRight: [side.right + margin, side.bottom + margin] };
+      var total = L.point(padding.topLeft).add(padding.bottomRight);
+      var free = map.getSize().subtract(total);
+      if (free.x > 0 && free.y > 0) {
+        var zoom = map.getBoundsZoom(bounds, false, total);
+        if (isFinite(zoom) && (best === null || zoom > best.zoom)) {
+          best = { zoom: zoom, padding: padding };
+        }
+      }
+    }
+    if (best === null) { map.fitBounds(bounds); return; }  /* a window smaller than its controls */
+    map.fitBounds(bounds, { paddingTopLeft: best.padding.topLeft,
+                            paddingBottomRight: best.padding.bottomRight });
   }
 
   return { card: card, layer: layer, search: search, title: title, legend: legend, fit: fit };
