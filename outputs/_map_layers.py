@@ -20,7 +20,6 @@ from zones.contact_tree import text_of
 from zones.plan import PlannedStation
 
 DIGITS = 5
-# Qualitative colours (ColorBrewer Set2/Dark2 mix): neighbouring zones never share one.
 OFFICE_COLOURS = {"pass": "#2e7d32", "fail": "#c62828", "n/a": "#757575"}
 ROUTE_STYLES = {
     "zone_to_assembly": {"color": "#1b8a3a", "weight": 3, "opacity": 0.9},

@@ -184,7 +184,8 @@ var WZ = (function () {
     control.addTo(map);
   }
 
-  /* The part of the map that a corner's controls cover, in pixels from each edge. */
+  /* The part of the map that a corner's controls cover, in pixels from each edge
+   * (Leaflet keeps its four corner containers in map._controlCorners). */
   function covered(map, corner) {
     var frame = map.getContainer().getBoundingClientRect();
     var box = { width: 0, height: 0 };
