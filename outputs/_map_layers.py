@@ -20,13 +20,16 @@ from zones.contact_tree import text_of
 from zones.plan import PlannedStation
 
 DIGITS = 5
-# Qualitative colours (ColorBrewer Set2/Dark2 mix): neighbouring zones never share one.
 OFFICE_COLOURS = {"pass": "#2e7d32", "fail": "#c62828", "n/a": "#757575"}
 ROUTE_STYLES = {
     "zone_to_assembly": {"color": "#1b8a3a", "weight": 3, "opacity": 0.9},
     "assembly_to_concentration": {"color": "#d9822b", "weight": 4, "opacity": 0.9},
-    "assembly_to_airport": {"color": "#37474f", "weight": 4, "opacity": 0.9, "dashArray": "8 6"},
+    "assembly_to_airport": {"color": "#37474f", "weight": 4, "opacity": 0.9},
 }
+# A leg measured as a straight line (no street network there, e.g. to an airport outside
+# the extract) is not a surveyed route: drawn faint and dashed, whatever its kind.
+STRAIGHT_LINE_STYLE = {"color": "#546e7a", "weight": 2, "opacity": 0.55, "dashArray": "6 8"}
+NETWORK = "network"
 POINT_LAYERS = {
     "assembly": ("assembly", "concentration", "safe_haven"),
     "hospitals": ("hospital",),
@@ -375,8 +378,11 @@ def route_layer(planned: PlannedStation) -> dict:
             ["To", str(route.destination_id)],
             ["Length", f"{length / 1000:.1f} km" if length is not None else unknown],
             ["Time", f"{minutes / 60:.0f} min" if minutes is not None else unknown],
-            ["Measured", "street network" if route.method == "network" else "straight line"],
+            ["Measured", "street network" if route.method == NETWORK else "straight line"],
         ]
+        style = ROUTE_STYLES.get(route.kind, ROUTE_STYLES["zone_to_assembly"])
+        if route.method != NETWORK:
+            style = {**style, **STRAIGHT_LINE_STYLE}
         title = str(route.kind).replace("_", " ").capitalize()
         features.append(
             feature(
@@ -384,7 +390,8 @@ def route_layer(planned: PlannedStation) -> dict:
                 kind=str(route.kind),
                 origin=str(route.origin_id),
                 destination=str(route.destination_id),
-                style=ROUTE_STYLES.get(route.kind, ROUTE_STYLES["zone_to_assembly"]),
+                method=str(route.method),
+                style=style,
                 tip={"title": title, "rows": rows},
             )
         )

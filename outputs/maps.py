@@ -29,9 +29,11 @@ from outputs._map_assets import asset_links, copy_assets
 from outputs._map_basemap import STYLES as BASEMAP_STYLES
 from outputs._map_basemap import Basemap
 from outputs._map_layers import (
+    NETWORK,
     OFFICE_COLOURS,
     POINT_LAYERS,
     ROUTE_STYLES,
+    STRAIGHT_LINE_STYLE,
     MapStatus,
     Roster,
     appointee_layer,
@@ -59,6 +61,25 @@ __all__ = ["MapStatus", "tile_layer_of", "write_maps"]
 logger = logging.getLogger(__name__)
 
 PLACEHOLDER = "__WARDEN_PLANNER_DATA__"
+TITLE_PLACEHOLDER = "__WARDEN_PLANNER_TITLE__"
+# folium's page, made valid HTML: one charset declaration (first), a title, and every
+# script inside the body.
+PAGE_TEMPLATE = Template(
+    "<!DOCTYPE html>\n"
+    '<html lang="en">\n'
+    "<head>\n"
+    '<meta charset="utf-8">\n'
+    f"<title>{TITLE_PLACEHOLDER}</title>\n"
+    "{{ this.header.render(**kwargs) }}\n"
+    "</head>\n"
+    "<body>\n"
+    "{{ this.html.render(**kwargs) }}\n"
+    "<script>\n"
+    "{{ this.script.render(**kwargs) }}\n"
+    "</script>\n"
+    "</body>\n"
+    "</html>\n"
+)
 PAD_SHARE = 1.0  # basemap drawn around a zone on its warden's map, as a share of its size
 OSM_TILES = "osm"
 NO_TILES = "none"
@@ -103,6 +124,12 @@ LEGEND = (
      "label": "Route from a zone to its assembly point"},
     {"key": "line", "fill": ROUTE_STYLES["assembly_to_concentration"]["color"],
      "label": "Route to the concentration point"},
+    {"key": "line", "fill": ROUTE_STYLES["assembly_to_airport"]["color"],
+     "label": "Route to the airport"},
+    {"key": "dashed-line", "colour": STRAIGHT_LINE_STYLE["color"],
+     "label": "Straight line, not surveyed"},
+    {"symbol": "airport", "label": "Airport"},
+    {"symbol": "police", "label": "Police"},
     {"key": "line", "fill": BASEMAP_STYLES["major_roads"]["color"], "label": "Major road"},
     {"key": "zone", "fill": BASEMAP_STYLES["water_area"]["fillColor"], "label": "Water"},
 )  # fmt: skip
@@ -160,9 +187,7 @@ def write_maps(
     maps_dir = folder / "maps"
     paths = copy_assets(maps_dir / "assets")
 
-    station_page = _page_template(
-        prefix="maps/assets/", tile_layer=tile_layer, cluster=True, collapsed=False
-    )
+    station_page = _page_template(prefix="maps/assets/", tile_layer=tile_layer, cluster=True)
     zones = zone_layer(planned, roster, status, colours, redact=redact)
     routes = route_layer(planned)
     households = _empty() if redact else household_layer(planned, roster)
@@ -193,9 +218,7 @@ def write_maps(
     )
     if redact:
         return paths
-    zone_page = _page_template(
-        prefix="assets/", tile_layer=tile_layer, cluster=False, collapsed=True
-    )
+    zone_page = _page_template(prefix="assets/", tile_layer=tile_layer, cluster=False)
     zone_features = zones["features"]
     homes_by_zone = _by_zone(households)
     appointees_by_zone = _by_zone(appointees)
@@ -261,11 +284,13 @@ def _shared_layers(planned: PlannedStation, status: MapStatus) -> dict[str, Any]
             "coverage": coverage}  # fmt: skip
 
 
-def _page_template(
-    *, prefix: str, tile_layer: folium.TileLayer | None, cluster: bool, collapsed: bool
-) -> str:
-    """Render a page's HTML once with folium, with a placeholder for its data."""
-    page = folium.Map(location=[0, 0], zoom_start=2, tiles=None, control_scale=True)
+def _page_template(*, prefix: str, tile_layer: folium.TileLayer | None, cluster: bool) -> str:
+    """Render a page's HTML once with folium, with placeholders for its title and data.
+
+    The layer control and the legend open on a click; the view fits the station (or the
+    zone) clear of the controls (``WZ.fit``).
+    """
+    page = folium.Map(location=[0, 0], zoom_start=2, tiles=None, control_scale=True, zoom_snap=0.25)
     _Script(
         f"var wzData = {PLACEHOLDER};\n$map.setMaxZoom(19);\n$map.fitBounds(wzData.bounds);",
         map=page,
@@ -278,7 +303,7 @@ def _page_template(
         layer.show = show
         layer.add_to(page)
         layers[key] = layer
-    folium.LayerControl(collapsed=collapsed, position="topright").add_to(page)
+    folium.LayerControl(collapsed=True, position="topright").add_to(page)
     folium.plugins.Fullscreen(position="topleft", title="Full screen").add_to(page)
     folium.plugins.MeasureControl(
         position="topleft",
@@ -290,7 +315,8 @@ def _page_template(
     _Script(
         "WZ.search($map, $zones, 'Zone id, zone name or warden');\n"
         "WZ.title($map, wzData.title);\n"
-        f"WZ.legend($map, {_json(LEGEND)});",
+        f"WZ.legend($map, {_json(LEGEND)});\n"
+        "WZ.fit($map, wzData.bounds);",
         map=page,
         zones=layers["zones"],
     ).add_to(page)
@@ -316,6 +342,7 @@ def _write_page(
         "title": {"title": title, "subtitle": subtitle},
     }
     head, tail = template.split(PLACEHOLDER)
+    head = head.replace(TITLE_PLACEHOLDER, html_text(title), 1)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(head + _json(data) + tail, encoding="utf-8")
     return path
@@ -333,7 +360,8 @@ def _offline(page: folium.Map, prefix: str) -> None:
     page.default_css = styles
     figure = page.get_root()
     figure._id = "page"  # noqa: SLF001
-    figure.header.add_child(Element('<meta charset="utf-8">'), name="charset")
+    figure._template = PAGE_TEMPLATE  # noqa: SLF001 - folium's has scripts after the body
+    figure.header._children.pop("meta_http", None)  # noqa: SLF001 - charset is in the template
 
 
 def _walk(element: Element) -> list[Element]:
@@ -369,7 +397,11 @@ def _by_zone(layer: dict) -> dict[str, list[dict]]:
 
 
 def _zone_routes(routes: list[dict], zone_id: str) -> list[dict]:
-    """Return a zone's route to its assembly point and the routes onward from there."""
+    """Return a zone's route to its assembly point and the surveyed routes onward from there.
+
+    Straight-line legs onward (to an airport outside the extract) are left to the station
+    map: on a warden's page they would run across the map to a place off it.
+    """
     own = [
         r for r in routes
         if r["properties"]["kind"] == "zone_to_assembly" and r["properties"]["origin"] == zone_id
@@ -378,6 +410,7 @@ def _zone_routes(routes: list[dict], zone_id: str) -> list[dict]:
     onward = [
         r for r in routes
         if r["properties"]["kind"] != "zone_to_assembly" and r["properties"]["origin"] in points
+        and r["properties"]["method"] == NETWORK
     ]  # fmt: skip
     return own + onward
 

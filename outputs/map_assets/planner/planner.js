@@ -116,7 +116,7 @@ var WZ = (function () {
       propertyName: "search",
       marker: false,
       initial: false,
-      collapsed: false,
+      collapsed: window.innerWidth < 700,  /* a button on a phone: the box would hide the map */
       textPlaceholder: placeholder,
       textErr: "Not found",
       buildTip: function (text) { return el("li", "", text); },
@@ -157,13 +157,15 @@ var WZ = (function () {
   function legend(map, entries) {
     var control = L.control({ position: "bottomleft" });
     control.onAdd = function () {
+      /* Closed when the page opens (one click on "Legend" opens it): it would hide the map. */
       var box = el("details", "wz-legend leaflet-bar");
-      box.open = window.innerWidth > 700;
       box.appendChild(el("summary", "", "Legend"));
       entries.forEach(function (entry) {
         var row = el("div", "wz-legend-row");
         var key = el("span", "wz-key wz-key-" + entry.key);
-        if (entry.symbol) {
+        if (entry.key === "dashed-line") {
+          key.style.borderTopColor = entry.colour;
+        } else if (entry.symbol) {
           var symbol = SYMBOLS[entry.symbol];
           key = el("span", "wz-symbol wz-" + (symbol.shape || "circle"), symbol.text);
           key.style.background = symbol.colour;
@@ -182,5 +184,57 @@ var WZ = (function () {
     control.addTo(map);
   }
 
-  return { card: card, layer: layer, search: search, title: title, legend: legend };
+  /* The part of the map that a corner's controls cover, in pixels from each edge
+   * (Leaflet keeps its four corner containers in map._controlCorners). */
+  function covered(map, corner) {
+    var frame = map.getContainer().getBoundingClientRect();
+    var box = { width: 0, height: 0 };
+    Array.prototype.forEach.call(map._controlCorners[corner].children, function (control) {
+      var rect = control.getBoundingClientRect();
+      box.width = Math.max(box.width, corner.slice(-4) === "left" ? rect.right - frame.left
+                                                                    : frame.right - rect.left);
+      box.height = Math.max(box.height, corner.slice(0, 3) === "top" ? rect.bottom - frame.top
+                                                                      : frame.bottom - rect.top);
+    });
+    return box;
+  }
+
+  /* Fit the view to bounds clear of the controls. Each corner's controls are kept off
+   * either by a margin at the side (their width) or at the top or bottom (their height):
+   * the choice that gives the closest view wins. */
+  function fit(map, bounds) {
+    var margin = 12;
+    var corners = ["topleft", "topright", "bottomleft", "bottomright"].map(function (name) {
+      return { name: name, box: covered(map, name) };
+    });
+    var best = null;
+    for (var choice = 0; choice < 16; choice += 1) {
+      var side = { top: 0, right: 0, bottom: 0, left: 0 };
+      corners.forEach(function (corner, i) {
+        var horizontal = corner.name.slice(-4) === "left" ? "left" : "right";
+        var vertical = corner.name.slice(0, 3) === "top" ? "top" : "bottom";
+        if (!corner.box.width) { return; }
+        if (choice & (1 << i)) {
+          side[horizontal] = Math.max(side[horizontal], corner.box.width);
+        } else {
+          side[vertical] = Math.max(side[vertical], corner.box.height);
+        }
+      });
+      var padding = { topLeft: [side.left + margin, side.top + margin],
+                      bottomRight: [side.right + margin, side.bottom + margin] };
+      var total = L.point(padding.topLeft).add(padding.bottomRight);
+      var free = map.getSize().subtract(total);
+      if (free.x > 0 && free.y > 0) {
+        var zoom = map.getBoundsZoom(bounds, false, total);
+        if (isFinite(zoom) && (best === null || zoom > best.zoom)) {
+          best = { zoom: zoom, padding: padding };
+        }
+      }
+    }
+    if (best === null) { map.fitBounds(bounds); return; }  /* a window smaller than its controls */
+    map.fitBounds(bounds, { paddingTopLeft: best.padding.topLeft,
+                            paddingBottomRight: best.padding.bottomRight });
+  }
+
+  return { card: card, layer: layer, search: search, title: title, legend: legend, fit: fit };
 })();
