@@ -1,18 +1,18 @@
-"""Where the numbered labels of a map go so that none covers another: a small repulsion.
+"""Where the numbered labels of a map go so that none covers another.
 
-Labels start on their points. Each round, every pair of labels closer than the gap is
-pushed apart along the line between them (a pair on one spot splits along a fixed
-direction by their order), and each label is pulled back a little towards its point, so
-that labels move only as far as they must. A label that ends away from its point gets a
-leader line to it. The same inputs always give the same layout.
+Labels are placed one by one, in order. A label sits on its point when that spot is
+clear of the labels already placed; otherwise it takes the nearest clear spot on rings
+around its point (one gap out, then two...), inside the map. A label that ends away
+from its point gets a leader line to it. The same inputs always give the same layout,
+and no two labels end closer than the gap.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-ROUNDS = 200
-PULL = 0.02  # share of the way back to its point a label moves each round
+DIRECTIONS = 16  # candidate spots per ring
+MAX_RINGS = 40
 LEADER_SHARE = 0.4  # a label moved less than this share of the gap needs no leader line
 
 
@@ -22,16 +22,16 @@ def spread_labels(
     *,
     bounds: tuple[float, float, float, float] | None = None,
 ) -> np.ndarray:
-    """Return label positions at least about ``gap`` apart, each as near its spot as it can be.
+    """Return label positions at least ``gap`` apart, each as near its spot as it can be.
 
     Parameters
     ----------
     spots
-        The points labelled, an (n, 2) array (page points).
+        The points labelled, an (n, 2) array (page points), in the order labels are placed.
     gap
         The smallest distance between two labels' centres (a label's diameter).
     bounds
-        ``x0, y0, x1, y1``: labels are kept inside, half a gap from the edge.
+        ``x0, y0, x1, y1``: labels that move are kept inside, half a gap from the edge.
 
     Returns
     -------
@@ -39,33 +39,31 @@ def spread_labels(
         The (n, 2) label positions, in the order of ``spots``.
     """
     spots = np.asarray(spots, dtype=float).reshape(-1, 2)
-    labels = spots.copy()
-    count = len(spots)
-    if count < 2:  # noqa: PLR2004 - one label has nothing to avoid
-        return labels
-    # Where two spots coincide, a fixed direction per label splits them.
-    angles = np.arange(count) * 2.399963  # the golden angle: no two directions repeat
-    nudge = np.column_stack([np.cos(angles), np.sin(angles)]) * gap * 1e-3
-    labels += nudge
-    upper = np.triu(np.ones((count, count), dtype=bool), k=1)
-    for _ in range(ROUNDS):
-        delta = labels[:, None, :] - labels[None, :, :]
-        distance = np.hypot(delta[..., 0], delta[..., 1])
-        close = (distance < gap * 1.02) & upper
-        if not close.any():
-            break
-        push = np.zeros_like(labels)
-        for i, j in zip(*np.nonzero(close), strict=True):
-            direction = delta[i, j] / max(distance[i, j], 1e-9)
-            step = (gap * 1.05 - distance[i, j]) / 2
-            push[i] += direction * step
-            push[j] -= direction * step
-        labels += push + (spots - labels) * PULL
+    angles = np.pi / 2 - np.arange(DIRECTIONS) * 2 * np.pi / DIRECTIONS  # from the top, clockwise
+    ring = np.column_stack([np.cos(angles), np.sin(angles)])
+    placed = np.empty((0, 2))
+    for spot in spots:
+        candidates = [spot[None, :]]
+        candidates += [spot + ring * gap * (1 + k / 2) for k in range(MAX_RINGS)]
+        options = np.vstack(candidates)
         if bounds is not None:
             x0, y0, x1, y1 = bounds
-            labels[:, 0] = np.clip(labels[:, 0], x0 + gap / 2, x1 - gap / 2)
-            labels[:, 1] = np.clip(labels[:, 1], y0 + gap / 2, y1 - gap / 2)
-    return labels
+            half = gap / 2
+            inside = (
+                (options[:, 0] >= x0 + half)
+                & (options[:, 0] <= x1 - half)
+                & (options[:, 1] >= y0 + half)
+                & (options[:, 1] <= y1 - half)
+            )
+            inside[0] = True  # a label may always sit on its own point
+            options = options[inside]
+        chosen = options[-1]
+        for option in options:
+            if not len(placed) or np.hypot(*(placed - option).T).min() >= gap:
+                chosen = option
+                break
+        placed = np.vstack([placed, chosen])
+    return placed
 
 
 def needs_leader(spot: np.ndarray, label: np.ndarray, gap: float) -> bool:
