@@ -191,6 +191,7 @@ def zone_map_flowable(
     *,
     width: float,
     height: float,
+    min_height: float | None = None,
 ) -> Flowable:
     """Return a flowable that draws one zone's map as vector paths.
 
@@ -206,6 +207,8 @@ def zone_map_flowable(
         The assembly and concentration points to show.
     width, height
         The map's size on the page, points; the legend strip is added below.
+    min_height
+        When given, the map shrinks down to this height to fit what is left of the page.
 
     Returns
     -------
@@ -215,13 +218,12 @@ def zone_map_flowable(
     zone = layers.zones.at[zone_id, "geometry"]
     homes_xy = np.array([layers.households[h] for h in household_ids], dtype=float)
     points = layers.points.loc[[p for p in point_ids if p in layers.points.index]]
-    west, south, east, north = _extent(zone, homes_xy, points, width / height)
-    frame = _Frame(west, south, width / (east - west), width, height)
-    box = shapely.box(west, south, east, north)
-
     zone_colour = layers.colours.get(zone_id, ZONE_BLUE)
 
-    def paint(canvas: Any) -> None:
+    def paint(canvas: Any, height: float) -> None:
+        west, south, east, north = _extent(zone, homes_xy, points, width / height)
+        frame = _Frame(west, south, width / (east - west), width, height)
+        box = shapely.box(west, south, east, north)
         _legend(canvas, width, has_hospital="hospital" in set(points["kind"]))
         canvas.saveState()
         canvas.translate(0, LEGEND_PT)
@@ -251,21 +253,27 @@ def zone_map_flowable(
         _furniture(canvas, frame, east - west)
         canvas.restoreState()
 
-    return _Map(width, height + LEGEND_PT, paint)
+    low = height if min_height is None else min(min_height, height)
+    return _Map(width, (low + LEGEND_PT, height + LEGEND_PT), paint)
 
 
 class _Map(Flowable):  # type: ignore[misc] # reportlab ships no types
-    """A fixed-size flowable drawn by a function of the canvas."""
+    """A flowable drawn by a function of the canvas and its height, as tall as fits."""
 
-    def __init__(self, width: float, height: float, paint: Callable[[Any], None]) -> None:
+    def __init__(
+        self, width: float, heights: tuple[float, float], paint: Callable[[Any, float], None]
+    ) -> None:
         super().__init__()
-        self.width, self.height, self._paint = width, height, paint
+        self.width, self._heights, self._paint = width, heights, paint
+        self.height = heights[1]
 
-    def wrap(self, *_available: float) -> tuple[float, float]:
+    def wrap(self, _width: float, available: float) -> tuple[float, float]:
+        low, high = self._heights
+        self.height = max(low, min(high, available - 1))
         return self.width, self.height
 
     def draw(self) -> None:
-        self._paint(self.canv)
+        self._paint(self.canv, self.height - LEGEND_PT)
 
 
 @dataclass(frozen=True)

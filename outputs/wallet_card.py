@@ -90,11 +90,12 @@ def write_wallet_card(
         canvas.saveState()
         canvas.setFillColor(colors.HexColor("#a00000"))
         canvas.setFont(font_set.bold, TEXT_PT)
-        canvas.drawString(MARGIN_MM * mm, A6[1] - MARGIN_MM * mm - 2 * mm, CONFIDENTIAL)
+        left = MARGIN_MM * mm + FRAME_PADDING_PT  # aligned with the text of the frame
+        canvas.drawString(left, A6[1] - MARGIN_MM * mm - 2 * mm, CONFIDENTIAL)
         canvas.setFillColor(colors.black)
         canvas.setFont(font_set.regular, TEXT_PT)
         canvas.drawString(
-            MARGIN_MM * mm,
+            left,
             MARGIN_MM * mm,
             f"Issued {issued.day} {issued.strftime('%B')} {issued.year}. Destroy superseded cards.",
         )

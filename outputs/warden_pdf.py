@@ -49,7 +49,8 @@ CONTACT_LABELS = {
 BLUE = "#1a4d8f"
 MARGIN_MM = 14.0
 SMALL_PT, SMALL_LEADING = 7.6, 9.4  # tables and the map's caption
-MAP_ASPECT = 0.62  # height over width of the zone's map
+MAP_ASPECT = 0.62  # height over width of the zone's map, when the page has room
+MAP_MIN_ASPECT = 0.45  # the least it shrinks to, to stay on the page of the points
 
 
 def write_warden_pdfs(
@@ -388,8 +389,8 @@ def _points(index: _Index, zone_id: str) -> tuple[list[list[str]], list[str]]:
 def _hospital_way(place: NearbyPlace) -> str:
     return (
         f"{place.straight_m / 1000:.1f} km in a straight line from the zone's centre; "
-        f"about {place.distance_m / 1000:.1f} km, {_minutes(place.time_s)} by car "
-        f"({place.method}: an estimate, check the way)"
+        f"by car about {place.distance_m / 1000:.1f} km, {_minutes(place.time_s)} "
+        f"(estimate: {place.method})"
     )
 
 
@@ -436,7 +437,7 @@ def _card_content(index: _Index, zone_id: str) -> WalletCard:
             for role, name, _agency, phones, _radio in _chain(index, zone)
         ],
         emergency=[
-            [service if name in {"", service} else f"{service} ({name})", phone]
+            [name if service.casefold() in name.casefold() else f"{service} ({name})", phone]
             for service, name, phone in _emergency(index.plan)
         ],
         assembly=[
@@ -523,7 +524,7 @@ def _write_zone(
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.platypus import (
-        KeepTogether,
+        CondPageBreak,
         Paragraph,
         SimpleDocTemplate,
         Spacer,
@@ -599,23 +600,25 @@ def _write_zone(
     ]
     households = [e["household_id"] for e in entries]
     drawn = zone_map_flowable(
-        index.maps, zone_id, households, point_ids, width=width, height=width * MAP_ASPECT
+        index.maps,
+        zone_id,
+        households,
+        point_ids,
+        width=width,
+        height=width * MAP_ASPECT,
+        min_height=width * MAP_MIN_ASPECT,
     )
-    story += [
-        KeepTogether(
-            [
-                Paragraph(m("Map of the zone", bold=True), heading),
-                drawn,
-                Paragraph(
-                    m(
-                        "Numbers are the households of the table below; where homes crowd, "
-                        "a number sits beside its home with a line to it. Neighbouring zones "
-                        "dashed, in their colours. Map data © OpenStreetMap contributors."
-                    ),
-                    small,
-                ),
-            ]
-        )
+    caption = (
+        "Numbers are the households of the table below; where homes crowd, a number sits "
+        "beside its home with a line to it. Neighbouring zones dashed, in their colours. "
+        "Map data © OpenStreetMap contributors."
+    )
+    story += [  # the map takes what is left of the page, down to its smallest
+        CondPageBreak(width * MAP_MIN_ASPECT + 70),
+        Paragraph(m("Map of the zone", bold=True), heading),
+        Paragraph(m(caption), small),
+        Spacer(1, 1.5 * mm),
+        drawn,
     ]
     story += _household_story(entries, cascade, table, m, heading, Paragraph)
     story += _cascade_story(index, zone_id, m, body, heading, Paragraph)

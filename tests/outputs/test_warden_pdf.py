@@ -156,8 +156,8 @@ def test_points_have_an_address_and_the_nearest_hospital_its_way(pdfs: dict[str,
     assert "60.18650° N, 24.92700° E" in text  # P2 has none and the station no OSM extract
     assert "Meilahti hospital (P4)" in text
     # Z01's homes average 60.1686 N, 24.9356 E; P4 is 3.1 km away in a straight line.
-    assert "3.1 km in a straight line from the zone's centre; about 4.0 km" in text
-    assert "straight line x 1.3 detour" in text
+    assert "3.1 km in a straight line from the zone's centre; by car about 4.0 km" in text
+    assert "estimate: straight line x 1.3 detour" in text
 
 
 def test_households_show_blood_types_and_grouped_phones(pdfs: dict[str, Path]):
