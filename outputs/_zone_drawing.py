@@ -221,7 +221,8 @@ def zone_map_flowable(
     zone_colour = layers.colours.get(zone_id, ZONE_BLUE)
 
     def paint(canvas: Any, height: float) -> None:
-        west, south, east, north = _extent(zone, homes_xy, points, width / height)
+        framed = points[points["kind"] != "hospital"]  # drawn when near, never widen the map
+        west, south, east, north = _extent(zone, homes_xy, framed, width / height)
         frame = _Frame(west, south, width / (east - west), width, height)
         box = shapely.box(west, south, east, north)
         _legend(canvas, width, has_hospital="hospital" in set(points["kind"]))
