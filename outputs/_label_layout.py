@@ -2,7 +2,8 @@
 
 Labels are placed one by one, in order. A label sits on its point when that spot is
 clear of the labels already placed; otherwise it takes the nearest clear spot on rings
-around its point (one gap out, then two...), inside the map. A label that ends away
+around its point (one gap out, then two...), inside the map, clear of the marks given as
+taken (other symbols and their labels). A label that ends away
 from its point gets a leader line to it. The same inputs always give the same layout,
 and no two labels end closer than the gap.
 """
@@ -21,6 +22,7 @@ def spread_labels(
     gap: float,
     *,
     bounds: tuple[float, float, float, float] | None = None,
+    taken: np.ndarray | None = None,
 ) -> np.ndarray:
     """Return label positions at least ``gap`` apart, each as near its spot as it can be.
 
@@ -32,6 +34,8 @@ def spread_labels(
         The smallest distance between two labels' centres (a label's diameter).
     bounds
         ``x0, y0, x1, y1``: labels that move are kept inside, half a gap from the edge.
+    taken
+        Spots other marks hold, an (m, 2) array: labels keep a gap from them too.
 
     Returns
     -------
@@ -41,7 +45,8 @@ def spread_labels(
     spots = np.asarray(spots, dtype=float).reshape(-1, 2)
     angles = np.pi / 2 - np.arange(DIRECTIONS) * 2 * np.pi / DIRECTIONS  # from the top, clockwise
     ring = np.column_stack([np.cos(angles), np.sin(angles)])
-    placed = np.empty((0, 2))
+    fixed = np.empty((0, 2)) if taken is None else np.asarray(taken, dtype=float).reshape(-1, 2)
+    placed = fixed
     for spot in spots:
         candidates = [spot[None, :]]
         candidates += [spot + ring * gap * (1 + k / 2) for k in range(MAX_RINGS)]
@@ -63,7 +68,7 @@ def spread_labels(
                 chosen = option
                 break
         placed = np.vstack([placed, chosen])
-    return placed
+    return placed[len(fixed) :]
 
 
 def needs_leader(spot: np.ndarray, label: np.ndarray, gap: float) -> bool:

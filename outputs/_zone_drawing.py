@@ -244,9 +244,15 @@ def zone_map_flowable(
             _stroke(canvas, frame, [shapely.clip_by_rect(line, *box.bounds)], colour, 1.4, (4, 2))
         homes = _homes(frame, layers, zone_id)
         _stars(canvas, homes)
-        _households(canvas, frame, homes_xy)
-        for x, y, letter in homes:
-            _halo_text(canvas, x + 5, y + 4, letter, 8, HOME_RED)
+        letters = [(x + 5, y + 4, text) for x, y, text in homes]
+        symbols = frame.page(shapely.get_coordinates(points.geometry.to_numpy()))
+        taken = [(x + 6, y + 3) for x, y, _ in letters] + [tuple(xy) for xy in symbols]
+        for (x, y), point_id in zip(symbols, points["point_id"], strict=True):
+            text_width = 4.2 * len(str(point_id))  # the id's label, 7 pt, right of the symbol
+            taken += [(x + 9, y - 0.5), (x + 3 + text_width, y - 0.5)]
+        _households(canvas, frame, homes_xy, np.array(taken, dtype=float).reshape(-1, 2))
+        for x, y, text in letters:
+            _halo_text(canvas, x, y, text, 8, HOME_RED)
         _points(canvas, frame, points)
         canvas.restoreState()
         canvas.saveState()
@@ -379,12 +385,15 @@ def _neighbours(
         canvas.drawCentredString(spot[0, 0], spot[0, 1] - 2.5, fonts.shape_text(str(other)))
 
 
-def _households(canvas: Any, frame: _Frame, homes_xy: np.ndarray) -> None:
-    """Draw the numbered households, spread apart with a leader line where homes crowd."""
+def _households(canvas: Any, frame: _Frame, homes_xy: np.ndarray, taken: np.ndarray) -> None:
+    """Draw the numbered households, spread apart with a leader line where homes crowd.
+
+    Labels also keep clear of ``taken``: the W and D letters and the points' symbols and ids.
+    """
     blue = HexColor(ZONE_BLUE)
     spots = frame.page(homes_xy) if len(homes_xy) else homes_xy.reshape(-1, 2)
     gap = 2 * HOUSEHOLD_RADIUS_PT + 0.6
-    labels = spread_labels(spots, gap, bounds=(0, 0, frame.width, frame.height))
+    labels = spread_labels(spots, gap, bounds=(0, 0, frame.width, frame.height), taken=taken)
     canvas.setStrokeColor(blue)
     canvas.setFillColor(blue)
     canvas.setLineWidth(0.6)
@@ -397,14 +406,20 @@ def _households(canvas: Any, frame: _Frame, homes_xy: np.ndarray) -> None:
 
 
 def _homes(frame: _Frame, layers: ZoneMapLayers, zone_id: str) -> list[tuple[float, float, str]]:
-    """Return where the warden's (W) and deputy's (D) homes are on the page."""
+    """Return where the warden's (W) and deputy's (D) homes are on the page.
+
+    Two homes closer than a star share one star and one label, ``W D``.
+    """
     zone = layers.zones.loc[zone_id]
-    spots = []
+    spots: list[tuple[float, float, str]] = []
     for column, letter in (("warden_id", "W"), ("deputy_id", "D")):
         home = layers.homes.get(text_of(zone[column]))
         if home is not None:
             ((x, y),) = frame.page([home])
-            spots.append((x, y, letter))
+            if spots and np.hypot(spots[0][0] - x, spots[0][1] - y) < 2 * STAR_PT:
+                spots[0] = (*spots[0][:2], f"{spots[0][2]} {letter}")
+            else:
+                spots.append((x, y, letter))
     return spots
 
 

@@ -39,3 +39,11 @@ def test_a_crowd_at_the_edge_stays_inside_and_apart():
 def test_same_spots_same_layout():
     spots = np.array([[10, 10], [11, 10], [10, 11]], dtype=float)
     assert np.array_equal(spread_labels(spots, GAP), spread_labels(spots, GAP))
+
+
+def test_labels_keep_clear_of_other_marks():
+    spots = np.array([[100.0, 100.0], [104.0, 100.0]])
+    taken = np.array([[100.0, 100.0], [300.0, 300.0]])  # a star on the first home
+    labels = spread_labels(spots, GAP, taken=taken)
+    assert len(labels) == 2
+    assert pairwise_min(np.vstack([labels, taken])) >= GAP
