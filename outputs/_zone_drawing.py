@@ -246,7 +246,8 @@ def zone_map_flowable(
         _stars(canvas, homes)
         letters = [(x + 5, y + 4, text) for x, y, text in homes]
         symbols = frame.page(shapely.get_coordinates(points.geometry.to_numpy()))
-        taken = [(x + 6, y + 3) for x, y, _ in letters] + [tuple(xy) for xy in symbols]
+        taken = [(x, y) for x, y, _ in homes] + [(x + 6, y + 3) for x, y, _ in letters]
+        taken += [tuple(xy) for xy in symbols]
         for (x, y), point_id in zip(symbols, points["point_id"], strict=True):
             text_width = 4.2 * len(str(point_id))  # the id's label, 7 pt, right of the symbol
             taken += [(x + 9, y - 0.5), (x + 3 + text_width, y - 0.5)]

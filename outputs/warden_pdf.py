@@ -50,6 +50,8 @@ BLUE = "#1a4d8f"
 MARGIN_MM = 14.0
 SMALL_PT, SMALL_LEADING = 7.6, 9.4  # tables and the map's caption
 MAP_ASPECT = 0.62  # height over width of the zone's map, when the page has room
+LISTED_POINTS = ("assembly", "concentration", "hospital")
+ON_STREET_M = 10.0  # nearer than this to a street, a point is on it
 MAP_MIN_ASPECT = 0.45  # the least it shrinks to, to stay on the page of the points
 
 
@@ -226,7 +228,8 @@ def _callers(
 
 
 def _addresses(plan: PlannedStation, points: pd.DataFrame) -> dict[str, str]:
-    """Return each point's address: its own, else the nearest named street, else where it is."""
+    """Return each listed point's address: its own, else the nearest street, else where it is."""
+    points = points[points["kind"].isin(LISTED_POINTS)]
     projected = points.to_crs(plan.station.crs) if len(points) else points
     osm = plan.station.osm
     streets = names = None
@@ -240,7 +243,8 @@ def _addresses(plan: PlannedStation, points: pd.DataFrame) -> dict[str, str]:
         if not address and streets is not None:
             street = nearest_street((spot.x, spot.y), streets, names)
             if street is not None:
-                address = f"{street[1]:.0f} m from {street[0]}"
+                name, metres = street
+                address = f"on {name}" if metres < ON_STREET_M else f"{metres:.0f} m from {name}"
         out[point_id] = address or _coordinates(point.geometry.y, point.geometry.x)
     return out
 
