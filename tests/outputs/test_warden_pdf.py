@@ -16,7 +16,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from outputs.wallet_card import WalletCard, write_wallet_card
-from outputs.warden_pdf import CONFIDENTIAL, write_warden_pdfs
+from outputs.warden_pdf import CONFIDENTIAL, _card_names, write_warden_pdfs
 from tests.conftest import TINY
 from tests.factories import tiny_plan
 from zones.cascade import CascadeRules, plan_cascade
@@ -180,6 +180,7 @@ def test_map_has_its_legend(pdfs: dict[str, Path]):
         "Concentration point",
         "Hospital",
         "Route out",
+        "Straight line, no street route",  # the tiny station has no OSM extract
     ):
         assert item in text
 
@@ -252,3 +253,11 @@ def test_cards_are_encrypted_with_the_lists(tiny_station: Path, tmp_path: Path):
         assert reader.is_encrypted
         assert reader.decrypt(PASSWORD)
         assert "Warden card" in reader.pages[0].extract_text()
+
+
+def test_card_names_never_take_a_lists_name():
+    names = {"Z01": "Z01", "Z01-card": "Z01-card", "z01-CARD-2": "z01-CARD-2"}
+    cards = _card_names(names)
+    every = [n.casefold() for n in [*names.values(), *cards.values()]]
+    assert len(set(every)) == len(every)
+    assert cards["Z01-card"] == "Z01-card-card"
