@@ -486,13 +486,7 @@ def _household_rows(index: _Index, zone: dict[str, Any]) -> list[dict[str, Any]]
                     for p in (text_of(m.get("phone")), text_of(m.get("phone2")))
                     if p
                 ],
-                "blood": [
-                    f"{text_of(m.get('name')).split(' ')[0]}: {blood}"
-                    if len(members) > 1
-                    else blood
-                    for m in members
-                    if (blood := text_of(m.get("blood_type")))
-                ],
+                "blood": [text_of(m.get("blood_type")) for m in members],
                 "radio": _values(members, "radio_callsign"),
                 "dependants": int(household.dependants),
                 "needs": "; ".join(dict.fromkeys(_values(members, "special_needs"))),
@@ -672,24 +666,28 @@ def _household_story(
 ) -> list[Any]:
     header = [
         "#",
-        "Names (agency)",
+        "Names (agency), blood type",
         "Address",
         "Phones",
         "Radio",
         "Dep.",
-        "Blood type",
         "Special needs",
         "Vehicle",
     ]
-    widths = [7, 48, 30, 32, 14, 9, 14, 20, 20]
+    widths = [6, 50, 34, 36, 13, 8, 16, 18]
     if cascade is not None:
         header.append("Called by")
         widths.append(26)
     rows = []
     for entry in entries:
         people = [
-            [name, f" ({agency})" if agency else "", f" - {role}" if role else ""]
-            for name, agency, role in entry["people"]
+            [
+                name,
+                f" ({agency})" if agency else "",
+                f" - {role}" if role else "",
+                f", blood {blood}" if blood else "",
+            ]
+            for (name, agency, role), blood in zip(entry["people"], entry["blood"], strict=True)
         ]
         row = [
             str(entry["number"]),
@@ -698,7 +696,6 @@ def _household_story(
             "\n".join(entry["phones"]),
             "\n".join(entry["radio"]),
             str(entry["dependants"]),
-            "\n".join(entry["blood"]),
             entry["needs"],
             entry["vehicle"],
         ]
