@@ -4,9 +4,12 @@ The layers every zone map draws from (zones, OSM roads and water, routes, househ
 points and the appointees' homes) are projected to the station's CRS once per plan by
 :func:`prepare_zone_maps`; each map then takes what falls in its frame through spatial
 indexes and draws it straight onto the PDF canvas (:func:`zone_map_flowable`). The map
-shows what :func:`outputs._zone_map.render_zone_map` shows as a PNG: the zone, its
-neighbours faint, roads and water, the households numbered as in the warden's table,
-the warden's and deputy's homes, the zone's routes and points, a scale bar and north.
+shows what :func:`outputs._zone_map.render_zone_map` shows as a PNG: the zone and its
+neighbours in the station's one zone colouring (:mod:`outputs.zone_colours`), roads and
+water, the households numbered as in the warden's table (labels spread apart with
+leader lines where homes crowd, :mod:`outputs._label_layout`), the warden's and
+deputy's homes, the zone's routes, points and nearest hospitals, a scale bar, north and
+a legend strip under the frame.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from reportlab.pdfgen.canvas import FILL_EVEN_ODD
 from reportlab.platypus import Flowable
 
 from outputs import fonts
+from outputs._label_layout import needs_leader, spread_labels
 from outputs._zone_map import (
     KM,
     MAJOR_ROADS,
@@ -32,12 +36,16 @@ from outputs._zone_map import (
     ZONE_BLUE,
     scale_length_m,
 )
+from outputs.zone_colours import zone_colours
 from zones.contact_tree import text_of
 from zones.plan import PlannedStation, polygons_to_crs
 
-NEIGHBOUR_GREY = "#8a94a0"
-ZONE_FILL = "#ecf0f5"  # ZONE_BLUE at 8 % over white, drawn under the roads
+ZONE_TINT = 0.12  # the zone's colour over white, drawn under the roads
 HOME_RED = "#c0392b"
+HOSPITAL_RED = "#c62828"
+STRAIGHT_TINT = 0.55  # a straight-line leg's colour over white
+LEGEND_PT = 24.0  # the legend strip under the map: two rows
+LEGEND_FONT_PT = 7.0
 WATER_FILL, WATER_LINE = "#cfe3f3", "#9cc3e4"
 MIN_SPAN_M = 220.0  # a zone of one household still shows its streets
 EDGE_PAD_M = 11.0
@@ -73,22 +81,25 @@ class ZoneMapLayers:
         OSM water and roads, in drawing order.
     routes
         Zone id -> the lines of its way out (to its assembly point, then onwards), each
-        with its colour.
+        with its colour and whether it is a straight line (no street route: drawn faint).
     households
         Household id -> x and y, metres.
     points
         Assembly and concentration points indexed by ``point_id``, with ``kind``.
     homes
         Staff id -> x and y of their home, metres.
+    colours
+        Zone id -> its colour (:func:`outputs.zone_colours.zone_colours`).
     """
 
     zones: gpd.GeoDataFrame
     zone_tree: shapely.STRtree
     background: tuple[_Layer, ...]
-    routes: dict[str, list[tuple[shapely.Geometry, str]]]
+    routes: dict[str, list[tuple[shapely.Geometry, str, bool]]]
     households: dict[str, tuple[float, float]]
     points: gpd.GeoDataFrame
     homes: dict[str, tuple[float, float]]
+    colours: dict[str, str]
 
 
 def prepare_zone_maps(plan: PlannedStation) -> ZoneMapLayers:
@@ -121,6 +132,7 @@ def prepare_zone_maps(plan: PlannedStation) -> ZoneMapLayers:
         households=dict(zip(households["household_id"], map(tuple, xy), strict=True)),
         points=points,
         homes=dict(zip(staff["staff_id"], map(tuple, homes), strict=True)),
+        colours=zone_colours(zones),
     )
 
 
@@ -154,21 +166,27 @@ def _background(plan: PlannedStation, crs: Any) -> tuple[_Layer, ...]:
     return tuple(out)
 
 
-def _routes(routes: gpd.GeoDataFrame) -> dict[str, list[tuple[shapely.Geometry, str]]]:
+def _routes(routes: gpd.GeoDataFrame) -> dict[str, list[tuple[shapely.Geometry, str, bool]]]:
     drawn = routes[routes.geometry.notna() & ~routes.geometry.is_empty]
-    onward: dict[str, list[shapely.Geometry]] = {}
-    for kind, origin, line in zip(drawn["kind"], drawn["origin_id"], drawn.geometry, strict=True):
-        if kind == "assembly_to_concentration":
-            onward.setdefault(origin, []).append(line)
-    out: dict[str, list[tuple[shapely.Geometry, str]]] = {}
-    firsts = routes[routes["kind"] == "zone_to_assembly"]
-    for origin, destination, line in zip(
-        firsts["origin_id"], firsts["destination_id"], firsts.geometry, strict=True
+    straight = (drawn["method"] == "straight-line").to_numpy()
+    onward: dict[str, list[tuple[shapely.Geometry, bool]]] = {}
+    for kind, origin, line, is_straight in zip(
+        drawn["kind"], drawn["origin_id"], drawn.geometry, straight, strict=True
     ):
+        if kind == "assembly_to_concentration":
+            onward.setdefault(origin, []).append((line, bool(is_straight)))
+    out: dict[str, list[tuple[shapely.Geometry, str, bool]]] = {}
+    firsts = drawn[drawn["kind"] == "zone_to_assembly"]
+    for origin, destination, line, method in zip(
+        firsts["origin_id"], firsts["destination_id"], firsts.geometry, firsts["method"],
+        strict=True,
+    ):  # fmt: skip
         lines = out.setdefault(origin, [])
-        if line is not None and not line.is_empty:
-            lines.append((line, POINT_COLOURS["assembly"]))
-        lines += [(leg, POINT_COLOURS["concentration"]) for leg in onward.get(destination, [])]
+        lines.append((line, POINT_COLOURS["assembly"], method == "straight-line"))
+        lines += [
+            (leg, POINT_COLOURS["concentration"], leg_straight)
+            for leg, leg_straight in onward.get(destination, [])
+        ]
     return out
 
 
@@ -180,6 +198,7 @@ def zone_map_flowable(
     *,
     width: float,
     height: float,
+    min_height: float | None = None,
 ) -> Flowable:
     """Return a flowable that draws one zone's map as vector paths.
 
@@ -194,26 +213,37 @@ def zone_map_flowable(
     point_ids
         The assembly and concentration points to show.
     width, height
-        The map's size on the page, points.
+        The map's size on the page, points; the legend strip is added below.
+    min_height
+        When given, the map shrinks down to this height to fit what is left of the page.
 
     Returns
     -------
     reportlab.platypus.Flowable
-        The map, framed, ``width`` by ``height``.
+        The map, framed, ``width`` by ``height`` plus the legend's ``LEGEND_PT``.
     """
     zone = layers.zones.at[zone_id, "geometry"]
     homes_xy = np.array([layers.households[h] for h in household_ids], dtype=float)
     points = layers.points.loc[[p for p in point_ids if p in layers.points.index]]
-    west, south, east, north = _extent(zone, homes_xy, points, width / height)
-    frame = _Frame(west, south, width / (east - west), width, height)
-    box = shapely.box(west, south, east, north)
+    zone_colour = layers.colours.get(zone_id, ZONE_BLUE)
 
-    def paint(canvas: Any) -> None:
+    def paint(canvas: Any, height: float) -> None:
+        framed = points[points["kind"] != "hospital"]  # drawn when near, never widen the map
+        west, south, east, north = _extent(zone, homes_xy, framed, width / height)
+        frame = _Frame(west, south, width / (east - west), width, height)
+        box = shapely.box(west, south, east, north)
+        _legend(
+            canvas,
+            width,
+            has_hospital="hospital" in set(points["kind"]),
+            has_straight=any(straight for *_, straight in layers.routes.get(zone_id, [])),
+        )
         canvas.saveState()
+        canvas.translate(0, LEGEND_PT)
         clip = canvas.beginPath()
         clip.rect(0, 0, width, height)
         canvas.clipPath(clip, stroke=0, fill=0)
-        _fill(canvas, frame, [zone], ZONE_FILL)
+        _fill(canvas, frame, [zone], _tint(zone_colour, ZONE_TINT))
         for layer in layers.background:
             near = shapely.clip_by_rect(layer.geometries[layer.tree.query(box)], *box.bounds)
             if layer.fill:
@@ -221,33 +251,53 @@ def zone_map_flowable(
             else:
                 _stroke(canvas, frame, near, layer.colour, layer.width)
         _neighbours(canvas, frame, layers, zone_id, box)
-        _stroke(canvas, frame, [zone], ZONE_BLUE, 1.8)
-        for line, colour in layers.routes.get(zone_id, []):
-            _stroke(canvas, frame, [shapely.clip_by_rect(line, *box.bounds)], colour, 1.4, (4, 2))
+        _stroke(canvas, frame, [zone], zone_colour, 1.8)
+        for line, colour, straight in layers.routes.get(zone_id, []):
+            clipped = [shapely.clip_by_rect(line, *box.bounds)]
+            if straight:  # no street route: faint, so that it does not read as a road
+                _stroke(canvas, frame, clipped, _tint(colour, STRAIGHT_TINT), 0.8, (1.2, 2.4))
+            else:
+                _stroke(canvas, frame, clipped, colour, 1.4, (4, 2))
         homes = _homes(frame, layers, zone_id)
         _stars(canvas, homes)
-        _households(canvas, frame, homes_xy)
-        for x, y, letter in homes:
-            _halo_text(canvas, x + 5, y + 4, letter, 8, HOME_RED)
+        letters = [(x + 5, y + 4, text) for x, y, text in homes]
+        symbols = frame.page(shapely.get_coordinates(points.geometry.to_numpy()))
+        taken = [(x, y) for x, y, _ in homes] + [(x + 6, y + 3) for x, y, _ in letters]
+        taken += [tuple(xy) for xy in symbols]
+        for (x, y), point_id in zip(symbols, points["point_id"], strict=True):
+            text_width = 4.2 * len(str(point_id))  # the id's label, 7 pt, right of the symbol
+            taken += [(x + 9, y - 0.5), (x + 3 + text_width, y - 0.5)]
+        _households(canvas, frame, homes_xy, np.array(taken, dtype=float).reshape(-1, 2))
+        for x, y, text in letters:
+            _halo_text(canvas, x, y, text, 8, HOME_RED)
         _points(canvas, frame, points)
         canvas.restoreState()
+        canvas.saveState()
+        canvas.translate(0, LEGEND_PT)
         _furniture(canvas, frame, east - west)
+        canvas.restoreState()
 
-    return _Map(width, height, paint)
+    low = height if min_height is None else min(min_height, height)
+    return _Map(width, (low + LEGEND_PT, height + LEGEND_PT), paint)
 
 
 class _Map(Flowable):  # type: ignore[misc] # reportlab ships no types
-    """A fixed-size flowable drawn by a function of the canvas."""
+    """A flowable drawn by a function of the canvas and its height, as tall as fits."""
 
-    def __init__(self, width: float, height: float, paint: Callable[[Any], None]) -> None:
+    def __init__(
+        self, width: float, heights: tuple[float, float], paint: Callable[[Any, float], None]
+    ) -> None:
         super().__init__()
-        self.width, self.height, self._paint = width, height, paint
+        self.width, self._heights, self._paint = width, heights, paint
+        self.height = heights[1]
 
-    def wrap(self, *_available: float) -> tuple[float, float]:
+    def wrap(self, _width: float, available: float) -> tuple[float, float]:
+        low, high = self._heights
+        self.height = max(low, min(high, available - 1))
         return self.width, self.height
 
     def draw(self) -> None:
-        self._paint(self.canv)
+        self._paint(self.canv, self.height - LEGEND_PT)
 
 
 @dataclass(frozen=True)
@@ -340,40 +390,53 @@ def _neighbours(
     others = others[others["zone_id"] != zone_id]
     if not len(others):
         return
-    outlines = shapely.clip_by_rect(shapely.boundary(others.geometry.to_numpy()), *box.bounds)
-    _stroke(canvas, frame, outlines, NEIGHBOUR_GREY, 0.6, (2.2, 1.0))
-    canvas.setFillColor(HexColor(NEIGHBOUR_GREY))
     canvas.setFont(fonts.REGULAR, 7)
     for other, geometry in zip(others["zone_id"], others.geometry, strict=True):
+        colour = layers.colours.get(other, ZONE_BLUE)
+        outline = shapely.clip_by_rect(shapely.boundary(geometry), *box.bounds)
+        _stroke(canvas, frame, [outline], colour, 0.8, (2.2, 1.0))
         spot = frame.page(
             shapely.get_coordinates(geometry.intersection(box).representative_point())
         )
+        canvas.setFillColor(HexColor(colour))
         canvas.drawCentredString(spot[0, 0], spot[0, 1] - 2.5, fonts.shape_text(str(other)))
 
 
-def _households(canvas: Any, frame: _Frame, homes_xy: np.ndarray) -> None:
+def _households(canvas: Any, frame: _Frame, homes_xy: np.ndarray, taken: np.ndarray) -> None:
+    """Draw the numbered households, spread apart with a leader line where homes crowd.
+
+    Labels also keep clear of ``taken``: the W and D letters and the points' symbols and ids.
+    """
     blue = HexColor(ZONE_BLUE)
-    canvas.setLineWidth(0.9)
+    spots = frame.page(homes_xy) if len(homes_xy) else homes_xy.reshape(-1, 2)
+    gap = 2 * HOUSEHOLD_RADIUS_PT + 0.6
+    labels = spread_labels(spots, gap, bounds=(0, 0, frame.width, frame.height), taken=taken)
     canvas.setStrokeColor(blue)
-    canvas.setFillColor(white)
-    spots = frame.page(homes_xy) if len(homes_xy) else homes_xy
-    for x, y in spots:
-        canvas.circle(x, y, HOUSEHOLD_RADIUS_PT, stroke=1, fill=1)
     canvas.setFillColor(blue)
-    canvas.setFont(fonts.BOLD, 5.2)
-    for number, (x, y) in enumerate(spots, start=1):
-        canvas.drawCentredString(x, y - 1.85, str(number))
+    canvas.setLineWidth(0.6)
+    for spot, label in zip(spots, labels, strict=True):
+        if needs_leader(spot, label, gap):
+            canvas.line(*spot, *label)
+            canvas.circle(*spot, 1.2, stroke=0, fill=1)
+    for number, (x, y) in enumerate(labels, start=1):
+        _household_symbol(canvas, x, y, str(number))
 
 
 def _homes(frame: _Frame, layers: ZoneMapLayers, zone_id: str) -> list[tuple[float, float, str]]:
-    """Return where the warden's (W) and deputy's (D) homes are on the page."""
+    """Return where the warden's (W) and deputy's (D) homes are on the page.
+
+    Two homes closer than a star share one star and one label, ``W D``.
+    """
     zone = layers.zones.loc[zone_id]
-    spots = []
+    spots: list[tuple[float, float, str]] = []
     for column, letter in (("warden_id", "W"), ("deputy_id", "D")):
         home = layers.homes.get(text_of(zone[column]))
         if home is not None:
             ((x, y),) = frame.page([home])
-            spots.append((x, y, letter))
+            if spots and np.hypot(spots[0][0] - x, spots[0][1] - y) < 2 * STAR_PT:
+                spots[0] = (*spots[0][:2], f"{spots[0][2]} {letter}")
+            else:
+                spots.append((x, y, letter))
     return spots
 
 
@@ -385,16 +448,86 @@ def _stars(canvas: Any, spots: list[tuple[float, float, str]]) -> None:
 
 
 def _points(canvas: Any, frame: _Frame, points: gpd.GeoDataFrame) -> None:
-    angles = np.pi / 2 + np.arange(3) * 2 * np.pi / 3
     for point_id, kind, geometry in zip(
         points["point_id"], points["kind"], points.geometry, strict=True
     ):
-        colour = POINT_COLOURS.get(kind, "#555555")
         ((x, y),) = frame.page([(geometry.x, geometry.y)])
-        _polygon(
-            canvas, x + TRIANGLE_PT * np.cos(angles), y + TRIANGLE_PT * np.sin(angles), colour, 0.8
-        )
+        colour = _point_symbol(canvas, x, y, kind)
         _halo_text(canvas, x + 6, y - 3, fonts.shape_text(str(point_id)), 7, colour)
+
+
+def _point_symbol(canvas: Any, x: float, y: float, kind: str) -> str:
+    """Draw a point's symbol (a cross for a hospital, else a triangle); return its colour."""
+    if kind == "hospital":
+        arm, half = TRIANGLE_PT, TRIANGLE_PT * 0.38
+        xs = np.array([-half, half, half, arm, arm, half, half, -half, -half, -arm, -arm, -half])
+        ys = np.array([arm, arm, half, half, -half, -half, -arm, -arm, -half, -half, half, half])
+        _polygon(canvas, x + xs, y + ys, HOSPITAL_RED, 0.8)
+        return HOSPITAL_RED
+    colour = POINT_COLOURS.get(kind, "#555555")
+    angles = np.pi / 2 + np.arange(3) * 2 * np.pi / 3
+    _polygon(
+        canvas, x + TRIANGLE_PT * np.cos(angles), y + TRIANGLE_PT * np.sin(angles), colour, 0.8
+    )
+    return colour
+
+
+def _legend(canvas: Any, width: float, *, has_hospital: bool, has_straight: bool) -> None:
+    """Draw the map's legend under the frame, in rows that wrap at the map's width."""
+    items: list[tuple[Callable[[float, float], None], str]] = [
+        (lambda x, y: _household_symbol(canvas, x, y, "1"), "Household (number in the table)"),
+        (lambda x, y: _stars(canvas, [(x, y, "W")]), "W warden's home, D deputy's home"),
+        (lambda x, y: _point_symbol(canvas, x, y, "assembly"), "Assembly point"),
+        (lambda x, y: _point_symbol(canvas, x, y, "concentration"), "Concentration point"),
+    ]
+    if has_hospital:
+        items.append((lambda x, y: _point_symbol(canvas, x, y, "hospital"), "Hospital"))
+    items.append((lambda x, y: _route_symbol(canvas, x, y), "Route out (dashed)"))
+    if has_straight:
+        items.append(
+            (
+                lambda x, y: _route_symbol(canvas, x, y, straight=True),
+                "Straight line, no street route",
+            )
+        )
+    canvas.saveState()
+    x, y = 4.0, LEGEND_PT - 7
+    for draw, text in items:
+        span = 14 + canvas.stringWidth(text, fonts.REGULAR, LEGEND_FONT_PT) + 10
+        if x + span > width:
+            x, y = 4.0, y - 10
+        draw(x + 6, y)
+        canvas.setFillColor(HexColor("#000000"))
+        canvas.setFont(fonts.REGULAR, LEGEND_FONT_PT)
+        canvas.drawString(x + 14, y - 2.4, text)
+        x += span
+    canvas.restoreState()
+
+
+def _household_symbol(canvas: Any, x: float, y: float, number: str) -> None:
+    canvas.setStrokeColor(HexColor(ZONE_BLUE))
+    canvas.setFillColor(white)
+    canvas.setLineWidth(0.9)
+    canvas.circle(x, y, HOUSEHOLD_RADIUS_PT, stroke=1, fill=1)
+    canvas.setFillColor(HexColor(ZONE_BLUE))
+    canvas.setFont(fonts.BOLD, 5.2)
+    canvas.drawCentredString(x, y - 1.85, number)
+
+
+def _route_symbol(canvas: Any, x: float, y: float, *, straight: bool = False) -> None:
+    colour = POINT_COLOURS["assembly"]
+    canvas.setStrokeColor(HexColor(_tint(colour, STRAIGHT_TINT) if straight else colour))
+    canvas.setLineWidth(0.8 if straight else 1.4)
+    canvas.setDash([1.2, 2.4] if straight else [4, 2])
+    canvas.line(x - 6, y, x + 6, y)
+    canvas.setDash([])
+
+
+def _tint(colour: str, share: float) -> str:
+    """Return ``colour`` at ``share`` opacity over white, as hex."""
+    rgb = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
+    mixed = np.round(255 - (255 - rgb) * share).astype(int)
+    return "#" + "".join(f"{c:02x}" for c in mixed)
 
 
 def _polygon(canvas: Any, xs: np.ndarray, ys: np.ndarray, colour: str, edge: float) -> None:

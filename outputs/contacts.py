@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,10 @@ ROLE_LABELS = {
 }
 _OPEN_ROLES = ("DO", "CSA", "CSFP", "ASC", "zone", "warden")
 VCARD_LINE_OCTETS = 75
+NAME_PARTICLES = frozenset(
+    ("van", "von", "der", "den", "de", "da", "das", "do", "dos", "du", "del", "della", "di",
+     "la", "le", "ten", "ter", "bin", "binti", "ibn", "al", "el")
+)  # fmt: skip
 
 
 def write_contacts(
@@ -303,7 +308,7 @@ def render_vcards(people: pd.DataFrame) -> str:
             "VERSION:3.0",
             f"UID:{esc(person.staff_id)}",
             f"FN:{esc(person.name)}",
-            f"N:{esc(person.name)};;;;",
+            f"N:{_structured_name(person.name)}",
         ]
         if person.agency:
             lines.append(f"ORG:{esc(person.agency)}")
@@ -324,6 +329,32 @@ def render_vcards(people: pd.DataFrame) -> str:
         lines.append("END:VCARD")
         cards.append("".join(_fold(line) + "\r\n" for line in lines))
     return "".join(cards)
+
+
+def _structured_name(name: str) -> str:
+    """Return the vCard 3.0 ``N`` value: ``family;given;;;`` or ``;;;;`` when unsafe.
+
+    A name in Latin letters of two or more space-separated words splits at its last
+    word (``Amélie Dubois`` gives ``Dubois;Amélie;;;``), the lowercase particles before
+    it going with the family name (``Ludwig van Beethoven`` gives ``van Beethoven;Ludwig``).
+    Other names (one word, other scripts, commas) cannot be split safely: ``N`` stays
+    empty and ``FN`` carries the whole name, as vCard 3.0 allows.
+    """
+    words = name.split()
+    if len(words) < 2 or not all(_is_latin_word(w) for w in words):  # noqa: PLR2004
+        return ";;;;"
+    cut = len(words) - 1
+    while cut > 1 and words[cut - 1] in NAME_PARTICLES:
+        cut -= 1
+    family, given = " ".join(words[cut:]), " ".join(words[:cut])
+    return f"{vcard_text(family)};{vcard_text(given)};;;"
+
+
+def _is_latin_word(word: str) -> bool:
+    letters = [c for c in word if c not in "-'\u2019."]  # hyphens, apostrophes, initials
+    return bool(letters) and all(
+        c.isalpha() and unicodedata.name(c, "").startswith("LATIN") for c in letters
+    )
 
 
 def _title(person: Any) -> str:

@@ -3,8 +3,11 @@
 Each ``contacts/<zone_id>.pdf`` holds the chain of contacts above the warden (deputy,
 alternates, area coordinator, CSA and DO with phones and radio call signs), the
 security operations centre and emergency numbers, the assembly and concentration
-points with the way there, a map of the zone drawn offline, and the table of the
-zone's households numbered as on the map. Every page carries the confidentiality
+points with their address and the way there, the nearest hospitals, a map of the zone
+drawn offline with its legend, and the table of the zone's households numbered as on
+the map (with blood types). Phone numbers are grouped in international format
+(:func:`outputs.phone_text.format_phone`). Beside each list, ``<zone>-card.pdf`` is the
+warden's wallet card (:mod:`outputs.wallet_card`). Every page carries the confidentiality
 marking, the date of issue and "page N of M". Nothing of another zone's households
 is written into a zone's file.
 """
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from outputs import fonts
@@ -25,8 +29,11 @@ from outputs._parallel import run_all
 from outputs._pdf import encryption, numbered_canvas, text_table
 from outputs._zone_drawing import ZoneMapLayers, prepare_zone_maps, zone_map_flowable
 from outputs.file_names import safe_file_names
+from outputs.phone_text import format_phone
+from outputs.wallet_card import WalletCard, write_wallet_card
 from zones.cascade import Cascade
 from zones.contact_tree import roles_of, text_of
+from zones.nearby import NearbyPlace, nearest_hospitals, nearest_street
 from zones.plan import PlannedStation
 
 logger = logging.getLogger(__name__)
@@ -42,7 +49,10 @@ CONTACT_LABELS = {
 BLUE = "#1a4d8f"
 MARGIN_MM = 14.0
 SMALL_PT, SMALL_LEADING = 7.6, 9.4  # tables and the map's caption
-MAP_ASPECT = 0.62  # height over width of the zone's map
+MAP_ASPECT = 0.62  # height over width of the zone's map, when the page has room
+LISTED_POINTS = ("assembly", "concentration", "hospital")
+ON_STREET_M = 10.0  # nearer than this to a street, a point is on it
+MAP_MIN_ASPECT = 0.45  # the least it shrinks to, to stay on the page of the points
 
 
 def write_warden_pdfs(
@@ -53,9 +63,10 @@ def write_warden_pdfs(
     cascade: Cascade | None = None,
     password: str | None = None,
 ) -> list[Path]:
-    """Write one A4 warden list per zone into ``out_dir/contacts/<file name>.pdf``.
+    """Write one A4 warden list and one A6 wallet card per zone into ``out_dir/contacts/``.
 
-    The file name is the safe form of the zone id (:func:`outputs.file_names.safe_file_names`).
+    The list is ``<file name>.pdf``, the card ``<file name>-card.pdf``; the file name is
+    the safe form of the zone id (:func:`outputs.file_names.safe_file_names`).
 
     Parameters
     ----------
@@ -68,12 +79,12 @@ def write_warden_pdfs(
     cascade
         The call cascade; adds who calls each household and the zone's time.
     password
-        Encrypt every list with this password (`outputs._pdf.encryption`).
+        Encrypt every list and card with this password (`outputs._pdf.encryption`).
 
     Returns
     -------
     list of pathlib.Path
-        One PDF per zone, in zone order.
+        The list, then the card, of each zone, in zone order.
 
     Raises
     ------
@@ -86,15 +97,32 @@ def write_warden_pdfs(
     index = _index(plan, cascade)  # once, before the workers fork
 
     file_names = safe_file_names(plan.zones["zone_id"])
+    card_names = _card_names(file_names)
 
-    def write(zone_id: str) -> Path:
+    def write(zone_id: str) -> list[Path]:
         path = folder / f"{file_names[zone_id]}.pdf"
         _write_zone(index, zone_id, path, issued, font_set, password)
-        return path
+        card = folder / f"{card_names[zone_id]}.pdf"
+        write_wallet_card(_card_content(index, zone_id), card, issued=issued, password=password)
+        return [path, card]
 
-    paths = run_all(write, sorted(plan.zones["zone_id"]))
-    logger.info("warden lists: %d zone PDFs in %s", len(paths), folder)
+    paths = [p for pair in run_all(write, sorted(plan.zones["zone_id"])) for p in pair]
+    logger.info("warden lists: %d zone lists and wallet cards in %s", len(paths), folder)
     return paths
+
+
+def _card_names(file_names: dict[str, str]) -> dict[str, str]:
+    """Return ``<list name>-card`` per zone, numbered on where a zone's own list has it."""
+    taken = {name.casefold() for name in file_names.values()}
+    out = {}
+    for zone_id in sorted(file_names):
+        name, number = f"{file_names[zone_id]}-card", 1
+        while name.casefold() in taken:
+            number += 1
+            name = f"{file_names[zone_id]}-card-{number}"
+        taken.add(name.casefold())
+        out[zone_id] = name
+    return out
 
 
 # --- content -------------------------------------------------------------------------------
@@ -117,6 +145,8 @@ class _Index:
     zone_minutes: dict[str, float]
     flags: dict[str, list[tuple[str, str]]]  # zone -> severity, message
     points: pd.DataFrame  # accepted points by point_id
+    addresses: dict[str, str]  # point_id -> address, street or coordinates
+    hospitals: dict[str, list[tuple[str, NearbyPlace]]]  # zone -> nearest, point_id first
     to_assembly: dict[str, list[Any]]  # zone -> routes to its assembly points
     onward: dict[str, list[Any]]  # assembly point -> routes to concentration points
     maps: ZoneMapLayers
@@ -152,6 +182,7 @@ def _index(plan: PlannedStation, cascade: Cascade | None) -> _Index:
     for flag in flags.itertuples():
         by_zone.setdefault(flag.zone_id, []).append((text_of(flag.severity), text_of(flag.message)))
     points = plan.station.points
+    points = points[points["status"] == "accepted"].set_index("point_id", drop=False)
     return _Index(
         plan=plan,
         cascade=cascade,
@@ -167,7 +198,9 @@ def _index(plan: PlannedStation, cascade: Cascade | None) -> _Index:
         callers=_callers(plan, cascade),
         zone_minutes=_zone_minutes(cascade),
         flags=by_zone,
-        points=points[points["status"] == "accepted"].set_index("point_id", drop=False),
+        points=points,
+        addresses=_addresses(plan, points),
+        hospitals=_hospitals(plan, points),
         to_assembly=to_assembly,
         onward=onward,
         maps=prepare_zone_maps(plan),
@@ -194,6 +227,61 @@ def _callers(
     return out
 
 
+def _addresses(plan: PlannedStation, points: pd.DataFrame) -> dict[str, str]:
+    """Return each listed point's address: its own, else the nearest street, else where it is."""
+    points = points[points["kind"].isin(LISTED_POINTS)]
+    projected = points.to_crs(plan.station.crs) if len(points) else points
+    osm = plan.station.osm
+    streets = names = None
+    if osm is not None and len(osm.roads):
+        roads = osm.roads[osm.roads.geometry.notna()].to_crs(plan.station.crs)
+        streets, names = roads.geometry.to_numpy(), roads["name"].to_numpy()
+    out = {}
+    for point_id, point, spot in zip(points.index, points.itertuples(), projected.geometry,
+                                     strict=True):  # fmt: skip
+        address = text_of(getattr(point, "address", None))
+        if not address and streets is not None:
+            street = nearest_street((spot.x, spot.y), streets, names)
+            if street is not None:
+                name, metres = street
+                address = f"on {name}" if metres < ON_STREET_M else f"{metres:.0f} m from {name}"
+        out[point_id] = address or _coordinates(point.geometry.y, point.geometry.x)
+    return out
+
+
+def _coordinates(lat: float, lon: float) -> str:
+    """Return ``60.16750° N, 24.94500° E``: five decimals, about a metre."""
+    return f"{abs(lat):.5f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.5f}° {'E' if lon >= 0 else 'W'}"
+
+
+def _hospitals(
+    plan: PlannedStation, points: pd.DataFrame
+) -> dict[str, list[tuple[str, NearbyPlace]]]:
+    """Return each zone's nearest hospitals from the centre of its homes (or of the zone)."""
+    crs = plan.station.crs
+    hospitals = points[points["kind"] == "hospital"]
+    if not len(hospitals):
+        return {}
+    hospitals_xy = np.column_stack(
+        [hospitals.to_crs(crs).geometry.x, hospitals.to_crs(crs).geometry.y]
+    )
+    homes = plan.households.to_crs(crs)
+    zones = plan.zones.to_crs(crs)
+    out = {}
+    for zone_id, geometry in zip(zones["zone_id"], zones.geometry, strict=True):
+        mine = homes[homes["zone_id"] == zone_id].geometry
+        if len(mine):
+            origin = (float(mine.x.mean()), float(mine.y.mean()))
+        else:
+            spot = geometry.representative_point()
+            origin = (spot.x, spot.y)
+        out[zone_id] = [
+            (hospitals.index[place.index], place)
+            for place in nearest_hospitals(origin, hospitals_xy)
+        ]
+    return out
+
+
 def _zone_minutes(cascade: Cascade | None) -> dict[str, float]:
     if cascade is None:
         return {}
@@ -217,7 +305,9 @@ def _chain(index: _Index, zone: dict[str, Any]) -> list[list[str]]:
         person = index.staff.get(staff_id) if staff_id else None
         if person is None:
             return [title, "not appointed", "", "", ""]
-        phones = " / ".join(p for p in (text_of(person.get(c)) for c in ("phone", "phone2")) if p)
+        phones = " / ".join(
+            format_phone(p) for p in (text_of(person.get(c)) for c in ("phone", "phone2")) if p
+        )
         return [
             title,
             text_of(person.get("name")),
@@ -259,34 +349,60 @@ def _holders(staff: pd.DataFrame) -> dict[str, str]:
 
 
 def _points(index: _Index, zone_id: str) -> tuple[list[list[str]], list[str]]:
-    """Return rows ``kind, name, address, how to get there`` and the points on the map."""
+    """Return rows ``kind, name, address, how to get there`` and the points on the map.
+
+    The zone's assembly points and the concentration points beyond them come first,
+    then its nearest hospitals.
+    """
     points = index.points
     rows: list[list[str]] = []
     shown: list[str] = []
     for route in index.to_assembly.get(zone_id, []):
         shown.append(route.destination_id)
-        rows.append(_point_row(points, route, "Assembly point", "from the zone's centre"))
+        rows.append(_point_row(index, route, "Assembly point", "from the zone's centre"))
         for leg in index.onward.get(route.destination_id, []):
             shown.append(leg.destination_id)
             where = f"from {text_of(points.at[route.destination_id, 'name'])}"
-            rows.append(_point_row(points, leg, "Concentration point", where))
+            rows.append(_point_row(index, leg, "Concentration point", where))
     if not rows:  # no routes: list the station's assembly and concentration points
         for point in points[points["kind"].isin(["assembly", "concentration"])].itertuples():
             shown.append(point.point_id)
             rows.append(
-                [f"{point.kind.capitalize()} point", text_of(point.name), _address(point), ""]
+                [
+                    f"{point.kind.capitalize()} point",
+                    f"{text_of(point.name)} ({point.point_id})",
+                    index.addresses.get(point.point_id, ""),
+                    "",
+                ]
             )
+    for point_id, place in index.hospitals.get(zone_id, []):
+        shown.append(point_id)
+        phone = format_phone(text_of(points.at[point_id, "phone"])) if "phone" in points else ""
+        rows.append(
+            [
+                "Hospital",
+                f"{text_of(points.at[point_id, 'name'])} ({point_id})"
+                + (f"\n{phone}" if phone else ""),
+                index.addresses.get(point_id, ""),
+                _hospital_way(place),
+            ]
+        )
     return rows, [p for p in dict.fromkeys(shown) if p in points.index]
 
 
-def _address(point: Any) -> str:
-    return text_of(getattr(point, "address", None))
+def _hospital_way(place: NearbyPlace) -> str:
+    return (
+        f"{place.straight_m / 1000:.1f} km in a straight line from the zone's centre; "
+        f"by car about {place.distance_m / 1000:.1f} km, {_minutes(place.time_s)} "
+        f"(estimate: {place.method})"
+    )
 
 
-def _point_row(points: pd.DataFrame, route: Any, kind: str, origin: str) -> list[str]:
+def _point_row(index: _Index, route: Any, kind: str, origin: str) -> list[str]:
+    points = index.points
     point = points.loc[route.destination_id] if route.destination_id in points.index else None
     name = text_of(point["name"]) if point is not None else str(route.destination_id)
-    address = text_of(point.get("address")) if point is not None else ""
+    address = index.addresses.get(route.destination_id, "")
     length = float(route.length_m)
     mode = text_of(getattr(route, "mode", "")) or "walking"
     if math.isnan(length) or not bool(route.reachable):
@@ -298,6 +414,50 @@ def _point_row(points: pd.DataFrame, route: Any, kind: str, origin: str) -> list
         else:
             how += " by the street network (see the map)"
     return [kind, f"{name} ({route.destination_id})", address, how]
+
+
+def _emergency(plan: PlannedStation) -> list[list[str]]:
+    """Return rows ``service, name, phone`` of the station's contacts, in a fixed order."""
+    contacts = plan.station.config.station.contacts
+    order = list(CONTACT_LABELS)
+    return [
+        [CONTACT_LABELS.get(k, k), c.name, format_phone(c.phone)]
+        for k, c in sorted(
+            contacts.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)
+        )
+    ]
+
+
+def _card_content(index: _Index, zone_id: str) -> WalletCard:
+    """Return what the zone's wallet card prints: chain, emergency, assembly, households."""
+    zone = index.zones[zone_id]
+    zone_name = text_of(zone["zone_name"])
+    point_rows, _ = _points(index, zone_id)
+    return WalletCard(
+        title=f"Zone {zone_id}" + (f" - {zone_name}" if zone_name else ""),
+        station=index.plan.station.name,
+        chain=[
+            [role, name, phones.replace(" / ", "\n")]
+            for role, name, _agency, phones, _radio in _chain(index, zone)
+        ],
+        emergency=[
+            [name if service.casefold() in name.casefold() else f"{service} ({name})", phone]
+            for service, name, phone in _emergency(index.plan)
+        ],
+        assembly=[
+            [f"{kind}: {name}", address]
+            for kind, name, address, _how in point_rows
+            if kind != "Hospital"
+        ],
+        households=[
+            [
+                str(entry["number"]),
+                ", ".join(name for name, _agency, _role in entry["people"]),
+                "\n".join(entry["phones"]),
+            ]
+            for entry in _household_rows(index, zone)
+        ],
+    )
 
 
 def _household_rows(index: _Index, zone: dict[str, Any]) -> list[dict[str, Any]]:
@@ -321,11 +481,12 @@ def _household_rows(index: _Index, zone: dict[str, Any]) -> list[dict[str, Any]]
                 ],
                 "address": _first(members, "address"),
                 "phones": [
-                    p
+                    format_phone(p)
                     for m in members
                     for p in (text_of(m.get("phone")), text_of(m.get("phone2")))
                     if p
                 ],
+                "blood": [text_of(m.get("blood_type")) for m in members],
                 "radio": _values(members, "radio_callsign"),
                 "dependants": int(household.dependants),
                 "needs": "; ".join(dict.fromkeys(_values(members, "special_needs"))),
@@ -361,7 +522,7 @@ def _write_zone(
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.platypus import (
-        KeepTogether,
+        CondPageBreak,
         Paragraph,
         SimpleDocTemplate,
         Spacer,
@@ -419,11 +580,7 @@ def _write_zone(
             ["Role", "Name", "Agency", "Phone", "Radio"], _chain(index, zone), [44, 46, 22, 50, 18]
         ),
     ]
-    contacts = plan.station.config.station.contacts
-    emergency = [
-        [CONTACT_LABELS.get(k, k), c.name, c.phone]
-        for k, c in sorted(contacts.items(), key=lambda kv: list(CONTACT_LABELS).index(kv[0]))
-    ]
+    emergency = _emergency(plan)
     story += [
         Paragraph(m("Security operations centre and emergency numbers", bold=True), heading),
         table(
@@ -432,7 +589,7 @@ def _write_zone(
     ]
     point_rows, point_ids = _points(index, zone_id)
     story += [
-        Paragraph(m("Assembly and concentration points", bold=True), heading),
+        Paragraph(m("Assembly points, concentration points and hospitals", bold=True), heading),
         table(
             ["Point", "Name", "Address", "How to get there"],
             point_rows or [["", "none in the plan", "", ""]],
@@ -441,23 +598,25 @@ def _write_zone(
     ]
     households = [e["household_id"] for e in entries]
     drawn = zone_map_flowable(
-        index.maps, zone_id, households, point_ids, width=width, height=width * MAP_ASPECT
+        index.maps,
+        zone_id,
+        households,
+        point_ids,
+        width=width,
+        height=width * MAP_ASPECT,
+        min_height=width * MAP_MIN_ASPECT,
     )
-    story += [
-        KeepTogether(
-            [
-                Paragraph(m("Map of the zone", bold=True), heading),
-                drawn,
-                Paragraph(
-                    m(
-                        "Numbers are the households of the table below. W: warden's home, "
-                        "D: deputy's home, triangles: assembly (green) and concentration "
-                        "(orange) points. Map data © OpenStreetMap contributors."
-                    ),
-                    small,
-                ),
-            ]
-        )
+    caption = (
+        "Numbers are the households of the table below; where homes crowd, a number sits "
+        "beside its home with a line to it. Neighbouring zones dashed, in their colours. "
+        "Map data © OpenStreetMap contributors."
+    )
+    story += [  # the map takes what is left of the page, down to its smallest
+        CondPageBreak(width * MAP_MIN_ASPECT + 70),
+        Paragraph(m("Map of the zone", bold=True), heading),
+        Paragraph(m(caption), small),
+        Spacer(1, 1.5 * mm),
+        drawn,
     ]
     story += _household_story(entries, cascade, table, m, heading, Paragraph)
     story += _cascade_story(index, zone_id, m, body, heading, Paragraph)
@@ -507,7 +666,7 @@ def _household_story(
 ) -> list[Any]:
     header = [
         "#",
-        "Names (agency)",
+        "Names (agency), blood type",
         "Address",
         "Phones",
         "Radio",
@@ -515,15 +674,20 @@ def _household_story(
         "Special needs",
         "Vehicle",
     ]
-    widths = [7, 52, 32, 30, 14, 9, 22, 22]
+    widths = [6, 50, 34, 36, 13, 8, 16, 18]
     if cascade is not None:
         header.append("Called by")
         widths.append(26)
     rows = []
     for entry in entries:
         people = [
-            [name, f" ({agency})" if agency else "", f" - {role}" if role else ""]
-            for name, agency, role in entry["people"]
+            [
+                name,
+                f" ({agency})" if agency else "",
+                f" - {role}" if role else "",
+                f", blood {blood}" if blood else "",
+            ]
+            for (name, agency, role), blood in zip(entry["people"], entry["blood"], strict=True)
         ]
         row = [
             str(entry["number"]),
@@ -539,7 +703,7 @@ def _household_story(
             row.append([list(entry["called_by"])] if entry["called_by"] else "")
         rows.append(row)
     if not rows:
-        rows = [["", "no households in this zone", "", "", "", "", "", "", ""][: len(header)]]
+        rows = [["", "no households in this zone", *[""] * (len(header) - 2)]]
     households = table(header, rows, widths, bold_columns=[0] if entries else [])
     return [paragraph(m("Households", bold=True), heading), households]
 

@@ -197,7 +197,9 @@ def test_hostile_names_stay_text_in_every_output(tmp_path: Path) -> None:
     zone_names = ['<img src="/etc/hostname"/> \x1b[2J', "<font size=30 color=red>BIG \u202e!"]
     out = plan_and_check(tmp_path, zone_ids=[TRAVERSAL, "a/b"], zone_names=zone_names,
                          names=list(HOSTILE))  # fmt: skip
-    assert sorted(p.name for p in (out / "contacts").glob("*.pdf")) == ["a_b.pdf", "tmp_x.pdf"]
+    assert sorted(p.name for p in (out / "contacts").glob("*.pdf")) == [
+        "a_b-card.pdf", "a_b.pdf", "tmp_x-card.pdf", "tmp_x.pdf",
+    ]  # fmt: skip
     assert sorted(p.name for p in (out / "maps").glob("*.html")) == ["a_b.html", "tmp_x.html"]
     assert not (tmp_path / "a" / "tmp").exists()
     contents = PdfReader(out / "security_plan.pdf").pages[1].extract_text()

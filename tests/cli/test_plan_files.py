@@ -82,7 +82,7 @@ def test_warden_lists_and_letters_are_encrypted(station: Path, tmp_path: Path) -
     assert result.exit_code == 0, result.output
     assert PASSWORD not in result.output
     pdfs = [*sorted((out / "contacts").glob("*.pdf")), *sorted((out / "letters").glob("*.pdf"))]
-    assert len(pdfs) == 2 + 3  # two zones; two wardens and a deputy
+    assert len(pdfs) == 2 * 2 + 3  # two zones, a list and a wallet card each; 3 letters
     assert not list((out / "letters").glob("*.html"))  # a copy in clear would undo it
     for path in pdfs:
         reader = PdfReader(path)

@@ -122,3 +122,29 @@ def test_same_plan_same_bytes(tiny_station: Path, tmp_path: Path):
     first = write_contacts(plan, tmp_path / "a")
     second = write_contacts(plan, tmp_path / "b")
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+
+
+def test_vcard_n_splits_latin_names_and_leaves_others_to_fn(written: dict[str, Path]):
+    text = written["contacts.vcf"].read_bytes().decode("utf-8")
+    cards = {c.uid.value: c for c in vobject.readComponents(text)}
+    pierre = cards["S002"].n.value
+    assert (pierre.family, pierre.given) == ("Dubois", "Pierre")
+    jose = cards["S006"].n.value
+    assert (jose.family, jose.given) == ("Núñez", "José")
+    for staff_id, name in (("S003", "Олег Петров"), ("S005", "李小龙"), ("S004", "أحمد الخطيب")):
+        parts = cards[staff_id].n.value
+        assert (parts.family, parts.given) == ("", "")
+        assert cards[staff_id].fn.value == name
+
+
+def test_vcard_n_keeps_particles_with_the_family_name(tiny_station: Path):
+    plan = tiny_plan(tiny_station)
+    staff = plan.staff.copy()
+    staff.loc[staff["staff_id"] == "S001", "name"] = "Ludwig van Beethoven"
+    staff.loc[staff["staff_id"] == "S002", "name"] = "Madonna"
+    people = person_contacts(PlannedStation(**{**plan.__dict__, "staff": staff}))
+    cards = {c.uid.value: c for c in vobject.readComponents(render_vcards(people))}
+    ludwig = cards["S001"].n.value
+    assert (ludwig.family, ludwig.given) == ("van Beethoven", "Ludwig")
+    assert (cards["S002"].n.value.family, cards["S002"].n.value.given) == ("", "")
+    assert cards["S002"].fn.value == "Madonna"

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from outputs.warden_pdf import CONFIDENTIAL, write_warden_pdfs
+from outputs.wallet_card import WalletCard, write_wallet_card
+from outputs.warden_pdf import CONFIDENTIAL, _card_names, write_warden_pdfs
 from tests.conftest import TINY
 from tests.factories import tiny_plan
 from zones.cascade import CascadeRules, plan_cascade
 
 ISSUED = dt.date(2026, 11, 15)
+PASSWORD = "s3cret"  # noqa: S105 - a test's password
 # Households: Z01 holds H1 (Aino Virtanen, Pierre Dubois), H-S004 (the DO) and H-S006
 # (José Núñez, warden); Z02 holds H-S003 (Олег Петров, warden) and H-S005 (the CSA).
 ZONE_PEOPLE = {
@@ -33,18 +37,29 @@ def pdf_text(path: Path) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
+def add_address_and_blood_types(folder: Path) -> None:
+    """Give the assembly point P1 an address and two staff a blood type."""
+    points = pd.read_csv(folder / "points.csv", dtype=str)
+    points["address"] = points["point_id"].map({"P1": "Pohjoisesplanadi 1, 00130 Helsinki"})
+    points.to_csv(folder / "points.csv", index=False)
+    staff = pd.read_csv(folder / "staff.csv", dtype=str, keep_default_na=False)
+    staff["blood_type"] = staff["staff_id"].map({"S006": "AB-", "S003": "O+"}).fillna("")
+    staff.to_csv(folder / "staff.csv", index=False)
+
+
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("warden") / "tiny"
     shutil.copytree(TINY, folder)
+    add_address_and_blood_types(folder)
     plan = tiny_plan(folder)
     cascade = plan_cascade(plan, CascadeRules())
     paths = write_warden_pdfs(plan, folder.parent / "out", issued=ISSUED, cascade=cascade)
     return {p.stem: p for p in paths}
 
 
-def test_one_pdf_per_zone_in_contacts(pdfs: dict[str, Path]):
-    assert sorted(pdfs) == ["Z01", "Z02"]
+def test_one_pdf_and_one_card_per_zone_in_contacts(pdfs: dict[str, Path]):
+    assert sorted(pdfs) == ["Z01", "Z01-card", "Z02", "Z02-card"]
     assert {p.parent.name for p in pdfs.values()} == {"contacts"}
 
 
@@ -67,10 +82,10 @@ def test_header_has_chain_emergency_points_and_marking(pdfs: dict[str, Path]):
         "Deputy warden",
         "Chief Security Adviser",
         "Designated Official",
-        "+358401234572",  # the warden's phone
+        "+358 40 1234572",  # the warden's phone, grouped
         "UN-2",  # the CSA's radio call sign
         "UNDSS SOC",
-        "+358 9 310 1234",
+        "+358 9 3101234",
         "Esplanadi park (P1)",
         "Olympic stadium (P2)",
         "1.2 km from the zone's centre",
@@ -133,3 +148,116 @@ def test_counts_are_written_in_the_singular_for_one(pdfs: dict[str, Path]):
     text = pdf_text(pdfs["Z02"])
     assert "2 households, 2 staff, 1 dependant ·" in text
     assert "1 dependants" not in text
+
+
+def test_points_have_an_address_and_the_nearest_hospital_its_way(pdfs: dict[str, Path]):
+    text = pdf_text(pdfs["Z01"])
+    assert "Pohjoisesplanadi 1, 00130 Helsinki" in text  # P1's own address
+    assert "60.18650° N, 24.92700° E" in text  # P2 has none and the station no OSM extract
+    assert "Meilahti hospital (P4)" in text
+    # Z01's homes average 60.1686 N, 24.9356 E; P4 is 3.1 km away in a straight line.
+    assert "3.1 km in a straight line from the zone's centre; by car about 4.0 km" in text
+    assert "estimate: straight line x 1.3 detour" in text
+
+
+def test_households_show_blood_types_and_grouped_phones(pdfs: dict[str, Path]):
+    z01, z02 = pdf_text(pdfs["Z01"]), pdf_text(pdfs["Z02"])
+    assert "Names (agency), blood type" in z01
+    assert "José Núñez (UNDP) - warden, blood AB-" in z01
+    assert "Олег Петров (WFP) - warden, blood O+" in z02
+    assert "O+" not in z01
+    for text in (z01, z02):
+        assert "+358 40 " in text
+        assert not re.search(r"\+358\d{6}", text)  # no number printed as unbroken E.164
+
+
+def test_map_has_its_legend(pdfs: dict[str, Path]):
+    text = " ".join(PdfReader(pdfs["Z01"]).pages[0].extract_text().split())
+    for item in (
+        "Household (number in the table)",
+        "W warden's home, D deputy's home",
+        "Assembly point",
+        "Concentration point",
+        "Hospital",
+        "Route out",
+        "Straight line, no street route",  # the tiny station has no OSM extract
+    ):
+        assert item in text
+
+
+def test_wallet_card_is_one_a6_page_with_phones_and_emergency_numbers(pdfs: dict[str, Path]):
+    for zone_id in ("Z01", "Z02"):
+        reader = PdfReader(pdfs[f"{zone_id}-card"])
+        assert len(reader.pages) == 1
+        box = reader.pages[0].mediabox
+        assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (
+            105,
+            148,
+        )
+    text = pdf_text(pdfs["Z01-card"])
+    for expected in (
+        "Warden card: Zone Z01 - Kamppi",
+        "José Núñez",
+        "+358 40 1234572",  # the warden's phone
+        "+358 9 3101234",  # the SOC
+        "Police",
+        "112",
+        "Esplanadi park",
+        "Pohjoisesplanadi 1",
+        "Aino Virtanen, Pierre Dubois",  # household H1, with both phones
+        "+358 40 1234568",
+    ):
+        assert expected in text
+    assert "Олег Петров" not in text  # another zone's household
+
+
+def smallest_font_pt(path: Path) -> float:
+    sizes: list[float] = []
+
+    def visit(text: str, _cm: list[float], tm: list[float], _font: object, size: float) -> None:
+        if text.strip():
+            sizes.append(size * float(np.hypot(tm[0], tm[1])))
+
+    for page in PdfReader(path).pages:
+        page.extract_text(visitor_text=visit)
+    return min(sizes)
+
+
+def test_crowded_card_shows_what_fits_and_counts_the_rest(tmp_path: Path):
+    card = WalletCard(
+        title="Zone Z09",
+        station="Tiny",
+        chain=[["Warden", "José Núñez", "+358 40 1234572"]],
+        emergency=[["Police", "112"]],
+        assembly=[["Assembly point: Esplanadi park (P1)", "Pohjoisesplanadi 1"]],
+        households=[[str(n), f"Person {n}", f"+358 40 00000{n:02d}"] for n in range(1, 81)],
+    )
+    path = write_wallet_card(card, tmp_path / "card.pdf", issued=ISSUED)
+    assert len(PdfReader(path).pages) == 1
+    text = pdf_text(path)
+    shown = sum(f"Person {n} " in text + " " for n in range(1, 81))
+    assert 10 < shown < 80
+    assert f"+{80 - shown} more on the warden list" in text
+    assert "+358 40 1234572" in text
+    assert "112" in text
+    assert smallest_font_pt(path) >= 6.5
+
+
+def test_cards_are_encrypted_with_the_lists(tiny_station: Path, tmp_path: Path):
+    plan = tiny_plan(tiny_station)
+    paths = write_warden_pdfs(plan, tmp_path, issued=ISSUED, password=PASSWORD)
+    cards = [p for p in paths if p.stem.endswith("-card")]
+    assert len(cards) == 2
+    for card in cards:
+        reader = PdfReader(card)
+        assert reader.is_encrypted
+        assert reader.decrypt(PASSWORD)
+        assert "Warden card" in reader.pages[0].extract_text()
+
+
+def test_card_names_never_take_a_lists_name():
+    names = {"Z01": "Z01", "Z01-card": "Z01-card", "z01-CARD-2": "z01-CARD-2"}
+    cards = _card_names(names)
+    every = [n.casefold() for n in [*names.values(), *cards.values()]]
+    assert len(set(every)) == len(every)
+    assert cards["Z01-card"] == "Z01-card-card"

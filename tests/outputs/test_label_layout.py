@@ -1,0 +1,49 @@
+"""Map labels spread apart: close households get labels that do not overlap."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from outputs._label_layout import needs_leader, spread_labels
+
+GAP = 8.6  # two household circles of 4 pt and a hair between
+
+
+def pairwise_min(xy: np.ndarray) -> float:
+    distance = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    np.fill_diagonal(distance, np.inf)
+    return float(distance.min())
+
+
+def test_close_and_coincident_points_get_labels_apart():
+    # Two homes 2 pt apart (households 6 and 10 near D), three on one spot, one far away.
+    spots = np.array([[100, 100], [102, 101], [150, 150], [150, 150], [150, 150], [400, 300]])
+    assert pairwise_min(spots) < GAP  # they overlap as drawn today
+    labels = spread_labels(spots, GAP, bounds=(0, 0, 500, 400))
+    assert pairwise_min(labels) >= GAP
+    assert np.allclose(labels[5], spots[5])  # a lone label stays on its home
+    assert not needs_leader(spots[5], labels[5], GAP)
+    assert np.hypot(*(labels - spots).T).max() < 2 * GAP  # moved only as far as needed
+
+
+def test_a_crowd_at_the_edge_stays_inside_and_apart():
+    rng = np.random.default_rng(7)
+    spots = rng.uniform(0, 12, size=(12, 2))
+    labels = spread_labels(spots, GAP, bounds=(0, 0, 300, 200))
+    assert pairwise_min(labels) >= GAP
+    moved = np.hypot(*(labels - spots).T) > 0
+    assert (labels[moved] >= GAP / 2 - 1e-9).all()
+    assert any(needs_leader(s, lab, GAP) for s, lab in zip(spots, labels, strict=True))
+
+
+def test_same_spots_same_layout():
+    spots = np.array([[10, 10], [11, 10], [10, 11]], dtype=float)
+    assert np.array_equal(spread_labels(spots, GAP), spread_labels(spots, GAP))
+
+
+def test_labels_keep_clear_of_other_marks():
+    spots = np.array([[100.0, 100.0], [104.0, 100.0]])
+    taken = np.array([[100.0, 100.0], [300.0, 300.0]])  # a star on the first home
+    labels = spread_labels(spots, GAP, taken=taken)
+    assert len(labels) == 2
+    assert pairwise_min(np.vstack([labels, taken])) >= GAP

