@@ -379,7 +379,7 @@ def _fit_words(text: str, width: float, size: float, *, bold: bool = False) -> s
 
     Lines wrap at spaces when the table is drawn; a single word wider than the column
     (a long place name in a narrow column) would run over the next cell, so it is cut
-    into pieces that fit, each on its own line.
+    into pieces that fit, each on its own line and all but the last ending in a hyphen.
     """
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -391,7 +391,8 @@ def _fit_words(text: str, width: float, size: float, *, bold: bool = False) -> s
     def pieces(word: str) -> list[str]:
         parts = [""]
         for character in word:
-            if parts[-1] and stringWidth(parts[-1] + character, font, size) > room:
+            if parts[-1] and stringWidth(parts[-1] + character + "-", font, size) > room:
+                parts[-1] += "-"
                 parts.append("")
             parts[-1] += character
         return parts

@@ -279,12 +279,15 @@ def dialable(phone: str, country: str) -> str:
     Returns
     -------
     str
-        ``+358 40 1234567`` style, or ``phone`` as given when it cannot be parsed.
+        ``+358 40 1234567`` style, or ``phone`` as given when it is no full number (an
+        emergency short number such as ``112``, or text that is no number).
     """
     try:
         number = phonenumbers.parse(phone, country)
     except phonenumbers.NumberParseException:
         return phone
+    if not phonenumbers.is_valid_number(number):
+        return phone  # a short number such as 112 is dialled as it is
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
@@ -411,7 +414,7 @@ def _zones(plan: PlannedStation, people: _People) -> Section:
                         "Phone / radio",
                     ),
                     rows,
-                    (11, 20, 10, 22, 14, 28, 28, 28, 28),
+                    (10, 26, 10, 21, 14, 27, 26, 27, 26),
                 ),
                 plan,
             ),
@@ -642,7 +645,7 @@ def _risk(risk: pd.DataFrame | None) -> Section:
             Table(
                 ("#", "Threat", "Category", "Rating", "Risk", "Strategy", "Measures", "Residual"),
                 rows,
-                (0.3, 1.9, 0.9, 0.8, 1.0, 1.1, 1.4, 0.7),
+                (0.3, 1.8, 0.9, 0.8, 1.0, 1.1, 1.4, 0.8),
             ),
         ),
     )

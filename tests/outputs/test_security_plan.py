@@ -289,8 +289,8 @@ def test_zone_table_cells_stay_in_their_column(written: list[Path]) -> None:
         return next(x for text, x, y in runs if text == title and abs(y - header_y) < 1)
 
     households_x, name_x = header_x("Households"), header_x("Name")
-    pieces = [(t, x) for t, x, y in runs if t in "Kaartinkaupunki" and y < header_y]
-    assert "".join(t for t, _ in pieces) == "Kaartinkaupunki"
+    pieces = [(t, x) for t, x, y in runs if t.rstrip("-") in "Kaartinkaupunki" and y < header_y]
+    assert "".join(t.rstrip("-") for t, _ in pieces) == "Kaartinkaupunki"
     for text, x in pieces:
         assert x == pytest.approx(name_x, abs=1)
         assert x + stringWidth(text, font_set.regular, 7.8) < households_x
