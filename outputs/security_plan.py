@@ -414,7 +414,7 @@ def _zones(plan: PlannedStation, people: _People) -> Section:
                         "Phone / radio",
                     ),
                     rows,
-                    (10, 26, 10, 21, 14, 27, 26, 27, 26),
+                    (10, 26, 10, 21, 14, 25, 28, 25, 28),
                 ),
                 plan,
             ),
