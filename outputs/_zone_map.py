@@ -12,6 +12,7 @@ import pandas as pd
 import shapely
 
 from outputs.escape import plot_text
+from outputs.zone_colours import zone_colours
 from zones.plan import PlannedStation
 
 ZONE_BLUE = "#1a4d8f"
@@ -68,7 +69,7 @@ def render_zone_map(
             spot = other.geometry.intersection(box).representative_point()
             ax.annotate(plot_text(other.zone_id), (spot.x, spot.y), color="#8a94a0",
                         fontsize=7, zorder=3, ha="center", va="center")  # fmt: skip
-    _draw(ax, [zone.geometry], fill=ZONE_BLUE, alpha=0.08, zorder=2)
+    _draw(ax, [zone.geometry], fill=zone_colours(zones)[str(zone_id)], alpha=0.18, zorder=2)
     _draw(ax, [zone.geometry], edge=ZONE_BLUE, width=1.8, zorder=4)
     _draw_routes(plan, zone_id, ax)
     halo = [withStroke(linewidth=2.2, foreground="white")]
@@ -136,8 +137,8 @@ def render_station_map(plan: PlannedStation, *, homes: bool = False) -> tuple[by
     fig, ax = plt.subplots(figsize=(WIDTH_IN, WIDTH_IN * ratio), dpi=DPI)
     box = shapely.box(west, south, east, north)
     _draw_osm(plan, ax, box)
-    palette = plt.get_cmap("tab20").colors
-    colours = [palette[i % len(palette)] for i in range(len(zones))]
+    colour_of = zone_colours(zones)
+    colours = [colour_of[str(z)] for z in zones["zone_id"]]
     _draw(ax, zones.geometry, fill=colours, alpha=0.28, zorder=2)
     _draw(ax, zones.geometry, edge=ZONE_BLUE, width=0.7, zorder=3)
     _draw(ax, plan.station.boundary.geometry, edge="black", width=1.1, zorder=3)

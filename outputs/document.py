@@ -19,6 +19,7 @@ from outputs._pdf import numbered_canvas, text_table
 from outputs.escape import html_text
 
 MARGIN_MM = 16.0
+CELL_PADDING_PT = 6.0  # left and right padding of a table cell (outputs._pdf.grid_style)
 BLUE = "#1a4d8f"
 MARKING_RED = "#a00000"
 
@@ -264,10 +265,18 @@ def write_pdf(document: Document, path: Path) -> Path:
     def grid(table: Table) -> Any:
         rows = table.rows or ((table.empty, *[""] * (len(table.widths) - 1)),)
         total = sum(table.widths)
+        widths = [width * w / total for w in table.widths]
+        header = [
+            _fit_words(h, w, small.fontSize, bold=True)
+            for h, w in zip(table.header, widths, strict=False)
+        ]
         return text_table(
-            list(table.header) if any(table.header) else None,
-            [list(row) for row in rows],
-            [width * w / total for w in table.widths],
+            header if any(table.header) else None,
+            [
+                [_fit_words(c, w, small.fontSize) for c, w in zip(row, widths, strict=True)]
+                for row in rows
+            ],
+            widths,
             size=small.fontSize,
             leading=small.leading,
         )
@@ -363,3 +372,35 @@ def write_pdf(document: Document, path: Path) -> Path:
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page)])
     doc.multiBuild(story, canvasmaker=numbered_canvas(MARGIN_MM))
     return path
+
+
+def _fit_words(text: str, width: float, size: float, *, bold: bool = False) -> str:
+    """Return a cell's text with every word wider than its column broken to fit.
+
+    Lines wrap at spaces when the table is drawn; a single word wider than the column
+    (a long place name in a narrow column) would run over the next cell, so it is cut
+    into pieces that fit, each on its own line and all but the last ending in a hyphen.
+    """
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    font = fonts.BOLD if bold else fonts.REGULAR
+    room = width - CELL_PADDING_PT
+    if fonts.has_cjk(text) or stringWidth(text, font, size) <= room:
+        return text  # fits, or a CJK paragraph that wraps by itself
+
+    def pieces(word: str) -> list[str]:
+        parts = [""]
+        for character in word:
+            if parts[-1] and stringWidth(parts[-1] + character + "-", font, size) > room:
+                parts[-1] += "-"
+                parts.append("")
+            parts[-1] += character
+        return parts
+
+    return "\n".join(
+        " ".join(
+            "\n".join(pieces(word)) if stringWidth(word, font, size) > room else word
+            for word in line.split(" ")
+        )
+        for line in text.split("\n")
+    )

@@ -67,7 +67,7 @@ def write_index(
     summary
         The plan's figures (station, security_level, zones, areas, households,
         staff_assigned, staff_rejected, minutes_to_reach_everyone, compliance_rating,
-        compliance_percentage, most_urgent).
+        compliance_percentage, most_urgent, target_minutes).
     files
         The files written, relative to ``folder`` with ``/`` separators.
     zones
@@ -110,6 +110,7 @@ def write_index(
     urgent = "".join(f"<li>{html_text(i)}</li>" for i in summary["most_urgent"]) or "<li>none</li>"
     minutes = summary["minutes_to_reach_everyone"]
     reach = "nobody to call" if minutes is None else f"{minutes:g} min"
+    reach += f" (target {summary['target_minutes']:g} min)"
     html = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html_text(summary["station"])} security plan</title>

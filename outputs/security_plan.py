@@ -9,18 +9,19 @@ not people, and prints no phone numbers and no homes.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import math
+import re
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import phonenumbers
 
 from outputs._parallel import run_all
 from outputs._zone_map import render_station_map, render_zone_map
 from outputs.document import Document, Figure, Section, Signature, Table, render_html, write_pdf
-from outputs.redaction import Scrubber, redact_planned, redacted_flags
+from outputs.redaction import redact_planned
 from zones.cascade import Cascade
 from zones.contact_tree import roles_of, text_of
 from zones.network import describe_method
@@ -47,6 +48,8 @@ POINT_ORDER = (
     "police",
 )
 SEVERITY_ORDER = {"critical": 0, "major": 1, "minor": 2}
+# A staff or household id in a flag's message: a run without spaces, brackets or quotes.
+ID_TOKEN = re.compile(r"[^\s,;()\[\]'\"]+")
 # Annex A draws one map per zone up to this many zones; larger stations get the overview
 # and each warden's map stays in contacts/<zone_id>.pdf and maps/<zone_id>.html.
 MAX_ZONE_MAPS = 40
@@ -110,10 +113,7 @@ def build_security_plan(
 ) -> Document:
     """Return the security plan as a document (see :func:`write_security_plan`)."""
     if redact:
-        scrub = Scrubber.of(plan)
         plan = redact_planned(plan)
-        if cascade is not None:
-            cascade = dataclasses.replace(cascade, flags=redacted_flags(cascade.flags, scrub))
     people = _People(plan, redact)
     station = plan.station
     info = station.config.station
@@ -152,7 +152,7 @@ def build_security_plan(
         _points_and_routes(plan, redact),
         _moss(moss),
         _risk(risk),
-        _gaps(plan, cascade),
+        _gaps(plan, people),
         *_annex_maps(plan, redact),
         _annex_tree(plan, people),
     )
@@ -180,6 +180,10 @@ class _People:
     def __init__(self, plan: PlannedStation, redact: bool) -> None:
         self.staff = plan.station.staff.set_index("staff_id")
         self.redact = redact
+        self.country = plan.station.config.station.country
+        self.households = dict(
+            zip(plan.households["household_id"], plan.households["staff_ids"], strict=True)
+        )
 
     def name(self, staff_id: object, role: str) -> str:
         if not isinstance(staff_id, str) or staff_id not in self.staff.index:
@@ -196,24 +200,95 @@ class _People:
         if self.redact or not isinstance(staff_id, str) or staff_id not in self.staff.index:
             return ""
         row = self.staff.loc[staff_id]
-        parts = [text_of(row.get("phone")), text_of(row.get("radio_callsign"))]
+        parts = [
+            dialable(text_of(row.get("phone")), self.country),
+            text_of(row.get("radio_callsign")),
+        ]
         return "\n".join(p for p in parts if p)
 
+    def holder_id(self, role: str) -> str | None:
+        """Return the staff id of the first holder of ``role`` in the roster, or None."""
+        if "role" not in self.staff:
+            return None
+        ids = [
+            i
+            for i, r in zip(self.staff.index, self.staff["role"], strict=True)
+            if role in roles_of(r)
+        ]
+        return ids[0] if ids else None
+
     def holder(self, role: str) -> str:
-        ids = (
-            [
-                i
-                for i, r in zip(self.staff.index, self.staff["role"], strict=True)
-                if role in roles_of(r)
-            ]
-            if "role" in self.staff
-            else []
-        )
-        return self.name(ids[0], role) if ids else "not designated in the roster"
+        staff_id = self.holder_id(role)
+        return "not designated in the roster" if staff_id is None else self.name(staff_id, role)
+
+    def adviser_id(self) -> str | None:
+        """Return the staff id of the security adviser: the CSA, else the CSFP."""
+        return self.holder_id("CSA") or self.holder_id("CSFP")
 
     def adviser(self) -> str:
-        csa = self.holder("CSA")
-        return csa if csa != "not designated in the roster" else self.holder("CSFP")
+        staff_id = self.adviser_id()
+        return "not designated in the roster" if staff_id is None else self.name(staff_id, "CSA")
+
+    def readable(self, message: str) -> str:
+        """Return a flag's message naming people instead of staff and household ids.
+
+        A redacted plan's messages carry no ids (they were replaced) and stay as they are.
+        """
+        if self.redact:
+            return message
+        message = re.sub(
+            r"\bhousehold (\S+?)(?=[\s,;:.]|$)",
+            lambda m: (
+                f"household of {self._members(m.group(1))}"
+                if m.group(1) in self.households
+                else m.group(0)
+            ),
+            message,
+        )
+        return ID_TOKEN.sub(self._token, message)
+
+    def _token(self, match: re.Match[str]) -> str:
+        token = match.group(0)
+        bare = token.rstrip(".:")
+        if bare in self.staff.index:
+            return text_of(self.staff.loc[bare, "name"]) + token[len(bare) :]
+        if bare in self.households:
+            return f"the household of {self._members(bare)}" + token[len(bare) :]
+        return token
+
+    def _members(self, household_id: str) -> str:
+        ids = [
+            i for i in text_of(self.households[household_id]).split(";") if i in self.staff.index
+        ]
+        names = [text_of(self.staff.loc[i, "name"]) for i in ids]
+        if not names:
+            return household_id
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def dialable(phone: str, country: str) -> str:
+    """Return a phone number grouped in international format, as dialled from paper.
+
+    Parameters
+    ----------
+    phone
+        The number as the roster gives it (E.164 once validated).
+    country
+        The station's country (ISO 3166 alpha-2), for numbers without a country code.
+
+    Returns
+    -------
+    str
+        ``+358 40 1234567`` style, or ``phone`` as given when it is no full number (an
+        emergency short number such as ``112``, or text that is no number).
+    """
+    try:
+        number = phonenumbers.parse(phone, country)
+    except phonenumbers.NumberParseException:
+        return phone
+    if not phonenumbers.is_valid_number(number):
+        return phone  # a short number such as 112 is dialled as it is
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def _compliance(moss: dict[str, Any]) -> str:
@@ -339,7 +414,7 @@ def _zones(plan: PlannedStation, people: _People) -> Section:
                         "Phone / radio",
                     ),
                     rows,
-                    (11, 20, 10, 22, 14, 28, 28, 28, 28),
+                    (10, 26, 10, 21, 14, 25, 28, 25, 28),
                 ),
                 plan,
             ),
@@ -361,9 +436,10 @@ def _drop_single_area(table: Table, plan: PlannedStation) -> Table:
 
 
 def _communications(plan: PlannedStation, cascade: Cascade | None) -> Section:
-    contacts = plan.station.config.station.contacts
+    info = plan.station.config.station
+    contacts = info.contacts
     emergency = tuple(
-        (CONTACT_LABELS.get(key, key), contact.name, contact.phone)
+        (CONTACT_LABELS.get(key, key), contact.name, dialable(contact.phone, info.country))
         for key, contact in sorted(contacts.items())
     )
     staff = plan.station.staff[plan.station.staff["status"] == "accepted"]
@@ -569,7 +645,7 @@ def _risk(risk: pd.DataFrame | None) -> Section:
             Table(
                 ("#", "Threat", "Category", "Rating", "Risk", "Strategy", "Measures", "Residual"),
                 rows,
-                (0.3, 1.9, 0.9, 0.8, 1.0, 1.1, 1.4, 0.7),
+                (0.3, 1.8, 0.9, 0.8, 1.0, 1.1, 1.4, 0.8),
             ),
         ),
     )
@@ -580,24 +656,35 @@ def _watched(row: Any) -> bool:
     return bool(getattr(row, "low_likelihood_critical_impact", False))
 
 
-def _gaps(plan: PlannedStation, cascade: Cascade | None) -> Section:
+def _gaps(plan: PlannedStation, people: _People) -> Section:
+    """List each flag of the plan once (the cascade's flags are among them)."""
     flags = plan.flags
-    if cascade is not None and len(cascade.flags):
-        flags = pd.concat([flags, cascade.flags[list(plan.flags.columns)]], ignore_index=True)
     flags = flags.assign(_o=flags["severity"].map(SEVERITY_ORDER).fillna(3)).sort_values(
         ["_o", "zone_id", "area_id", "code"], na_position="first", kind="stable"
     )
+    zone_names = dict(zip(plan.zones["zone_id"], plan.zones["zone_name"], strict=True))
     rows = tuple(
-        (text_of(f.severity), text_of(f.zone_id) or text_of(f.area_id), text_of(f.message))
+        (
+            text_of(f.severity),
+            _where(text_of(f.zone_id), text_of(zone_names.get(f.zone_id)), text_of(f.area_id)),
+            people.readable(text_of(f.message)),
+        )
         for f in flags.itertuples()
     )
     return Section(
         "Known gaps and actions",
         (
             "What the plan could not settle and what to do about it.",
-            Table(("Severity", "Where", "Gap"), rows, (0.8, 0.7, 5.0), empty="no gaps found"),
+            Table(("Severity", "Where", "Gap"), rows, (0.8, 1.3, 4.4), empty="no gaps found"),
         ),
     )
+
+
+def _where(zone_id: str, zone_name: str, area_id: str) -> str:
+    """Return where a flag lies: the zone and its name, else the area, else the station."""
+    if zone_id:
+        return f"{zone_id}\n{zone_name}" if zone_name and zone_name != zone_id else zone_id
+    return f"area {area_id}" if area_id else "station"
 
 
 def _annex_maps(plan: PlannedStation, redact: bool) -> list[Section]:
@@ -642,8 +729,8 @@ def _annex_maps(plan: PlannedStation, redact: bool) -> list[Section]:
 
 def _annex_tree(plan: PlannedStation, people: _People) -> Section:
     rows: list[tuple[str, ...]] = [
-        ("Designated Official", people.holder("DO"), "", ""),
-        ("Security adviser", people.adviser(), "", ""),
+        ("Designated Official", people.holder("DO"), people.reach(people.holder_id("DO")), ""),
+        ("Security adviser", people.adviser(), people.reach(people.adviser_id()), ""),
     ]
     for area in plan.areas.itertuples():
         rows.append(

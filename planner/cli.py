@@ -618,7 +618,10 @@ def _plan_command(
             f"{summary['staff_assigned']}, rejected {summary['staff_rejected']}"
         ),
         f"  MOSS: {summary['compliance_rating']} ({summary['compliance_percentage']} %)",
-        f"  time to reach everyone: {_minutes(summary['minutes_to_reach_everyone'])}",
+        (
+            f"  time to reach everyone: {_minutes(summary['minutes_to_reach_everyone'])} "
+            f"(target {summary['target_minutes']:g} min)"
+        ),
         "  most urgent gaps:",
         *[f"    - {item}" for item in summary["most_urgent"] or ["none"]],
         f"  planned in {seconds:.0f} s; open {out.absolute() / 'index.html'}",

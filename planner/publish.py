@@ -41,6 +41,9 @@ from zones.plan import PlannedStation
 
 logger = logging.getLogger(__name__)
 
+MOST_URGENT = 3  # gaps on the entry page and in the summary
+SEVERITY_RANK = {"critical": 0, "major": 1, "minor": 2}
+
 PUBLISH_STEPS = (
     "GIS files",
     "contacts and warden lists",
@@ -278,20 +281,6 @@ def plan_summary(run: PlanRun, moss: MossReport) -> dict[str, Any]:
     """Return the figures the summary and the entry page show."""
     planned = run.planned
     zoning = run.zoning.summary
-    flags = planned.flags
-    severity_rank = {"critical": 0, "major": 1, "minor": 2}
-    urgent = sorted(
-        [
-            (severity_rank.get(str(s), 3), str(z or a or ""), str(m))
-            for s, z, a, m in zip(
-                flags["severity"], flags["zone_id"], flags["area_id"], flags["message"], strict=True
-            )
-        ]
-        + [
-            (severity_rank[r.rule.severity], r.rule.id, f"{r.rule.title}: {r.failed} failing")
-            for r in moss.failing()
-        ],
-    )[:3]
     assigned = int((assignments_table(run)["status"] == "assigned").sum())
     return {
         "station": planned.station.name,
@@ -309,6 +298,88 @@ def plan_summary(run: PlanRun, moss: MossReport) -> dict[str, Any]:
         "minutes_to_reach_everyone": (
             None if math.isnan(run.cascade.station_minutes) else run.cascade.station_minutes
         ),
-        "most_urgent": [f"{where}: {message}" for _, where, message in urgent],
+        "target_minutes": run.cascade.rules.target_minutes,
+        "most_urgent": most_urgent(planned, moss),
         "notes": list(planned.notes),
     }
+
+
+def most_urgent(
+    planned: PlannedStation, moss: MossReport, *, count: int = MOST_URGENT
+) -> list[str]:
+    """Return the most urgent gaps: the plan's flags and the failing MOSS rules, as lines.
+
+    Gaps are ranked by severity (critical, major, minor), then by how many people they
+    affect, most first: a flag touches its zone's people, its area's, or (neither given)
+    everyone's; a rule touches the people of its failing staff, households, zones or
+    offices (an office: its staff), or everyone for a station rule.
+
+    Parameters
+    ----------
+    planned
+        The planned station (its flags hold the cascade's).
+    moss
+        The MOSS report.
+    count
+        How many gaps to return.
+
+    Returns
+    -------
+    list of str
+        ``"<where>: <what>"``, most urgent first.
+    """
+    people = _People(planned)
+    gaps = [
+        (SEVERITY_RANK.get(str(severity), 3), -people.of_flag(zone, area), where, message)
+        for severity, zone, area, message in zip(
+            planned.flags["severity"],
+            planned.flags["zone_id"],
+            planned.flags["area_id"],
+            planned.flags["message"],
+            strict=True,
+        )
+        for where in [text_of(zone) or text_of(area) or "station"]
+    ]
+    gaps += [
+        (
+            SEVERITY_RANK.get(r.rule.severity, 3),
+            -people.of_rule(r.rule.applies_to, [entity for entity, _ in r.failures], r.failed),
+            r.rule.id,
+            f"{r.rule.title}: {r.failed} failing",
+        )
+        for r in moss.failing()
+    ]
+    return [f"{where}: {message}" for *_, where, message in sorted(gaps)[:count]]
+
+
+class _People:
+    """How many people a gap touches, from the plan's headcounts."""
+
+    def __init__(self, planned: PlannedStation) -> None:
+        zones = planned.zones
+        self.zone = dict(zip(zones["zone_id"], zones["headcount"].astype(int), strict=True))
+        self.area = zones.groupby("area_id")["headcount"].sum().astype(int).to_dict()
+        households = planned.households
+        self.household = dict(
+            zip(households["household_id"], households["headcount"].astype(int), strict=True)
+        )
+        self.everyone = int(households["headcount"].sum())
+        staff = planned.station.staff
+        self.office = (
+            staff.groupby("office_id").size().to_dict() if "office_id" in staff.columns else {}
+        )
+
+    def of_flag(self, zone_id: object, area_id: object) -> int:
+        if isinstance(zone_id, str) and zone_id:
+            return self.zone.get(zone_id, 0)
+        if isinstance(area_id, str) and area_id:
+            return self.area.get(area_id, 0)
+        return self.everyone
+
+    def of_rule(self, applies_to: str, entities: list[str], failed: int) -> int:
+        lookup = {"household": self.household, "zone": self.zone, "office": self.office}
+        if applies_to == "station":
+            return self.everyone
+        if applies_to in lookup:
+            return sum(int(lookup[applies_to].get(e, 1)) for e in entities)
+        return failed

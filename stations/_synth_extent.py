@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -15,6 +16,53 @@ from shapely.geometry.base import BaseGeometry
 
 from stations.boundary import local_utm, read_boundary
 from stations.schema import WGS84
+
+# bbbike names its cities in German or without spaces; people write these in English.
+# Names only split at capitals ("BuenosAires") are not listed.
+ENGLISH_NAMES = {
+    "Antwerpen": "Antwerp",
+    "Bombay": "Mumbai",
+    "BrandenburgHavel": "Brandenburg an der Havel",
+    "Bruegge": "Bruges",
+    "Bruessel": "Brussels",
+    "CambridgeMa": "Cambridge, Massachusetts",
+    "Cracow": "Krakow",
+    "Damaskus": "Damascus",
+    "DenHaag": "The Hague",
+    "Duesseldorf": "Düsseldorf",
+    "FrankfurtOder": "Frankfurt (Oder)",
+    "Genf": "Geneva",
+    "Gent": "Ghent",
+    "Goerlitz": "Görlitz",
+    "Goeteborg": "Gothenburg",
+    "Goettingen": "Göttingen",
+    "Hertogenbosch": "'s-Hertogenbosch",
+    "Kiew": "Kyiv",
+    "Koeln": "Cologne",
+    "Luebeck": "Lübeck",
+    "Luxemburg": "Luxembourg",
+    "Malmoe": "Malmö",
+    "Moenchengladbach": "Mönchengladbach",
+    "Muenchen": "Munich",
+    "Muenster": "Münster",
+    "Nuernberg": "Nuremberg",
+    "Osnabrueck": "Osnabrück",
+    "PortlandME": "Portland, Maine",
+    "Prag": "Prague",
+    "RiodeJaneiro": "Rio de Janeiro",
+    "Ruegen": "Rügen",
+    "Saarbruecken": "Saarbrücken",
+    "Saigon": "Ho Chi Minh City",
+    "SanktPetersburg": "Saint Petersburg",
+    "Sarajewo": "Sarajevo",
+    "Strassburg": "Strasbourg",
+    "UlanBator": "Ulaanbaatar",
+    "WarenMueritz": "Waren (Müritz)",
+    "WashingtonDC": "Washington, D.C.",
+    "Wien": "Vienna",
+    "Wuerzburg": "Würzburg",
+    "Zuerich": "Zurich",
+}
 
 
 @dataclass(frozen=True)
@@ -51,7 +99,23 @@ def city_extent(city: str) -> Extent:
     area = shapely.affinity.scale(area, 0.6, 0.6)
     lon, lat = area.centroid.x, area.centroid.y
     crs = local_utm(np.array([lon]), np.array([lat]))
-    return Extent(area, crs, feature["properties"]["name"], _country_at(lon, lat))
+    return Extent(area, crs, city_name(feature["properties"]["name"]), _country_at(lon, lat))
+
+
+def city_name(key: str) -> str:
+    """Return a bbbike city as people name it in English: "Genf" is Geneva, "NewYork" New York.
+
+    Parameters
+    ----------
+    key
+        The city's name in the bbbike index.
+
+    Returns
+    -------
+    str
+        The English name (``ENGLISH_NAMES``), else the key split before its inner capitals.
+    """
+    return ENGLISH_NAMES.get(key) or re.sub(r"(?<=[a-z])(?=[A-Z])", " ", key)
 
 
 def file_extent(path: Path) -> Extent:

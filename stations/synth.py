@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import CRS
+from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
 from stations._people import (
@@ -45,13 +46,24 @@ from stations._synth_osm import (
     street_addresses,
 )
 from stations._synth_write import write_station
+from stations.config import ZonesConfig
 from stations.osm import OsmExtract
 from stations.schema import OFFICE_EQUIPMENT
 
 logger = logging.getLogger(__name__)
 
 REFERENCE_DATE = dt.date(2026, 11, 1)
-HOUSEHOLDS_PER_ASSEMBLY_POINT = 200
+# Staff households per km2 of a synthetic city's area: UN staff live in a few central
+# districts (the Helsinki sample: 150 households in about 10 km2). A city's area is cut
+# around its centre to hold them, so zones stay within a warden's reach.
+HOUSEHOLDS_PER_KM2 = 15.0
+MIN_CITY_SIDE_M = 2000.0
+# An assembly point for every few zones of the default size, so nobody walks for hours.
+ZONES_PER_ASSEMBLY_POINT = 3
+HOUSEHOLDS_PER_ASSEMBLY_POINT = (
+    ZONES_PER_ASSEMBLY_POINT * (ZonesConfig.min_households + ZonesConfig.max_households) / 2
+)
+KMEANS_ROUNDS = 20
 SUB_OFFICE_TOWN_RADIUS_M = 8000.0
 SUB_OFFICE_SHARE = 0.04  # of households living around each sub-office
 
@@ -121,6 +133,8 @@ def synthesize_station(
         raise ValueError(f"cannot tell the country of {extent.name!r}; pass country")
     rng = np.random.default_rng(seed)
     area = project(extent.area_wgs84, extent.crs)
+    if city is not None:
+        area = _city_core(area, households)
     centre = _centre(area)
     towns = _sub_office_towns(centre, sub_offices, sub_office_distance_km * 1000.0)
     homes = _draw_homes(rng, area, towns, households)
@@ -298,6 +312,22 @@ Regenerate with:
     python -c "from pathlib import Path; from stations.synth import write_helsinki_sample; \\
 write_helsinki_sample(Path('stations/sample/helsinki'))"
 """
+
+
+def _city_core(area: BaseGeometry, households: int) -> BaseGeometry:
+    """Return the middle of a city's area, sized to hold the households at a city's density.
+
+    A bbbike extent spans a whole metropolitan area (30 km and more): 120 households
+    spread over it would live hours apart. The square kept has an area of
+    ``households / HOUSEHOLDS_PER_KM2`` (at least ``MIN_CITY_SIDE_M`` a side), cut to the
+    city's extent.
+    """
+    side = max(MIN_CITY_SIDE_M, 1000.0 * math.sqrt(households / HOUSEHOLDS_PER_KM2))
+    middle = area.centroid
+    square = shapely.box(
+        middle.x - side / 2, middle.y - side / 2, middle.x + side / 2, middle.y + side / 2
+    )
+    return area.intersection(square)
 
 
 def _centre(area: BaseGeometry) -> shapely.Point:
@@ -557,9 +587,7 @@ def _draw_points(
     centre: shapely.Point,
 ) -> pd.DataFrame:
     rows: list[tuple] = []
-    n_assembly = max(1, len(homes) // HOUSEHOLDS_PER_ASSEMBLY_POINT)
-    picks = homes[rng.choice(len(homes), size=n_assembly, replace=len(homes) < n_assembly)]
-    for i, (x, y) in enumerate(picks, start=1):
+    for i, (x, y) in enumerate(_assembly_sites(rng, area, homes), start=1):
         capacity = int(rng.integers(3, 9) * 100)
         rows.append((f"AP{i:03d}", "assembly", f"Assembly point {i}", x, y, capacity, None))
     rows.append(
@@ -620,6 +648,27 @@ def _draw_points(
             )
         )
     return pd.DataFrame(rows, columns=["point_id", "kind", "name", "x", "y", "capacity", "range_m"])
+
+
+def _assembly_sites(rng: np.random.Generator, area: BaseGeometry, homes: np.ndarray) -> np.ndarray:
+    """Return one assembly point per ``HOUSEHOLDS_PER_ASSEMBLY_POINT`` homes of the city.
+
+    The points are the middles of groups of neighbouring homes (a few rounds of k-means),
+    each moved onto the home nearest to it, so every neighbourhood has one close by.
+    """
+    city = homes[shapely.contains_xy(area, homes[:, 0], homes[:, 1])]
+    city = city if len(city) else homes
+    count = min(len(city), math.ceil(len(city) / HOUSEHOLDS_PER_ASSEMBLY_POINT))
+    middles = city[rng.choice(len(city), size=count, replace=False)]
+    for _ in range(KMEANS_ROUNDS):
+        _, nearest = cKDTree(middles).query(city)
+        sizes = np.bincount(nearest, minlength=count)
+        sums = np.column_stack(
+            [np.bincount(nearest, weights=city[:, axis], minlength=count) for axis in (0, 1)]
+        )
+        middles = np.where(sizes[:, None] > 0, sums / np.maximum(sizes, 1)[:, None], middles)
+    _, on_home = cKDTree(city).query(middles)
+    return city[on_home]
 
 
 def _repeaters(area: BaseGeometry, towns: list[shapely.Point]) -> list[tuple]:

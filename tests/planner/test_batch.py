@@ -55,7 +55,7 @@ def test_summary_lists_every_station_in_order(batch) -> None:
     assert [r["status"] for r in rows] == [PLANNED, FAILED, PLANNED]
     assert "nobody.csv" in rows[1]["error"]
     wien = rows[0]
-    assert wien["station"] == "Wien"
+    assert wien["station"] == "Vienna"
     assert wien["country"] == "AT"
     assert int(wien["households"]) == 90
     assert int(wien["zones"]) >= 1

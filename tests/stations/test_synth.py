@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stations import load_station
+from stations._synth_extent import city_name
 from stations.synth import synthesize_station, write_helsinki_sample
 
 AS_OF = dt.date(2026, 11, 15)
@@ -251,3 +252,31 @@ def test_bundled_sample_is_current_and_valid(tmp_path: Path) -> None:
     readme = (SAMPLE / "README.md").read_text(encoding="utf-8")
     assert "© OpenStreetMap contributors, ODbL 1.0" in readme
     assert "write_helsinki_sample(Path('stations/sample/helsinki'))" in readme
+
+
+def test_small_city_station_is_compact_with_assembly_points_near_everyone(tmp_path: Path) -> None:
+    folder = synthesize_station(tmp_path / "genf", households=120, seed=1, city="Genf").parent
+    assert folder.name == "genf"  # the folder keeps the name it was given
+    station = load_station(folder, as_of=AS_OF)
+    assert station.errors == []
+    assert station.name == "Geneva"  # as people name it, not bbbike's "Genf"
+    west, south, east, north = station.boundary.to_crs(station.crs).total_bounds
+    assert max(east - west, north - south) < 4000  # a few km, not the 30 km metropolis
+    points = station.points.to_crs(station.crs)
+    assembly = points[points["kind"] == "assembly"]
+    # One assembly point for every few zones of the default 15-40 households: 120 households
+    # make four or more zones, so two points at least.
+    assert len(assembly) >= 2
+    homes = station.households.to_crs(station.crs)
+    walk = homes.geometry.apply(lambda home: assembly.distance(home).min())
+    assert walk.max() < 2500  # half an hour on foot at most
+
+
+def test_cities_are_named_in_english() -> None:
+    assert [city_name(k) for k in ("Genf", "Wien", "Muenchen", "NewYork", "Helsinki")] == [
+        "Geneva",
+        "Vienna",
+        "Munich",
+        "New York",
+        "Helsinki",
+    ]

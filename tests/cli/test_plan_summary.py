@@ -1,0 +1,64 @@
+"""What the summary tells a DO first: the cascade against its target, the most urgent gaps."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from planner.cli import main
+from planner.moss import check_moss
+from planner.moss_rules import load_rules
+from planner.pipeline import build_plan
+from planner.publish import most_urgent
+from stations import load_station
+from tests.conftest import TINY
+from tests.factories import AS_OF
+
+SEVERITY = {"critical": 0, "major": 1, "minor": 2}
+
+
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory: pytest.TempPathFactory):
+    """The tiny station whose [cascade] target is 5 minutes, planned from the command line."""
+    folder = tmp_path_factory.mktemp("station") / "tiny"
+    shutil.copytree(TINY, folder)
+    with (folder / "station.toml").open("a", encoding="utf-8") as toml:
+        toml.write("\n[cascade]\ntarget_minutes = 5\n")
+    out = folder.parent / "plan"
+    result = CliRunner().invoke(main, ["plan", str(folder), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return folder, out, result.output
+
+
+def test_time_to_reach_everyone_is_shown_beside_its_target(planned) -> None:
+    _, out, output = planned
+    assert "time to reach everyone: 9 min (target 5 min)" in output
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "9 min (target 5 min)" in index
+
+
+def test_urgent_gaps_rank_by_severity_then_people_affected(planned) -> None:
+    folder, _, output = planned
+    run = build_plan(load_station(folder, as_of=AS_OF), as_of=AS_OF)
+    moss = check_moss(run.planned, load_rules(), as_of=AS_OF)
+    ranked = most_urgent(run.planned, moss, count=100)
+    failing = {r.rule.id: r for r in moss.failing()}
+    # Every household lacks a residential survey (all 13 people); one radio is missing.
+    assert failing["RES-01"].failed == 5
+    assert failing["COM-01"].failed == 1
+    assert failing["RES-01"].rule.severity == failing["COM-01"].rule.severity == "major"
+    where = [line.split(":")[0] for line in ranked]
+    assert where.index("RES-01") < where.index("COM-01")
+    # The station-wide cascade flag (over the 5 min target) touches everyone: it is among
+    # the three urgent gaps the summary shows, above rules that touch a few people.
+    station = where.index("station")
+    assert station < 3
+    assert station < where.index("COM-01")
+    assert "over the target of 5 min" in ranked[station]
+    severities = [SEVERITY[failing[w].rule.severity] if w in failing else None for w in where]
+    known = [s for s in severities if s is not None]
+    assert known == sorted(known)
+    for line in ranked[:3]:
+        assert f"    - {line}" in output
