@@ -175,11 +175,8 @@ def _index(plan: PlannedStation, cascade: Cascade | None) -> _Index:
             to_assembly.setdefault(route.origin_id, []).append(route)
         elif route.kind == "assembly_to_concentration":
             onward.setdefault(route.origin_id, []).append(route)
-    flags = plan.flags
-    if cascade is not None:
-        flags = pd.concat([flags, cascade.flags[list(flags.columns)]], ignore_index=True)
     by_zone: dict[str, list[tuple[str, str]]] = {}
-    for flag in flags.itertuples():
+    for flag in plan.flags.itertuples():  # the plan's flags hold the cascade's already
         by_zone.setdefault(flag.zone_id, []).append((text_of(flag.severity), text_of(flag.message)))
     points = plan.station.points
     points = points[points["status"] == "accepted"].set_index("point_id", drop=False)

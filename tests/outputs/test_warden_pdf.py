@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import shutil
@@ -48,14 +49,34 @@ def add_address_and_blood_types(folder: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def planned(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("warden") / "tiny"
     shutil.copytree(TINY, folder)
     add_address_and_blood_types(folder)
     plan = tiny_plan(folder)
     cascade = plan_cascade(plan, CascadeRules())
+    # As the pipeline does: the plan's flags hold the cascade's.
+    flags = pd.concat([plan.flags, cascade.flags.reindex(columns=plan.flags.columns)])
+    return dataclasses.replace(plan, flags=flags.reset_index(drop=True)), cascade, folder
+
+
+@pytest.fixture(scope="module")
+def pdfs(planned) -> dict[str, Path]:
+    plan, cascade, folder = planned
     paths = write_warden_pdfs(plan, folder.parent / "out", issued=ISSUED, cascade=cascade)
     return {p.stem: p for p in paths}
+
+
+def test_each_gap_is_listed_once(planned, pdfs: dict[str, Path]):
+    plan = planned[0]
+    text = pdf_text(pdfs["Z02"])
+    messages = [
+        " ".join(unicodedata.normalize("NFKC", m).split())
+        for m in plan.flags.loc[plan.flags["zone_id"] == "Z02", "message"]
+    ]
+    assert len(messages) == 2  # no deputy; the cascade's no backup
+    for message in messages:
+        assert text.count(message[:40]) == 1, message
 
 
 def test_one_pdf_and_one_card_per_zone_in_contacts(pdfs: dict[str, Path]):
