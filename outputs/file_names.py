@@ -83,3 +83,31 @@ def _slug(value: str) -> str:
     if not slug or _RESERVED.fullmatch(slug):
         return f"{FALLBACK}_{slug}" if slug else FALLBACK
     return slug
+
+
+def card_file_names(file_names: dict[str, str]) -> dict[str, str]:
+    """Return the file name of each zone's wallet card: ``<list name>-card``.
+
+    A card never takes the name of a list (a zone may be called ``Z01-card``): the name
+    is then numbered, ``Z01-card-2``.
+
+    Parameters
+    ----------
+    file_names
+        Zone id to the safe file name of its warden list (:func:`safe_file_names`).
+
+    Returns
+    -------
+    dict
+        Zone id to its card's file name (without ``.pdf``).
+    """
+    taken = {name.casefold() for name in file_names.values()}
+    out = {}
+    for zone_id in sorted(file_names):
+        name, number = f"{file_names[zone_id]}-card", 1
+        while name.casefold() in taken:
+            number += 1
+            name = f"{file_names[zone_id]}-card-{number}"
+        taken.add(name.casefold())
+        out[zone_id] = name
+    return out

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from outputs.escape import html_text
-from outputs.file_names import safe_file_names
+from outputs.file_names import card_file_names, safe_file_names
 
 # Known files, grouped by who reads them; anything else written is listed under "Other files".
 GROUPS = (
@@ -93,15 +93,19 @@ def write_index(
         if rows:
             groups.append(f"<h2>{html_text(title)}</h2><ul>{rows}</ul>")
     file_names = safe_file_names(zone_id for zone_id, _ in zones)
+    cards = card_file_names(file_names)
     zone_rows = "".join(
-        _zone_row(zone_id, name, file_names[zone_id], present) for zone_id, name in zones
+        _zone_row(zone_id, name, (file_names[zone_id], cards[zone_id]), present)
+        for zone_id, name in zones
     )
     wardens = (
         "<h2>For wardens (one zone each)</h2><table><thead><tr><th>Zone</th><th>Name</th>"
-        f"<th>Warden list</th><th>Zone map</th></tr></thead><tbody>{zone_rows}</tbody></table>"
+        "<th>Warden list</th><th>Wallet card</th><th>Zone map</th></tr></thead>"
+        f"<tbody>{zone_rows}</tbody></table>"
     )
     stems = file_names.values()
-    per_zone = {f"contacts/{n}.pdf" for n in stems} | {f"maps/{n}.html" for n in stems}
+    per_zone = {f"contacts/{n}.pdf" for n in [*stems, *cards.values()]}
+    per_zone |= {f"maps/{n}.html" for n in stems}
     others = sorted(
         n for n in files if n not in listed and n not in per_zone and n.split("/")[0] + "/" not in
         listed and n != "index.html" and not n.startswith("maps/assets/")
@@ -140,7 +144,7 @@ text-align:left}}thead th{{background:#e8eef6}}.marking{{color:#a00000;font-weig
     return path
 
 
-def _zone_row(zone_id: str, name: str, stem: str, present: set[str]) -> str:
+def _zone_row(zone_id: str, name: str, stems: tuple[str, str], present: set[str]) -> str:
     """Return a zone's row: its id and name as text, links to its files by their safe names."""
 
     def link(path: str, text: str) -> str:
@@ -148,6 +152,7 @@ def _zone_row(zone_id: str, name: str, stem: str, present: set[str]) -> str:
 
     return (
         f"<tr><td>{html_text(zone_id)}</td><td>{html_text(name)}</td>"
-        f"<td>{link(f'contacts/{stem}.pdf', 'PDF')}</td>"
-        f"<td>{link(f'maps/{stem}.html', 'map')}</td></tr>"
+        f"<td>{link(f'contacts/{stems[0]}.pdf', 'PDF')}</td>"
+        f"<td>{link(f'contacts/{stems[1]}.pdf', 'card')}</td>"
+        f"<td>{link(f'maps/{stems[0]}.html', 'map')}</td></tr>"
     )

@@ -28,7 +28,7 @@ from outputs import fonts
 from outputs._parallel import run_all
 from outputs._pdf import encryption, numbered_canvas, text_table
 from outputs._zone_drawing import ZoneMapLayers, prepare_zone_maps, zone_map_flowable
-from outputs.file_names import safe_file_names
+from outputs.file_names import card_file_names, safe_file_names
 from outputs.phone_text import format_phone
 from outputs.wallet_card import WalletCard, write_wallet_card
 from zones.cascade import Cascade
@@ -97,7 +97,7 @@ def write_warden_pdfs(
     index = _index(plan, cascade)  # once, before the workers fork
 
     file_names = safe_file_names(plan.zones["zone_id"])
-    card_names = _card_names(file_names)
+    card_names = card_file_names(file_names)
 
     def write(zone_id: str) -> list[Path]:
         path = folder / f"{file_names[zone_id]}.pdf"
@@ -109,20 +109,6 @@ def write_warden_pdfs(
     paths = [p for pair in run_all(write, sorted(plan.zones["zone_id"])) for p in pair]
     logger.info("warden lists: %d zone lists and wallet cards in %s", len(paths), folder)
     return paths
-
-
-def _card_names(file_names: dict[str, str]) -> dict[str, str]:
-    """Return ``<list name>-card`` per zone, numbered on where a zone's own list has it."""
-    taken = {name.casefold() for name in file_names.values()}
-    out = {}
-    for zone_id in sorted(file_names):
-        name, number = f"{file_names[zone_id]}-card", 1
-        while name.casefold() in taken:
-            number += 1
-            name = f"{file_names[zone_id]}-card-{number}"
-        taken.add(name.casefold())
-        out[zone_id] = name
-    return out
 
 
 # --- content -------------------------------------------------------------------------------

@@ -78,6 +78,8 @@ def test_plan_folder_contract(sample_plan: Path) -> None:
         assert f"href='{link}'" in index
     for zone_id in zones["zone_id"]:
         assert f"href='contacts/{zone_id}.pdf'" in index
+        assert f"href='contacts/{zone_id}-card.pdf'" in index
+        assert (sample_plan / "contacts" / f"{zone_id}-card.pdf").is_file()
         assert f"href='maps/{zone_id}.html'" in index
         assert (sample_plan / "maps" / f"{zone_id}.html").is_file()
     contacts = {p.name for p in (sample_plan / "contacts").iterdir()}

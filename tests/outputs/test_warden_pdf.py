@@ -16,8 +16,9 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from outputs.file_names import card_file_names
 from outputs.wallet_card import WalletCard, write_wallet_card
-from outputs.warden_pdf import CONFIDENTIAL, _card_names, write_warden_pdfs
+from outputs.warden_pdf import CONFIDENTIAL, write_warden_pdfs
 from tests.conftest import TINY
 from tests.factories import tiny_plan
 from zones.cascade import CascadeRules, plan_cascade
@@ -278,7 +279,7 @@ def test_cards_are_encrypted_with_the_lists(tiny_station: Path, tmp_path: Path):
 
 def test_card_names_never_take_a_lists_name():
     names = {"Z01": "Z01", "Z01-card": "Z01-card", "z01-CARD-2": "z01-CARD-2"}
-    cards = _card_names(names)
+    cards = card_file_names(names)
     every = [n.casefold() for n in [*names.values(), *cards.values()]]
     assert len(set(every)) == len(every)
     assert cards["Z01-card"] == "Z01-card-card"
