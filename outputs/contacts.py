@@ -20,6 +20,7 @@ import pandas as pd
 
 from outputs.csv_safe import write_csv_safely
 from outputs.escape import html_text, vcard_text
+from stations.zones_file import zone_title
 from zones.cascade import Cascade
 from zones.contact_tree import build_contact_tree, person_contacts, text_of
 from zones.plan import PlannedStation
@@ -367,7 +368,9 @@ def _title(person: Any) -> str:
 
 
 def _note(person: Any) -> str:
-    zone = f"Zone {person.zone_id}" + (f" ({person.zone_name})" if person.zone_name else "")
+    zone = zone_title(text_of(person.zone_id)) + (
+        f" ({person.zone_name})" if person.zone_name else ""
+    )
     lines = [zone]
     for label, name, phone in (
         ("Warden", person.warden, person.warden_phone),

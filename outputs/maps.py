@@ -53,6 +53,7 @@ from outputs.file_names import safe_file_names
 from outputs.redaction import redact_planned
 from outputs.zone_colours import zone_colours
 from stations.osm import OsmExtract
+from stations.zones_file import zone_title
 from zones.contact_tree import text_of
 from zones.plan import PlannedStation
 
@@ -245,7 +246,7 @@ def write_maps(
                 maps_dir / f"{file_names[zone_id]}.html",
                 zone_page,
                 data,
-                title=f"Zone {zone_id} {text_of(zone.zone_name)}".strip(),
+                title=f"{zone_title(zone_id)} {text_of(zone.zone_name)}".strip(),
                 subtitle=f"{planned.station.name} · warden: {warden}",
                 bounds=zone.geometry.bounds,
             )

@@ -22,6 +22,7 @@ from outputs._parallel import run_all
 from outputs._zone_map import render_station_map, render_zone_map
 from outputs.document import Document, Figure, Section, Signature, Table, render_html, write_pdf
 from outputs.redaction import redact_planned
+from stations.zones_file import zone_title
 from zones.cascade import Cascade
 from zones.contact_tree import roles_of, text_of
 from zones.network import describe_method
@@ -719,7 +720,9 @@ def _annex_maps(plan: PlannedStation, redact: bool) -> list[Section]:
 
     images = run_all(draw, list(plan.zones["zone_id"]))
     for zone, image in zip(plan.zones.itertuples(), images, strict=True):
-        title = f"Zone {zone.zone_id}" + (f" - {zone.zone_name}" if text_of(zone.zone_name) else "")
+        title = zone_title(text_of(zone.zone_id)) + (
+            f" - {zone.zone_name}" if text_of(zone.zone_name) else ""
+        )
         caption = f"{title}: {int(zone.households)} households, W warden, D deputy."
         sections.append(
             Section(title, (Figure(image, caption, 4.46 / 7.2),), level=2, numbered=False)

@@ -31,6 +31,7 @@ from outputs._zone_drawing import ZoneMapLayers, prepare_zone_maps, zone_map_flo
 from outputs.file_names import card_file_names, safe_file_names
 from outputs.phone_text import format_phone
 from outputs.wallet_card import WalletCard, write_wallet_card
+from stations.zones_file import zone_title
 from zones.cascade import Cascade
 from zones.contact_tree import roles_of, text_of
 from zones.nearby import NearbyPlace, nearest_hospitals, nearest_street
@@ -417,7 +418,7 @@ def _card_content(index: _Index, zone_id: str) -> WalletCard:
     zone_name = text_of(zone["zone_name"])
     point_rows, _ = _points(index, zone_id)
     return WalletCard(
-        title=f"Zone {zone_id}" + (f" - {zone_name}" if zone_name else ""),
+        title=zone_title(zone_id) + (f" - {zone_name}" if zone_name else ""),
         station=index.plan.station.name,
         chain=[
             [role, name, phones.replace(" / ", "\n")]
@@ -545,7 +546,7 @@ def _write_zone(
         return text_table(header, rows, widths, size=SMALL_PT, leading=SMALL_LEADING, **options)
 
     zone_name = text_of(zone["zone_name"])
-    label = f"Zone {zone_id}" + (f" - {zone_name}" if zone_name else "")
+    label = zone_title(zone_id) + (f" - {zone_name}" if zone_name else "")
     entries = _household_rows(index, zone)
     staff_count = sum(len(e["people"]) for e in entries)
     dependants = sum(e["dependants"] for e in entries)

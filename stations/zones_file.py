@@ -205,3 +205,20 @@ def zone_label(zone_id: str) -> str:
         The id, prefixed with ``zone`` unless it already says zone.
     """
     return zone_id if _SAYS_ZONE.search(zone_id) else f"zone {zone_id}"
+
+
+def zone_title(zone_id: str) -> str:
+    """Return a zone as a title names it: ``Zone Z09``, and ``Zone Z09`` or ``North zone`` as is.
+
+    Parameters
+    ----------
+    zone_id
+        The zone's id.
+
+    Returns
+    -------
+    str
+        :func:`zone_label` with a capital first letter.
+    """
+    label = zone_label(zone_id)
+    return label[:1].upper() + label[1:]
