@@ -6,6 +6,7 @@ Domain errors become exit status 1 with a message and no traceback (unless
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -785,7 +786,14 @@ def batch(  # click passes options by keyword
     except OutputFolderError as error:
         raise click.BadParameter(str(error), param_hint="'--out'") from None
     debug = bool(ctx.obj and ctx.obj.get("debug"))
-    with click.progressbar(length=len(stations), label="planning stations", file=sys.stderr) as bar:
+    # A bar on a terminal only: in a log or a pipe it would leave a stray label line.
+    shown = sys.stderr.isatty() and not (ctx.obj and ctx.obj.get("quiet"))
+    bar_or_none = (
+        click.progressbar(length=len(stations), label="planning stations", file=sys.stderr)
+        if shown
+        else contextlib.nullcontext(None)
+    )
+    with bar_or_none as bar:
         rows = run_batch(
             list(stations),
             out,
@@ -796,7 +804,7 @@ def batch(  # click passes options by keyword
             seed=seed,
             debug=debug,
             force=force,
-            on_done=lambda _row: bar.update(1),
+            on_done=lambda _row: bar.update(1) if bar is not None else None,
         )
     for path in write_batch_summary(rows, out, issued=dt.datetime.now(tz=dt.UTC).date()):
         path.chmod(0o600)

@@ -45,6 +45,7 @@ def test_two_plans_complete_and_the_broken_one_is_reported(batch) -> None:
     assert "2 of 3 stations planned" in result.output
     assert re.search(r"broken: FAILED - .*nobody\.csv", result.output)
     assert "Traceback" not in result.output
+    assert "planning stations" not in result.output  # no bar off a terminal
 
 
 def test_summary_lists_every_station_in_order(batch) -> None:
