@@ -41,6 +41,7 @@ import shapely
 from scipy.spatial.distance import cdist
 
 from stations import load_station
+from stations._synth_extent import city_extent
 from stations.synth import synthesize_station
 from zones.partition import ZoningOptions, partition_zones
 from zones.tessellation import tessellate
@@ -160,7 +161,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for n in [int(s) for s in args.sizes.split(",")]:
             folder = Path(tmp) / f"s{n}"
-            synthesize_station(folder, households=n, seed=1, city=args.city)
+            synthesize_city_wide(folder, n, args.city, Path(tmp))
             results = {}
             for name in args.methods.split(","):
                 if n > LIMITS.get(name, math.inf):
@@ -197,6 +198,21 @@ def main() -> None:
     )
     print("|---|---|---|---|---|")
     print("\n".join(ratios))
+
+
+def synthesize_city_wide(folder: Path, n: int, city: str, tmp: Path) -> None:
+    """Synthesize ``n`` households over the city's whole bbbike extent.
+
+    ``synthesize_station(city=...)`` cuts a city to a core sized for its households (15
+    per km2); the issue's table was measured over the whole extent (Geneva: 855 km2), so
+    the extent is passed as a boundary file instead, which keeps it whole.
+    """
+    extent = city_extent(city)
+    boundary = tmp / f"{city}.geojson"
+    gpd.GeoDataFrame(geometry=[extent.area_wgs84], crs="EPSG:4326").to_file(boundary)
+    synthesize_station(
+        folder, households=n, seed=1, boundary=boundary, name=extent.name, country=extent.country
+    )
 
 
 def run_isolated(name: str, folder: Path, repeat: int) -> dict | str:
