@@ -12,7 +12,9 @@ For each piece of the station area (islands are separate pieces):
    until every zone is within the bounds, never disconnecting a zone;
 5. compact: move border cells to the neighbouring zone whose centre is nearer, while the
    bounds and contiguity hold (a few sweeps of constrained k-means);
-6. dissolve the cells of each zone into one polygon.
+6. shorten the reach of the longest-reaching zones: hand their farthest homes to a
+   neighbour, or shed homes on the side away from them, while no zone reaches further;
+7. dissolve the cells of each zone into one polygon.
 
 Pieces with fewer households than the minimum join the nearest zone, and the plan
 says so. Zone ids follow a Hilbert curve over the zone centres, so neighbouring
@@ -40,9 +42,10 @@ logger = logging.getLogger(__name__)
 
 BARRIER_CUT_DISCOUNT = 0.01
 COMPACT_SWEEPS = 30
-REACH_PASSES = 20
-REACH_SHARE = 0.25  # the longest-reaching quarter of the zones is shortened
+REACH_PASSES = 40
+REACH_SHARE = 0.1  # the longest-reaching tenth of the zones is shortened
 REACH_TRIES = 3  # farthest cells tried per zone, and cells taken back per swap
+REACH_SHED_TRIES = 30  # border cells on the side away from the farthest home tried per zone
 MAX_REPAIR_ROUNDS = 200
 SLIVER_M2 = 1e-3
 NAME_RADIUS_M = 1000.0  # a zone without a place inside takes the nearest within this
@@ -569,6 +572,8 @@ class _Refiner:
         A cell moves (or is swapped for a cell of the neighbour nearer the zone's median
         when a single move would break the bounds) only when the longer reach of the two
         zones gets shorter, within the bounds, contiguous and never across a barrier.
+        When no far home can move, the zone sheds a home on its other side
+        (:meth:`_shed_opposite`).
         """
         k = len(self.members)
         order = np.argsort(self.open_from, kind="stable")
@@ -593,6 +598,37 @@ class _Refiner:
             for target in targets:
                 if self._try_reach_move(int(cell), zone, target, longest, median, reach):
                     return True
+        return self._shed_opposite(zone, cells, cells[int(np.argmax(far))], longest, reach)
+
+    def _shed_opposite(
+        self, zone: int, cells: np.ndarray, farthest: int, longest: float, reach: np.ndarray
+    ) -> bool:
+        """Give a border cell on the side away from the farthest home to a neighbour.
+
+        A zone on a sparse edge of the city, whose farthest home no neighbour is nearer to,
+        sheds homes on its far side down to the minimum: its median moves towards that home
+        and the reach shortens (as k-means-constrained's outer zones sit at the minimum). A
+        shed is kept while neither zone reaches further than the zone did.
+        """
+        if self.size[zone] <= self.lo:
+            return False
+        away = np.hypot(*(self.points[cells] - self.points[farthest]).T)
+        tried = 0
+        for cell in cells[np.argsort(-away, kind="stable")]:
+            targets = sorted({int(self.labels[o]) for o in self.open_neighbours[cell]} - {zone})
+            if not targets:
+                continue
+            tried += 1
+            if tried > REACH_SHED_TRIES:
+                return False
+            w = self.weight[cell]
+            for target in targets:
+                if self.size[zone] - w < self.lo or self.size[target] + w > self.hi:
+                    continue
+                self._move(int(cell), target)
+                if self._accept(zone, target, longest, reach, check=(zone,), strict=False):
+                    return True
+                self._move(int(cell), zone)
         return False
 
     def _try_reach_move(
@@ -625,14 +661,23 @@ class _Refiner:
         return False
 
     def _accept(
-        self, zone: int, target: int, longest: float, reach: np.ndarray, check: tuple[int, ...]
+        self,
+        zone: int,
+        target: int,
+        longest: float,
+        reach: np.ndarray,
+        check: tuple[int, ...],
+        *,
+        strict: bool = True,
     ) -> bool:
         """Keep a tentative change when the longer reach of the two zones got shorter.
 
-        The zones in ``check`` must also still be in one piece.
+        Not ``strict``: when it got no longer (a zone shedding homes one at a time, its
+        median moving only after several). The zones in ``check`` must also still be in
+        one piece.
         """
         new_zone, new_target = self._reach(zone)[0], self._reach(target)[0]
-        if max(new_zone, new_target) >= longest - 1e-6:
+        if max(new_zone, new_target) >= longest + (-1e-6 if strict else 1e-6):
             return False
         if any(len(self._components(self.members[z])) != 1 for z in check):
             return False
