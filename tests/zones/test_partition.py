@@ -19,7 +19,8 @@ from stations import load_station
 from zones.barriers import barrier_lines
 from zones.metrics import reach_notes, summarise_metrics, zone_metrics
 from zones.network import StraightLineTravel
-from zones.partition import ZoningOptions, partition_zones
+from zones.partition import ZoningOptions, _Refiner, partition_zones
+from zones.tessellation import tessellate
 
 UTM = CRS.from_epsg(32635)
 SAMPLE = Path(__file__).parents[2] / "stations" / "sample" / "helsinki"
@@ -297,3 +298,45 @@ def test_reach_is_measured_once_by_the_metrics() -> None:
             f"zone {zone_id}: farthest home {farthest:,.0f} m from the centre household, "
             "measured in straight lines x 1.3; beyond the reach of 900 m"
         )
+
+
+def zone_reach(xy: np.ndarray, labels: np.ndarray) -> dict[int, float]:
+    """Return each zone's reach: its farthest home from its 1-median home."""
+    reach = {}
+    for zone in np.unique(labels):
+        members = xy[labels == zone]
+        distance = np.hypot(*(members[:, None, :] - members[None, :, :]).transpose(2, 0, 1))
+        reach[int(zone)] = float(distance[distance.sum(axis=1).argmin()].max())
+    return reach
+
+
+def test_reach_pass_sheds_the_side_away_from_a_lonely_home() -> None:
+    # Two rows of homes 100 m apart; zone 0 holds columns 0-11 and one home 2 km further
+    # west that borders no other zone; zone 1 holds columns 12-25. Zone 0 can only shorten
+    # its reach by giving its eastern homes to zone 1, so that its median moves west.
+    columns = np.arange(26) * 100.0
+    grid = np.array([(x, y) for x in columns for y in (0.0, 100.0)])
+    xy = np.vstack([[(-2000.0, 50.0)], grid])
+    labels = np.concatenate([[0], np.where(grid[:, 0] < 1200, 0, 1)])
+    area = shapely.box(-2300, -300, 2800, 400)
+    cells = tessellate(xy, area)
+    weight = np.bincount(cells.cell_of, minlength=len(cells.points))
+    cell_labels = np.zeros(len(cells.points), dtype=int)
+    cell_labels[cells.cell_of] = labels
+    refiner = _Refiner(cells, weight, cell_labels, 15, 40)
+    before = zone_reach(xy, refiner.labels[cells.cell_of])
+
+    refiner._shorten_reach()
+
+    after_labels = refiner.labels[cells.cell_of]
+    after = zone_reach(xy, after_labels)
+    assert max(after.values()) < max(before.values()) - 150
+    sizes = np.bincount(after_labels)
+    assert sizes.min() >= 15
+    assert sizes.max() <= 40
+    for zone in np.unique(refiner.labels):
+        dissolved = shapely.union_all(cells.polygons[refiner.labels == zone])
+        assert dissolved.geom_type == "Polygon"
+    again = _Refiner(cells, weight, cell_labels, 15, 40)
+    again._shorten_reach()
+    assert np.array_equal(again.labels, refiner.labels)
