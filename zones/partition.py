@@ -42,10 +42,12 @@ logger = logging.getLogger(__name__)
 
 BARRIER_CUT_DISCOUNT = 0.01
 COMPACT_SWEEPS = 30
-REACH_PASSES = 40
+REACH_PASSES = 20
 REACH_SHARE = 0.1  # the longest-reaching tenth of the zones is shortened
 REACH_TRIES = 3  # farthest cells tried per zone, and cells taken back per swap
-REACH_SHED_TRIES = 30  # border cells on the side away from the farthest home tried per zone
+# Border cells on the side away from the farthest home tried per zone: about this many over
+# all zones, so more per zone when there are few (between 5 and 30).
+REACH_SHED_BUDGET = 3000
 MAX_REPAIR_ROUNDS = 200
 SLIVER_M2 = 1e-3
 NAME_RADIUS_M = 1000.0  # a zone without a place inside takes the nearest within this
@@ -582,6 +584,7 @@ class _Refiner:
             self.open_to[order[starts[c] : starts[c + 1]]].tolist() for c in range(len(self.points))
         ]
         reach = np.array([self._reach(z)[0] for z in range(k)])
+        self.shed_tries = min(max(REACH_SHED_BUDGET // k, 5), 30)
         for _ in range(REACH_PASSES):
             improved = False
             for zone in np.argsort(-reach, kind="stable")[: max(1, math.ceil(k * REACH_SHARE))]:
@@ -619,7 +622,7 @@ class _Refiner:
             if not targets:
                 continue
             tried += 1
-            if tried > REACH_SHED_TRIES:
+            if tried > self.shed_tries:
                 return False
             w = self.weight[cell]
             for target in targets:
