@@ -45,9 +45,10 @@ COMPACT_SWEEPS = 30
 REACH_PASSES = 20
 REACH_SHARE = 0.1  # the longest-reaching tenth of the zones is shortened
 REACH_TRIES = 3  # farthest cells tried per zone, and cells taken back per swap
-# Border cells on the side away from the farthest home tried per zone: about this many over
-# all zones, so more per zone when there are few (between 5 and 30).
+# Border cells on the side away from its farthest home a zone tries to shed: this budget
+# divided by the number of zones, within these limits (more per zone when there are few).
 REACH_SHED_BUDGET = 3000
+REACH_SHED_LIMITS = (5, 30)
 MAX_REPAIR_ROUNDS = 200
 SLIVER_M2 = 1e-3
 NAME_RADIUS_M = 1000.0  # a zone without a place inside takes the nearest within this
@@ -584,7 +585,7 @@ class _Refiner:
             self.open_to[order[starts[c] : starts[c + 1]]].tolist() for c in range(len(self.points))
         ]
         reach = np.array([self._reach(z)[0] for z in range(k)])
-        self.shed_tries = min(max(REACH_SHED_BUDGET // k, 5), 30)
+        self.shed_tries = int(np.clip(REACH_SHED_BUDGET // k, *REACH_SHED_LIMITS))
         for _ in range(REACH_PASSES):
             improved = False
             for zone in np.argsort(-reach, kind="stable")[: max(1, math.ceil(k * REACH_SHARE))]:
@@ -609,9 +610,9 @@ class _Refiner:
         """Give a border cell on the side away from the farthest home to a neighbour.
 
         A zone on a sparse edge of the city, whose farthest home no neighbour is nearer to,
-        sheds homes on its far side down to the minimum: its median moves towards that home
-        and the reach shortens (as k-means-constrained's outer zones sit at the minimum). A
-        shed is kept while neither zone reaches further than the zone did.
+        sheds homes on the side away from it down to the minimum: its median moves towards
+        that home and the reach shortens (as k-means-constrained's outer zones sit at the
+        minimum). A shed is kept while neither zone reaches further than the zone did.
         """
         if self.size[zone] <= self.lo:
             return False
