@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from outputs import fonts
@@ -49,18 +50,40 @@ def numbered_canvas(margin_mm: float) -> type:
     return NumberedCanvas
 
 
-def encryption(password: str | None) -> Any:
-    """Return ReportLab's encryption for one document opened with ``password`` (or None).
+def save_pdf(data: bytes, path: Path, password: str | None = None) -> Path:
+    """Write a PDF built in memory to ``path``, encrypted with AES-256 when given a password.
 
-    PDF standard security, 128-bit: a reader asks for the password before showing
-    anything; printing and copying are then allowed. ``None`` or ``""`` gives ``None``
-    (no encryption).
+    The document is built in memory so that no copy in clear ever reaches the disk. With a
+    password, pypdf encrypts it with the PDF 2.0 standard security handler (AES-256): a
+    reader asks for the password before showing anything; printing and copying are then
+    allowed.
+
+    Parameters
+    ----------
+    data
+        The PDF as ReportLab wrote it.
+    path
+        Where to write it.
+    password
+        The password, or ``None`` (or ``""``) for no encryption.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
     """
     if not password:
-        return None
-    from reportlab.lib.pdfencrypt import StandardEncryption
+        path.write_bytes(data)
+        return path
+    import io
 
-    return StandardEncryption(password, ownerPassword=password, strength=128)
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.encrypt(user_password=password, owner_password=password, algorithm="AES-256")
+    with path.open("wb") as file:
+        writer.write(file)
+    return path
 
 
 def grid_style(*, header: bool = True) -> list[tuple[Any, ...]]:

@@ -13,6 +13,7 @@ The duties paraphrase the UN Security Management System's framework of accountab
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 import math
 import re
@@ -26,7 +27,7 @@ import pandas as pd
 
 from outputs import fonts
 from outputs._parallel import run_all
-from outputs._pdf import encryption, text_table
+from outputs._pdf import save_pdf, text_table
 from outputs.escape import html_text
 from outputs.file_names import safe_file_names
 from stations.config import Contact
@@ -583,8 +584,9 @@ def _write_pdf(letter: _Letter, path: Path, font_set: fonts.FontSet, password: s
         canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"Page {doc.page}")
         canvas.restoreState()
 
+    buffer = io.BytesIO()
     doc = SimpleDocTemplate(
-        str(path),
+        buffer,
         pagesize=A4,
         leftMargin=18 * mm,
         rightMargin=18 * mm,
@@ -593,6 +595,6 @@ def _write_pdf(letter: _Letter, path: Path, font_set: fonts.FontSet, password: s
         title=f"{letter.reference}: {letter.title}",
         author=f"Designated Official, {letter.station}",
         invariant=1,
-        encrypt=encryption(password),
     )
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    save_pdf(buffer.getvalue(), path, password)

@@ -10,12 +10,13 @@ last line says how many more are on the warden list. Nothing is smaller than
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from outputs import fonts
-from outputs._pdf import encryption, text_table
+from outputs._pdf import save_pdf, text_table
 
 CONFIDENTIAL = "CONFIDENTIAL - STAFF PERSONAL DATA"
 BLUE = "#1a4d8f"
@@ -101,8 +102,9 @@ def write_wallet_card(
         )
         canvas.restoreState()
 
+    buffer = io.BytesIO()
     doc = SimpleDocTemplate(
-        str(path),
+        buffer,
         pagesize=A6,
         leftMargin=MARGIN_MM * mm,
         rightMargin=MARGIN_MM * mm,
@@ -112,10 +114,9 @@ def write_wallet_card(
         author=f"{card.station} security management",
         subject=CONFIDENTIAL,
         invariant=1,
-        encrypt=encryption(password),
     )
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
-    return path
+    return save_pdf(buffer.getvalue(), path, password)
 
 
 def _fitted_story(card: WalletCard, width: float, height: float) -> list[Any]:

@@ -15,6 +15,7 @@ is written into a zone's file.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 import math
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ import pandas as pd
 
 from outputs import fonts
 from outputs._parallel import run_all
-from outputs._pdf import encryption, numbered_canvas, text_table
+from outputs._pdf import numbered_canvas, save_pdf, text_table
 from outputs._zone_drawing import ZoneMapLayers, prepare_zone_maps, zone_map_flowable
 from outputs.file_names import card_file_names, safe_file_names
 from outputs.phone_text import format_phone
@@ -622,8 +623,9 @@ def _write_zone(
         canvas.drawString(MARGIN_MM * mm, 8 * mm, f"Issued {_long_date(issued)}. {HANDLING}")
         canvas.restoreState()
 
+    buffer = io.BytesIO()
     doc = SimpleDocTemplate(
-        str(path),
+        buffer,
         pagesize=A4,
         leftMargin=MARGIN_MM * mm,
         rightMargin=MARGIN_MM * mm,
@@ -633,11 +635,11 @@ def _write_zone(
         author=f"{station} security management",
         subject=CONFIDENTIAL,
         invariant=1,
-        encrypt=encryption(password),
     )
     doc.build(
         story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=numbered_canvas(MARGIN_MM)
     )
+    save_pdf(buffer.getvalue(), path, password)
 
 
 def _household_story(

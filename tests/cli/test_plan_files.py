@@ -87,6 +87,7 @@ def test_warden_lists_and_letters_are_encrypted(station: Path, tmp_path: Path) -
     for path in pdfs:
         reader = PdfReader(path)
         assert reader.is_encrypted, path.name
+        assert reader.trailer["/Encrypt"]["/V"] == 5, path.name  # AES-256, not RC4
         assert not reader.decrypt("wrong password"), path.name
         assert reader.decrypt(PASSWORD), path.name
         assert "Tiny" in reader.pages[0].extract_text(), path.name
