@@ -5,7 +5,7 @@ from __future__ import annotations
 import phonenumbers
 
 
-def format_phone(text: str) -> str:
+def format_phone(text: str, country: str | None = None) -> str:
     """Return a number in international format (``+358 41 2062259``), or the text as given.
 
     Numbers are stored in E.164 (``+358412062259``), which is hard to read aloud or dial
@@ -15,7 +15,10 @@ def format_phone(text: str) -> str:
     Parameters
     ----------
     text
-        The number as stored.
+        The number as stored (E.164 once validated).
+    country
+        The station's country (ISO 3166 alpha-2), for a number without a country code;
+        ``None`` reads only numbers in ``+CC`` form.
 
     Returns
     -------
@@ -30,7 +33,7 @@ def format_phone(text: str) -> str:
     '112'
     """
     try:
-        number = phonenumbers.parse(text, None)
+        number = phonenumbers.parse(text, country)
     except phonenumbers.NumberParseException:
         return text
     if not phonenumbers.is_valid_number(number):

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import phonenumbers
 
 from outputs._parallel import run_all
 from outputs._zone_map import render_station_map, render_zone_map
 from outputs.document import Document, Figure, Section, Signature, Table, render_html, write_pdf
+from outputs.phone_text import format_phone
 from outputs.redaction import redact_planned
 from stations.zones_file import zone_title
 from zones.cascade import Cascade
@@ -202,7 +202,7 @@ class _People:
             return ""
         row = self.staff.loc[staff_id]
         parts = [
-            dialable(text_of(row.get("phone")), self.country),
+            format_phone(text_of(row.get("phone")), self.country),
             text_of(row.get("radio_callsign")),
         ]
         return "\n".join(p for p in parts if p)
@@ -265,31 +265,6 @@ class _People:
         if not names:
             return household_id
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def dialable(phone: str, country: str) -> str:
-    """Return a phone number grouped in international format, as dialled from paper.
-
-    Parameters
-    ----------
-    phone
-        The number as the roster gives it (E.164 once validated).
-    country
-        The station's country (ISO 3166 alpha-2), for numbers without a country code.
-
-    Returns
-    -------
-    str
-        ``+358 40 1234567`` style, or ``phone`` as given when it is no full number (an
-        emergency short number such as ``112``, or text that is no number).
-    """
-    try:
-        number = phonenumbers.parse(phone, country)
-    except phonenumbers.NumberParseException:
-        return phone
-    if not phonenumbers.is_valid_number(number):
-        return phone  # a short number such as 112 is dialled as it is
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def _compliance(moss: dict[str, Any]) -> str:
@@ -440,7 +415,7 @@ def _communications(plan: PlannedStation, cascade: Cascade | None) -> Section:
     info = plan.station.config.station
     contacts = info.contacts
     emergency = tuple(
-        (CONTACT_LABELS.get(key, key), contact.name, dialable(contact.phone, info.country))
+        (CONTACT_LABELS.get(key, key), contact.name, format_phone(contact.phone, info.country))
         for key, contact in sorted(contacts.items())
     )
     staff = plan.station.staff[plan.station.staff["status"] == "accepted"]

@@ -19,7 +19,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from outputs import fonts
 from outputs._zone_map import render_station_map
-from outputs.security_plan import CONFIDENTIAL, REDACTED, dialable, write_security_plan
+from outputs.phone_text import format_phone
+from outputs.security_plan import CONFIDENTIAL, REDACTED, write_security_plan
 from outputs.zone_colours import zone_colours
 from planner.moss import check_moss
 from planner.moss_rules import load_rules
@@ -258,7 +259,7 @@ def test_redacted_gaps_are_listed_once_naming_nobody(piped) -> None:
         assert name not in gaps
     text = pdf_text(pdfs[True])
     for phone in staff["phone"][staff["phone"] != ""]:
-        assert dialable(phone, "FI") not in text
+        assert format_phone(phone, "FI") not in text
 
 
 def test_annex_b_prints_the_do_and_adviser_phones_grouped(piped) -> None:
