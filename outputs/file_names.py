@@ -67,14 +67,18 @@ def safe_file_names(ids: Iterable[object]) -> dict[str, str]:
     taken: set[str] = set()
     names: dict[str, str] = {}
     for value in safe + others:
-        wanted = value if is_safe_name(value) else _slug(value)
-        name, number = wanted, 1
-        while name.casefold() in taken:
-            number += 1
-            name = f"{wanted}-{number}"
-        taken.add(name.casefold())
-        names[value] = name
+        names[value] = _unused(value if is_safe_name(value) else _slug(value), taken)
     return names
+
+
+def _unused(wanted: str, taken: set[str]) -> str:
+    """Return ``wanted``, or ``wanted-2``, ``-3``... the first not in ``taken`` (by case)."""
+    name, number = wanted, 1
+    while name.casefold() in taken:
+        number += 1
+        name = f"{wanted}-{number}"
+    taken.add(name.casefold())
+    return name
 
 
 def _slug(value: str) -> str:
@@ -102,12 +106,4 @@ def card_file_names(file_names: dict[str, str]) -> dict[str, str]:
         Zone id to its card's file name (without ``.pdf``).
     """
     taken = {name.casefold() for name in file_names.values()}
-    out = {}
-    for zone_id in sorted(file_names):
-        name, number = f"{file_names[zone_id]}-card", 1
-        while name.casefold() in taken:
-            number += 1
-            name = f"{file_names[zone_id]}-card-{number}"
-        taken.add(name.casefold())
-        out[zone_id] = name
-    return out
+    return {z: _unused(f"{file_names[z]}-card", taken) for z in sorted(file_names)}
