@@ -16,7 +16,7 @@ import shapely
 import shapely.geometry
 
 from outputs.zone_colours import ZONE_COLOURS
-from zones.contact_tree import text_of
+from stations.text import text_of
 from zones.plan import PlannedStation
 
 DIGITS = 5

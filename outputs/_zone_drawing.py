@@ -37,7 +37,7 @@ from outputs._zone_map import (
     scale_length_m,
 )
 from outputs.zone_colours import zone_colours
-from zones.contact_tree import text_of
+from stations.text import text_of
 from zones.plan import PlannedStation, polygons_to_crs
 
 ZONE_TINT = 0.12  # the zone's colour over white, drawn under the roads

@@ -157,14 +157,14 @@ def render_station_map(plan: PlannedStation, *, homes: bool = False) -> tuple[by
     if len(routes):
         _draw(ax, routes.geometry, edge=POINT_COLOURS["concentration"], width=1.2,
               dashes=(0, (4, 2)), zorder=5)  # fmt: skip
-    points = plan.station.points[plan.station.points["status"] == "accepted"]
+    points = plan.station.accepted_points
     for kind, marker in (("assembly", "^"), ("concentration", "^"), ("hospital", "P")):
         chosen = points[points["kind"] == kind]
         colour = POINT_COLOURS.get(kind, "#c62828")
         for point in chosen.itertuples():
             ax.scatter(point.geometry.x, point.geometry.y, marker=marker, s=50, color=colour,
                        edgecolor="white", linewidth=0.6, zorder=8)  # fmt: skip
-    offices = plan.station.offices[plan.station.offices["status"] == "accepted"]
+    offices = plan.station.accepted_offices
     for office in offices.itertuples():
         ax.scatter(office.geometry.x, office.geometry.y, marker="s", s=40, color="#1565c0",
                    edgecolor="white", linewidth=0.6, zorder=8)  # fmt: skip

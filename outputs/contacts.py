@@ -20,9 +20,10 @@ import pandas as pd
 
 from outputs.csv_safe import write_csv_safely
 from outputs.escape import html_text, vcard_text
+from stations.text import text_of
 from stations.zones_file import zone_title
 from zones.cascade import Cascade
-from zones.contact_tree import build_contact_tree, person_contacts, text_of
+from zones.contact_tree import build_contact_tree, person_contacts
 from zones.plan import PlannedStation
 
 logger = logging.getLogger(__name__)

@@ -53,8 +53,8 @@ from outputs.file_names import safe_file_names
 from outputs.redaction import redact_planned
 from outputs.zone_colours import zone_colours
 from stations.osm import OsmExtract
+from stations.text import text_of
 from stations.zones_file import zone_title
-from zones.contact_tree import text_of
 from zones.plan import PlannedStation
 
 __all__ = ["MapStatus", "tile_layer_of", "write_maps"]

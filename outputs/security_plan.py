@@ -22,9 +22,9 @@ from outputs._zone_map import render_station_map, render_zone_map
 from outputs.document import Document, Figure, Section, Signature, Table, render_html, write_pdf
 from outputs.phone_text import format_phone
 from outputs.redaction import redact_planned
+from stations.text import roles_of, text_of
 from stations.zones_file import zone_title
 from zones.cascade import Cascade
-from zones.contact_tree import roles_of, text_of
 from zones.network import describe_method
 from zones.plan import PlannedStation
 
@@ -119,7 +119,7 @@ def build_security_plan(
     station = plan.station
     info = station.config.station
     level = int(info.security_level)
-    accepted = station.staff[station.staff["status"] == "accepted"]
+    accepted = station.accepted_staff
     facts = (
         ("Duty station", station.name),
         ("Country", info.country),
@@ -321,7 +321,7 @@ def _structure(plan: PlannedStation, smt: pd.DataFrame, people: _People) -> Sect
 
 
 def _areas(plan: PlannedStation) -> Section:
-    offices = plan.station.offices[plan.station.offices["status"] == "accepted"]
+    offices = plan.station.accepted_offices
     rows = []
     for area in plan.areas.itertuples():
         zones = plan.zones[plan.zones["area_id"] == area.area_id]
@@ -418,13 +418,13 @@ def _communications(plan: PlannedStation, cascade: Cascade | None) -> Section:
         (CONTACT_LABELS.get(key, key), contact.name, format_phone(contact.phone, info.country))
         for key, contact in sorted(contacts.items())
     )
-    staff = plan.station.staff[plan.station.staff["status"] == "accepted"]
+    staff = plan.station.accepted_staff
     radios = (
         int(staff["has_radio"].fillna(value=False).astype(bool).sum())
         if "has_radio" in staff
         else 0
     )
-    points = plan.station.points[plan.station.points["status"] == "accepted"]
+    points = plan.station.accepted_points
     repeaters = points[points["kind"] == "repeater"]
     repeater_rows = tuple(
         (text_of(p.point_id), text_of(p.name), _metres(getattr(p, "range_m", None)))
@@ -476,7 +476,7 @@ def _metres(value: object) -> str:
 
 
 def _points_and_routes(plan: PlannedStation, redact: bool) -> Section:
-    points = plan.station.points[plan.station.points["status"] == "accepted"]
+    points = plan.station.accepted_points
     points = points[
         points["kind"].isin(["assembly", "concentration", "safe_haven", "airport", "hospital"])
     ]

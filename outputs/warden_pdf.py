@@ -32,9 +32,9 @@ from outputs._zone_drawing import ZoneMapLayers, prepare_zone_maps, zone_map_flo
 from outputs.file_names import card_file_names, safe_file_names
 from outputs.phone_text import format_phone
 from outputs.wallet_card import WalletCard, write_wallet_card
+from stations.text import roles_of, text_of
 from stations.zones_file import zone_title
 from zones.cascade import Cascade
-from zones.contact_tree import roles_of, text_of
 from zones.nearby import NearbyPlace, nearest_hospitals, nearest_street
 from zones.plan import PlannedStation
 

@@ -261,8 +261,8 @@ def _station_counts(station: Any) -> dict[str, int]:
         "staff accepted": len(station.accepted_staff),
         "staff rejected": len(station.rejected_staff),
         "households": len(station.households),
-        "offices": int((station.offices["status"] == "accepted").sum()),
-        "points": int((station.points["status"] == "accepted").sum()),
+        "offices": len(station.accepted_offices),
+        "points": len(station.accepted_points),
     }
 
 

@@ -129,7 +129,7 @@ def build_plan(
     )[["zone_id", "area_id", "role", "staff_id", "reason"]]
     zones = _zones_frame(zoning, zone_area, wardens.table)
     centres = _zone_centres(zoning)
-    points = station.points[station.points["status"] == "accepted"]
+    points = station.accepted_points
     routes = evacuation_routes(zoning.travel, centres, points, crs)
     network_flags, network_notes = _network_report(zoning, households)
     flags = pd.concat(

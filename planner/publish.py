@@ -36,7 +36,7 @@ from outputs.warden_pdf import write_warden_pdfs
 from planner.moss import MossReport
 from planner.pipeline import PlanRun, assignments_table
 from planner.sites import suggest_for_plan
-from zones.contact_tree import text_of
+from stations.text import text_of
 from zones.plan import PlannedStation
 
 logger = logging.getLogger(__name__)
@@ -257,8 +257,8 @@ def _tables(run: PlanRun, planned: PlannedStation, folder: Path, *, redact: bool
 
 def _layers(planned: PlannedStation, redact: bool) -> dict[str, gpd.GeoDataFrame]:
     station = planned.station
-    offices = station.offices[station.offices["status"] == "accepted"]
-    points = station.points[station.points["status"] == "accepted"]
+    offices = station.accepted_offices
+    points = station.accepted_points
     keep_offices = [
         c for c in offices.columns if c not in ("source_file", "source_row", "status", "reason")
     ]

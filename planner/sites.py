@@ -205,7 +205,7 @@ def _osm_sites(pois: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) -> gpd.GeoDa
 
 def _office_sites(station: Station, buildings: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Return the accepted offices and compounds, measured by the building they stand in."""
-    offices = station.offices[station.offices["status"] == "accepted"].to_crs(station.crs)
+    offices = station.accepted_offices.to_crs(station.crs)
     offices = offices[offices.geometry.notna()].reset_index(drop=True)
     footprint = _footprints(offices.geometry, buildings)
     kinds = (

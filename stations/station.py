@@ -66,6 +66,16 @@ class Station:
         return self.staff[self.staff[STATUS] == "accepted"]
 
     @property
+    def accepted_offices(self) -> gpd.GeoDataFrame:
+        """Return the office rows that were accepted."""
+        return self.offices[self.offices[STATUS] == "accepted"]
+
+    @property
+    def accepted_points(self) -> gpd.GeoDataFrame:
+        """Return the point rows (assembly, hospital, hotel...) that were accepted."""
+        return self.points[self.points[STATUS] == "accepted"]
+
+    @property
     def rejected_staff(self) -> gpd.GeoDataFrame:
         """Return the staff rows that were rejected, with their reason."""
         return self.staff[self.staff[STATUS] == "rejected"]

@@ -24,7 +24,6 @@ CSFP without one) coordinates the capital area.
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +38,7 @@ from scipy.spatial.distance import cdist
 from stations.config import check_rule_table
 from stations.errors import StationError
 from stations.schema import AGENCY, NAME, OFFICE_ID, OFFICE_KIND, STAFF_ID
+from stations.text import roles_of, text_of
 from zones.network import NetworkTravel, TravelModel
 
 logger = logging.getLogger(__name__)
@@ -57,20 +57,11 @@ _FILE = "station.toml"
 _MAX_GENERATOR_ROUNDS = 5
 
 
-def text_of(value: object) -> str:
-    """Return a cell as stripped text; missing values (None, NaN) give ``""``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value).strip()
-
-
 def role_sets(staff: pd.DataFrame) -> pd.Series:
     """Return each staff row's roster roles as a set (``role`` may hold several, ``;``-joined)."""
     if "role" not in staff.columns:
         return pd.Series([frozenset()] * len(staff), index=staff.index, dtype=object)
-    return staff["role"].map(
-        lambda v: frozenset(p.strip() for p in text_of(v).split(";") if p.strip())
-    )
+    return staff["role"].map(lambda v: frozenset(roles_of(v)))
 
 
 def _has_phone(staff: pd.DataFrame) -> pd.Series:

@@ -32,6 +32,7 @@ import pandas as pd
 
 from stations.config import check_rule_table
 from stations.errors import StationError
+from stations.text import roles_of, text_of
 from zones.plan import PlannedStation
 
 logger = logging.getLogger(__name__)
@@ -373,16 +374,6 @@ class Cascade:
     station_minutes: float
 
 
-def _text(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value).strip()
-
-
-def _roles(value: object) -> set[str]:
-    return {r.strip() for r in _text(value).split(";") if r.strip()}
-
-
 def _adviser(plan: PlannedStation) -> tuple[str | None, str | None]:
     """Return the cascade's first caller (CSA, else CSFP, else DO) and their backup."""
     ordered = plan.staff.sort_values("staff_id", kind="stable")
@@ -391,7 +382,7 @@ def _adviser(plan: PlannedStation) -> tuple[str | None, str | None]:
         found += [
             sid
             for sid, roles in zip(ordered["staff_id"], ordered.get("role", ()), strict=False)
-            if role in _roles(roles) and sid not in found
+            if role in roles_of(roles) and sid not in found
         ]
     top = found[0] if found else None
     backup = found[1] if len(found) > 1 else None
@@ -418,14 +409,14 @@ class _ZoneGroups:
         households = plan.households
         by_zone = dict(tuple(households.groupby("zone_id", sort=False)))
         staff = plan.staff
-        phones = dict(zip(staff["staff_id"], staff["phone"].map(_text), strict=True))
+        phones = dict(zip(staff["staff_id"], staff["phone"].map(text_of), strict=True))
         return cls(alternates, by_zone, phones, households.iloc[:0])
 
 
 def _zone(
     groups: _ZoneGroups, zone: Any, rules: CascadeRules, flags: list[dict[str, Any]]
 ) -> ZoneCascade | None:
-    warden, deputy = _text(zone.warden_id), _text(zone.deputy_id)
+    warden, deputy = text_of(zone.warden_id), text_of(zone.deputy_id)
     alternates = groups.alternates.get(zone.zone_id, [])
     members = groups.households.get(zone.zone_id, groups.empty)
 
@@ -464,7 +455,7 @@ def _zone(
     )
     households: list[tuple[str, str]] = []
     for household in ordered.itertuples():
-        ids = sorted(_text(household.staff_ids).split(";"))
+        ids = sorted(text_of(household.staff_ids).split(";"))
         if callers & set(ids):
             continue
         with_phone = [s for s in ids if groups.phones.get(s)]
@@ -570,9 +561,9 @@ def _upper(
     """Schedule the adviser's and the ASCs' calls: longest zones are called first."""
     m = rules.minutes_per_call
     coordinators = {
-        a.area_id: _text(a.coordinator_id)
+        a.area_id: text_of(a.coordinator_id)
         for a in plan.areas.itertuples()
-        if _text(a.coordinator_role) == "ASC" and _text(a.coordinator_id)
+        if text_of(a.coordinator_role) == "ASC" and text_of(a.coordinator_id)
     }
     zone_area = dict(zip(plan.zones["zone_id"], plan.zones["area_id"], strict=True))
     under: dict[str | None, list[str]] = {}

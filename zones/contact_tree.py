@@ -16,7 +16,6 @@ their zone: as the warden, the deputy, an alternate, or a member of a household.
 from __future__ import annotations
 
 import logging
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +23,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from stations.text import roles_of, text_of
 from zones.plan import PlannedStation
 
 logger = logging.getLogger(__name__)
@@ -70,20 +70,6 @@ PERSON_COLUMNS = (
     "coordinator_phone",
 )
 _ADVISER_ROLES = ("CSA", "CSFP")
-
-
-def text_of(value: object) -> str:
-    """Return a cell as stripped text, ``""`` for None and NaN."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if value is pd.NA or value is pd.NaT:
-        return ""
-    return str(value).strip()
-
-
-def roles_of(value: object) -> tuple[str, ...]:
-    """Return the roles of a ``;``-joined role cell, in order."""
-    return tuple(r.strip() for r in text_of(value).split(";") if r.strip())
 
 
 def build_contact_tree(plan: PlannedStation) -> dict[str, Any]:
