@@ -356,23 +356,22 @@ class _PdfWriter:
         ]
 
     def signatures(self, signatures: Sequence[Signature]) -> list[Any]:
-        """Return a block to sign per signature: the line and date, role, name, purpose."""
+        """Return the blocks to sign, kept on one page: the line and date, role, name, purpose."""
         from reportlab.lib.units import mm
         from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
         m, body = fonts.markup, self.styles.body
-        return [
-            KeepTogether(
-                [
-                    Spacer(1, 12 * mm),
-                    Paragraph("_" * 48 + "&nbsp;&nbsp;&nbsp; Date: " + "_" * 16, body),
-                    Paragraph(m(signature.role, bold=True), body),
-                    Paragraph("<br/>".join(m(line) for line in signature.name.split("\n")), body),
-                    Paragraph(m(signature.purpose), self.styles.small),
-                ]
-            )
+        blocks = [
+            [
+                Spacer(1, 12 * mm),
+                Paragraph("_" * 48 + "&nbsp;&nbsp;&nbsp; Date: " + "_" * 16, body),
+                Paragraph(m(signature.role, bold=True), body),
+                Paragraph("<br/>".join(m(line) for line in signature.name.split("\n")), body),
+                Paragraph(m(signature.purpose), self.styles.small),
+            ]
             for signature in signatures
         ]
+        return [KeepTogether([f for block in blocks for f in block])] if blocks else []
 
     def section(self, section: Section, title: str, *, sheet: bool) -> list[Any]:
         """Return a section's flowables: a page break if asked, its heading and blocks."""

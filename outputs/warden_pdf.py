@@ -585,7 +585,7 @@ def _household_table(entries: list[dict[str, Any]], cascade: Cascade | None) -> 
         "Special needs",
         "Vehicle",
     ]
-    widths = [6, 50, 34, 36, 13, 8, 16, 18]
+    widths = [7, 47, 32, 36, 14, 11, 16, 18]  # '#', 'Dep.' and call signs unbroken
     if cascade is not None:
         header.append("Called by")
         widths.append(26)
