@@ -1,8 +1,12 @@
 """A small document model rendered twice: as a self-contained HTML page and as an A4 PDF.
 
-The security plan is written once as sections of paragraphs, tables and figures; the
-HTML and the PDF are drawn from the same content, so they cannot say different things.
-Every string is escaped in HTML and shaped for its script in the PDF.
+The security plan, the warden lists and the letters are each written once as sections
+of paragraphs, tables, figures and numbered lists; the HTML and the PDF are drawn from
+the same content, so they cannot say different things, and on the same page furniture
+(:mod:`outputs.page`), so they cannot look different. A ``report`` has a title page and
+numbered contents; a ``sheet`` (a warden list, a letter) starts its text under its
+title on the first page and ends with its signatures. Every string is escaped in HTML
+and shaped for its script in the PDF.
 """
 
 from __future__ import annotations
@@ -10,28 +14,35 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from outputs import fonts
-from outputs._pdf import numbered_canvas, text_table
+from outputs import fonts, page
+from outputs._pdf import save_pdf, text_table
 from outputs.escape import html_text
 
-MARGIN_MM = 16.0
 CELL_PADDING_PT = 6.0  # left and right padding of a table cell (outputs._pdf.grid_style)
-BLUE = "#1a4d8f"
-MARKING_RED = "#a00000"
+FIGURE_LIMIT_MM = 200.0  # the tallest a figure is drawn
+HEADING_ROOM_PT = 70.0  # a heading, a caption and a little space above a drawing
+
+Cell = str | Sequence[Sequence[str]]  # text, or lines of parts shaped one by one
 
 
 @dataclass(frozen=True)
 class Table:
-    """A table: a header row, body rows of text and relative column widths."""
+    """A table: a header row, body rows and relative column widths.
+
+    A cell is text (a newline breaks lines) or lines of parts, each part shaped on its own
+    (a name in one script beside a role in another). ``bold_columns`` are bold in the body.
+    """
 
     header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
+    rows: Sequence[Sequence[Cell]]
     widths: tuple[float, ...]
     empty: str = "none"
+    bold_columns: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,27 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Drawing:
+    """A vector drawing of the PDF (a zone's map), its caption above it.
+
+    ``draw`` returns the reportlab flowable for a width in points; ``least_aspect`` is
+    the smallest height over width it shrinks to, kept on one page with its heading.
+    The HTML page shows the caption only.
+    """
+
+    draw: Callable[[float], Any]
+    caption: str
+    least_aspect: float
+
+
+@dataclass(frozen=True)
+class Steps:
+    """A numbered list."""
+
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Signature:
     """A line to sign: the role, the person's name and what they sign for."""
 
@@ -52,12 +84,12 @@ class Signature:
     purpose: str
 
 
-Block = str | Table | Figure
+Block = str | Table | Figure | Drawing | Steps
 
 
 @dataclass(frozen=True)
 class Section:
-    """A numbered section (level 1) or sub-section (level 2) and its blocks."""
+    """A section (level 1) or sub-section (level 2) and its blocks; no heading if untitled."""
 
     title: str
     blocks: tuple[Block, ...] = ()
@@ -68,7 +100,31 @@ class Section:
 
 @dataclass(frozen=True)
 class Document:
-    """A whole document: title page facts, sections and signatures."""
+    """A whole document: its title, the facts under it, sections and signatures.
+
+    Attributes
+    ----------
+    title, subtitle
+        The title and the line under it.
+    marking
+        The confidentiality marking of every page.
+    issued
+        The date of issue of every page.
+    facts
+        Pairs ``name, value``: a table in a report, lines ``name value`` in a sheet.
+    sections
+        The sections.
+    signatures
+        The lines to sign: on the title page of a report, at the end of a sheet.
+    layout
+        ``report`` (title page, contents, numbered sections) or ``sheet``.
+    header
+        The running title at the top right of each page (the title if empty).
+    note
+        The handling note after the date of issue in the footer.
+    author
+        The PDF's author (the subtitle if empty).
+    """
 
     title: str
     subtitle: str
@@ -77,6 +133,15 @@ class Document:
     facts: tuple[tuple[str, str], ...]
     sections: tuple[Section, ...]
     signatures: tuple[Signature, ...] = field(default=())
+    layout: Literal["report", "sheet"] = "report"
+    header: str = ""
+    note: str = ""
+    author: str = ""
+
+    @property
+    def furniture(self) -> page.Furniture:
+        """Return the header and footer of the document's pages."""
+        return page.Furniture(self.marking, self.header or self.title, self.issued, self.note)
 
 
 def render_html(document: Document) -> str:
@@ -94,13 +159,6 @@ def render_html(document: Document) -> str:
     """
     numbers = _numbers(document.sections)
     titles = [_title(s, n) for s, n in zip(document.sections, numbers, strict=True)]
-    contents = "".join(
-        f"<li class='l{s.level}'><a href='#s{n}'>{html_text(t)}</a></li>"
-        for n, (s, t) in enumerate(zip(document.sections, titles, strict=True))
-    )
-    facts = "".join(
-        f"<tr><th>{html_text(k)}</th><td>{_html_cell(v)}</td></tr>" for k, v in document.facts
-    )
     body = "".join(
         _html_section(s, n, t)
         for n, (s, t) in enumerate(zip(document.sections, titles, strict=True))
@@ -110,36 +168,34 @@ def render_html(document: Document) -> str:
         f"{_html_cell(s.name)}<br><small>{html_text(s.purpose)}</small></p><p>Date:</p></div>"
         for s in document.signatures
     )
+    signatures = f'<div class="signatures">{signatures}</div>'
+    if document.layout == "sheet":
+        facts = "".join(f"<p>{html_text(f'{k} {v}')}</p>" for k, v in document.facts)
+        opening, closing = facts, signatures
+    else:
+        facts = "".join(
+            f"<tr><th>{html_text(k)}</th><td>{_html_cell(v)}</td></tr>" for k, v in document.facts
+        )
+        contents = "".join(
+            f"<li class='l{s.level}'><a href='#s{n}'>{html_text(t)}</a></li>"
+            for n, (s, t) in enumerate(zip(document.sections, titles, strict=True))
+        )
+        opening = (
+            f'<table class="facts">{facts}</table>\n{signatures}\n'
+            f"<nav><h2>Contents</h2><ul>{contents}</ul></nav>"
+        )
+        closing = ""
+    middle = "\n".join(part for part in (opening, body, closing) if part)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html_text(document.title)}</title>
 <style>
-body{{font-family:"DejaVu Sans",system-ui,sans-serif;margin:0 auto;max-width:60rem;
-padding:1.5rem;color:#1f2328;line-height:1.45}}
-.marking{{color:{MARKING_RED};font-weight:700;letter-spacing:.04em}}
-h1{{color:{BLUE};margin-bottom:.2rem}}h2{{color:{BLUE};border-bottom:2px solid {BLUE};
-padding-bottom:.2rem;margin-top:2rem}}h3{{color:{BLUE};margin-top:1.4rem}}
-table{{border-collapse:collapse;width:100%;margin:.6rem 0;font-size:.86rem}}
-th,td{{border:1px solid #9aa5b1;padding:.2rem .4rem;text-align:left;vertical-align:top}}
-thead th{{background:#e8eef6}}tbody tr:nth-child(even){{background:#f6f8fb}}
-table.facts th{{width:16rem;background:#e8eef6}}
-figure{{margin:1rem 0}}figure img{{max-width:100%;border:1px solid #9aa5b1}}
-figcaption{{font-size:.85rem;color:#555}}nav li.l2{{margin-left:1.2rem}}
-.signatures{{display:flex;gap:3rem;flex-wrap:wrap;margin-top:2rem}}
-.sign{{min-width:16rem}}.sign .line{{border-bottom:1px solid #000;height:3rem}}
-.table-wrap{{overflow-x:auto}}
-@media print{{body{{max-width:none;padding:0}}.newpage{{break-before:page}}
-nav{{break-after:page}}a{{color:inherit;text-decoration:none}}}}
-@page{{size:A4;margin:16mm}}
-</style></head><body>
+{page.HTML_CSS}</style></head><body>
 <p class="marking">{html_text(document.marking)}</p>
 <h1>{html_text(document.title)}</h1>
 <p>{html_text(document.subtitle)}</p>
-<table class="facts">{facts}</table>
-<div class="signatures">{signatures}</div>
-<nav><h2>Contents</h2><ul>{contents}</ul></nav>
-{body}
+{middle}
 <p class="marking">{html_text(document.marking)}</p>
 </body></html>
 """
@@ -167,20 +223,28 @@ def _title(section: Section, number: str) -> str:
 def _html_section(section: Section, index: int, title: str) -> str:
     tag = "h2" if section.level == 1 else "h3"
     css = " class='newpage'" if section.new_page else ""
-    parts = [f"<section{css} id='s{index}'>", f"<{tag}>{html_text(title)}</{tag}>"]
-    for block in section.blocks:
-        if isinstance(block, str):
-            parts.append(f"<p>{html_text(block)}</p>")
-        elif isinstance(block, Table):
-            parts.append(_html_table(block))
-        else:
-            data = base64.b64encode(block.png).decode("ascii")
-            parts.append(
-                f"<figure><img src='data:image/png;base64,{data}' alt='{html_text(block.caption)}'>"
-                f"<figcaption>{html_text(block.caption)}</figcaption></figure>"
-            )
+    parts = [f"<section{css} id='s{index}'>"]
+    if title:
+        parts.append(f"<{tag}>{html_text(title)}</{tag}>")
+    parts += [_html_block(block) for block in section.blocks]
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def _html_block(block: Block) -> str:
+    if isinstance(block, str):
+        return f"<p>{html_text(block)}</p>"
+    if isinstance(block, Table):
+        return _html_table(block)
+    if isinstance(block, Steps):
+        return "<ol>" + "".join(f"<li>{html_text(item)}</li>" for item in block.items) + "</ol>"
+    if isinstance(block, Drawing):
+        return f"<figure><figcaption>{html_text(block.caption)}</figcaption></figure>"
+    data = base64.b64encode(block.png).decode("ascii")
+    return (
+        f"<figure><img src='data:image/png;base64,{data}' alt='{html_text(block.caption)}'>"
+        f"<figcaption>{html_text(block.caption)}</figcaption></figure>"
+    )
 
 
 def _html_table(table: Table) -> str:
@@ -195,14 +259,23 @@ def _html_table(table: Table) -> str:
     )
 
 
-def _html_cell(text: str) -> str:
-    return "<br>".join(html_text(line) for line in text.split("\n"))
+def _html_cell(cell: Cell) -> str:
+    """Return a cell's lines, escaped; text with right-to-left letters kept apart (bdi)."""
+    lines = cell.split("\n") if isinstance(cell, str) else ["".join(parts) for parts in cell]
+    return "<br>".join(
+        f"<bdi>{html_text(line)}</bdi>" if fonts.has_rtl(line) else html_text(line)
+        for line in lines
+    )
 
 
-def write_pdf(document: Document, path: Path) -> Path:
-    """Write the document as an A4 PDF with a title page and contents with page numbers.
+# --- PDF -----------------------------------------------------------------------------------
 
-    Every page carries the marking, the date of issue and "Page N of M".
+
+def write_pdf(document: Document, path: Path, password: str | None = None) -> Path:
+    """Write the document as an A4 PDF on the shared page furniture (:mod:`outputs.page`).
+
+    A report gets a title page and contents with page numbers; every page carries the
+    marking, the date of issue and "Page N of M".
 
     Parameters
     ----------
@@ -210,168 +283,197 @@ def write_pdf(document: Document, path: Path) -> Path:
         The document.
     path
         Where to write it.
+    password
+        Encrypt it with this password (`outputs._pdf.save_pdf`).
 
     Returns
     -------
     pathlib.Path
         ``path``.
     """
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import (
-        BaseDocTemplate,
-        Frame,
-        Image,
-        KeepTogether,
-        PageBreak,
-        PageTemplate,
-        Paragraph,
-        Spacer,
+    pdf = _PdfWriter(page.styles(), page.text_width())
+    sheet = document.layout == "sheet"
+    story = pdf.sheet_opening(document) if sheet else pdf.report_opening(document)
+    for section, number in zip(document.sections, _numbers(document.sections), strict=True):
+        story += pdf.section(section, _title(section, number), sheet=sheet)
+    if sheet:
+        story += pdf.signatures(document.signatures)
+    data = page.build_pdf(
+        story,
+        document.furniture,
+        title=document.title,
+        author=document.author or document.subtitle,
     )
-    from reportlab.platypus.tableofcontents import TableOfContents
+    return save_pdf(data, path, password)
 
-    font_set = fonts.register_fonts()
-    m = fonts.markup
-    body = ParagraphStyle("body", fontName=font_set.regular, fontSize=9.5, leading=12.5)
-    small = ParagraphStyle("small", parent=body, fontSize=7.8, leading=9.6)
-    blue = colors.HexColor(BLUE)
-    styles = {
-        1: ParagraphStyle("h1", parent=body, fontName=font_set.bold, fontSize=13.5, leading=17,
-                          spaceBefore=10, spaceAfter=4, textColor=blue, keepWithNext=1),
-        2: ParagraphStyle("h2", parent=body, fontName=font_set.bold, fontSize=11, leading=14,
-                          spaceBefore=7, spaceAfter=3, textColor=blue, keepWithNext=1),
-    }  # fmt: skip
-    title_style = ParagraphStyle(
-        "title", parent=body, fontName=font_set.bold, fontSize=22, leading=27, textColor=blue
-    )
-    width = A4[0] - 2 * MARGIN_MM * mm
 
-    class PlanTemplate(BaseDocTemplate):
-        def afterFlowable(self, flowable: Any) -> None:  # noqa: N802 - reportlab's name
-            level = getattr(flowable, "toc_level", None)
-            if level is not None:
-                # The contents are paragraphs too: they get the escaped markup, never the
-                # heading's plain text (a name such as "<img src=...>" would become a tag).
-                self.notify("TOCEntry", (level, flowable.toc_markup, self.page))
+@dataclass(frozen=True)
+class _PdfWriter:
+    """Turns the document's parts into reportlab flowables in the shared styles."""
 
-    def heading(section: Section, title: str) -> Any:
-        paragraph = Paragraph(m(title, bold=True), styles[section.level])
-        paragraph.toc_level = section.level - 1
-        paragraph.toc_markup = m(title, bold=section.level == 1)
-        return paragraph
+    styles: page.Styles
+    width: float  # of the text, points
 
-    def grid(table: Table) -> Any:
-        rows = table.rows or ((table.empty, *[""] * (len(table.widths) - 1)),)
-        total = sum(table.widths)
-        widths = [width * w / total for w in table.widths]
-        header = [
-            _fit_words(h, w, small.fontSize, bold=True)
-            for h, w in zip(table.header, widths, strict=False)
+    def report_opening(self, document: Document) -> list[Any]:
+        """Return the title page with the facts and signatures, then the contents page."""
+        from reportlab.lib.styles import ParagraphStyle
+        from reportlab.lib.units import mm
+        from reportlab.platypus import PageBreak, Paragraph, Spacer
+        from reportlab.platypus.tableofcontents import TableOfContents
+
+        m, body = fonts.markup, self.styles.body
+        contents = TableOfContents()
+        contents.levelStyles = [
+            ParagraphStyle("toc1", parent=body, fontName=fonts.BOLD, leftIndent=0),
+            ParagraphStyle("toc2", parent=body, leftIndent=12 * mm, fontSize=9),
         ]
-        return text_table(
-            header if any(table.header) else None,
-            [
-                [_fit_words(c, w, small.fontSize) for c, w in zip(row, widths, strict=True)]
-                for row in rows
-            ],
-            widths,
-            size=small.fontSize,
-            leading=small.leading,
-        )
-
-    def pdf_block(block: Block) -> list[Any]:
-        if isinstance(block, str):
-            return [Paragraph(m(block), body), Spacer(1, 1.5 * mm)]
-        if isinstance(block, Table):
-            return [grid(block), Spacer(1, 2 * mm)]
-        image_width, image_height = width, width * block.aspect
-        limit = 200 * mm
-        if image_height > limit:
-            image_width, image_height = image_width * limit / image_height, limit
         return [
-            KeepTogether(
-                [
-                    Image(io.BytesIO(block.png), width=image_width, height=image_height),
-                    Paragraph(m(block.caption), small),
-                    Spacer(1, 3 * mm),
-                ]
-            )
+            Spacer(1, 30 * mm),
+            Paragraph(m(document.title, bold=True), self.styles.title),
+            Spacer(1, 4 * mm),
+            Paragraph(m(document.subtitle), body),
+            Spacer(1, 8 * mm),
+            self.grid(Table((), document.facts, (1, 2))),
+            Spacer(1, 14 * mm),
+            *self.signatures(document.signatures),
+            PageBreak(),
+            Paragraph(m("Contents", bold=True), self.styles.heading),
+            contents,
+            PageBreak(),
         ]
 
-    story: list[Any] = [
-        Spacer(1, 30 * mm),
-        Paragraph(m(document.title, bold=True), title_style),
-        Spacer(1, 4 * mm),
-        Paragraph(m(document.subtitle), body),
-        Spacer(1, 8 * mm),
-        grid(Table((), document.facts, (1, 2))),
-        Spacer(1, 14 * mm),
-    ]
-    story.extend(
-        KeepTogether(
+    def sheet_opening(self, document: Document) -> list[Any]:
+        """Return the title, the subtitle and the facts at the top of the first page."""
+        from reportlab.lib.units import mm
+        from reportlab.platypus import Paragraph, Spacer
+
+        m = fonts.markup
+        return [
+            Paragraph(m(document.title, bold=True), self.styles.sheet_title),
+            Paragraph(m(document.subtitle), self.styles.body),
+            *(Paragraph(m(f"{k} {v}"), self.styles.small) for k, v in document.facts),
+            Spacer(1, 2 * mm),
+        ]
+
+    def signatures(self, signatures: Sequence[Signature]) -> list[Any]:
+        """Return the blocks to sign, kept on one page: the line and date, role, name, purpose."""
+        from reportlab.lib.units import mm
+        from reportlab.platypus import KeepTogether, Paragraph, Spacer
+
+        m, body = fonts.markup, self.styles.body
+        blocks = [
             [
                 Spacer(1, 12 * mm),
                 Paragraph("_" * 48 + "&nbsp;&nbsp;&nbsp; Date: " + "_" * 16, body),
                 Paragraph(m(signature.role, bold=True), body),
                 Paragraph("<br/>".join(m(line) for line in signature.name.split("\n")), body),
-                Paragraph(m(signature.purpose), small),
+                Paragraph(m(signature.purpose), self.styles.small),
             ]
-        )
-        for signature in document.signatures
-    )
-    contents = TableOfContents()
-    contents.levelStyles = [
-        ParagraphStyle("toc1", parent=body, fontName=font_set.bold, leftIndent=0),
-        ParagraphStyle("toc2", parent=body, leftIndent=12 * mm, fontSize=9),
-    ]
-    story += [PageBreak(), Paragraph(m("Contents", bold=True), styles[1]), contents, PageBreak()]
-    for section, number in zip(document.sections, _numbers(document.sections), strict=True):
-        if section.new_page:
-            story.append(PageBreak())
-        flowables = [heading(section, _title(section, number))]
+            for signature in signatures
+        ]
+        return [KeepTogether([f for block in blocks for f in block])] if blocks else []
+
+    def section(self, section: Section, title: str, *, sheet: bool) -> list[Any]:
+        """Return a section's flowables: a page break if asked, its heading and blocks."""
+        from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak
+
+        story: list[Any] = [PageBreak()] if section.new_page else []
+        flowables = [self.heading(section, title, sheet=sheet)] if title else []
         for block in section.blocks:
-            flowables += pdf_block(block)
-        if section.blocks and isinstance(section.blocks[0], Figure):
+            flowables += self.block(block)
+        first = section.blocks[0] if section.blocks else None
+        if isinstance(first, Drawing):
+            # The drawing takes what is left of the page, down to its smallest.
+            story.append(CondPageBreak(self.width * first.least_aspect + HEADING_ROOM_PT))
+        if title and isinstance(first, Figure):
             # A heading must not stay behind at the foot of a page without its figure.
             story.append(KeepTogether(flowables[:2]))
-            story += flowables[2:]
-        else:
-            story += flowables
+            flowables = flowables[2:]
+        return story + flowables
 
-    def on_page(canvas: Any, _doc: Any) -> None:
-        canvas.saveState()
-        top = A4[1] - 10 * mm
-        canvas.setFillColor(colors.HexColor(MARKING_RED))
-        canvas.setFont(font_set.bold, 8)
-        canvas.drawString(MARGIN_MM * mm, top, document.marking)
-        canvas.setFillColor(colors.black)
-        canvas.setFont(fonts.font_for(document.title), 8)
-        canvas.drawRightString(A4[0] - MARGIN_MM * mm, top, fonts.shape_text(document.title))
-        canvas.setStrokeColor(blue)
-        canvas.setLineWidth(0.8)
-        canvas.line(MARGIN_MM * mm, top - 2 * mm, A4[0] - MARGIN_MM * mm, top - 2 * mm)
-        canvas.setFont(font_set.regular, 7.5)
-        canvas.drawString(MARGIN_MM * mm, 8 * mm, f"Issued {document.issued.isoformat()}")
-        canvas.restoreState()
+    def heading(self, section: Section, title: str, *, sheet: bool) -> Any:
+        """Return the heading, an entry of the contents in a report."""
+        from reportlab.platypus import Paragraph
 
-    doc = PlanTemplate(
-        str(path),
-        pagesize=A4,
-        leftMargin=MARGIN_MM * mm,
-        rightMargin=MARGIN_MM * mm,
-        topMargin=18 * mm,
-        bottomMargin=16 * mm,
-        title=document.title,
-        author=document.subtitle,
-        subject=document.marking,
-        invariant=1,
-    )
-    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page)])
-    doc.multiBuild(story, canvasmaker=numbered_canvas(MARGIN_MM))
-    return path
+        m = fonts.markup
+        style = self.styles.heading if section.level == 1 and not sheet else self.styles.subheading
+        paragraph = Paragraph(m(title, bold=True), style)
+        if not sheet:
+            paragraph.toc_level = section.level - 1
+            paragraph.toc_markup = m(title, bold=section.level == 1)
+        return paragraph
+
+    def block(self, block: Block) -> list[Any]:
+        """Return one block's flowables."""
+        from reportlab.lib.units import mm
+        from reportlab.platypus import ListFlowable, Paragraph, Spacer
+
+        m = fonts.markup
+        if isinstance(block, str):
+            return [Paragraph(m(block), self.styles.body), Spacer(1, 1.5 * mm)]
+        if isinstance(block, Table):
+            return [self.grid(block), Spacer(1, 2 * mm)]
+        if isinstance(block, Steps):
+            items = [Paragraph(m(item), self.styles.body) for item in block.items]
+            return [
+                ListFlowable(items, bulletType="1", bulletFontName=fonts.REGULAR,
+                             bulletFontSize=self.styles.body.fontSize),
+                Spacer(1, 1.5 * mm),
+            ]  # fmt: skip
+        if isinstance(block, Drawing):
+            return [
+                Paragraph(m(block.caption), self.styles.small),
+                Spacer(1, 1.5 * mm),
+                block.draw(self.width),
+            ]
+        return self.figure(block)
+
+    def figure(self, figure: Figure) -> list[Any]:
+        """Return the image to the text's width (no taller than the limit) and its caption."""
+        from reportlab.lib.units import mm
+        from reportlab.platypus import Image, KeepTogether, Paragraph, Spacer
+
+        image_width, image_height = self.width, self.width * figure.aspect
+        limit = FIGURE_LIMIT_MM * mm
+        if image_height > limit:
+            image_width, image_height = image_width * limit / image_height, limit
+        return [
+            KeepTogether(
+                [
+                    Image(io.BytesIO(figure.png), width=image_width, height=image_height),
+                    Paragraph(fonts.markup(figure.caption), self.styles.small),
+                    Spacer(1, 3 * mm),
+                ]
+            )
+        ]
+
+    def grid(self, table: Table) -> Any:
+        """Return the table spread over the text's width, long words broken to fit."""
+        small = self.styles.small
+        rows = table.rows or ((table.empty, *[""] * (len(table.widths) - 1)),)
+        total = sum(table.widths)
+        widths = [self.width * w / total for w in table.widths]
+        header = [
+            _fit_words(h, w, small.fontSize, bold=True)
+            for h, w in zip(table.header, widths, strict=False)
+        ]
+        body = [
+            [
+                _fit_words(c, w, small.fontSize, bold=i in table.bold_columns)
+                if isinstance(c, str)
+                else c
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            ]
+            for row in rows
+        ]
+        return text_table(
+            header if any(table.header) else None,
+            body,
+            widths,
+            size=small.fontSize,
+            leading=small.leading,
+            bold_columns=table.bold_columns,
+        )
 
 
 def _fit_words(text: str, width: float, size: float, *, bold: bool = False) -> str:

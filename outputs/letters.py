@@ -13,9 +13,7 @@ The duties paraphrase the UN Security Management System's framework of accountab
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
-import math
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -25,15 +23,16 @@ from typing import Any
 
 import pandas as pd
 
-from outputs import fonts
+from outputs import document, fonts
 from outputs._parallel import run_all
-from outputs._pdf import save_pdf, text_table
-from outputs.escape import html_text
 from outputs.file_names import safe_file_names
+from outputs.page import long_date
 from stations.config import Contact
+from stations.text import text_of
 
 logger = logging.getLogger(__name__)
 
+CONFIDENTIAL = "CONFIDENTIAL - STAFF PERSONAL DATA"  # a letter holds names and phones
 PERSON_FIELDS = ("staff_id", "name", "agency", "phone", "phone2", "role")  # what a letter shows
 ROLE_CODES = {"warden": "WRD", "deputy": "DEP", "alternate": "ALT", "ASC": "ASC"}
 CONTACT_LABELS = {
@@ -210,14 +209,14 @@ def write_letters(
         appointments, staff, station_name, station_contacts, issued, areas, zone_names
     )
     out_dir.mkdir(parents=True, exist_ok=True)
-    font_set = fonts.register_fonts()
+    fonts.register_fonts()  # fails early, before the workers fork, if they are missing
 
     file_names = safe_file_names(letter.reference for letter in letters)
 
     def write(letter: _Letter) -> list[Path]:
         stem = file_names[letter.reference]  # a reference holds a zone id: data, not a path
         pdf_path = out_dir / f"{stem}.pdf"
-        _write_pdf(letter, pdf_path, font_set, password)
+        document.write_pdf(_document(letter), pdf_path, password)
         if password:
             return [pdf_path]
         html_path = out_dir / f"{stem}.html"
@@ -230,12 +229,6 @@ def write_letters(
 
 
 # --- content -----------------------------------------------------------------------------------
-
-
-def _text(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value).strip()
 
 
 def _kind(role: str) -> str:
@@ -258,26 +251,26 @@ def _letters(
     areas: pd.DataFrame | None,
     zone_names: Mapping[str, str] | None,
 ) -> list[_Letter]:
-    people = {_text(r["staff_id"]): r for r in _records(staff, PERSON_FIELDS)}
-    rows = [r for r in _records(appointments) if _kind(_text(r["role"])) in ROLE_CODES]
-    missing = sorted({_text(r["staff_id"]) for r in rows} - set(people))
+    people = {text_of(r["staff_id"]): r for r in _records(staff, PERSON_FIELDS)}
+    rows = [r for r in _records(appointments) if _kind(text_of(r["role"])) in ROLE_CODES]
+    missing = sorted({text_of(r["staff_id"]) for r in rows} - set(people))
     if missing:
         msg = f"appointments name staff not in the staff table: {', '.join(missing)}"
         raise ValueError(msg)
     order = {"ASC": 0, "warden": 1, "deputy": 2, "alternate": 3}
     rows.sort(
         key=lambda r: (
-            _text(r.get("zone_id")) or _text(r.get("area_id")),
-            order[_kind(_text(r["role"]))],
-            _text(r["role"]),
-            _text(r["staff_id"]),
+            text_of(r.get("zone_id")) or text_of(r.get("area_id")),
+            order[_kind(text_of(r["role"]))],
+            text_of(r["role"]),
+            text_of(r["staff_id"]),
         )
     )
     holders = _holders(staff)
-    area_rows = {} if areas is None else {_text(a["area_id"]): a for a in _records(areas)}
+    area_rows = {} if areas is None else {text_of(a["area_id"]): a for a in _records(areas)}
     names = dict(zone_names or {})
     by_zone: dict[tuple[str, str], str] = {
-        (_text(r.get("zone_id")), _text(r["role"])): _text(r["staff_id"]) for r in rows
+        (text_of(r.get("zone_id")), text_of(r["role"])): text_of(r["staff_id"]) for r in rows
     }
     code = station_code(station_name)
     emergency = tuple(
@@ -288,14 +281,14 @@ def _letters(
     )
     letters = []
     for serial, row in enumerate(rows, start=1):
-        role = _text(row["role"])
+        role = text_of(row["role"])
         kind = _kind(role)
-        zone_id = _text(row.get("zone_id"))
-        area_id = _text(row.get("area_id"))
+        zone_id = text_of(row.get("zone_id"))
+        area_id = text_of(row.get("area_id"))
         area = area_rows.get(area_id)
         unit_id = area_id if kind == "ASC" else zone_id
         reference = f"{code}-{ROLE_CODES[kind]}-{unit_id or 'NA'}-{issued.year}-{serial:03d}"
-        person = _person(people[_text(row["staff_id"])])
+        person = _person(people[text_of(row["staff_id"])])
         coordinator = _coordinator(area, people, holders, kind)
         chain: list[tuple[str, _Person | None]] = []
         if kind in ("deputy", "alternate"):
@@ -338,9 +331,9 @@ def _records(frame: pd.DataFrame, columns: tuple[str, ...] | None = None) -> lis
 
 
 def _person(row: Mapping[str, Any]) -> _Person:
-    phone = _text(row.get("phone")) or _text(row.get("phone2"))
+    phone = text_of(row.get("phone")) or text_of(row.get("phone2"))
     return _Person(
-        _text(row.get("staff_id")), _text(row.get("name")), _text(row.get("agency")), phone
+        text_of(row.get("staff_id")), text_of(row.get("name")), text_of(row.get("agency")), phone
     )
 
 
@@ -356,7 +349,7 @@ def _holders(staff: pd.DataFrame) -> dict[str, tuple[str, _Person]]:
     if "status" in ordered.columns:
         ordered = ordered[ordered["status"] == "accepted"]
     for row in _records(ordered, PERSON_FIELDS):
-        roles = {p.strip() for p in _text(row.get("role")).split(";")}
+        roles = {p.strip() for p in text_of(row.get("role")).split(";")}
         for role, title in titles.items():
             if role in roles and role not in found:
                 found[role] = (title, _person(row))
@@ -371,10 +364,10 @@ def _coordinator(
 ) -> tuple[str, _Person | None] | None:
     if kind == "ASC":
         return None
-    if area is not None and _text(area.get("coordinator_id")) in people:
-        role = _text(area.get("coordinator_role"))
+    if area is not None and text_of(area.get("coordinator_id")) in people:
+        role = text_of(area.get("coordinator_role"))
         title = "Area Security Coordinator" if role == "ASC" else holders.get(role, (role, None))[0]
-        return title, _person(people[_text(area["coordinator_id"])])
+        return title, _person(people[text_of(area["coordinator_id"])])
     return None
 
 
@@ -390,10 +383,10 @@ def _title(role: str) -> str:
 def _unit(
     kind: str, zone_id: str, area_id: str, area: Mapping[str, Any] | None, names: Mapping[str, str]
 ) -> str:
-    area_name = _text(area.get("area_name")) if area is not None else ""
+    area_name = text_of(area.get("area_name")) if area is not None else ""
     if kind == "ASC":
         return f"area {area_id}" + (f" ({area_name})" if area_name else "")
-    zone_name = _text(names.get(zone_id))
+    zone_name = text_of(names.get(zone_id))
     text = f"zone {zone_id}" + (f" ({zone_name})" if zone_name else "")
     return text + (f", area {area_id} ({area_name})" if area_name and area_id != "A0" else "")
 
@@ -405,196 +398,68 @@ def _duties(kind: str) -> tuple[str, ...]:
     return lead + WARDEN_DUTIES
 
 
-def _long_date(day: dt.date) -> str:
-    months = (
-        "January", "February", "March", "April", "May", "June",
-        "July", "August", "September", "October", "November", "December",
-    )  # fmt: skip
-    return f"{day.day} {months[day.month - 1]} {day.year}"
-
-
 def _opening(letter: _Letter) -> str:
     return (
         f"In consultation with the Security Management Team, I appoint you {letter.title} for "
         f"{letter.unit} of the {letter.station} duty station, with effect from "
-        f"{_long_date(letter.issued)}."
+        f"{long_date(letter.issued)}."
     )
 
 
-# --- HTML --------------------------------------------------------------------------------------
-
-_CSS = """
-@page { size: A4; margin: 20mm 18mm; }
-body { font-family: "DejaVu Sans", "Noto Sans", "Droid Sans Fallback", Arial, sans-serif;
-       font-size: 10.5pt; line-height: 1.4; color: #111; max-width: 174mm; margin: auto; }
-header { border-bottom: 2px solid #1a4d8f; margin-bottom: 6mm; }
-h1 { font-size: 15pt; margin: 0 0 2mm; color: #1a4d8f; }
-h2 { font-size: 11.5pt; margin: 6mm 0 2mm; }
-.meta { display: flex; justify-content: space-between; font-size: 9.5pt; }
-table { border-collapse: collapse; width: 100%; }
-th, td { border: 1px solid #999; padding: 1.5mm 2mm; text-align: left; vertical-align: top; }
-th { background: #e8eef6; }
-.signature { margin-top: 14mm; display: flex; gap: 20mm; }
-.signature div { flex: 1; border-top: 1px solid #111; padding-top: 2mm; }
-@media print { body { max-width: none; } }
-"""
+# --- the document ------------------------------------------------------------------------------
 
 
 def render_html(letter: _Letter) -> str:
     """Return the letter as a self-contained, printable HTML page (every string escaped)."""
-    e = html_text
-    duties = "".join(f"<li>{e(d)}</li>" for d in letter.duties)
-    chain = "".join(
-        f"<tr><td>{e(title)}</td><td><bdi>{e(p.name) if p else 'not appointed'}</bdi></td>"
-        f"<td>{e(p.agency) if p else ''}</td><td>{e(p.phone) if p else ''}</td></tr>"
-        for title, p in letter.chain
-    )
-    emergency = "".join(
-        f"<tr><td>{e(label)}</td><td>{e(name)}</td><td>{e(phone)}</td></tr>"
-        for label, name, phone in letter.emergency
-    )
-    signatory = letter.signatory
-    signer = e(signatory.name) if signatory else "&nbsp;"
-    p = letter.person
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{e(letter.reference)}: {e(letter.title)}</title>
-<style>{_CSS}</style>
-</head>
-<body>
-<header>
-<h1>Letter of appointment: {e(letter.title)}</h1>
-<div class="meta"><span>United Nations Security Management System, {e(letter.station)}</span>
-<span>Ref. {e(letter.reference)}</span></div>
-<div class="meta"><span>Date: {e(_long_date(letter.issued))}</span></div>
-</header>
-<p>To: <strong><bdi>{e(p.name)}</bdi></strong> ({e(p.staff_id)}), {e(p.agency)}</p>
-<p>{e(_opening(letter))}</p>
-<p>{e(ACCOUNTABILITY)}</p>
-<h2>Your duties</h2>
-<ol>{duties}</ol>
-<h2>Your chain of contacts</h2>
-<table><thead><tr><th>Role</th><th>Name</th><th>Agency</th><th>Phone</th></tr></thead>
-<tbody>{chain}</tbody></table>
-<h2>Emergency numbers</h2>
-<table><thead><tr><th>Service</th><th>Name</th><th>Phone</th></tr></thead>
-<tbody>{emergency}</tbody></table>
-<p>{e(SIGN_BELOW)}</p>
-<div class="signature">
-<div><bdi>{signer}</bdi><br>Designated Official, {e(letter.station)}</div>
-<div><bdi>{e(p.name)}</bdi><br>Accepted by the appointee (date)</div>
-</div>
-</body>
-</html>
-"""
+    return document.render_html(_document(letter))
 
 
-# --- PDF ---------------------------------------------------------------------------------------
-
-
-def _write_pdf(letter: _Letter, path: Path, font_set: fonts.FontSet, password: str | None) -> None:
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import ListFlowable, Paragraph, SimpleDocTemplate, Spacer
-
-    body = ParagraphStyle(
-        "body", fontName=font_set.regular, fontSize=10, leading=13.5, spaceAfter=5
-    )
-    small = ParagraphStyle("small", parent=body, fontSize=9, leading=11.5, spaceAfter=0)
-    heading = ParagraphStyle(
-        "h2", parent=body, fontName=font_set.bold, fontSize=11.5, spaceBefore=6
-    )
-    title = ParagraphStyle(
-        "h1",
-        parent=body,
-        fontName=font_set.bold,
-        fontSize=15,
-        leading=19,
-        textColor=colors.HexColor("#1a4d8f"),
-    )
-    m = fonts.markup
-
-    def table(header: list[str], rows: list[list[str]], widths: list[float]) -> Any:
-        style = [
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef6")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]
-        return text_table(header, rows, [w * mm for w in widths], size=9, leading=11.5, style=style)
-
-    p = letter.person
-    chain_rows = [
-        [t, q.name if q else "not appointed", q.agency if q else "", q.phone if q else ""]
-        for t, q in letter.chain
+def _document(letter: _Letter) -> document.Document:
+    """Return the letter as a sheet of the shared document stack (`outputs.document`)."""
+    p, station = letter.person, letter.station
+    chain = [
+        [title, q.name if q else "not appointed", q.agency if q else "", q.phone if q else ""]
+        for title, q in letter.chain
     ]
-    signer = letter.signatory.name if letter.signatory else ""
-    signature = text_table(
-        None,
-        [
-            [signer, p.name],
-            [f"Designated Official, {letter.station}", "Accepted by the appointee (date)"],
-        ],
-        [80 * mm, 80 * mm],
-        size=9,
-        leading=11.5,
-        style=[
-            ("LINEABOVE", (0, 0), (0, 0), 0.8, colors.black),
-            ("LINEABOVE", (1, 0), (1, 0), 0.8, colors.black),
-        ],
-    )
-    story = [
-        Paragraph(m(f"Letter of appointment: {letter.title}", bold=True), title),
-        Paragraph(m(f"United Nations Security Management System, {letter.station}"), body),
-        Paragraph(m(f"Ref. {letter.reference}"), small),
-        Paragraph(m(f"Date: {_long_date(letter.issued)}"), small),
-        Spacer(1, 3 * mm),
-        Paragraph(m("To: ") + m(p.name, bold=True) + m(f" ({p.staff_id}), {p.agency}"), body),
-        Paragraph(m(_opening(letter)), body),
-        Paragraph(m(ACCOUNTABILITY), body),
-        Paragraph(m("Your duties", bold=True), heading),
-        ListFlowable(
-            [Paragraph(m(d), body) for d in letter.duties],
-            bulletType="1",
-            bulletFontName=font_set.regular,
-            bulletFontSize=10,
+    return document.Document(
+        title=f"Letter of appointment: {letter.title}",
+        subtitle=f"United Nations Security Management System, {station}",
+        marking=CONFIDENTIAL,
+        issued=letter.issued,
+        facts=(("Ref.", letter.reference), ("Date:", long_date(letter.issued))),
+        sections=(
+            _section(
+                "", f"To: {p.name} ({p.staff_id}), {p.agency}", _opening(letter), ACCOUNTABILITY
+            ),
+            _section("Your duties", document.Steps(letter.duties)),
+            _section(
+                "Your chain of contacts",
+                document.Table(("Role", "Name", "Agency", "Phone"), chain, (48, 52, 28, 44)),
+            ),
+            _section(
+                "Emergency numbers",
+                document.Table(
+                    ("Service", "Name", "Phone"),
+                    letter.emergency,
+                    (58, 70, 44),
+                    empty="none configured",
+                ),
+            ),
+            _section("", SIGN_BELOW),
         ),
-        Paragraph(m("Your chain of contacts", bold=True), heading),
-        table(["Role", "Name", "Agency", "Phone"], chain_rows, [48, 52, 28, 44]),
-        Paragraph(m("Emergency numbers", bold=True), heading),
-        table(["Service", "Name", "Phone"], [list(r) for r in letter.emergency], [58, 70, 44]),
-        Spacer(1, 4 * mm),
-        Paragraph(
-            m(SIGN_BELOW),
-            body,
+        signatures=(
+            document.Signature(
+                f"Designated Official, {station}",
+                letter.signatory.name if letter.signatory else "",
+                "Appoints",
+            ),
+            document.Signature("Accepted by the appointee", p.name, "Accepts the appointment"),
         ),
-        Spacer(1, 16 * mm),
-        signature,
-    ]
-    footer = f"{letter.reference} · {letter.station}"
-
-    def on_page(canvas: Any, doc: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(fonts.font_for(footer), 8)
-        canvas.drawString(18 * mm, 10 * mm, fonts.shape_text(footer))
-        canvas.setFont(font_set.regular, 8)
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"Page {doc.page}")
-        canvas.restoreState()
-
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
-        title=f"{letter.reference}: {letter.title}",
-        author=f"Designated Official, {letter.station}",
-        invariant=1,
+        layout="sheet",
+        header=f"{letter.reference} · {station}",
+        author=f"Designated Official, {station}",
     )
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
-    save_pdf(buffer.getvalue(), path, password)
+
+
+def _section(title: str, *blocks: document.Block) -> document.Section:
+    return document.Section(title, blocks, numbered=False)

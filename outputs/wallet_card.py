@@ -17,9 +17,9 @@ from typing import Any
 
 from outputs import fonts
 from outputs._pdf import save_pdf, text_table
+from outputs.page import BLUE, MARKING_RED, long_date
 
 CONFIDENTIAL = "CONFIDENTIAL - STAFF PERSONAL DATA"
-BLUE = "#1a4d8f"
 MARGIN_MM = 5.0
 TEXT_PT, TEXT_LEADING = 6.8, 8.0
 HEADING_PT = 7.6
@@ -89,7 +89,7 @@ def write_wallet_card(
         from reportlab.lib import colors
 
         canvas.saveState()
-        canvas.setFillColor(colors.HexColor("#a00000"))
+        canvas.setFillColor(colors.HexColor(MARKING_RED))
         canvas.setFont(font_set.bold, TEXT_PT)
         left = MARGIN_MM * mm + FRAME_PADDING_PT  # aligned with the text of the frame
         canvas.drawString(left, A6[1] - MARGIN_MM * mm - 2 * mm, CONFIDENTIAL)
@@ -98,7 +98,7 @@ def write_wallet_card(
         canvas.drawString(
             left,
             MARGIN_MM * mm,
-            f"Issued {issued.day} {issued.strftime('%B')} {issued.year}. Destroy superseded cards.",
+            f"Issued {long_date(issued)}. Destroy superseded cards.",
         )
         canvas.restoreState()
 

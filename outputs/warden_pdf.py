@@ -15,7 +15,6 @@ is written into a zone's file.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
 import math
 from dataclasses import dataclass
@@ -27,9 +26,10 @@ import pandas as pd
 
 from outputs import fonts
 from outputs._parallel import run_all
-from outputs._pdf import numbered_canvas, save_pdf, text_table
 from outputs._zone_drawing import ZoneMapLayers, prepare_zone_maps, zone_map_flowable
+from outputs.document import Block, Document, Drawing, Section, Table, write_pdf
 from outputs.file_names import card_file_names, safe_file_names
+from outputs.page import long_date
 from outputs.phone_text import format_phone
 from outputs.wallet_card import WalletCard, write_wallet_card
 from stations.text import roles_of, text_of
@@ -48,9 +48,6 @@ CONTACT_LABELS = {
     "ambulance": "Ambulance",
     "fire": "Fire and rescue",
 }
-BLUE = "#1a4d8f"
-MARGIN_MM = 14.0
-SMALL_PT, SMALL_LEADING = 7.6, 9.4  # tables and the map's caption
 MAP_ASPECT = 0.62  # height over width of the zone's map, when the page has room
 LISTED_POINTS = ("assembly", "concentration", "hospital")
 ON_STREET_M = 10.0  # nearer than this to a street, a point is on it
@@ -95,7 +92,7 @@ def write_warden_pdfs(
     """
     folder = out_dir / "contacts"
     folder.mkdir(parents=True, exist_ok=True)
-    font_set = fonts.register_fonts()
+    fonts.register_fonts()  # fails early, before the workers fork, if they are missing
     index = _index(plan, cascade)  # once, before the workers fork
 
     file_names = safe_file_names(plan.zones["zone_id"])
@@ -103,7 +100,7 @@ def write_warden_pdfs(
 
     def write(zone_id: str) -> list[Path]:
         path = folder / f"{file_names[zone_id]}.pdf"
-        _write_zone(index, zone_id, path, issued, font_set, password)
+        _write_zone(index, zone_id, path, issued, password)
         card = folder / f"{card_names[zone_id]}.pdf"
         write_wallet_card(_card_content(index, zone_id), card, issued=issued, password=password)
         return [path, card]
@@ -272,10 +269,6 @@ def _zone_minutes(cascade: Cascade | None) -> dict[str, float]:
         return {}
     rows = zip(cascade.zones["zone_id"], cascade.zones["zone_minutes"], strict=True)
     return {z: float(m) for z, m in reversed(list(rows))}
-
-
-def _long_date(day: dt.date) -> str:
-    return f"{day.day} {day.strftime('%B')} {day.year}"
 
 
 def _minutes(seconds: object) -> str:
@@ -495,161 +488,93 @@ def _first(members: list[dict[str, Any]], column: str) -> str:
 
 
 def _write_zone(
-    index: _Index,
-    zone_id: str,
-    path: Path,
-    issued: dt.date,
-    font_set: fonts.FontSet,
-    password: str | None,
+    index: _Index, zone_id: str, path: Path, issued: dt.date, password: str | None
 ) -> None:
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import (
-        CondPageBreak,
-        Paragraph,
-        SimpleDocTemplate,
-        Spacer,
-    )
-
-    plan, cascade, zone = index.plan, index.cascade, index.zones[zone_id]
-    station = plan.station.name
-    body = ParagraphStyle("body", fontName=font_set.regular, fontSize=9, leading=11.5)
-    small = ParagraphStyle("small", parent=body, fontSize=SMALL_PT, leading=SMALL_LEADING)
-    heading = ParagraphStyle(
-        "h2",
-        parent=body,
-        fontName=font_set.bold,
-        fontSize=11,
-        leading=14,
-        spaceBefore=7,
-        spaceAfter=3,
-        textColor=colors.HexColor(BLUE),
-        keepWithNext=1,
-    )
-    title = ParagraphStyle(
-        "h1",
-        parent=body,
-        fontName=font_set.bold,
-        fontSize=16,
-        leading=20,
-        textColor=colors.HexColor(BLUE),
-    )
-    m = fonts.markup
-    width = A4[0] - 2 * MARGIN_MM * mm
-
-    def table(
-        header: list[str], rows: list[list[Any]], widths_mm: list[float], **options: Any
-    ) -> Any:
-        scale = width / (sum(widths_mm) * mm)
-        widths = [w * mm * scale for w in widths_mm]
-        return text_table(header, rows, widths, size=SMALL_PT, leading=SMALL_LEADING, **options)
-
+    """Write one zone's list: a sheet of the shared document stack (`outputs.document`)."""
+    station, zone = index.plan.station.name, index.zones[zone_id]
     zone_name = text_of(zone["zone_name"])
     label = zone_title(zone_id) + (f" - {zone_name}" if zone_name else "")
     entries = _household_rows(index, zone)
+    document = Document(
+        title=f"Warden list: {label}",
+        subtitle=_summary(station, zone, entries, issued),
+        marking=CONFIDENTIAL,
+        issued=issued,
+        facts=(),
+        sections=(
+            _section("Chain of contacts", _chain_table(index, zone)),
+            _section("Security operations centre and emergency numbers", _emergency_table(index)),
+            *_points_and_map(index, zone_id, [e["household_id"] for e in entries]),
+            _section("Households", _household_table(entries, index.cascade)),
+            *_cascade_sections(index, zone_id),
+        ),
+        layout="sheet",
+        header=f"{station} · {label} · warden list",
+        note=HANDLING,
+        author=f"{station} security management",
+    )
+    write_pdf(document, path, password)
+
+
+def _section(title: str, *blocks: Block) -> Section:
+    return Section(title, blocks, numbered=False)
+
+
+def _summary(
+    station: str, zone: dict[str, Any], entries: list[dict[str, Any]], issued: dt.date
+) -> str:
     staff_count = sum(len(e["people"]) for e in entries)
     dependants = sum(e["dependants"] for e in entries)
-    summary = (
+    return (
         f"{station} duty station · area {text_of(zone['area_id'])} · "
         f"{len(entries)} household{'' if len(entries) == 1 else 's'}, {staff_count} staff, "
-        f"{dependants} dependant{'' if dependants == 1 else 's'} · issued {_long_date(issued)}"
+        f"{dependants} dependant{'' if dependants == 1 else 's'} · issued {long_date(issued)}"
     )
-    story: list[Any] = [
-        Paragraph(m(f"Warden list: {label}", bold=True), title),
-        Paragraph(m(summary), body),
-        Spacer(1, 2 * mm),
-        Paragraph(m("Chain of contacts", bold=True), heading),
-        table(
-            ["Role", "Name", "Agency", "Phone", "Radio"], _chain(index, zone), [44, 46, 22, 50, 18]
-        ),
-    ]
-    emergency = _emergency(plan)
-    story += [
-        Paragraph(m("Security operations centre and emergency numbers", bold=True), heading),
-        table(
-            ["Service", "Name", "Phone"], emergency or [["", "none configured", ""]], [50, 80, 50]
-        ),
-    ]
+
+
+def _chain_table(index: _Index, zone: dict[str, Any]) -> Table:
+    return Table(
+        ("Role", "Name", "Agency", "Phone", "Radio"), _chain(index, zone), (44, 46, 22, 50, 18)
+    )
+
+
+def _emergency_table(index: _Index) -> Table:
+    rows = _emergency(index.plan) or [["", "none configured", ""]]
+    return Table(("Service", "Name", "Phone"), rows, (50, 80, 50))
+
+
+def _points_and_map(index: _Index, zone_id: str, households: list[str]) -> list[Section]:
+    """Return the section of the zone's points and the one of its map, which shows them."""
     point_rows, point_ids = _points(index, zone_id)
-    story += [
-        Paragraph(m("Assembly points, concentration points and hospitals", bold=True), heading),
-        table(
-            ["Point", "Name", "Address", "How to get there"],
-            point_rows or [["", "none in the plan", "", ""]],
-            [30, 42, 38, 70],
-        ),
-    ]
-    households = [e["household_id"] for e in entries]
-    drawn = zone_map_flowable(
-        index.maps,
-        zone_id,
-        households,
-        point_ids,
-        width=width,
-        height=width * MAP_ASPECT,
-        min_height=width * MAP_MIN_ASPECT,
+    points = Table(
+        ("Point", "Name", "Address", "How to get there"),
+        point_rows or [["", "none in the plan", "", ""]],
+        (30, 42, 38, 70),
     )
+
+    def draw(width: float) -> Any:
+        return zone_map_flowable(
+            index.maps,
+            zone_id,
+            households,
+            point_ids,
+            width=width,
+            height=width * MAP_ASPECT,
+            min_height=width * MAP_MIN_ASPECT,
+        )
+
     caption = (
         "Numbers are the households of the table below; where homes crowd, a number sits "
         "beside its home with a line to it. Neighbouring zones dashed, in their colours. "
         "Map data © OpenStreetMap contributors."
     )
-    story += [  # the map takes what is left of the page, down to its smallest
-        CondPageBreak(width * MAP_MIN_ASPECT + 70),
-        Paragraph(m("Map of the zone", bold=True), heading),
-        Paragraph(m(caption), small),
-        Spacer(1, 1.5 * mm),
-        drawn,
+    return [
+        _section("Assembly points, concentration points and hospitals", points),
+        _section("Map of the zone", Drawing(draw, caption, MAP_MIN_ASPECT)),
     ]
-    story += _household_story(entries, cascade, table, m, heading, Paragraph)
-    story += _cascade_story(index, zone_id, m, body, heading, Paragraph)
-    header = f"{station} · {label} · warden list"
-
-    def on_page(canvas: Any, _doc: Any) -> None:
-        canvas.saveState()
-        top = A4[1] - 9 * mm
-        canvas.setFillColor(colors.HexColor("#a00000"))
-        canvas.setFont(font_set.bold, 8)
-        canvas.drawString(MARGIN_MM * mm, top, CONFIDENTIAL)
-        canvas.setFillColor(colors.black)
-        canvas.setFont(fonts.font_for(header), 8)
-        canvas.drawRightString(A4[0] - MARGIN_MM * mm, top, fonts.shape_text(header))
-        canvas.setStrokeColor(colors.HexColor(BLUE))
-        canvas.setLineWidth(0.8)
-        canvas.line(MARGIN_MM * mm, top - 2 * mm, A4[0] - MARGIN_MM * mm, top - 2 * mm)
-        canvas.setFont(font_set.regular, 7.5)
-        canvas.drawString(MARGIN_MM * mm, 8 * mm, f"Issued {_long_date(issued)}. {HANDLING}")
-        canvas.restoreState()
-
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN_MM * mm,
-        rightMargin=MARGIN_MM * mm,
-        topMargin=16 * mm,
-        bottomMargin=15 * mm,
-        title=f"{station}: warden list, {label}",
-        author=f"{station} security management",
-        subject=CONFIDENTIAL,
-        invariant=1,
-    )
-    doc.build(
-        story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=numbered_canvas(MARGIN_MM)
-    )
-    save_pdf(buffer.getvalue(), path, password)
 
 
-def _household_story(
-    entries: list[dict[str, Any]],
-    cascade: Cascade | None,
-    table: Any,
-    m: Any,
-    heading: Any,
-    paragraph: Any,
-) -> list[Any]:
+def _household_table(entries: list[dict[str, Any]], cascade: Cascade | None) -> Table:
     header = [
         "#",
         "Names (agency), blood type",
@@ -660,43 +585,42 @@ def _household_story(
         "Special needs",
         "Vehicle",
     ]
-    widths = [6, 50, 34, 36, 13, 8, 16, 18]
+    widths = [7, 47, 32, 36, 14, 11, 16, 18]  # '#', 'Dep.' and call signs unbroken
     if cascade is not None:
         header.append("Called by")
         widths.append(26)
-    rows = []
-    for entry in entries:
-        people = [
-            [
-                name,
-                f" ({agency})" if agency else "",
-                f" - {role}" if role else "",
-                f", blood {blood}" if blood else "",
-            ]
-            for (name, agency, role), blood in zip(entry["people"], entry["blood"], strict=True)
-        ]
-        row = [
-            str(entry["number"]),
-            people,
-            entry["address"],
-            "\n".join(entry["phones"]),
-            "\n".join(entry["radio"]),
-            str(entry["dependants"]),
-            entry["needs"],
-            entry["vehicle"],
-        ]
-        if cascade is not None:
-            row.append([list(entry["called_by"])] if entry["called_by"] else "")
-        rows.append(row)
+    rows = [_household_row(entry, called_by=cascade is not None) for entry in entries]
     if not rows:
         rows = [["", "no households in this zone", *[""] * (len(header) - 2)]]
-    households = table(header, rows, widths, bold_columns=[0] if entries else [])
-    return [paragraph(m("Households", bold=True), heading), households]
+    return Table(tuple(header), rows, tuple(widths), bold_columns=(0,) if entries else ())
 
 
-def _cascade_story(
-    index: _Index, zone_id: str, m: Any, body: Any, heading: Any, paragraph: Any
-) -> list[Any]:
+def _household_row(entry: dict[str, Any], *, called_by: bool) -> list[Any]:
+    people = [
+        [
+            name,
+            f" ({agency})" if agency else "",
+            f" - {role}" if role else "",
+            f", blood {blood}" if blood else "",
+        ]
+        for (name, agency, role), blood in zip(entry["people"], entry["blood"], strict=True)
+    ]
+    row = [
+        str(entry["number"]),
+        people,
+        entry["address"],
+        "\n".join(entry["phones"]),
+        "\n".join(entry["radio"]),
+        str(entry["dependants"]),
+        entry["needs"],
+        entry["vehicle"],
+    ]
+    if called_by:
+        row.append([list(entry["called_by"])] if entry["called_by"] else "")
+    return row
+
+
+def _cascade_sections(index: _Index, zone_id: str) -> list[Section]:
     lines = []
     minutes = index.zone_minutes.get(zone_id, math.nan)
     if index.cascade is not None and not math.isnan(minutes):
@@ -710,8 +634,4 @@ def _cascade_story(
     lines += [
         f"{severity.capitalize()}: {message}" for severity, message in index.flags.get(zone_id, [])
     ]
-    if not lines:
-        return []
-    story = [paragraph(m("Call cascade and known gaps", bold=True), heading)]
-    story += [paragraph(m(line), body) for line in lines]
-    return story
+    return [_section("Call cascade and known gaps", *lines)] if lines else []
