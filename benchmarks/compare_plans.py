@@ -94,14 +94,16 @@ def compare_files(before: Path, after: Path, name: str, excerpt_lines: int = 12)
         return _compare_images(name, before, after)
     if suffix in SQLITE_SUFFIXES:
         return _compare_texts(name, _sqlite_dump(before), _sqlite_dump(after), excerpt_lines)
-    if suffix in TEXT_SUFFIXES:
-        return _compare_texts(
-            name,
-            old.decode("utf-8", errors="replace"),
-            new.decode("utf-8", errors="replace"),
-            excerpt_lines,
-        )
-    return Difference(name, "differs", f"binary, {len(old)} -> {len(new)} bytes")
+    return _compare_other(name, old, new, text=suffix in TEXT_SUFFIXES, lines=excerpt_lines)
+
+
+def _compare_other(name: str, old: bytes, new: bytes, *, text: bool, lines: int) -> Difference:
+    """Compare as text a text file, or a file of another suffix (the folder's marker) if UTF-8."""
+    errors = "replace" if text else "strict"
+    try:
+        return _compare_texts(name, old.decode("utf-8", errors), new.decode("utf-8", errors), lines)
+    except UnicodeDecodeError:
+        return Difference(name, "differs", f"binary, {len(old)} -> {len(new)} bytes")
 
 
 def _relative_files(folder: Path) -> set[str]:

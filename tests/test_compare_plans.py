@@ -207,3 +207,14 @@ def test_a_path_that_is_not_a_folder_is_a_usage_error(tmp_path, capsys):
         compare_plans.main([str(tmp_path / "nowhere"), str(tmp_path)])
     assert exit_info.value.code == 2
     assert "nowhere is not a folder" in capsys.readouterr().err
+
+
+def test_a_file_without_suffix_is_compared_as_text_when_it_is_utf8(tmp_path):
+    before, after = tmp_path / "before", tmp_path / "after"
+    _write(before, ".warden-planner", '{"entries": ["contacts", "flags.csv"]}\n')
+    _write(after, ".warden-planner", '{"entries": ["flags.csv"]}\n')
+    _write(before, "blob", b"\xff\x00")
+    _write(after, "blob", b"\xff\x01")
+    results = {r.path: r for r in compare_plans.compare_folders(before, after)}
+    assert '+{"entries": ["flags.csv"]}' in results[".warden-planner"].excerpt
+    assert (results["blob"].status, results["blob"].detail) == ("differs", "binary, 2 -> 2 bytes")
