@@ -99,4 +99,3 @@ def test_the_file_check_finds_file_io(line):
 )
 def test_zones_does_no_file_io(module):
     assert _file_io_in(module.read_text(encoding="utf-8")) == []
-
