@@ -41,7 +41,10 @@ MAX_FAILURES_LISTED = 500
 class Travel(Protocol):
     """What MOSS needs of a travel model (see ``zones.network``)."""
 
-    method: str
+    @property
+    def method(self) -> str:
+        """How distances are measured (named in reports)."""
+        ...
 
     def distance_matrix(
         self, origins: np.ndarray, destinations: np.ndarray, *, mode: str = "walking"
