@@ -28,4 +28,4 @@ lint: $(BIN)/planner
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .import_linter_cache
