@@ -332,7 +332,7 @@ def _check_field(rule: Rule, context: _Context) -> Outcome:
         if len(staff)
         else np.zeros((0, len(fields_)), dtype=bool)
     )
-    ok = per_field.any(axis=1) if combine == "any" else per_field.all(axis=1)
+    ok = np.asarray(per_field.any(axis=1) if combine == "any" else per_field.all(axis=1))
     wanted = " or ".join(fields_) if combine == "any" else " and ".join(fields_)
     reason = {
         "present": f"no {wanted} recorded",
