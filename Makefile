@@ -15,7 +15,12 @@ $(BIN)/planner: pyproject.toml
 demo: $(BIN)/planner
 	$(BIN)/planner demo --out $(OUT)
 
+# What CI runs (.ci/run): style, the one-way layering, types, then the suite.
 test: $(BIN)/planner
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(BIN)/planner
@@ -23,4 +28,4 @@ lint: $(BIN)/planner
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .import_linter_cache

@@ -298,7 +298,7 @@ def repeater_layer(planned: PlannedStation) -> tuple[dict, dict]:
     repeaters = points[(points["status"] == "accepted") & (points["kind"] == "repeater")]
     symbols, circles = [], []
     for item in repeaters.sort_values("point_id").itertuples():
-        reach = getattr(item, "range_m", None)
+        reach = getattr(item, "range_m", math.nan)
         has_range = reach is not None and not pd.isna(reach) and float(reach) > 0
         rows = [["Coverage", f"{float(reach) / 1000:.1f} km radius" if has_range else "unknown"]]
         card = {"title": f"Repeater {item.point_id} · {text_of(item.name)}", "rows": rows}

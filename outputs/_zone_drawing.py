@@ -20,6 +20,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import shapely
 from reportlab.lib.colors import HexColor, white
 from reportlab.pdfgen.canvas import FILL_EVEN_ODD
@@ -281,7 +282,7 @@ def zone_map_flowable(
     return _Map(width, (low + LEGEND_PT, height + LEGEND_PT), paint)
 
 
-class _Map(Flowable):  # type: ignore[misc] # reportlab ships no types
+class _Map(Flowable):
     """A flowable drawn by a function of the canvas and its height, as tall as fits."""
 
     def __init__(
@@ -310,7 +311,7 @@ class _Frame:
     width: float
     height: float
 
-    def page(self, coords: np.ndarray) -> np.ndarray:
+    def page(self, coords: npt.ArrayLike) -> np.ndarray:
         return (np.asarray(coords, dtype=float) - (self.west, self.south)) * self.scale
 
 
@@ -474,7 +475,7 @@ def _point_symbol(canvas: Any, x: float, y: float, kind: str) -> str:
 
 def _legend(canvas: Any, width: float, *, has_hospital: bool, has_straight: bool) -> None:
     """Draw the map's legend under the frame, in rows that wrap at the map's width."""
-    items: list[tuple[Callable[[float, float], None], str]] = [
+    items: list[tuple[Callable[[float, float], object], str]] = [
         (lambda x, y: _household_symbol(canvas, x, y, "1"), "Household (number in the table)"),
         (lambda x, y: _stars(canvas, [(x, y, "W")]), "W warden's home, D deputy's home"),
         (lambda x, y: _point_symbol(canvas, x, y, "assembly"), "Assembly point"),

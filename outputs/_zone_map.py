@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -14,6 +15,10 @@ import shapely
 from outputs.escape import plot_text
 from outputs.zone_colours import zone_colours
 from zones.plan import PlannedStation
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.patheffects import AbstractPathEffect
 
 ZONE_BLUE = "#1a4d8f"
 MAJOR_ROADS = ("motorway", "trunk", "primary", "secondary", "tertiary")
@@ -207,7 +212,7 @@ def _extent(
     return west, south, east, north
 
 
-def _draw_osm(plan: PlannedStation, ax: object, box: shapely.Geometry) -> None:
+def _draw_osm(plan: PlannedStation, ax: Axes, box: shapely.Geometry) -> None:
     osm = plan.station.osm
     if osm is None:
         return
@@ -235,7 +240,7 @@ def _draw_osm(plan: PlannedStation, ax: object, box: shapely.Geometry) -> None:
                 _draw(ax, part.geometry, edge=colour, width=width, zorder=1.5)
 
 
-def _draw_routes(plan: PlannedStation, zone_id: str, ax: object) -> None:
+def _draw_routes(plan: PlannedStation, zone_id: str, ax: Axes) -> None:
     routes = plan.routes
     mine = routes[(routes["kind"] == "zone_to_assembly") & (routes["origin_id"] == zone_id)]
     onward = routes[
@@ -251,7 +256,9 @@ def _draw_routes(plan: PlannedStation, zone_id: str, ax: object) -> None:
             _draw(ax, lines.geometry, edge=colour, width=1.4, dashes=(0, (4, 2)), zorder=5)
 
 
-def _draw_homes(plan: PlannedStation, zone: pd.Series, ax: object, halo: list[object]) -> None:
+def _draw_homes(
+    plan: PlannedStation, zone: pd.Series, ax: Axes, halo: Sequence[AbstractPathEffect]
+) -> None:
     staff = plan.staff.set_index("staff_id")
     for column, letter in (("warden_id", "W"), ("deputy_id", "D")):
         staff_id = zone[column]
@@ -268,8 +275,8 @@ def _draw_homes(plan: PlannedStation, zone: pd.Series, ax: object, halo: list[ob
 
 
 def _draw(
-    ax: object,
-    geometries: object,
+    ax: Axes,
+    geometries: Iterable[shapely.Geometry | None],
     *,
     fill: str | Sequence[object] | None = None,
     edge: str | None = None,
@@ -336,7 +343,7 @@ def scale_length_m(width_m: float) -> int:
     return next((n for n in SCALE_STEPS_M if n <= width_m / 4), SCALE_STEPS_M[-1])
 
 
-def _scale_bar(ax: object, west: float, east: float, south: float, north: float) -> None:
+def _scale_bar(ax: Axes, west: float, east: float, south: float, north: float) -> None:
     metres_per_degree = 111_320 * math.cos(math.radians((south + north) / 2))
     width_m = (east - west) * metres_per_degree
     length = scale_length_m(width_m)

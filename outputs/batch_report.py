@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import geopandas as gpd
 import pandas as pd
@@ -179,7 +179,7 @@ def _table(rows: list[dict[str, Any]]) -> str:
     return f"<table><thead>{head}</thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def _number(value: object) -> bool:
+def _number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not (isinstance(value, float) and math.isnan(value))
 
 

@@ -17,12 +17,12 @@ import json
 import logging
 import string
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import folium
 import folium.plugins
 import geopandas as gpd
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from outputs._map_assets import asset_links, copy_assets
@@ -354,12 +354,12 @@ def _offline(page: folium.Map, prefix: str) -> None:
     scripts, styles = asset_links(prefix)
     for number, element in enumerate(_walk(page)):
         element._id = f"{number:03d}"  # noqa: SLF001 - folium names elements by random ids
-        if hasattr(element, "default_js"):
+        if hasattr(element, "default_js") and hasattr(element, "default_css"):
             element.default_js = []
             element.default_css = []
     page.default_js = scripts
     page.default_css = styles
-    figure = page.get_root()
+    figure = cast("Figure", page.get_root())  # a folium Map's root is always its Figure
     figure._id = "page"  # noqa: SLF001
     figure._template = PAGE_TEMPLATE  # noqa: SLF001 - folium's has scripts after the body
     figure.header._children.pop("meta_http", None)  # noqa: SLF001 - charset is in the template

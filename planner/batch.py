@@ -173,7 +173,7 @@ def run_batch(
             )
             for number, (station, folder) in enumerate(zip(stations, folders, strict=True))
         ]
-        rows: dict[str, dict[str, Any]] = {}
+        rows: dict[object, dict[str, Any]] = {}  # by the futures' keys
         for future in as_completed(futures):
             if future.status == "error":  # the worker itself died (memory, signal)
                 row = dict.fromkeys(SUMMARY_COLUMNS) | {

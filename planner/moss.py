@@ -41,7 +41,10 @@ MAX_FAILURES_LISTED = 500
 class Travel(Protocol):
     """What MOSS needs of a travel model (see ``zones.network``)."""
 
-    method: str
+    @property
+    def method(self) -> str:
+        """How distances are measured (named in reports)."""
+        ...
 
     def distance_matrix(
         self, origins: np.ndarray, destinations: np.ndarray, *, mode: str = "walking"
@@ -329,7 +332,7 @@ def _check_field(rule: Rule, context: _Context) -> Outcome:
         if len(staff)
         else np.zeros((0, len(fields_)), dtype=bool)
     )
-    ok = per_field.any(axis=1) if combine == "any" else per_field.all(axis=1)
+    ok = np.asarray(per_field.any(axis=1) if combine == "any" else per_field.all(axis=1))
     wanted = " or ".join(fields_) if combine == "any" else " and ".join(fields_)
     reason = {
         "present": f"no {wanted} recorded",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -124,12 +125,39 @@ def _parse_rule(
     def bad(key: str, message: str) -> None:
         issues.append(Issue("error", label, message, column=f"{where}.{key}", code="moss_rule"))
 
-    for key in sorted(set(entry) - RULE_KEYS):
-        close = difflib.get_close_matches(key, sorted(RULE_KEYS), n=1)
-        bad(key, f"unknown key {key!r}" + (f"; did you mean {close[0]!r}?" if close else ""))
+    _check_keys(entry, bad)
     if entry.get("enabled") is False and "id" in entry and set(entry) <= {"id", "enabled"}:
         placeholder = Rule(str(entry["id"]), "", "", "", "station", 1, "minor", {"kind": "count"})
         return placeholder, False
+    _check_fields(entry, bad)
+    _check_check(entry.get("check"), bad)
+    if not isinstance(entry.get("where", {}), dict):
+        bad("where", "where must be a table of column = value")
+    if len(issues) > before:
+        return None
+    rule = Rule(
+        id=entry["id"],
+        title=entry["title"],
+        description=entry["description"],
+        component=entry["component"],
+        applies_to=entry["applies_to"],
+        min_level=entry["min_level"],
+        severity=entry["severity"],
+        check=dict(entry["check"]),
+        where=dict(entry.get("where", {})),
+    )
+    return rule, entry.get("enabled", True) is not False
+
+
+def _check_keys(entry: dict[str, Any], bad: Callable[[str, str], None]) -> None:
+    """Name every unknown key of a rule, with the closest known key."""
+    for key in sorted(set(entry) - RULE_KEYS):
+        close = difflib.get_close_matches(key, sorted(RULE_KEYS), n=1)
+        bad(key, f"unknown key {key!r}" + (f"; did you mean {close[0]!r}?" if close else ""))
+
+
+def _check_fields(entry: dict[str, Any], bad: Callable[[str, str], None]) -> None:
+    """Check the texts, the scope, the security level and the severity of a rule."""
     for key in ("id", "title", "description", "component"):
         if not isinstance(entry.get(key), str) or not entry[key].strip():
             bad(key, f"{key} must be a non-empty string")
@@ -140,31 +168,16 @@ def _parse_rule(
         bad("min_level", "min_level must be an integer 1-6 (Security Level System)")
     if entry.get("severity") not in SEVERITIES:
         bad("severity", f"severity must be one of {', '.join(SEVERITIES)}")
-    check = entry.get("check")
+
+
+def _check_check(check: object, bad: Callable[[str, str], None]) -> None:
+    """Check the ``check`` table of a rule: a known kind and only the keys of that kind."""
     if not isinstance(check, dict) or check.get("kind") not in CHECK_KEYS:
         bad("check.kind", f"check.kind must be one of {', '.join(CHECK_KEYS)}")
-    else:
-        extra = set(check) - CHECK_KEYS[check["kind"]] - {"kind"}
-        for key in sorted(extra):
-            bad(f"check.{key}", f"check kind {check['kind']!r} takes no key {key!r}")
-        if check["kind"] == "field" and check.get("test") not in FIELD_TESTS:
-            bad("check.test", f"check.test must be one of {', '.join(FIELD_TESTS)}")
-        if check["kind"] in ("coverage", "capacity", "evacuation") and not check.get("point_kind"):
-            bad("check.point_kind", "check.point_kind is required")
-    where_filter = entry.get("where", {})
-    if not isinstance(where_filter, dict):
-        bad("where", "where must be a table of column = value")
-    if len(issues) > before:
-        return None
-    rule = Rule(
-        id=entry["id"],
-        title=entry["title"],
-        description=entry["description"],
-        component=entry["component"],
-        applies_to=entry["applies_to"],
-        min_level=level,
-        severity=entry["severity"],
-        check=dict(check),  # type: ignore[arg-type]
-        where=dict(where_filter),
-    )
-    return rule, entry.get("enabled", True) is not False
+        return
+    for key in sorted(set(check) - CHECK_KEYS[check["kind"]] - {"kind"}):
+        bad(f"check.{key}", f"check kind {check['kind']!r} takes no key {key!r}")
+    if check["kind"] == "field" and check.get("test") not in FIELD_TESTS:
+        bad("check.test", f"check.test must be one of {', '.join(FIELD_TESTS)}")
+    if check["kind"] in ("coverage", "capacity", "evacuation") and not check.get("point_kind"):
+        bad("check.point_kind", "check.point_kind is required")

@@ -114,6 +114,7 @@ def _parse(raw: dict[str, Any], label: str) -> RiskMatrix:
         if not ok:
             issues.append(Issue("error", label, f"{key} must be 5 rows of 5 strings", column=key))
             return ()
+        assert isinstance(value, list)  # ok says so; narrows the type for mypy
         return tuple(tuple(r) for r in value)
 
     def names(key: str) -> tuple[str, ...]:

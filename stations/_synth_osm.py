@@ -115,7 +115,8 @@ def helsinki_points(
     concentration = pois[pois["name"] == "Töölönlahden puisto"]
     open_spaces = pois[pois["kind"].isin(["park", "school", "university"])]
     open_spaces = open_spaces.drop(concentration.index)
-    rows = [
+    # point_id, kind, name, x, y, capacity, range_m
+    rows: list[tuple[str, str, str, float, float, int | None, float | None]] = [
         (f"AP{i:02d}", "assembly", f"{poi['name']} (assembly)", poi.geometry.x, poi.geometry.y,
          int(rng.integers(2, 6) * 100), None)
         for i, (_, poi) in enumerate(_spread(open_spaces, 5).iterrows(), start=1)

@@ -414,7 +414,11 @@ def _parse_station(raw: Any, issues: list[Issue]) -> StationInfo | None:
     contacts = _parse_contacts(raw.get("contacts", {}), issues)
     if not ok or contacts is None:
         return None
-    return StationInfo(name.strip(), country.upper(), level, crs, contacts)  # type: ignore[union-attr]
+    # Checked above (ok is False otherwise); the asserts narrow the types for mypy.
+    assert isinstance(name, str)
+    assert isinstance(country, str)
+    assert isinstance(level, int)
+    return StationInfo(name.strip(), country.upper(), level, crs, contacts)
 
 
 def _valid_projected_crs(value: object) -> bool:

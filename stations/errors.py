@@ -129,8 +129,8 @@ def cap_repeats(issues: list[Issue], limit: int | None = None) -> list[Issue]:
         issue naming how many more rows had it and the first of them.
     """
     limit = MAX_ISSUES_PER_COLUMN if limit is None else limit
-    seen: dict[tuple[object, ...], int] = {}
-    first_dropped: dict[tuple[object, ...], Issue] = {}
+    seen: dict[tuple[str, str | None, str, Severity], int] = {}
+    first_dropped: dict[tuple[str, str | None, str, Severity], Issue] = {}
     kept = []
     for issue in issues:
         kind = (issue.file, issue.column, issue.code, issue.severity)

@@ -7,6 +7,7 @@ import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
+from stations.errors import Severity
 from stations.records import RecordCheck
 from stations.schema import LAT, LON, WGS84
 
@@ -57,7 +58,7 @@ def check_inside(
             code="swapped",
         )
     share = outside.sum() / len(candidates)
-    severity = "error" if share > error_share else "warning"
+    severity: Severity = "error" if share > error_share else "warning"
     for index, far in zip(np.asarray(candidates)[outside], distance_m, strict=True):
         check.report(
             int(index),

@@ -72,7 +72,7 @@ def _normalise_phones(check: RecordCheck, country: str) -> None:
     for column in PHONE_COLUMNS:
         if column not in check.frame.columns:
             continue
-        values = []
+        values: list[str | None] = []
         for index, text in check.frame[column].items():
             if text is None:
                 values.append(None)

@@ -346,6 +346,13 @@ def _sub_office_towns(centre: shapely.Point, count: int, distance_m: float) -> l
 # --- homes -------------------------------------------------------------------------------------
 
 
+def _normal_around(
+    centre: BaseGeometry, rng: np.random.Generator, spread_m: float
+) -> Callable[[int], np.ndarray]:
+    """Return ``draw(k)``: k points normally spread around ``centre`` (sd ``spread_m``)."""
+    return lambda k: np.array([centre.x, centre.y]) + rng.normal(size=(k, 2)) * spread_m
+
+
 def _sample_inside(area: BaseGeometry, n: int, draw: Callable[[int], np.ndarray]) -> np.ndarray:
     """Draw points with ``draw(k) -> (k, 2)`` until ``n`` fall inside ``area``."""
     shapely.prepare(area)
@@ -396,7 +403,7 @@ def _draw_homes(
             _sample_inside(
                 disc,
                 count,
-                lambda k, t=town: np.array([t.x, t.y]) + rng.normal(size=(k, 2)) * 2500,
+                _normal_around(town, rng, 2500.0),
             )
         )
     homes = np.concatenate(parts)
@@ -684,7 +691,7 @@ def _repeaters(area: BaseGeometry, towns: list[shapely.Point]) -> list[tuple]:
         if north - south > spacing
         else [(south + north) / 2]
     )
-    rows = []
+    rows: list[tuple[str, str, str, float, float, None, float]] = []
     for x in xs:
         for y in ys:
             rows.append(

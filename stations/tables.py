@@ -22,6 +22,7 @@ import io
 import logging
 import math
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -226,7 +227,7 @@ def _blank(value: object) -> bool:
 
 
 def _grid_frame(
-    rows: list[list[object]],
+    rows: Sequence[Sequence[object]],
     label: str,
     required: tuple[str, ...],
     notes: list[Issue],
@@ -261,14 +262,31 @@ def _grid_frame(
         logger.info("%s: %d empty row(s) below the header skipped", label, blank_rows)
     width = max([len(header)] + [len(r) for _, r in body])
     if csv:
-        for number, row in body:
-            if len(row) > len(header) and any(not _blank(v) for v in row[len(header) :]):
-                msg = (
-                    f"{len(row)} cells but the header has {len(header)}; "
-                    "check quoting and delimiters"
-                )
-                raise InputError(label, msg, row=number, code="format")
+        _check_row_widths(body, len(header), label)
     header += [""] * (width - len(header))
+    keep = _named_columns(header, body, label, header_row, notes)
+    values = [[(r[i] if i < len(r) else None) for i in keep] for _, r in body]
+    frame = pd.DataFrame(values, columns=[header[i] for i in keep], dtype=object)
+    frame[SOURCE_ROW] = [n for n, _ in body]
+    return frame, header_row
+
+
+def _check_row_widths(body: list[tuple[int, Sequence[object]]], columns: int, label: str) -> None:
+    """Refuse a CSV row with filled cells beyond the header: a quoting or delimiter error."""
+    for number, row in body:
+        if len(row) > columns and any(not _blank(v) for v in row[columns:]):
+            msg = f"{len(row)} cells but the header has {columns}; check quoting and delimiters"
+            raise InputError(label, msg, row=number, code="format")
+
+
+def _named_columns(
+    header: list[str],
+    body: list[tuple[int, Sequence[object]]],
+    label: str,
+    header_row: int,
+    notes: list[Issue],
+) -> list[int]:
+    """Return the indexes of the named columns; warn of values in a column without a name."""
     keep = []
     for index, name in enumerate(header):
         if name:
@@ -288,13 +306,12 @@ def _grid_frame(
                     code="no_header",
                 )
             )
-    values = [[(r[i] if i < len(r) else None) for i in keep] for _, r in body]
-    frame = pd.DataFrame(values, columns=[header[i] for i in keep], dtype=object)
-    frame[SOURCE_ROW] = [n for n, _ in body]
-    return frame, header_row
+    return keep
 
 
-def _header_index(rows: list[list[object]], filled: list[int], required: tuple[str, ...]) -> int:
+def _header_index(
+    rows: Sequence[Sequence[object]], filled: list[int], required: tuple[str, ...]
+) -> int:
     """Return the index of the first candidate row naming every required column."""
     if required:
         for index in filled[:HEADER_SEARCH_ROWS]:

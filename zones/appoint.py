@@ -18,7 +18,7 @@ import datetime as dt
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 import geopandas as gpd
 import numpy as np
@@ -211,7 +211,7 @@ def _eligible(
     return residents[keep], why
 
 
-def _has(value: object) -> bool:
+def _has(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and bool(value.strip())
 
 

@@ -529,7 +529,8 @@ def appoint_coordinators(
     people = areas.staff.assign(_roles=role_sets(areas.staff), _phone=_has_phone(areas.staff))
     barred = set(exclude)
     blocked = set(excluded_roles)
-    rows, flags = [], []
+    rows: list[dict[str, Any]] = []
+    flags: list[dict[str, Any]] = []
     for area in areas.areas.itertuples(index=False):
         if area.area_id == CAPITAL_AREA_ID:
             row, flag = _capital(people, area)

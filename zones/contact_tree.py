@@ -262,7 +262,9 @@ class _Groups:
 
     alternates: dict[str, list[tuple[str, str]]]  # zone -> (role, staff_id), by role
     households: dict[str, list[Any]]  # zone -> households, by household_id
-    members: dict[tuple[str, str], list[str]]  # (zone, household) -> staff ids, by staff_id
+    members: dict[
+        tuple[str | None, str | None], list[str]
+    ]  # (zone, household) -> staff ids, by staff_id
     hotels: list[Any]  # accepted hotels, by point_id
     hotel_tree: shapely.STRtree  # of the hotels, in that order
 
@@ -276,7 +278,7 @@ class _Groups:
         households: dict[str, list[Any]] = {}
         for household in plan.households.sort_values("household_id", kind="stable").itertuples():
             households.setdefault(household.zone_id, []).append(household)
-        members: dict[tuple[str, str], list[str]] = {}
+        members: dict[tuple[str | None, str | None], list[str]] = {}
         for staff_id, row in records.items():  # records are in staff_id order
             members.setdefault((row.get("zone_id"), row.get("household_id")), []).append(staff_id)
         points = plan.station.points

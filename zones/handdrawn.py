@@ -359,6 +359,7 @@ def repair_zones(
                 notes.append(f"new zone {new_id} drawn in a gap with households")
         else:
             target = work.longest_border(gap)
+            assert target is not None  # without sizes, the nearest zone is the fallback
             work.grow(target, gap)
             notes.append(f"{zone_label(target)} takes in a gap of {_area_text(gap.area)}")
     _fix_sizes(work, households, options, notes, barriers, places)

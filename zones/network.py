@@ -64,7 +64,10 @@ BOUNDARY_MARGIN_M = 2000.0
 class TravelModel(Protocol):
     """Distances and times between points in the station's projected CRS (metres)."""
 
-    method: str
+    @property
+    def method(self) -> str:
+        """How distances are measured (named in reports)."""
+        ...
 
     def distance_matrix(
         self, origins: np.ndarray, destinations: np.ndarray, *, mode: str = "walking"

@@ -132,41 +132,66 @@ def plan_and_check(
 
 def check_file(path: Path) -> None:
     """Parse a file with the parser of its format; no markup from a name may become a tag."""
-    suffix = path.suffix
-    if suffix == ".html":
-        page = Page()
-        page.feed(path.read_text(encoding="utf-8"))
-        page.close()
-        for tag, attrs in page.tags:
-            assert tag not in ("font", "wzx"), (path, tag, attrs)
-            assert not any(a.startswith("on") for a in attrs), (path, tag, attrs)
-            assert not (tag == "img" and attrs.get("src") in ("x", "/etc/hostname")), path
-            assert "evil.example" not in str(attrs.get("href")), (path, attrs)
-        assert not any(s.strip().startswith("alert(") for s in page.scripts), path
-        assert not CONTROL.search(page.text), path
-    elif suffix == ".kml":
-        root = ET.parse(path).getroot()  # noqa: S314
-        for description in root.iter(f"{KML}description"):
-            cells = Page()
-            cells.feed(description.text or "")
-            assert {tag for tag, _ in cells.tags} <= {"table", "tr", "th", "td"}, path
-    elif suffix == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.reader(handle))
-        for cell in (c for row in rows[1:] for c in row):
-            assert not CONTROL.search(cell), (path, cell)
-            assert not cell.startswith(("=", "+", "@")), (path, cell)
-    elif suffix == ".vcf":
-        cards = list(vobject.readComponents(path.read_text(encoding="utf-8")))
-        assert cards
-        for card in cards:
-            assert not CONTROL.search(card.fn.value), card.fn.value
-    elif suffix == ".pdf":
-        reader = PdfReader(path)
-        assert reader.pages
-        assert all(isinstance(page.extract_text(), str) for page in reader.pages)
-    elif suffix in (".json", ".geojson"):
-        json.loads(path.read_text(encoding="utf-8"))
+    check = FORMAT_CHECKS.get(path.suffix)
+    if check is not None:
+        check(path)
+
+
+def _check_html(path: Path) -> None:
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    page.close()
+    for tag, attrs in page.tags:
+        assert tag not in ("font", "wzx"), (path, tag, attrs)
+        assert not any(a.startswith("on") for a in attrs), (path, tag, attrs)
+        assert not (tag == "img" and attrs.get("src") in ("x", "/etc/hostname")), path
+        assert "evil.example" not in str(attrs.get("href")), (path, attrs)
+    assert not any(s.strip().startswith("alert(") for s in page.scripts), path
+    assert not CONTROL.search(page.text), path
+
+
+def _check_kml(path: Path) -> None:
+    root = ET.parse(path).getroot()  # noqa: S314
+    for description in root.iter(f"{KML}description"):
+        cells = Page()
+        cells.feed(description.text or "")
+        assert {tag for tag, _ in cells.tags} <= {"table", "tr", "th", "td"}, path
+
+
+def _check_csv(path: Path) -> None:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    for cell in (c for row in rows[1:] for c in row):
+        assert not CONTROL.search(cell), (path, cell)
+        assert not cell.startswith(("=", "+", "@")), (path, cell)
+
+
+def _check_vcf(path: Path) -> None:
+    cards = list(vobject.readComponents(path.read_text(encoding="utf-8")))
+    assert cards
+    for card in cards:
+        assert not CONTROL.search(card.fn.value), card.fn.value
+
+
+def _check_pdf(path: Path) -> None:
+    reader = PdfReader(path)
+    assert reader.pages
+    assert all(isinstance(page.extract_text(), str) for page in reader.pages)
+
+
+def _check_json(path: Path) -> None:
+    json.loads(path.read_text(encoding="utf-8"))
+
+
+FORMAT_CHECKS = {
+    ".html": _check_html,
+    ".kml": _check_kml,
+    ".csv": _check_csv,
+    ".vcf": _check_vcf,
+    ".pdf": _check_pdf,
+    ".json": _check_json,
+    ".geojson": _check_json,
+}
 
 
 def check_text(

@@ -16,8 +16,12 @@ from planner.moss_rules import load_rules
 from planner.pipeline import build_plan
 from planner.publish import map_status
 from stations import load_station
+from tests.conftest import TINY
 from tests.factories import AS_OF, HOSTILE_ADDRESS, hostile_helsinki
+from tests.plan_factory import plan_by_hand
 from zones.plan import PlannedStation
+
+ZONE_NAMES = ("Kamppi", "Kluuvi", "Kruununhaka")
 
 
 def page_data(path: Path) -> dict:
@@ -32,6 +36,16 @@ def page_data(path: Path) -> dict:
 def planned(tmp_path_factory: pytest.TempPathFactory) -> PlannedStation:
     folder = hostile_helsinki(tmp_path_factory.mktemp("station") / "helsinki")
     return build_plan(load_station(folder, as_of=AS_OF), as_of=AS_OF).planned
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[PlannedStation, Path]:
+    """The tiny station planned by hand into three strips, and its maps: no pipeline run."""
+    plan = plan_by_hand(load_station(TINY, as_of=AS_OF), zone_count=3, zone_names=ZONE_NAMES)
+    folder = tmp_path_factory.mktemp("small")
+    status = map_status(check_moss(plan, load_rules(), as_of=AS_OF))
+    write_maps(plan, folder, osm=None, status=status)
+    return plan, folder
 
 
 @pytest.fixture(scope="module")
@@ -148,8 +162,9 @@ def test_redacted_map_has_no_people_and_no_homes(planned: PlannedStation, tmp_pa
     assert all(re.fullmatch(r"Z\d+ · \d+ households", label) for label in labels)
 
 
-def test_online_tiles_only_on_request(planned: PlannedStation, tmp_path: Path):
-    write_maps(planned, tmp_path, osm=None, tiles="osm", redact=True)
+def test_online_tiles_only_on_request(small: tuple[PlannedStation, Path], tmp_path: Path):
+    plan, _ = small
+    write_maps(plan, tmp_path, osm=None, tiles="osm", redact=True)
     assert "tile.openstreetmap.org" in (tmp_path / "map.html").read_text(encoding="utf-8")
     url = "https://tiles.example.org/{z}/{x}/{y}.png"
     assert tile_layer_of(url) is not None
@@ -187,7 +202,6 @@ def test_every_page_of_a_plan_is_valid_html(written: Path, tmp_path: Path):
     from click.testing import CliRunner
 
     from planner.cli import main
-    from tests.conftest import TINY
 
     plan = tmp_path / "plan"
     result = CliRunner().invoke(main, ["plan", str(TINY), "--out", str(plan)])
@@ -200,13 +214,14 @@ def test_every_page_of_a_plan_is_valid_html(written: Path, tmp_path: Path):
     assert nu_checker_errors(pages) == []
 
 
-def test_pages_are_titled_after_the_station_and_the_zone(planned: PlannedStation, written: Path):
+def test_pages_are_titled_after_the_station_and_the_zone(small: tuple[PlannedStation, Path]):
+    _, written = small
     html = (written / "map.html").read_text(encoding="utf-8")
-    assert "<title>Helsinki: warden zones and evacuation</title>" in html
-    zone = planned.zones.iloc[0]
-    page = (written / "maps" / f"{zone.zone_id}.html").read_text(encoding="utf-8")
-    assert f"<title>Zone {zone.zone_id} {zone.zone_name}</title>" in page
-    assert page.count("charset") == 1
+    assert "<title>Tiny: warden zones and evacuation</title>" in html
+    for zone_id, name in zip(("Z01", "Z02", "Z03"), ZONE_NAMES, strict=True):
+        page = (written / "maps" / f"{zone_id}.html").read_text(encoding="utf-8")
+        assert f"<title>Zone {zone_id} {name}</title>" in page
+        assert page.count("charset") == 1
 
 
 def test_zone_pages_draw_no_straight_line_leg_but_their_own_walk(
@@ -227,7 +242,7 @@ def test_zone_pages_draw_no_straight_line_leg_but_their_own_walk(
             assert own_walk or props["method"] == "network", (zone_id, props["tip"])
 
 
-def test_zone_colours_are_distinct_hues_not_shades_of_one(planned: PlannedStation, written: Path):
+def test_zone_colours_are_distinct_hues_not_shades_of_one(small: tuple[PlannedStation, Path]):
     import colorsys
 
     from outputs.zone_colours import ZONE_COLOURS, zone_colours
@@ -240,10 +255,12 @@ def test_zone_colours_are_distinct_hues_not_shades_of_one(planned: PlannedStatio
             (hue1, _, saturation1), (hue2, _, saturation2) = hls(first), hls(second)
             degrees = min(abs(hue1 - hue2), 1 - abs(hue1 - hue2)) * 360
             assert degrees >= 15 or abs(saturation1 - saturation2) >= 0.3, (first, second)
+    planned, written = small
     colours = zone_colours(planned.zones)
     for zone in planned.zones.itertuples():
         touching = planned.zones[planned.zones.geometry.intersects(zone.geometry)]
         others = set(touching["zone_id"]) - {zone.zone_id}
+        assert others, zone.zone_id  # every strip touches a neighbour
         assert colours[zone.zone_id] not in {colours[z] for z in others}, zone.zone_id
         features = page_data(written / "maps" / f"{zone.zone_id}.html")["zones"]["features"]
         own = next(f for f in features if f["properties"]["zone_id"] == zone.zone_id)

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -24,14 +25,15 @@ from outputs.security_plan import CONFIDENTIAL, REDACTED, write_security_plan
 from outputs.zone_colours import zone_colours
 from planner.moss import check_moss
 from planner.moss_rules import load_rules
-from planner.pipeline import PlanRun, build_plan
 from planner.risk import assess, default_matrix
 from stations import load_station
 from stations.threats import read_threats
 from tests.conftest import TINY
 from tests.factories import AS_OF, tiny_plan
+from tests.plan_factory import plan_by_hand
 from zones.areas import security_management_team
 from zones.cascade import CascadeRules, plan_cascade
+from zones.plan import PlannedStation
 
 ISSUED = dt.date(2026, 11, 15)
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -205,39 +207,45 @@ def section_text(path: Path, start: str, end: str | None = None) -> str:
 
 
 @pytest.fixture(scope="module")
-def piped(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, PlanRun, dict[bool, Path]]:
-    """The tiny station planned by the pipeline (its flags hold the cascade's), both plans.
+def piped(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, PlannedStation, dict[bool, Path]]:
+    """The tiny station planned by hand, its flags holding the cascade's (as the pipeline's).
 
-    José Núñez (S006) has no phone, so the cascade flags his household.
+    José Núñez (S006) has no phone, so the cascade flags his household; Z02's warden
+    (S003) has no deputy, so the cascade flags that he has no backup.
     """
     folder = tmp_path_factory.mktemp("piped") / "tiny"
     shutil.copytree(TINY, folder)
     staff = pd.read_csv(folder / "staff.csv", dtype=str, keep_default_na=False)
     staff.loc[staff["staff_id"] == "S006", "phone"] = ""
     staff.to_csv(folder / "staff.csv", index=False)
-    run = build_plan(load_station(folder, as_of=AS_OF), as_of=AS_OF)
-    moss = check_moss(run.planned, load_rules(), as_of=AS_OF).to_dict()
+    plan = plan_by_hand(load_station(folder, as_of=AS_OF))
+    cascade = plan_cascade(plan, CascadeRules())
+    cascade_flags = cascade.flags.reindex(columns=plan.flags.columns)
+    plan = replace(plan, flags=pd.concat([plan.flags, cascade_flags], ignore_index=True))
+    moss = check_moss(plan, load_rules(), as_of=AS_OF).to_dict()
     pdfs = {}
     for redact in (False, True):
         out = folder.parent / ("redacted" if redact else "plan")
         out.mkdir()
         pdfs[redact] = write_security_plan(
-            run.planned,
+            plan,
             out,
-            smt=run.smt,
+            smt=security_management_team(plan.station.staff),
             moss=moss,
             risk=None,
-            cascade=run.cascade,
+            cascade=cascade,
             issued=ISSUED,
             redact=redact,
         )[1]
-    return folder, run, pdfs
+    return folder, plan, pdfs
 
 
 def test_each_gap_is_listed_once_naming_people_not_ids(piped) -> None:
-    _, run, pdfs = piped
+    _, plan, pdfs = piped
     gaps = section_text(pdfs[False], "Known gaps and actions", "Annex A")
-    flags = run.planned.flags
+    flags = plan.flags
     cascade = flags[flags["code"].str.startswith("cascade")]
     assert len(cascade) >= 2  # the warden without backup, the household without phone
     for message in cascade["message"]:
@@ -245,7 +253,7 @@ def test_each_gap_is_listed_once_naming_people_not_ids(piped) -> None:
         assert gaps.count(shown) == 1, shown
     assert len(re.findall(r"\b(major|minor|critical)\b", gaps)) == len(flags)
     assert "household of José Núñez has no phone number" in gaps
-    for household_id in run.planned.households["household_id"]:
+    for household_id in plan.households["household_id"]:
         assert household_id not in gaps  # no id left for the DO to look up
 
 
