@@ -222,7 +222,7 @@ def _addresses(plan: PlannedStation, points: pd.DataFrame) -> dict[str, str]:
     for point_id, point, spot in zip(points.index, points.itertuples(), projected.geometry,
                                      strict=True):  # fmt: skip
         address = text_of(getattr(point, "address", None))
-        if not address and streets is not None:
+        if not address and streets is not None and names is not None:
             street = nearest_street((spot.x, spot.y), streets, names)
             if street is not None:
                 name, metres = street
@@ -271,7 +271,7 @@ def _zone_minutes(cascade: Cascade | None) -> dict[str, float]:
     return {z: float(m) for z, m in reversed(list(rows))}
 
 
-def _minutes(seconds: object) -> str:
+def _minutes(seconds: float | None) -> str:
     value = float(seconds) if seconds is not None else math.nan
     return "" if math.isnan(value) else f"about {max(1, round(value / 60))} min"
 
