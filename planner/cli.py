@@ -257,13 +257,9 @@ def _unplaced(issues: list[Any]) -> dict[str, dict[str, int]]:
 
 
 def _station_counts(station: Any) -> dict[str, int]:
-    return {
-        "staff accepted": len(station.accepted_staff),
-        "staff rejected": len(station.rejected_staff),
-        "households": len(station.households),
-        "offices": len(station.accepted_offices),
-        "points": len(station.accepted_points),
-    }
+    from stations.summary import station_counts
+
+    return station_counts(station)
 
 
 @main.command()

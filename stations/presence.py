@@ -97,14 +97,19 @@ def check_presence(
     _check_windows(check)
 
 
+def _dates(frame: pd.DataFrame, column: str) -> list[dt.date | None]:
+    """Return a column's dates, ``None`` where empty or where the column is absent."""
+    if column not in frame.columns:
+        return [None] * len(frame)
+    return [None if v is None or pd.isna(v) else v for v in frame[column]]
+
+
 def _check_windows(check: RecordCheck) -> None:
     frame = check.frame
-    empty = pd.Series(None, index=frame.index, dtype=object)
-    starts = frame.get(PRESENCE_FROM, empty)
-    ends = frame.get(PRESENCE_UNTIL, empty)
-    states = frame.get(PRESENCE, empty)
-    for index in frame.index:
-        start, end, state = starts[index], ends[index], states[index]
+    starts = _dates(frame, PRESENCE_FROM)
+    ends = _dates(frame, PRESENCE_UNTIL)
+    states = frame[PRESENCE].tolist() if PRESENCE in frame.columns else [None] * len(frame)
+    for index, start, end, state in zip(frame.index, starts, ends, states, strict=True):
         if start is not None and end is not None and start > end:
             check.report(
                 int(index),
@@ -142,14 +147,14 @@ def presence_on(staff: pd.DataFrame, date: dt.date) -> pd.Series:
     """
     if PRESENCE not in staff.columns:
         return pd.Series(PRESENT, index=staff.index, dtype=object)
-    empty = pd.Series(None, index=staff.index, dtype=object)
-    starts = staff.get(PRESENCE_FROM, empty)
-    ends = staff.get(PRESENCE_UNTIL, empty)
+    starts = _dates(staff, PRESENCE_FROM)
+    ends = _dates(staff, PRESENCE_UNTIL)
+    states = [None if pd.isna(v) else v for v in staff[PRESENCE]]
     values = [
         state
         if state is not None and (start is None or start <= date) and (end is None or date <= end)
         else PRESENT
-        for state, start, end in zip(staff[PRESENCE], starts, ends, strict=True)
+        for state, start, end in zip(states, starts, ends, strict=True)
     ]
     return pd.Series(values, index=staff.index, dtype=object)
 

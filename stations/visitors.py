@@ -218,7 +218,7 @@ def _hotel(check: RecordCheck, index: int, point_id: str, by_id: gpd.GeoDataFram
         check.report(
             index,
             POINT_ID,
-            f"point {point_id!r} is a {point[POINT_KIND]}, not a hotel; is it where "
+            f"point {point_id!r} is of kind {point[POINT_KIND]!r}, not a hotel; is it where "
             "the visitor stays?",
             severity="warning",
             code="not_hotel",

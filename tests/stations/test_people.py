@@ -436,7 +436,7 @@ def test_hostile_visitor_rows_are_rejected_naming_file_row_column(
 def test_a_visitor_at_a_point_that_is_no_hotel_is_a_warning(with_hotel: Path) -> None:
     station = load_station(_with_visitors(with_hotel, [_visitor("V1", point_id="P4")]), as_of=AS_OF)
     assert (
-        "warning: visitors.csv, row 2, column 'point_id': point 'P4' is a hospital, not a "
+        "warning: visitors.csv, row 2, column 'point_id': point 'P4' is of kind 'hospital', not a "
         "hotel; is it where the visitor stays?"
     ) in _messages(station)
     assert station.visitors["status"].tolist() == ["accepted"]
