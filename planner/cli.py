@@ -294,6 +294,12 @@ def _station_counts(station: Any) -> dict[str, int]:
 )
 @click.option("--name", help="Station name (default: the city's).")
 @click.option("--country", help="ISO 3166 alpha-2 country code (default: the city's).")
+@click.option(
+    "--people",
+    is_flag=True,
+    help="Also write named dependants (dependants.csv), hotel visitors (visitors.csv) and "
+    "staff away or visiting (status columns of staff.csv), around 2026-11-01.",
+)
 def synth(  # click passes options by keyword
     *,
     city: str | None,
@@ -308,6 +314,7 @@ def synth(  # click passes options by keyword
     osm: Path | None,
     name: str | None,
     country: str | None,
+    people: bool,
 ) -> None:
     """Write a realistic synthetic station folder (for tests, demos and benchmarks)."""
     from planner.output_folder import STATION, atomic_folder
@@ -331,6 +338,7 @@ def synth(  # click passes options by keyword
                 sub_office_distance_km=sub_office_distance_km,
                 security_level=security_level,
                 osm=osm,
+                people=people,
             )
     except ValueError as exc:
         if isinstance(exc, StationError):
