@@ -34,7 +34,9 @@ class Station:
     staff
         Every input staff row, EPSG:4326, with ``status`` (accepted or rejected),
         ``reason``, ``source_file`` and ``source_row``; rejected rows may lack a
-        geometry. Accepted rows carry ``household_id``.
+        geometry. Accepted rows carry ``household_id``. The roster's own ``status``
+        column (where the person is) is read into ``presence``, with ``status_from``
+        and ``status_until`` as dates (see :mod:`stations.presence`).
     households
         One row per household of accepted staff: ``household_id``, ``staff_count``,
         ``dependants``, ``headcount``, ``staff_ids`` (``;``-joined), point geometry.

@@ -223,7 +223,8 @@ def _hotel(check: RecordCheck, index: int, point_id: str, by_id: gpd.GeoDataFram
             severity="warning",
             code="not_hotel",
         )
-    return point.geometry
+    geometry: object = point.geometry
+    return geometry
 
 
 def _numbers(check: RecordCheck, column: str, limit: float) -> pd.Series:
