@@ -29,6 +29,7 @@ from stations.schema import (
     LON,
     OFFICE_ID,
     OFFICE_REQUIRED,
+    PERSON_ID,
     POINT_ID,
     POINT_KIND,
     POINT_REQUIRED,
@@ -144,6 +145,7 @@ def load_station(folder: Path, *, as_of: dt.date | None = None) -> Station:
             area=area,
             country=config.station.country,
             date_order=config.roster.date_order,
+            dependant_ids=frozenset(dependants.loc[dependants[STATUS] == "accepted", PERSON_ID]),
         )
         issues += found
     station = Station(

@@ -47,6 +47,7 @@ def check_visitors(
     area: BaseGeometry,
     country: str,
     date_order: str | None,
+    dependant_ids: frozenset[str] = frozenset(),
 ) -> tuple[gpd.GeoDataFrame, list[Issue]]:
     """Check a visitors file and locate every visitor.
 
@@ -66,6 +67,8 @@ def check_visitors(
         ISO 3166 alpha-2 code, for phone numbers and the day/month order of dates.
     date_order
         ``[roster] date_order``, for dates the columns do not settle.
+    dependant_ids
+        The ids of the accepted dependants, which no visitor may take.
 
     Returns
     -------
@@ -86,7 +89,7 @@ def check_visitors(
             code="missing",
         )
     check.unique_ids(VISITOR_ID)
-    _not_staff(check, staff)
+    _not_taken(check, staff, dependant_ids)
     check.parse_dates((ARRIVAL, DEPARTURE), configured=date_order, country=country)
     _check_stays(check)
     normalise_phones(check, country, ("phone",))
@@ -118,7 +121,8 @@ def visitors_on(visitors: gpd.GeoDataFrame, date: dt.date) -> gpd.GeoDataFrame:
     return accepted[np.array(here, dtype=bool)]
 
 
-def _not_staff(check: RecordCheck, staff: pd.DataFrame) -> None:
+def _not_taken(check: RecordCheck, staff: pd.DataFrame, dependant_ids: frozenset[str]) -> None:
+    """Reject visitor ids that are already a staff member's or a dependant's."""
     ids = set(staff.loc[staff[STATUS] == "accepted", STAFF_ID])
     for index, visitor in check.frame[VISITOR_ID].items():
         if visitor is not None and visitor in ids:
@@ -128,6 +132,13 @@ def _not_staff(check: RecordCheck, staff: pd.DataFrame) -> None:
                 f"{visitor!r} is already a staff_id; every person needs an id of "
                 "their own (staff on a visit belong in the roster with status "
                 "'visiting')",
+                code="duplicate",
+            )
+        elif visitor is not None and visitor in dependant_ids:
+            check.report(
+                int(index),
+                VISITOR_ID,
+                f"{visitor!r} is already a dependant's id; every person needs an id of their own",
                 code="duplicate",
             )
 

@@ -447,3 +447,36 @@ def test_without_a_visitors_file_there_are_none(tiny_station: Path) -> None:
     assert list(station.visitors.columns) == list(VISITOR_COLUMNS)
     assert station.visitors.empty
     assert station.visitors_on().empty
+
+
+def test_a_visitor_may_not_take_a_dependants_id(with_hotel: Path) -> None:
+    station = load_station(_with_visitors(with_hotel, [_visitor("H1-D2")]), as_of=AS_OF)
+    assert (
+        "error: visitors.csv, row 2, column 'visitor_id': 'H1-D2' is already a dependant's id; "
+        "every person needs an id of their own"
+    ) in _messages(station)
+
+
+def test_a_visitor_outside_the_station_area_is_a_warning(with_hotel: Path) -> None:
+    rows = [_visitor("V1", point_id="", lat="61.5", lon="23.8")]
+    station = load_station(_with_visitors(with_hotel, rows), as_of=AS_OF)
+    assert (
+        "warning: visitors.csv, row 2, column 'lat': the visitor's hotel is outside the station "
+        "area"
+    ) in _messages(station)
+    assert station.visitors["status"].tolist() == ["accepted"]
+
+
+def test_both_status_and_presence_columns_read_presence_and_say_so(tiny_station: Path) -> None:
+    path = tiny_station / "staff.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[0] += ",status,presence"
+    lines[1:] = [line + ",on leave,on mission" for line in lines[1:]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    station = load_station(tiny_station, as_of=AS_OF)
+    assert set(station.presence_on()) == {"on mission"}
+    assert station.staff["status"].tolist() == ["accepted"] * 6
+    assert (
+        "warning: staff.csv, row 1, column 'status': both 'status' and 'presence' columns; "
+        "'presence' is read and 'status' is not: remove one of them"
+    ) in _messages(station)
