@@ -12,13 +12,12 @@ numbered dependants, so that nobody the roster counts is lost.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from dataclasses import dataclass
 
 import pandas as pd
 
 from stations.errors import Issue
-from stations.records import RecordCheck
+from stations.records import RecordCheck, did_you_mean
 from stations.roster import normalise_phones
 from stations.schema import (
     AGE_BAND,
@@ -210,8 +209,7 @@ def _link(check: RecordCheck, staff: pd.DataFrame, household_ids: set[str]) -> N
                 code="missing",
             )
         elif given_household not in household_ids:
-            close = difflib.get_close_matches(str(given_household), sorted(household_ids), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(str(given_household), household_ids)
             check.report(
                 int(index),
                 HOUSEHOLD_ID,
@@ -226,8 +224,7 @@ def _staff_household(
     check: RecordCheck, index: int, staff_id: str, by_id: pd.DataFrame, known: list[str]
 ) -> str | None:
     if staff_id not in by_id.index:
-        close = difflib.get_close_matches(staff_id, known, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(staff_id, known)
         check.report(
             index, STAFF_ID, f"staff {staff_id!r} is not in the roster{hint}", code="reference"
         )

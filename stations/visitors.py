@@ -9,7 +9,6 @@ contact with them.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 
 import geopandas as gpd
 import numpy as np
@@ -19,7 +18,7 @@ from shapely.geometry.base import BaseGeometry
 
 from stations._values import parse_float
 from stations.errors import Issue
-from stations.records import RecordCheck
+from stations.records import RecordCheck, did_you_mean
 from stations.roster import normalise_phones
 from stations.schema import (
     ARRIVAL,
@@ -172,8 +171,7 @@ def _check_sponsors(check: RecordCheck, staff: pd.DataFrame) -> None:
                 code="missing",
             )
         elif sponsor not in known_set:
-            close = difflib.get_close_matches(sponsor, known, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(sponsor, known)
             check.report(
                 int(index),
                 SPONSOR_STAFF_ID,
@@ -218,8 +216,7 @@ def _locate(check: RecordCheck, points: gpd.GeoDataFrame, area: BaseGeometry) ->
 
 def _hotel(check: RecordCheck, index: int, point_id: str, by_id: gpd.GeoDataFrame) -> object | None:
     if point_id not in by_id.index:
-        close = difflib.get_close_matches(point_id, sorted(by_id.index.astype(str)), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(point_id, by_id.index.astype(str))
         check.report(
             index, POINT_ID, f"point {point_id!r} is not an accepted point{hint}", code="reference"
         )

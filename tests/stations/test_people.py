@@ -159,6 +159,11 @@ def test_named_dependants_set_headcounts_and_disagreement_names_both(tiny_statio
             "household 'H7' is not a household of accepted staff",
         ),
         (
+            _dependant("D9", "", household_id="h1"),
+            "row 2, column 'household_id'",
+            "household 'h1' is not a household of accepted staff; did you mean 'H1'?",
+        ),
+        (
             _dependant("D9", ""),
             "row 2, column 'staff_id'",
             "empty, and so is household_id",
@@ -187,8 +192,9 @@ def test_named_dependants_set_headcounts_and_disagreement_names_both(tiny_statio
         ),
     ],
     ids=[
-        "unknown-staff", "case-of-staff-id", "unknown-household", "no-link", "two-households",
-        "staff-id-reused", "no-id", "impossible-date", "born-later", "formula-date",
+        "unknown-staff", "case-of-staff-id", "unknown-household", "case-of-household", "no-link",
+        "two-households", "staff-id-reused", "no-id", "impossible-date", "born-later",
+        "formula-date",
     ],
 )  # fmt: skip
 def test_hostile_dependant_rows_are_rejected_naming_file_row_column(
