@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from stations.errors import Issue
@@ -87,27 +88,26 @@ def number_dependants(staff: pd.DataFrame, households: pd.DataFrame) -> pd.DataF
         member whose row counts them, numbered per household in roster order.
     """
     wanted = set(households[HOUSEHOLD_ID])
-    rows = []
-    seen: dict[str, int] = {}
     accepted = staff[(staff[STATUS] == "accepted") & staff[HOUSEHOLD_ID].isin(wanted)]
-    counts = accepted[DEPENDANTS] if DEPENDANTS in accepted.columns else None
-    for index, member in accepted.iterrows():
-        count = 0 if counts is None or counts[index] is None else int(counts[index])
-        household = str(member[HOUSEHOLD_ID])
-        for _ in range(count):
-            seen[household] = seen.get(household, 0) + 1
-            rows.append(
-                {
-                    PERSON_ID: f"{household}-D{seen[household]}",
-                    HOUSEHOLD_ID: household,
-                    STAFF_ID: member[STAFF_ID],
-                    "numbered": True,
-                    STATUS: "accepted",
-                    SOURCE_FILE: member[SOURCE_FILE],
-                    SOURCE_ROW: member[SOURCE_ROW],
-                }
-            )
-    return _schema(pd.DataFrame(rows))
+    if DEPENDANTS in accepted.columns:
+        counts = pd.to_numeric(accepted[DEPENDANTS], errors="coerce").fillna(0).to_numpy(int)
+    else:
+        counts = np.zeros(len(accepted), dtype=int)
+    owners = np.repeat(np.arange(len(accepted)), counts)
+    household = accepted[HOUSEHOLD_ID].astype(str).to_numpy()[owners]
+    number = pd.Series(household).groupby(household, sort=False).cumcount().to_numpy() + 1
+    frame = pd.DataFrame(
+        {
+            PERSON_ID: [f"{h}-D{n}" for h, n in zip(household, number, strict=True)],
+            HOUSEHOLD_ID: household,
+            STAFF_ID: accepted[STAFF_ID].to_numpy()[owners],
+            "numbered": True,
+            STATUS: "accepted",
+            SOURCE_FILE: accepted[SOURCE_FILE].to_numpy()[owners],
+            SOURCE_ROW: accepted[SOURCE_ROW].to_numpy()[owners],
+        }
+    )
+    return _schema(frame)
 
 
 def check_dependants(
