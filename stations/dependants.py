@@ -173,16 +173,23 @@ def _link(check: RecordCheck, staff: pd.DataFrame, household_ids: set[str]) -> N
     for column in (STAFF_ID, HOUSEHOLD_ID):
         if column not in frame.columns:
             frame[column] = None
-    by_id = staff.drop_duplicates(STAFF_ID).set_index(STAFF_ID)
-    accepted = by_id[by_id[STATUS] == "accepted"]
-    known = sorted(accepted.index.astype(str))
+    first = staff.drop_duplicates(STAFF_ID)
+    by_id = {
+        str(sid): (state, household, int(row), reason)
+        for sid, state, household, row, reason in zip(
+            first[STAFF_ID], first[STATUS], first[HOUSEHOLD_ID], first[SOURCE_ROW],
+            first[REASON], strict=True,
+        )
+        if sid is not None
+    }  # fmt: skip
+    known = sorted(sid for sid, member in by_id.items() if member[0] == "accepted")
     resolved = []
     for index, person, given_staff, given_household in zip(
         frame.index, frame[DEPENDANT_ID], frame[STAFF_ID], frame[HOUSEHOLD_ID], strict=True
     ):
         household = given_household
-        if person is not None and person in accepted.index:
-            row = int(accepted.at[person, SOURCE_ROW])
+        if person is not None and by_id.get(person, ("",))[0] == "accepted":
+            row = by_id[person][2]
             check.report(
                 int(index),
                 DEPENDANT_ID,
@@ -221,25 +228,28 @@ def _link(check: RecordCheck, staff: pd.DataFrame, household_ids: set[str]) -> N
 
 
 def _staff_household(
-    check: RecordCheck, index: int, staff_id: str, by_id: pd.DataFrame, known: list[str]
+    check: RecordCheck,
+    index: int,
+    staff_id: str,
+    by_id: dict[str, tuple[str, str, int, str]],
+    known: list[str],
 ) -> str | None:
-    if staff_id not in by_id.index:
+    if staff_id not in by_id:
         hint = did_you_mean(staff_id, known)
         check.report(
             index, STAFF_ID, f"staff {staff_id!r} is not in the roster{hint}", code="reference"
         )
         return None
-    member = by_id.loc[staff_id]
-    if member[STATUS] != "accepted":
+    state, household, row, reason = by_id[staff_id]
+    if state != "accepted":
         check.report(
             index,
             STAFF_ID,
-            f"staff {staff_id!r} is rejected (staff row {int(member[SOURCE_ROW])}: "
-            f"{member[REASON]}); correct that row first",
+            f"staff {staff_id!r} is rejected (staff row {row}: {reason}); correct that row first",
             code="reference",
         )
         return None
-    return str(member[HOUSEHOLD_ID])
+    return str(household)
 
 
 def _ages(check: RecordCheck, as_of: dt.date) -> None:
@@ -247,31 +257,32 @@ def _ages(check: RecordCheck, as_of: dt.date) -> None:
     frame = check.frame
     if BIRTH_DATE not in frame.columns:
         return
-    if AGE_BAND not in frame.columns:
-        frame[AGE_BAND] = None
-    for index, born in frame[BIRTH_DATE].items():
-        if born is None:
-            continue
-        if born > as_of:
+    written_bands = frame[AGE_BAND] if AGE_BAND in frame.columns else [None] * len(frame)
+    bands = []
+    for index, born, written in zip(frame.index, frame[BIRTH_DATE], written_bands, strict=True):
+        band = written
+        if born is not None and born > as_of:
             check.report(
                 int(index),
                 BIRTH_DATE,
                 f"born {born.isoformat()}, after the plan date {as_of.isoformat()}",
                 code="future",
             )
-            continue
-        band = _band(as_of.year - born.year - ((as_of.month, as_of.day) < (born.month, born.day)))
-        written = frame.at[index, AGE_BAND]
-        if written is not None and written != band:
-            check.report(
-                int(index),
-                AGE_BAND,
-                f"age band {written!r} disagrees with birth_date {born.isoformat()} "
-                f"({band} on {as_of.isoformat()}); the birth date is used",
-                severity="warning",
-                code="age_band",
+        elif born is not None:
+            band = _band(
+                as_of.year - born.year - ((as_of.month, as_of.day) < (born.month, born.day))
             )
-        frame.at[index, AGE_BAND] = band
+            if written is not None and written != band:
+                check.report(
+                    int(index),
+                    AGE_BAND,
+                    f"age band {written!r} disagrees with birth_date {born.isoformat()} "
+                    f"({band} on {as_of.isoformat()}); the birth date is used",
+                    severity="warning",
+                    code="age_band",
+                )
+        bands.append(band)
+    frame[AGE_BAND] = pd.Series(bands, index=frame.index, dtype=object)
 
 
 def _band(age: int) -> str:
@@ -283,27 +294,24 @@ def _headcounts(
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Issue]]:
     """Count each household's named dependants; keep the roster's count where none is named."""
     accepted = named[named[STATUS] == "accepted"]
-    counts = accepted.groupby(HOUSEHOLD_ID).size()
-    named_rows = accepted.groupby(HOUSEHOLD_ID)[SOURCE_ROW].apply(list)
-    members = staff[staff[STATUS] == "accepted"]
-    roster_rows = members.groupby(HOUSEHOLD_ID)[SOURCE_ROW].apply(list)
+    named_rows = _rows_by_household(accepted)
+    roster_rows = _rows_by_household(staff[staff[STATUS] == "accepted"])
     staff_file = str(staff[SOURCE_FILE].iloc[0]) if len(staff) else "staff"
     out = households.copy()
     issues: list[Issue] = []
     unnamed = []
-    for position, (household, roster_value) in enumerate(
-        zip(out[HOUSEHOLD_ID], out[DEPENDANTS], strict=True)
-    ):
+    counted = []
+    for household, roster_value in zip(out[HOUSEHOLD_ID], out[DEPENDANTS], strict=True):
         roster_count = int(roster_value)
-        listed = int(counts.get(household, 0))
+        rows = named_rows.get(household, [])
+        listed = len(rows)
+        counted.append(listed or roster_count)
         if not listed:
             if roster_count:
                 unnamed.append(household)
                 issues.append(_none_named(household, roster_count, roster_rows, staff_file, label))
             continue
-        out.iloc[position, out.columns.get_loc(DEPENDANTS)] = listed
         if listed != roster_count:
-            rows = named_rows[household]
             issues.append(
                 Issue(
                     "warning",
@@ -318,13 +326,26 @@ def _headcounts(
                     code="dependants_count",
                 )
             )
+    out[DEPENDANTS] = np.array(counted, dtype=int)
     out[HEADCOUNT] = out[STAFF_COUNT].astype(int) + out[DEPENDANTS].astype(int)
     numbered = number_dependants(staff, households[households[HOUSEHOLD_ID].isin(unnamed)])
     return numbered, out, _capped(issues, label)
 
 
+def _rows_by_household(frame: pd.DataFrame) -> dict[str, list[int]]:
+    """Return household id -> the source rows of its members, in file order."""
+    rows: dict[str, list[int]] = {}
+    for household, row in zip(frame[HOUSEHOLD_ID], frame[SOURCE_ROW], strict=True):
+        rows.setdefault(household, []).append(int(row))
+    return rows
+
+
 def _none_named(
-    household: str, roster_count: int, roster_rows: pd.Series, staff_file: str, label: str
+    household: str,
+    roster_count: int,
+    roster_rows: dict[str, list[int]],
+    staff_file: str,
+    label: str,
 ) -> Issue:
     rows = roster_rows.get(household, [])
     return Issue(
