@@ -121,26 +121,17 @@ def load_station(folder: Path, *, as_of: dt.date | None = None) -> Station:
     points_table = _geoframe(points.finish())
     if files.osm is not None:
         points_table = _add_osm_points(points_table, folder / files.osm, files.osm, area, issues)
-    staff_table, households_issues, households = _attach_households(staff_table, crs)
-    issues += offices.issues + points.issues + staff.issues + households_issues
-    if dependants_frame is None:
-        dependants = number_dependants(staff_table, households)
-    else:
-        rules = _dependant_rules(config, as_of, vocabulary)
-        dependants, households, found = check_dependants(
-            dependants_frame,
-            str(files.dependants),
-            staff=staff_table,
-            households=households,
-            rules=rules,
-        )
-        issues += found
-    visitors = None
+    households_issues = _attach_households(staff_table, crs)
+    issues += offices.issues + points.issues + staff.issues + households_issues[1]
+    dependants, households = _dependants(
+        dependants_frame, config, as_of, vocabulary, households_issues, issues
+    )
+    visitors = empty_visitors()
     if visitors_frame is not None:
         visitors, found = check_visitors(
             visitors_frame,
             str(files.visitors),
-            staff=staff_table,
+            staff=households_issues[0],
             points=points_table,
             area=area,
             country=config.station.country,
@@ -152,7 +143,7 @@ def load_station(folder: Path, *, as_of: dt.date | None = None) -> Station:
         folder=folder,
         config=config,
         crs=crs,
-        staff=staff_table,
+        staff=households_issues[0],
         households=households,
         offices=_geoframe(accepted_offices),
         points=points_table,
@@ -162,7 +153,7 @@ def load_station(folder: Path, *, as_of: dt.date | None = None) -> Station:
         issues=tuple(cap_repeats(issues)),
         as_of=as_of,
         dependants=dependants,
-        visitors=visitors if visitors is not None else empty_visitors(),
+        visitors=visitors,
     )
     logger.info(
         "loaded %s: %d staff accepted, %d rejected, %d households, %d error(s), %d warning(s)",
@@ -200,16 +191,31 @@ def _read_optional(
     return None if relative is None else _read(folder, relative, required, issues)
 
 
-def _dependant_rules(
-    config: StationConfig, as_of: dt.date, vocabulary: dict[str, Vocabulary]
-) -> DependantRules:
-    return DependantRules(
+def _dependants(
+    frame: pd.DataFrame | None,
+    config: StationConfig,
+    as_of: dt.date,
+    vocabulary: dict[str, Vocabulary],
+    staff_households: tuple[gpd.GeoDataFrame, list[Issue], gpd.GeoDataFrame],
+    issues: list[Issue],
+) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
+    """Return the dependants (named from the file, else numbered) and the households."""
+    staff, _, households = staff_households
+    if frame is None:
+        return number_dependants(staff, households), households
+    rules = DependantRules(
         country=config.station.country,
         date_order=config.roster.date_order,
         as_of=as_of,
         relation=vocabulary["relation"],
         age_band=vocabulary["age_band"],
     )
+    label = str(config.files.dependants)
+    dependants, households, found = check_dependants(
+        frame, label, staff=staff, households=households, rules=rules
+    )
+    issues += found
+    return dependants, households
 
 
 def _check_other_files(folder: Path, config: StationConfig, issues: list[Issue]) -> None:
