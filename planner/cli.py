@@ -257,13 +257,9 @@ def _unplaced(issues: list[Any]) -> dict[str, dict[str, int]]:
 
 
 def _station_counts(station: Any) -> dict[str, int]:
-    return {
-        "staff accepted": len(station.accepted_staff),
-        "staff rejected": len(station.rejected_staff),
-        "households": len(station.households),
-        "offices": len(station.accepted_offices),
-        "points": len(station.accepted_points),
-    }
+    from stations.summary import station_counts
+
+    return station_counts(station)
 
 
 @main.command()
@@ -298,6 +294,12 @@ def _station_counts(station: Any) -> dict[str, int]:
 )
 @click.option("--name", help="Station name (default: the city's).")
 @click.option("--country", help="ISO 3166 alpha-2 country code (default: the city's).")
+@click.option(
+    "--people",
+    is_flag=True,
+    help="Also write named dependants (dependants.csv), hotel visitors (visitors.csv) and "
+    "staff away or visiting (status columns of staff.csv), around 2026-11-01.",
+)
 def synth(  # click passes options by keyword
     *,
     city: str | None,
@@ -312,6 +314,7 @@ def synth(  # click passes options by keyword
     osm: Path | None,
     name: str | None,
     country: str | None,
+    people: bool,
 ) -> None:
     """Write a realistic synthetic station folder (for tests, demos and benchmarks)."""
     from planner.output_folder import STATION, atomic_folder
@@ -335,6 +338,7 @@ def synth(  # click passes options by keyword
                 sub_office_distance_km=sub_office_distance_km,
                 security_level=security_level,
                 osm=osm,
+                people=people,
             )
     except ValueError as exc:
         if isinstance(exc, StationError):

@@ -4,6 +4,7 @@ from stations.config import StationConfig, load_config
 from stations.errors import InputError, Issue, StationError
 from stations.load import load_station
 from stations.osm import OsmExtract
+from stations.presence import plan_date
 from stations.station import Station
 
 __all__ = [
@@ -15,4 +16,5 @@ __all__ = [
     "StationError",
     "load_config",
     "load_station",
+    "plan_date",
 ]

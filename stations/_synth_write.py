@@ -43,12 +43,14 @@ def write_station(
     osm: str | None = None,
     zones: tuple[int, int, float] = (15, 40, 2000),
     threats: pd.DataFrame | None = None,
+    people: dict[str, pd.DataFrame] | None = None,
 ) -> Path:
     """Write the station folder from frames in ``crs`` (with ``x``, ``y``); return the toml.
 
     Coordinates are written in EPSG:4326 with 6 decimals; the boundary gets 25 m of margin so
     that rounding never puts a home outside it. ``zones`` is (min households, max households,
-    max warden distance in m). ``threats``, when given, is written to ``threats.csv``.
+    max warden distance in m). ``threats``, when given, is written to ``threats.csv``;
+    ``people`` ({``dependants``, ``visitors``} -> table), to ``<key>.csv``.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     _csv(_to_lonlat(staff, crs), out_dir / "staff.csv")
@@ -80,6 +82,9 @@ def write_station(
     if threats is not None:
         threats.to_csv(out_dir / "threats.csv", index=False, lineterminator="\n")
         optional_files += 'threats = "threats.csv"\n'
+    for key, table in (people or {}).items():
+        _csv(table, out_dir / f"{key}.csv")
+        optional_files += f'{key} = "{key}.csv"\n'
     soc_line = (
         'security_operations_centre = { name = "UNDSS Security Operations Centre", '
         f'phone = "{_soc_phone(country)}" }}'

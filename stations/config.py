@@ -57,6 +57,8 @@ class FilesConfig:
     osm: str | None = None
     zones: str | None = None
     threats: str | None = None
+    dependants: str | None = None
+    visitors: str | None = None
 
 
 @dataclass(frozen=True)

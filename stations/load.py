@@ -14,6 +14,7 @@ from pyproj import CRS
 
 from stations.boundary import buffer_boundary, local_utm, read_boundary
 from stations.config import StationConfig, load_config
+from stations.dependants import DependantRules, check_dependants, number_dependants
 from stations.errors import InputError, Issue, StationError, cap_repeats
 from stations.facilities import check_offices, check_points
 from stations.households import group_households
@@ -22,23 +23,27 @@ from stations.osm import OsmExtract
 from stations.records import RecordCheck
 from stations.roster import check_roster
 from stations.schema import (
+    DEPENDANT_REQUIRED,
     HOUSEHOLD_ID,
     LAT,
     LON,
     OFFICE_ID,
     OFFICE_REQUIRED,
+    PERSON_ID,
     POINT_ID,
     POINT_KIND,
     POINT_REQUIRED,
     SOURCE_FILE,
     STAFF_REQUIRED,
     STATUS,
+    VISITOR_REQUIRED,
     WGS84,
 )
 from stations.station import Station
 from stations.tables import read_table
 from stations.threats import read_threats
-from stations.vocabulary import vocabularies
+from stations.visitors import check_visitors, empty_visitors
+from stations.vocabulary import Vocabulary, vocabularies
 from stations.zones_file import read_zones_file
 
 logger = logging.getLogger(__name__)
@@ -81,6 +86,8 @@ def load_station(folder: Path, *, as_of: dt.date | None = None) -> Station:
     offices_frame = _read(folder, files.offices, OFFICE_REQUIRED, issues)
     points_frame = _read(folder, files.points, POINT_REQUIRED, issues)
     staff_frame = _read(folder, files.staff, STAFF_REQUIRED, issues, sheet=files.staff_sheet)
+    dependants_frame = _read_optional(folder, files.dependants, DEPENDANT_REQUIRED, issues)
+    visitors_frame = _read_optional(folder, files.visitors, VISITOR_REQUIRED, issues)
     area = _read_area(folder, config, issues)
     _check_other_files(folder, config, issues)
     if (
@@ -116,18 +123,37 @@ def load_station(folder: Path, *, as_of: dt.date | None = None) -> Station:
         points_table = _add_osm_points(points_table, folder / files.osm, files.osm, area, issues)
     households_issues = _attach_households(staff_table, crs)
     issues += offices.issues + points.issues + staff.issues + households_issues[1]
+    dependants, households = _dependants(
+        dependants_frame, config, as_of, vocabulary, households_issues, issues
+    )
+    visitors = empty_visitors()
+    if visitors_frame is not None:
+        visitors, found = check_visitors(
+            visitors_frame,
+            str(files.visitors),
+            staff=households_issues[0],
+            points=points_table,
+            area=area,
+            country=config.station.country,
+            date_order=config.roster.date_order,
+            dependant_ids=frozenset(dependants.loc[dependants[STATUS] == "accepted", PERSON_ID]),
+        )
+        issues += found
     station = Station(
         folder=folder,
         config=config,
         crs=crs,
         staff=households_issues[0],
-        households=households_issues[2],
+        households=households,
         offices=_geoframe(accepted_offices),
         points=points_table,
         boundary=gpd.GeoDataFrame(
             {"source": ["file" if files.boundary else "buffer"]}, geometry=[area], crs=WGS84
         ),
         issues=tuple(cap_repeats(issues)),
+        as_of=as_of,
+        dependants=dependants,
+        visitors=visitors,
     )
     logger.info(
         "loaded %s: %d staff accepted, %d rejected, %d households, %d error(s), %d warning(s)",
@@ -157,6 +183,39 @@ def _read(
         issues.append(exc.issue)
         return None
     return frame
+
+
+def _read_optional(
+    folder: Path, relative: str | None, required: tuple[str, ...], issues: list[Issue]
+) -> pd.DataFrame | None:
+    return None if relative is None else _read(folder, relative, required, issues)
+
+
+def _dependants(
+    frame: pd.DataFrame | None,
+    config: StationConfig,
+    as_of: dt.date,
+    vocabulary: dict[str, Vocabulary],
+    staff_households: tuple[gpd.GeoDataFrame, list[Issue], gpd.GeoDataFrame],
+    issues: list[Issue],
+) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
+    """Return the dependants (named from the file, else numbered) and the households."""
+    staff, _, households = staff_households
+    if frame is None:
+        return number_dependants(staff, households), households
+    rules = DependantRules(
+        country=config.station.country,
+        date_order=config.roster.date_order,
+        as_of=as_of,
+        relation=vocabulary["relation"],
+        age_band=vocabulary["age_band"],
+    )
+    label = str(config.files.dependants)
+    dependants, households, found = check_dependants(
+        frame, label, staff=staff, households=households, rules=rules
+    )
+    issues += found
+    return dependants, households
 
 
 def _check_other_files(folder: Path, config: StationConfig, issues: list[Issue]) -> None:

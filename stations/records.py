@@ -7,7 +7,8 @@ dropped: the checked frame has every input row with ``status`` and ``reason``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import difflib
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,19 @@ from stations.dates import read_dates
 from stations.errors import Issue, Severity
 from stations.schema import LAT, LON, REASON, SOURCE_ROW, STATUS
 from stations.vocabulary import KEEP_AS_WRITTEN, Vocabulary
+
+
+def did_you_mean(value: str, known: Iterable[str]) -> str:
+    """Return ``"; did you mean 'X'?"`` for the known id closest to ``value``, else ``""``.
+
+    An id differing only in case is the closest; otherwise the most similar one, if any is
+    similar enough.
+    """
+    ids = sorted(str(k) for k in known)
+    folded = value.casefold()
+    same = [k for k in ids if k.casefold() == folded]
+    close = same or difflib.get_close_matches(value, ids, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 class RecordCheck:

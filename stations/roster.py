@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from stations._values import parse_phone
+from stations.presence import check_presence
 from stations.records import RecordCheck
 from stations.schema import (
     AGENCY,
@@ -63,13 +64,27 @@ def check_roster(
     check.parse_bools(STAFF_OPTIONAL_BOOL, vocabularies["boolean"])
     check.parse_dates(STAFF_OPTIONAL_DATE, configured=date_order, country=country)
     check.parse_counts(STAFF_OPTIONAL_INT, default=0)
-    _normalise_phones(check, country)
+    check_presence(check, vocabularies["presence"], date_order=date_order, country=country)
+    normalise_phones(check, country)
     _check_offices(check, office_ids)
     _check_confirmed(check, as_of, max_age_days)
 
 
-def _normalise_phones(check: RecordCheck, country: str) -> None:
-    for column in PHONE_COLUMNS:
+def normalise_phones(
+    check: RecordCheck, country: str, columns: tuple[str, ...] = PHONE_COLUMNS
+) -> None:
+    """Write the phone numbers of ``columns`` in E.164; a number that does not parse is a warning.
+
+    Parameters
+    ----------
+    check
+        The record check over a table with phone columns.
+    country
+        ISO 3166 alpha-2 code: the default region for numbers written nationally.
+    columns
+        The phone columns (absent ones are skipped).
+    """
+    for column in columns:
         if column not in check.frame.columns:
             continue
         values: list[str | None] = []

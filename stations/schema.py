@@ -41,12 +41,23 @@ STAFF_OPTIONAL_TEXT = (
 STAFF_OPTIONAL_BOOL = ("has_radio", "has_satphone", "willing_warden", "morss_surveyed")
 STAFF_OPTIONAL_DATE = ("bsafe_date", "ssafe_date", "briefed_date", "confirmed_date")
 STAFF_OPTIONAL_INT = ("dependants",)
+# Where a staff member is: the roster's own ``status`` column is read into ``presence``
+# (``status`` itself says whether the row was accepted), with the dates it holds from and
+# until (both inclusive; empty means open-ended).
+PRESENCE = "presence"
+PRESENCE_FROM = "status_from"
+PRESENCE_UNTIL = "status_until"
+ROSTER_STATUS = "status"  # the roster column as users write it
+PRESENT = "present"
+AWAY = ("on leave", "on mission")
+VISITING = "visiting"
 STAFF_COLUMNS = (
     STAFF_REQUIRED
     + STAFF_OPTIONAL_TEXT
     + STAFF_OPTIONAL_BOOL
     + STAFF_OPTIONAL_DATE
     + STAFF_OPTIONAL_INT
+    + (PRESENCE, PRESENCE_FROM, PRESENCE_UNTIL)
 )
 
 
@@ -101,6 +112,56 @@ POINT_ID = "point_id"
 POINT_KIND = "kind"
 POINT_REQUIRED = (POINT_ID, POINT_KIND, NAME, LAT, LON)
 POINT_OPTIONAL = ("capacity", "range_m", "address", "phone")
+
+# Named dependants (the optional dependants file) and numbered ones (without it).
+DEPENDANT_ID = "dependant_id"
+PERSON_ID = "person_id"  # the dependant's id: from the file, or <household_id>-D<n>
+RELATION = "relation"
+BIRTH_DATE = "birth_date"
+AGE_BAND = "age_band"
+DEPENDANT_REQUIRED = (DEPENDANT_ID, NAME, RELATION)
+DEPENDANT_OPTIONAL_TEXT = ("nationality", "phone", "special_needs")
+DEPENDANT_COLUMNS = (
+    PERSON_ID,
+    HOUSEHOLD_ID,
+    STAFF_ID,
+    NAME,
+    RELATION,
+    BIRTH_DATE,
+    AGE_BAND,
+    "nationality",
+    "phone",
+    "special_needs",
+    "numbered",  # True for <household_id>-D<n> dependants the roster only counts
+    STATUS,
+    REASON,
+    SOURCE_FILE,
+    SOURCE_ROW,
+)
+
+# Visitors (the optional visitors file): people staying at a hotel for a while.
+VISITOR_ID = "visitor_id"
+ARRIVAL = "arrival"
+DEPARTURE = "departure"
+SPONSOR_STAFF_ID = "sponsor_staff_id"
+VISITOR_REQUIRED = (VISITOR_ID, NAME, ARRIVAL, DEPARTURE)
+VISITOR_COLUMNS = (
+    VISITOR_ID,
+    NAME,
+    AGENCY,
+    POINT_ID,
+    LAT,
+    LON,
+    ARRIVAL,
+    DEPARTURE,
+    "phone",
+    SPONSOR_STAFF_ID,
+    STATUS,
+    REASON,
+    SOURCE_FILE,
+    SOURCE_ROW,
+    "geometry",  # EPSG:4326: the hotel's point, or lat/lon
+)
 
 # Threats.
 THREAT_CATEGORIES = ("armed conflict", "terrorism", "crime", "civil unrest", "hazards")

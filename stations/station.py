@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 from pyproj import CRS
 
 from stations.config import StationConfig
 from stations.errors import Issue
 from stations.osm import OsmExtract
+from stations.presence import away_ids, presence_on, present_ids
 from stations.schema import STATUS
+from stations.visitors import visitors_on
 
 
 @dataclass(frozen=True, eq=False)
@@ -30,7 +34,9 @@ class Station:
     staff
         Every input staff row, EPSG:4326, with ``status`` (accepted or rejected),
         ``reason``, ``source_file`` and ``source_row``; rejected rows may lack a
-        geometry. Accepted rows carry ``household_id``.
+        geometry. Accepted rows carry ``household_id``. The roster's own ``status``
+        column (where the person is) is read into ``presence``, with ``status_from``
+        and ``status_until`` as dates (see :mod:`stations.presence`).
     households
         One row per household of accepted staff: ``household_id``, ``staff_count``,
         ``dependants``, ``headcount``, ``staff_ids`` (``;``-joined), point geometry.
@@ -43,6 +49,16 @@ class Station:
         (``file`` or ``buffer``).
     issues
         Every error and warning found while loading.
+    as_of
+        The plan date the station was checked against (stale records, ages, presence).
+    dependants
+        One row per dependant (columns ``stations.schema.DEPENDANT_COLUMNS``): every
+        row of the dependants file, accepted or rejected with its reason, and the
+        numbered dependants (``<household_id>-D<n>``, ``numbered`` true) the roster
+        counts for households the file does not name (all of them without a file).
+    visitors
+        Every row of the visitors file (columns ``stations.schema.VISITOR_COLUMNS``),
+        EPSG:4326, accepted or rejected with its reason; no rows without a file.
     """
 
     folder: Path
@@ -54,6 +70,9 @@ class Station:
     points: gpd.GeoDataFrame
     boundary: gpd.GeoDataFrame
     issues: tuple[Issue, ...]
+    as_of: dt.date
+    dependants: pd.DataFrame
+    visitors: gpd.GeoDataFrame
 
     @property
     def name(self) -> str:
@@ -79,6 +98,34 @@ class Station:
     def rejected_staff(self) -> gpd.GeoDataFrame:
         """Return the staff rows that were rejected, with their reason."""
         return self.staff[self.staff[STATUS] == "rejected"]
+
+    @property
+    def accepted_dependants(self) -> pd.DataFrame:
+        """Return the dependants that were accepted (named and numbered)."""
+        return self.dependants[self.dependants[STATUS] == "accepted"]
+
+    def presence_on(self, date: dt.date | None = None) -> pd.Series:
+        """Return where each accepted staff member is on ``date`` (the plan date by default).
+
+        Returns
+        -------
+        pandas.Series
+            ``present``, ``on leave``, ``on mission`` or ``visiting``, indexed like
+            ``accepted_staff``.
+        """
+        return presence_on(self.accepted_staff, date or self.as_of)
+
+    def away_on(self, date: dt.date | None = None) -> list[str]:
+        """Return the staff ids on leave or on mission on ``date`` (the plan date by default)."""
+        return away_ids(self.accepted_staff, date or self.as_of)
+
+    def present_on(self, date: dt.date | None = None) -> list[str]:
+        """Return the staff ids at the station on ``date``, visiting staff included."""
+        return present_ids(self.accepted_staff, date or self.as_of)
+
+    def visitors_on(self, date: dt.date | None = None) -> gpd.GeoDataFrame:
+        """Return the accepted visitors at the station on ``date`` (the plan date by default)."""
+        return visitors_on(self.visitors, date or self.as_of)
 
     @property
     def errors(self) -> list[Issue]:

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from stations.errors import Issue
+
+if TYPE_CHECKING:
+    from stations.station import Station
 
 SEVERITY_ORDER = ("error", "warning", "info")
 FIRST_ROWS = 5  # rows named on a summary line
@@ -66,6 +70,36 @@ def summarise(issues: Iterable[Issue], *, max_lines: int = MAX_LINES) -> list[st
         left = len(lines) - max_lines
         lines = [*lines[:max_lines], f"... {left} more finding(s); --format json lists every row"]
     return lines
+
+
+def station_counts(station: Station) -> dict[str, int]:
+    """Return what a loaded station holds, for the line ``planner validate`` ends with.
+
+    Parameters
+    ----------
+    station
+        The loaded station; "today" is its plan date (``Station.as_of``).
+
+    Returns
+    -------
+    dict
+        Label -> count: staff accepted and rejected, households, offices, points, named and
+        numbered dependants, visitors here today and staff away (on leave or on mission)
+        today.
+    """
+    dependants = station.accepted_dependants
+    named = int((~dependants["numbered"].astype(bool)).sum())
+    return {
+        "staff accepted": len(station.accepted_staff),
+        "staff rejected": len(station.rejected_staff),
+        "households": len(station.households),
+        "offices": len(station.accepted_offices),
+        "points": len(station.accepted_points),
+        "dependants named": named,
+        "dependants numbered": len(dependants) - named,
+        "visitors here today": len(station.visitors_on()),
+        "staff away today": len(station.away_on()),
+    }
 
 
 def _rows(rows: list[int], count: int) -> str:

@@ -45,6 +45,7 @@ from stations._synth_osm import (
     snap_homes,
     street_addresses,
 )
+from stations._synth_people import draw_dependants, draw_presence, draw_visitors
 from stations._synth_write import write_station
 from stations.config import ZonesConfig
 from stations.osm import OsmExtract
@@ -53,6 +54,7 @@ from stations.schema import OFFICE_EQUIPMENT
 logger = logging.getLogger(__name__)
 
 REFERENCE_DATE = dt.date(2026, 11, 1)
+PEOPLE_STREAM = 20  # the --people files come from default_rng([seed, PEOPLE_STREAM])
 # Staff households per km2 of a synthetic city's area: UN staff live in a few central
 # districts (the Helsinki sample: 150 households in about 10 km2). A city's area is cut
 # around its centre to hold them, so zones stay within a warden's reach.
@@ -81,6 +83,7 @@ def synthesize_station(
     sub_office_distance_km: float = 120.0,
     osm: Path | None = None,
     security_level: int = 3,
+    people: bool = False,
 ) -> Path:
     """Write a complete, realistic station folder.
 
@@ -110,6 +113,11 @@ def synthesize_station(
         move into it, addresses come from its streets, offices sit in its office buildings.
     security_level
         Security Level System level 1-6.
+    people
+        Also write named dependants (``dependants.csv``), visitors at the hotels
+        (``visitors.csv``) and where staff are (``status``, ``status_from`` and
+        ``status_until`` in ``staff.csv``), around the reference date 2026-11-01, drawn
+        from a generator of their own (the other files stay as without them).
 
     Returns
     -------
@@ -148,6 +156,10 @@ def synthesize_station(
     offices = _draw_offices(rng, area, centre, towns, sites=sites)
     staff = _draw_staff(rng, homes, offices, country, addresses=addresses)
     points = _draw_points(rng, area, homes, towns, centre)
+    tables = None
+    if people:
+        staff, tables = _add_people(np.random.default_rng([seed, PEOPLE_STREAM]), staff, points,
+                                    country)  # fmt: skip
     return write_station(
         out_dir,
         name=name or extent.name,
@@ -160,7 +172,21 @@ def synthesize_station(
         points=points,
         households=households,
         osm=extract.path.name if extract is not None else None,
+        people=tables,
     )
+
+
+def _add_people(
+    rng: np.random.Generator, staff: pd.DataFrame, points: pd.DataFrame, country: str
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """Return the staff with where they are, and the dependants and visitors files."""
+    presence = draw_presence(rng, len(staff), REFERENCE_DATE)
+    staff = pd.concat([staff, presence.set_axis(staff.index)], axis=1)
+    hotels = sorted(points.loc[points["kind"] == "hotel", "point_id"])
+    return staff, {
+        "dependants": draw_dependants(rng, staff, country, REFERENCE_DATE),
+        "visitors": draw_visitors(rng, staff, hotels, REFERENCE_DATE),
+    }
 
 
 # The sample's threat list: a plausible register for a Security Level 2 capital.

@@ -105,3 +105,54 @@ def test_every_command_has_help_that_exits_0() -> None:
         assert result.exit_code == 0, (command, result.output)
         assert "Usage: " in result.output
         assert "internal error" not in result.output
+
+
+def test_summary_counts_dependants_visitors_and_staff_away(tiny_station: Path) -> None:
+    code, out, err = run("validate", str(tiny_station))
+    assert code == 0, err
+    assert "0 dependants named, 6 dependants numbered, 0 visitors here today, " in out
+    assert "0 staff away today;" in out
+    (tiny_station / "dependants.csv").write_text(
+        "dependant_id,staff_id,name,relation\nD1,S001,Liisa,Wife\nD2,S001,Eero,son\n",
+        encoding="utf-8",
+    )
+    (tiny_station / "visitors.csv").write_text(
+        "visitor_id,name,point_id,arrival,departure,sponsor_staff_id\n"
+        "V1,Mary Guest,P1,2000-01-01,2999-12-31,S004\n",
+        encoding="utf-8",
+    )
+    staff = tiny_station / "staff.csv"
+    lines = staff.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + ",status"] + [line + ("," if i else ",annual leave") for i, line in
+                                     enumerate(lines[1:])]  # fmt: skip
+    staff.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    toml = tiny_station / "station.toml"
+    text = toml.read_text(encoding="utf-8").replace(
+        'points = "points.csv"\n',
+        'points = "points.csv"\ndependants = "dependants.csv"\nvisitors = "visitors.csv"\n',
+    )
+    toml.write_text(text, encoding="utf-8")
+    code, out, err = run("validate", str(tiny_station), "--format", "json")
+    assert code == 0, err
+    counts = json.loads(out)["counts"]
+    assert counts["dependants named"] == 2
+    assert counts["dependants numbered"] == 4  # H-S003 (1) and H-S004 (3) are not in the file
+    assert counts["visitors here today"] == 1
+    assert counts["staff away today"] == 1
+
+
+def test_a_hostile_dependants_file_exits_1_naming_file_row_and_column(tiny_station: Path) -> None:
+    (tiny_station / "dependants.csv").write_text(
+        "dependant_id,staff_id,name,relation\nD1,S999,Ghost,child\n", encoding="utf-8"
+    )
+    toml = tiny_station / "station.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace('points = "points.csv"\n',
+                                 'points = "points.csv"\ndependants = "dependants.csv"\n'),
+                    encoding="utf-8")  # fmt: skip
+    code, out, err = run("validate", str(tiny_station))
+    assert code == 1, out + err
+    assert (
+        "error: dependants.csv, row 2, column 'staff_id': staff 'S999' is not in the roster"
+    ) in err
+    assert "Traceback" not in out + err

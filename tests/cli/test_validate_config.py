@@ -31,6 +31,8 @@ WRONG: dict[str, dict[str, Any]] = {
         "osm": True,
         "zones": 5,
         "threats": 5,
+        "dependants": 5,
+        "visitors": ["visitors.csv"],
     },
     "zones": {
         "min_households": "2",
@@ -67,6 +69,9 @@ WRONG: dict[str, dict[str, Any]] = {
         "office_kind": 1,
         "point_kind": {"Rally point": "rally"},
         "boolean": {"Maybe": "perhaps"},
+        "presence": {"TDY": "gone"},
+        "relation": {"Cousin": "cousin"},
+        "age_band": {"Toddler": 2},
     },
 }
 CASES = [(table, key) for table, keys in WRONG.items() for key in keys]

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from stations import load_station
 from stations._synth_extent import city_name
-from stations.synth import synthesize_station, write_helsinki_sample
+from stations.synth import REFERENCE_DATE, synthesize_station, write_helsinki_sample
 
 AS_OF = dt.date(2026, 11, 15)
 SAMPLE = Path(__file__).parents[2] / "stations" / "sample" / "helsinki"
@@ -280,3 +280,36 @@ def test_cities_are_named_in_english() -> None:
         "New York",
         "Helsinki",
     ]
+
+
+def test_people_files_are_realistic_and_leave_the_other_files_alone(tmp_path: Path) -> None:
+    plain = synthesize_station(tmp_path / "a", households=600, seed=5, city="Wien").parent
+    folder = synthesize_station(
+        tmp_path / "b", households=600, seed=5, city="Wien", people=True
+    ).parent
+    for name in ("offices.csv", "points.csv", "boundary.geojson"):
+        assert (plain / name).read_bytes() == (folder / name).read_bytes(), name
+    plain_staff = pd.read_csv(plain / "staff.csv", dtype=str, keep_default_na=False)
+    staff = pd.read_csv(folder / "staff.csv", dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(staff[plain_staff.columns], plain_staff)
+    assert not (plain / "dependants.csv").exists()
+    station = load_station(folder, as_of=REFERENCE_DATE)
+    assert not station.errors, station.errors[:3]
+    named = station.dependants[~station.dependants["numbered"]]
+    assert (named["status"] == "accepted").all()
+    # Nearly every dependant the roster counts is named; the rest disagree and say so.
+    assert 0.95 < len(named) / plain_staff["dependants"].astype(int).sum() <= 1.0
+    disagreements = [i for i in station.issues if i.code == "dependants_count"]
+    assert disagreements
+    assert set(named["relation"]) == {"spouse", "partner", "child", "parent"}
+    assert named["age_band"].notna().all()
+    away = len(station.away_on()) / len(station.accepted_staff)
+    assert 0.05 < away < 0.2
+    assert "visiting" in set(station.presence_on())
+    visitors = station.visitors
+    assert (visitors["status"] == "accepted").all()
+    assert len(visitors) == len(staff) // 50
+    assert 0 < len(station.visitors_on()) <= len(visitors)
+    assert set(visitors["point_id"]) <= set(
+        station.accepted_points.query("kind == 'hotel'").point_id
+    )
