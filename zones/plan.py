@@ -1,18 +1,17 @@
 """The planned station: what the pipeline decided, as plain frames for the outputs to render.
 
-Every frame is in EPSG:4326 (the outputs draw and write; they never reproject for
-computation). Column names are fixed here so that every output reads the same
-contract.
+Every frame is in the station's projected CRS (``station.crs``, metres), as the
+decisions were made; outputs convert to EPSG:4326 only where they write degrees
+(GeoJSON, GeoPackage, KML, the HTML maps, lat/lon columns). Column names are fixed
+here so that every output reads the same contract.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-import shapely
 
 from stations.station import Station
 
@@ -105,58 +104,3 @@ class PlannedStation:
     distance_method: str
     notes: tuple[str, ...] = field(default=())
     redacted: bool = False
-
-
-# Parts smaller than this share of a repaired polygon are rounding artefacts, dropped.
-SLIVER_SHARE = 1e-6
-
-
-def polygons_to_wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Reproject polygons to EPSG:4326 and repair what rounding broke.
-
-    Parameters
-    ----------
-    frame
-        Polygons in any CRS.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        The same rows in EPSG:4326, every geometry valid.
-    """
-    return polygons_to_crs(frame, "EPSG:4326")
-
-
-def polygons_to_crs(frame: gpd.GeoDataFrame, crs: Any) -> gpd.GeoDataFrame:
-    """Reproject polygons and repair what rounding broke.
-
-    Valid polygons can self-intersect by a hair once their vertices are reprojected (to
-    degrees, or from degrees back to metres: zones travel in EPSG:4326 and are drawn and
-    measured in the station's CRS); such a polygon is made valid again and the slivers
-    that the repair cuts off (parts under ``SLIVER_SHARE`` of its area) are dropped.
-
-    Parameters
-    ----------
-    frame
-        Polygons in any CRS.
-    crs
-        The target CRS, anything `geopandas.GeoDataFrame.to_crs` accepts.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        The same rows in ``crs``, every geometry valid.
-    """
-    out = frame.to_crs(crs)
-    broken = ~out.geometry.is_valid & out.geometry.notna()
-    if broken.any():
-        out.loc[broken, "geometry"] = [_repair(g) for g in out.geometry[broken]]
-    return out
-
-
-def _repair(geometry: shapely.Geometry) -> shapely.Geometry:
-    fixed = shapely.make_valid(geometry, method="structure", keep_collapsed=False)
-    parts = [p for p in shapely.get_parts(fixed) if p.geom_type == "Polygon"]
-    total = sum(p.area for p in parts)
-    kept = [p for p in parts if p.area >= SLIVER_SHARE * total]
-    return kept[0] if len(kept) == 1 else shapely.MultiPolygon(kept)
