@@ -11,14 +11,15 @@ import dataclasses
 import geopandas as gpd
 
 from stations.schema import WGS84
-from zones.plan import PlannedStation
+from zones.plan import PlannedStation, polygons_to_crs
 
 
 def plan_in_degrees(plan: PlannedStation) -> PlannedStation:
     """Return a copy of the plan with every frame, and the station's, in EPSG:4326.
 
     The station's OSM extract is shared, not converted (its layers stay in the station's
-    CRS), and ``station.crs`` still names the station's projected CRS.
+    CRS), and ``station.crs`` still names the station's projected CRS. Polygons that the
+    conversion breaks by a hair are repaired (:func:`zones.plan.polygons_to_crs`).
 
     Parameters
     ----------
@@ -54,4 +55,4 @@ def plan_in_degrees(plan: PlannedStation) -> PlannedStation:
 
 
 def _degrees(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    return frame.to_crs(WGS84)
+    return polygons_to_crs(frame, WGS84)

@@ -9,9 +9,11 @@ here so that every output reads the same contract.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
 from stations.station import Station
 
@@ -104,3 +106,44 @@ class PlannedStation:
     distance_method: str
     notes: tuple[str, ...] = field(default=())
     redacted: bool = False
+
+
+# Parts smaller than this share of a repaired polygon are rounding artefacts, dropped.
+SLIVER_SHARE = 1e-6
+
+
+def polygons_to_crs(frame: gpd.GeoDataFrame, crs: Any) -> gpd.GeoDataFrame:
+    """Reproject polygons and repair what rounding broke.
+
+    Valid polygons can self-intersect by a hair once their vertices are reprojected:
+    from the station's CRS to degrees where a file or a map is written, or from degrees
+    to metres where an earlier plan's zones are read. Such a polygon is made valid again
+    and the slivers that the repair cuts off (parts under ``SLIVER_SHARE`` of its area)
+    are dropped; points and lines are reprojected as they are.
+
+    Parameters
+    ----------
+    frame
+        Features in any CRS.
+    crs
+        The target CRS, anything `geopandas.GeoDataFrame.to_crs` accepts.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The same rows in ``crs``, every polygon valid.
+    """
+    out = frame.to_crs(crs)
+    polygonal = out.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
+    broken = polygonal & ~out.geometry.is_valid.to_numpy()
+    if broken.any():
+        out.loc[broken, out.geometry.name] = [_repair(g) for g in out.geometry[broken]]
+    return out
+
+
+def _repair(geometry: shapely.Geometry) -> shapely.Geometry:
+    fixed = shapely.make_valid(geometry, method="structure", keep_collapsed=False)
+    parts = [p for p in shapely.get_parts(fixed) if p.geom_type == "Polygon"]
+    total = sum(p.area for p in parts)
+    kept = [p for p in parts if p.area >= SLIVER_SHARE * total]
+    return kept[0] if len(kept) == 1 else shapely.MultiPolygon(kept)

@@ -8,10 +8,9 @@ import shapely
 
 from zones.handdrawn import assign_households, repair_zones
 from zones.partition import ZonePlan, ZoningOptions
+from zones.plan import polygons_to_crs
 
 CAUSES = ("unchanged", "moved", "zone changed", "new household", "left")
-# Parts smaller than this share of a repaired polygon are rounding artefacts, dropped.
-SLIVER_SHARE = 1e-6
 
 
 def replan_zones(
@@ -80,38 +79,3 @@ def churn_summary(churn: pd.DataFrame) -> dict[str, int]:
     """Return the number of households per cause of change."""
     counts = churn["cause"].value_counts()
     return {cause: int(counts.get(cause, 0)) for cause in CAUSES}
-
-
-def polygons_to_crs(frame: gpd.GeoDataFrame, crs: object) -> gpd.GeoDataFrame:
-    """Reproject polygons read from a file and repair what rounding broke.
-
-    An earlier plan's zones are read from its GeoJSON, in degrees rounded to 6 decimals;
-    valid polygons can self-intersect by a hair once those vertices are projected. Such
-    a polygon is made valid again and the slivers that the repair cuts off (parts under
-    ``SLIVER_SHARE`` of its area) are dropped.
-
-    Parameters
-    ----------
-    frame
-        Polygons in any CRS.
-    crs
-        The target CRS, anything `geopandas.GeoDataFrame.to_crs` accepts.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        The same rows in ``crs``, every geometry valid.
-    """
-    out = frame.to_crs(crs)
-    broken = ~out.geometry.is_valid & out.geometry.notna()
-    if broken.any():
-        out.loc[broken, "geometry"] = [_repair(g) for g in out.geometry[broken]]
-    return out
-
-
-def _repair(geometry: shapely.Geometry) -> shapely.Geometry:
-    fixed = shapely.make_valid(geometry, method="structure", keep_collapsed=False)
-    parts = [p for p in shapely.get_parts(fixed) if p.geom_type == "Polygon"]
-    total = sum(p.area for p in parts)
-    kept = [p for p in parts if p.area >= SLIVER_SHARE * total]
-    return kept[0] if len(kept) == 1 else shapely.MultiPolygon(kept)
