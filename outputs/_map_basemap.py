@@ -14,6 +14,7 @@ import numpy as np
 import shapely
 
 from stations.osm import OsmExtract
+from stations.schema import WGS84
 
 DIGITS = 5
 MIN_RING, MIN_LINE = 4, 2  # coordinates of a closed ring and of a line
@@ -42,7 +43,7 @@ class Basemap:
 
     @classmethod
     def from_extract(cls, osm: OsmExtract | None, tolerance: float = 1e-5) -> Basemap:
-        """Read and simplify the basemap classes of an OSM extract.
+        """Read the basemap classes of an OSM extract, in degrees, and simplify them.
 
         Parameters
         ----------
@@ -54,16 +55,16 @@ class Basemap:
         if osm is None:
             return cls({})
         layers: dict[str, gpd.GeoSeries] = {}
-        roads = osm.roads
+        roads = osm.roads.to_crs(WGS84)
         kind = roads["highway"].astype(str)
         layers["major_roads"] = roads.geometry[kind.isin(MAJOR_ROADS).to_numpy()]
         layers["minor_roads"] = roads.geometry[kind.isin(MINOR_ROADS).to_numpy()]
-        layers["railways"] = osm.railways.geometry
-        water = osm.water.geometry
+        layers["railways"] = osm.railways.geometry.to_crs(WGS84)
+        water = osm.water.geometry.to_crs(WGS84)
         is_area = water.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
         layers["water_area"] = water[is_area]
         layers["water_line"] = water[~is_area]
-        layers["buildings"] = osm.buildings.geometry
+        layers["buildings"] = osm.buildings.geometry.to_crs(WGS84)
         cleaned = {}
         for name, series in layers.items():
             geoms = shapely.simplify(series.to_numpy(), tolerance, preserve_topology=True)

@@ -39,7 +39,7 @@ from outputs._zone_map import (
 )
 from outputs.zone_colours import zone_colours
 from stations.text import text_of
-from zones.plan import PlannedStation, polygons_to_crs
+from zones.plan import PlannedStation
 
 ZONE_TINT = 0.12  # the zone's colour over white, drawn under the roads
 HOME_RED = "#c0392b"
@@ -104,7 +104,7 @@ class ZoneMapLayers:
 
 
 def prepare_zone_maps(plan: PlannedStation) -> ZoneMapLayers:
-    """Project what the zone maps draw to the station's CRS and index it, once per plan.
+    """Index what the zone maps draw (in the station's CRS, as the plan is), once per plan.
 
     Parameters
     ----------
@@ -116,20 +116,19 @@ def prepare_zone_maps(plan: PlannedStation) -> ZoneMapLayers:
     ZoneMapLayers
         The layers, for :func:`zone_map_flowable`.
     """
-    crs = plan.station.crs
-    zones = polygons_to_crs(plan.zones[["zone_id", "warden_id", "deputy_id", "geometry"]], crs)
+    zones = plan.zones[["zone_id", "warden_id", "deputy_id", "geometry"]]
     zones = zones.set_index("zone_id", drop=False)
-    households = plan.households.to_crs(crs)
+    households = plan.households
     xy = shapely.get_coordinates(households.geometry.to_numpy())
-    staff = plan.staff[plan.staff.geometry.notna() & ~plan.staff.geometry.is_empty].to_crs(crs)
+    staff = plan.staff[plan.staff.geometry.notna() & ~plan.staff.geometry.is_empty]
     homes = shapely.get_coordinates(staff.geometry.to_numpy())
     points = plan.station.points
-    points = points[points["status"] == "accepted"].to_crs(crs).set_index("point_id", drop=False)
+    points = points[points["status"] == "accepted"].set_index("point_id", drop=False)
     return ZoneMapLayers(
         zones=zones,
         zone_tree=shapely.STRtree(zones.geometry.to_numpy()),
-        background=_background(plan, crs),
-        routes=_routes(plan.routes.to_crs(crs)),
+        background=_background(plan),
+        routes=_routes(plan.routes),
         households=dict(zip(households["household_id"], map(tuple, xy), strict=True)),
         points=points,
         homes=dict(zip(staff["staff_id"], map(tuple, homes), strict=True)),
@@ -137,14 +136,14 @@ def prepare_zone_maps(plan: PlannedStation) -> ZoneMapLayers:
     )
 
 
-def _background(plan: PlannedStation, crs: Any) -> tuple[_Layer, ...]:
+def _background(plan: PlannedStation) -> tuple[_Layer, ...]:
     osm = plan.station.osm
     if osm is None:
         return ()
     layers: list[tuple[gpd.GeoSeries, str, float, bool]] = []
     water = osm.water
     if len(water):
-        water = water.to_crs(crs).geometry
+        water = water.geometry
         polygon = water.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
         layers += [
             (water[polygon], WATER_FILL, 0.0, True),
@@ -153,7 +152,7 @@ def _background(plan: PlannedStation, crs: Any) -> tuple[_Layer, ...]:
     roads = osm.roads
     if len(roads):
         kind = roads["highway"].astype(str)
-        projected = roads.to_crs(crs).geometry
+        projected = roads.geometry
         layers += [
             (projected[~kind.isin([*MAJOR_ROADS, *MINOR_ROADS]).to_numpy()], "#d4d4d4", 0.3, False),
             (projected[kind.isin(MINOR_ROADS).to_numpy()], "#bdbdbd", 0.6, False),

@@ -1,4 +1,9 @@
-"""Static maps drawn offline with matplotlib, as PNG bytes: one zone, or the whole station."""
+"""Static maps drawn offline with matplotlib, as PNG bytes: one zone, or the whole station.
+
+The maps are drawn in degrees (a plan from :func:`outputs.degrees.plan_in_degrees`), with
+the aspect of the station's latitude; the OSM layers, in the station's CRS, are taken
+near each map and converted there.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ import shapely
 
 from outputs.escape import plot_text
 from outputs.zone_colours import zone_colours
+from stations.schema import WGS84
 from zones.plan import PlannedStation
 
 if TYPE_CHECKING:
@@ -41,7 +47,7 @@ def render_zone_map(
     Parameters
     ----------
     plan
-        The planned station (zones, appointees, OSM extract if any).
+        The planned station in EPSG:4326 (zones, appointees, OSM extract if any).
     zone_id
         The zone drawn.
     households
@@ -117,7 +123,7 @@ def render_station_map(plan: PlannedStation, *, homes: bool = False) -> tuple[by
     Parameters
     ----------
     plan
-        The planned station.
+        The planned station in EPSG:4326.
     homes
         Draw a dot per household (leave it out of maps for wide distribution).
 
@@ -219,7 +225,7 @@ def _draw_osm(plan: PlannedStation, ax: Axes, box: shapely.Geometry) -> None:
     west, south, east, north = box.bounds
     water = osm.water
     if len(water):
-        near = water.cx[west:east, south:north]
+        near = _near(water, box).cx[west:east, south:north]
         polygons = near[near.geom_type.isin(["Polygon", "MultiPolygon"])]
         if len(polygons):
             _draw(ax, polygons.clip(box).geometry, fill="#cfe3f3", zorder=1)
@@ -228,7 +234,7 @@ def _draw_osm(plan: PlannedStation, ax: Axes, box: shapely.Geometry) -> None:
             _draw(ax, lines.clip(box).geometry, edge="#9cc3e4", width=0.8, zorder=1)
     roads = osm.roads
     if len(roads):
-        near = roads.cx[west:east, south:north].clip(box)
+        near = _near(roads, box).cx[west:east, south:north].clip(box)
         kind = near["highway"].astype(str)
         for selection, width, colour in (
             (~kind.isin([*MAJOR_ROADS, *MINOR_ROADS]), 0.3, "#d4d4d4"),
@@ -238,6 +244,19 @@ def _draw_osm(plan: PlannedStation, ax: Axes, box: shapely.Geometry) -> None:
             part = near[selection.to_numpy()]
             if len(part):
                 _draw(ax, part.geometry, edge=colour, width=width, zorder=1.5)
+
+
+def _near(layer: gpd.GeoDataFrame, box: shapely.Geometry) -> gpd.GeoDataFrame:
+    """Return the features of an OSM layer (in any CRS) near a box in degrees, in degrees.
+
+    The box is projected to the layer's CRS with a margin: what it returns holds every
+    feature that meets the box, in the layer's order.
+    """
+    outline = gpd.GeoSeries([shapely.segmentize(box, box.length / 64)], crs=WGS84)
+    west, south, east, north = outline.to_crs(layer.crs).total_bounds
+    margin = max(east - west, north - south) * 0.01
+    wide = shapely.box(west - margin, south - margin, east + margin, north + margin)
+    return layer.iloc[np.sort(layer.sindex.query(wide))].to_crs(WGS84)
 
 
 def _draw_routes(plan: PlannedStation, zone_id: str, ax: Axes) -> None:

@@ -19,6 +19,7 @@ import shapely
 
 from outputs.escape import xml_text
 from stations.schema import WGS84
+from zones.plan import polygons_to_crs
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def write_geojson(frame: gpd.GeoDataFrame, path: Path) -> Path:
     pathlib.Path
         ``path``.
     """
-    frame = frame.to_crs(WGS84)
+    frame = polygons_to_crs(frame, WGS84)
     features = []
     properties = frame.drop(columns=frame.geometry.name)
     for (_, row), geom in zip(properties.iterrows(), frame.geometry, strict=True):
@@ -90,7 +91,7 @@ def write_geopackage(layers: Mapping[str, gpd.GeoDataFrame], path: Path) -> Path
         for name, features in layers.items():
             if features.empty:
                 continue
-            frame = features.to_crs(WGS84)
+            frame = polygons_to_crs(features, WGS84)
             text = {c: frame[c].map(_text_or_none) for c in frame.columns if _needs_text(frame[c])}
             frame.assign(**text).to_file(path, layer=name, driver="GPKG", engine="pyogrio")
     finally:
@@ -127,7 +128,7 @@ def write_kml(
     pathlib.Path
         ``path``.
     """
-    zones = zones.to_crs(WGS84)
+    zones = polygons_to_crs(zones, WGS84)
     parts = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<kml xmlns="http://www.opengis.net/kml/2.2"><Document>',

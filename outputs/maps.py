@@ -48,6 +48,7 @@ from outputs._map_layers import (
     site_layer,
     zone_layer,
 )
+from outputs.degrees import plan_in_degrees
 from outputs.escape import BIDI_CONTROLS, html_text
 from outputs.file_names import safe_file_names
 from outputs.redaction import redact_planned
@@ -181,6 +182,7 @@ def write_maps(
     tile_layer = tile_layer_of(tiles)
     if redact:
         planned = redact_planned(planned)
+    planned = plan_in_degrees(planned)
     basemap = Basemap.from_extract(osm)
     roster = Roster(planned)
     colours = zone_colours(planned.zones)

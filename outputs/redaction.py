@@ -23,7 +23,7 @@ import shapely
 from shapely.ops import substring
 
 from zones.coarse import GRID_CELL_SIDES_M, coarsen_tessellation
-from zones.plan import PlannedStation, polygons_to_crs, polygons_to_wgs84
+from zones.plan import PlannedStation
 
 __all__ = [
     "REDACTED",
@@ -133,7 +133,7 @@ def redact_planned(planned: PlannedStation) -> PlannedStation:
         notes += (NO_BOUNDARY_FILE,)
         boundary = gpd.GeoDataFrame(
             {"source": ["redacted grid"]}, geometry=[area_shape], crs=station.crs
-        ).to_crs(boundary.crs)
+        )
     copy = dataclasses.replace(station, boundary=boundary)
     if "osm" in station.__dict__:  # the extract already read (a cached property)
         copy.__dict__["osm"] = station.__dict__["osm"]
@@ -143,7 +143,7 @@ def redact_planned(planned: PlannedStation) -> PlannedStation:
         station=copy,
         zones=zones,
         areas=areas,
-        routes=redacted_routes(planned.routes, station.crs),
+        routes=redacted_routes(planned.routes),
         flags=redacted_flags(planned.flags, scrub),
         notes=tuple(str(scrub.text(n)) for n in notes),
         redacted=True,
@@ -156,8 +156,7 @@ def _coarse_zones_and_areas(
     """Return zones and areas redrawn from grid cells, and the cells' union."""
     station = planned.station
     crs = station.crs
-    zones = polygons_to_crs(planned.zones, crs)
-    areas = polygons_to_crs(planned.areas, crs)
+    zones, areas = planned.zones, planned.areas
     zoned = shapely.union_all(zones.geometry.to_numpy())
     rest = areas.assign(geometry=areas.geometry.difference(zoned)).explode(index_parts=False)
     rest = rest[rest.geometry.area > GRID_CELL_SIDES_M[-1] ** 2]  # not the slivers
@@ -170,9 +169,7 @@ def _coarse_zones_and_areas(
         crs=crs,
     )
     from_file = (station.boundary.get("source", pd.Series(dtype=str)) == "file").all()
-    clip = (
-        shapely.union_all(station.boundary.to_crs(crs).geometry.to_numpy()) if from_file else None
-    )
+    clip = shapely.union_all(station.boundary.geometry.to_numpy()) if from_file else None
     coarse, _side = coarsen_tessellation(units, clip=clip)
     drawn = coarse[coarse["zone"] >= 0].sort_values("zone")
     zones = zones.set_geometry(gpd.GeoSeries(drawn.geometry.to_numpy(), index=zones.index, crs=crs))
@@ -184,7 +181,7 @@ def _coarse_zones_and_areas(
         gpd.GeoSeries([by_area.get(a) for a in areas["area_id"]], index=areas.index, crs=crs)
     )
     area_shape = shapely.coverage_union_all(coarse.geometry.dropna().to_numpy())
-    return polygons_to_wgs84(zones), polygons_to_wgs84(areas), area_shape
+    return zones, areas, area_shape
 
 
 def _from_file(boundary: gpd.GeoDataFrame) -> bool:
@@ -193,7 +190,7 @@ def _from_file(boundary: gpd.GeoDataFrame) -> bool:
 
 
 def redacted_routes(
-    routes: gpd.GeoDataFrame, crs: Any, skip_m: float = REDACTED_ROUTE_START_M
+    routes: gpd.GeoDataFrame, skip_m: float = REDACTED_ROUTE_START_M
 ) -> gpd.GeoDataFrame:
     """Return ``routes`` with every route from a zone cut and its measures left out.
 
@@ -205,9 +202,8 @@ def redacted_routes(
     Parameters
     ----------
     routes
-        The plan's routes, with ``kind`` and LineString geometries.
-    crs
-        The projected CRS (metres) the cut is measured in.
+        The plan's routes, with ``kind`` and LineString geometries in a projected CRS
+        (metres, the station's), in which the cut is measured.
     skip_m
         How far from its household a zone's route may start.
 
@@ -216,20 +212,19 @@ def redacted_routes(
     geopandas.GeoDataFrame
         The same rows in the same CRS as ``routes``.
     """
-    projected = routes.to_crs(crs)
-    from_home = (projected["kind"] == FROM_HOME).to_numpy()
+    from_home = (routes["kind"] == FROM_HOME).to_numpy()
     lines = [
         (route_beyond(line, skip_m) if line is not None and not line.is_empty else None)
         if home
         else line
-        for home, line in zip(from_home, projected.geometry, strict=True)
+        for home, line in zip(from_home, routes.geometry, strict=True)
     ]
     lines = [None if line is not None and line.is_empty else line for line in lines]
-    cut = projected.set_geometry(gpd.GeoSeries(lines, crs=crs, index=projected.index))
+    cut = routes.set_geometry(gpd.GeoSeries(lines, crs=routes.crs, index=routes.index))
     for column in MEASURED_FROM_HOME:
         if column in cut.columns:
             cut[column] = cut[column].astype(float).where(~from_home, np.nan)
-    return cut.to_crs(routes.crs)
+    return cut
 
 
 def route_beyond(line: shapely.LineString, skip_m: float) -> shapely.Geometry:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from outputs._parallel import run_all
 from outputs._zone_map import render_station_map, render_zone_map
+from outputs.degrees import plan_in_degrees
 from outputs.document import Document, Figure, Section, Signature, Table, render_html, write_pdf
 from outputs.phone_text import format_phone
 from outputs.redaction import redact_planned
@@ -664,6 +665,7 @@ def _where(zone_id: str, zone_name: str, area_id: str) -> str:
 
 
 def _annex_maps(plan: PlannedStation, redact: bool) -> list[Section]:
+    plan = plan_in_degrees(plan)  # the PNG maps draw in degrees
     png, aspect = render_station_map(plan, homes=not redact)
     blocks: list[Any] = [
         Figure(

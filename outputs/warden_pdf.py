@@ -212,22 +212,21 @@ def _callers(
 def _addresses(plan: PlannedStation, points: pd.DataFrame) -> dict[str, str]:
     """Return each listed point's address: its own, else the nearest street, else where it is."""
     points = points[points["kind"].isin(LISTED_POINTS)]
-    projected = points.to_crs(plan.station.crs) if len(points) else points
     osm = plan.station.osm
     streets = names = None
     if osm is not None and len(osm.roads):
-        roads = osm.roads[osm.roads.geometry.notna()].to_crs(plan.station.crs)
+        roads = osm.roads[osm.roads.geometry.notna()]
         streets, names = roads.geometry.to_numpy(), roads["name"].to_numpy()
     out = {}
-    for point_id, point, spot in zip(points.index, points.itertuples(), projected.geometry,
-                                     strict=True):  # fmt: skip
+    for point_id, point in zip(points.index, points.itertuples(), strict=True):
+        spot = point.geometry
         address = text_of(getattr(point, "address", None))
         if not address and streets is not None and names is not None:
             street = nearest_street((spot.x, spot.y), streets, names)
             if street is not None:
                 name, metres = street
                 address = f"on {name}" if metres < ON_STREET_M else f"{metres:.0f} m from {name}"
-        out[point_id] = address or _coordinates(point.geometry.y, point.geometry.x)
+        out[point_id] = address or _coordinates(float(point.lat), float(point.lon))
     return out
 
 
@@ -240,15 +239,12 @@ def _hospitals(
     plan: PlannedStation, points: pd.DataFrame
 ) -> dict[str, list[tuple[str, NearbyPlace]]]:
     """Return each zone's nearest hospitals from the centre of its homes (or of the zone)."""
-    crs = plan.station.crs
     hospitals = points[points["kind"] == "hospital"]
     if not len(hospitals):
         return {}
-    hospitals_xy = np.column_stack(
-        [hospitals.to_crs(crs).geometry.x, hospitals.to_crs(crs).geometry.y]
-    )
-    homes = plan.households.to_crs(crs)
-    zones = plan.zones.to_crs(crs)
+    hospitals_xy = np.column_stack([hospitals.geometry.x, hospitals.geometry.y])
+    homes = plan.households
+    zones = plan.zones
     out = {}
     for zone_id, geometry in zip(zones["zone_id"], zones.geometry, strict=True):
         mine = homes[homes["zone_id"] == zone_id].geometry

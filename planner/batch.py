@@ -85,7 +85,7 @@ def plan_station(
             write_plan(run, folder, moss=report, issued=as_of, redact=redact, tiles=tiles)
         summary = plan_summary(run, report)
         households = run.planned.households
-        centre = station.boundary.to_crs(station.crs).union_all().centroid
+        centre = station.boundary.union_all().centroid
         lon, lat = _wgs84(centre, station.crs)
         row |= {
             "households": len(households),

@@ -28,7 +28,7 @@ from scipy.spatial.distance import cdist
 from planner.moss_rules import Rule
 from stations.zones_file import zone_label
 from zones.network import describe_method
-from zones.plan import PlannedStation, polygons_to_crs
+from zones.plan import PlannedStation
 
 logger = logging.getLogger(__name__)
 
@@ -205,13 +205,13 @@ class _Context:
         self.points = points[points["status"] == "accepted"]
         self.households = plan.households.set_index("household_id", drop=False)
         self.zones = plan.zones.set_index("zone_id", drop=False)
-        projected = plan.households.to_crs(self.crs)
+        homes = plan.households
         self.home_xy = dict(
-            zip(projected["household_id"], shapely.get_coordinates(projected.geometry), strict=True)
+            zip(homes["household_id"], shapely.get_coordinates(homes.geometry), strict=True)
         )
         self.zone_homes = {
             zone_id: shapely.get_coordinates(rows.geometry)
-            for zone_id, rows in projected.groupby("zone_id", sort=False)
+            for zone_id, rows in homes.groupby("zone_id", sort=False)
         }
         self.appointed = {
             (z, r): s
@@ -229,9 +229,8 @@ class _Context:
         self.zone_centres = _zone_centres(plan, self.zone_homes)
 
     def xy(self, geometries: pd.Series) -> np.ndarray:
-        """Return projected coordinates of point geometries in EPSG:4326."""
-        projected = geometries.to_crs(self.crs) if hasattr(geometries, "to_crs") else geometries
-        return np.column_stack([projected.x.to_numpy(), projected.y.to_numpy()])
+        """Return the coordinates (n, 2) of point geometries in the station's CRS."""
+        return np.column_stack([geometries.x.to_numpy(), geometries.y.to_numpy()])
 
     def distances(self, origins: np.ndarray, destinations: np.ndarray) -> np.ndarray:
         """Return metres from each origin to each destination (inf when unreachable)."""
@@ -255,17 +254,14 @@ def _zone_centres(plan: PlannedStation, zone_homes: dict[str, np.ndarray]) -> pd
     """Return each zone's centre household location (or its polygon's inner point)."""
     crs = plan.station.crs
     centres = {}
-    for zone_id, polygon in zip(
-        plan.zones["zone_id"], polygons_to_crs(plan.zones, crs).geometry, strict=True
-    ):
+    for zone_id, polygon in zip(plan.zones["zone_id"], plan.zones.geometry, strict=True):
         xy = zone_homes.get(zone_id)
         if xy is None:
             centres[zone_id] = polygon.representative_point()
             continue
         medoid = int(np.argmin(cdist(xy, xy).sum(axis=1))) if len(xy) < 3000 else 0  # noqa: PLR2004
         centres[zone_id] = shapely.Point(xy[medoid])
-    series = gpd.GeoSeries(centres, crs=crs)
-    return series.to_crs("EPSG:4326")
+    return gpd.GeoSeries(centres, crs=crs)
 
 
 def _evaluate(rule: Rule, context: _Context) -> RuleResult:

@@ -29,7 +29,7 @@ from zones.cascade import Cascade, CascadeRules, plan_cascade
 from zones.metrics import farthest_home, reach_notes, summarise_metrics, zone_metrics
 from zones.network import NetworkTravel
 from zones.partition import ZonePlan, partition_zones
-from zones.plan import PlannedStation, polygons_to_wgs84
+from zones.plan import PlannedStation
 from zones.routes import evacuation_routes
 
 logger = logging.getLogger(__name__)
@@ -144,8 +144,8 @@ def build_plan(
     area_frame = _areas_frame(areas, polygons, coordinators.coordinators)
     planned = PlannedStation(
         station=station,
-        zones=polygons_to_wgs84(zones),
-        households=households.to_crs("EPSG:4326")[
+        zones=zones,
+        households=households[
             [
                 "household_id",
                 "zone_id",
@@ -157,9 +157,9 @@ def build_plan(
                 "geometry",
             ]
         ],
-        staff=staff.to_crs("EPSG:4326"),
+        staff=staff,
         appointments=appointments,
-        areas=polygons_to_wgs84(area_frame),
+        areas=area_frame,
         routes=routes,
         flags=flags,
         distance_method=zoning.travel.method,
@@ -188,12 +188,10 @@ def _zones_per_area(
     """Redraw zones inside each area so that no zone spans two areas."""
     station = zoning.station
     options = zoning_options(station, seed=seed)
-    households = station.households.to_crs(station.crs).merge(
-        household_areas, on="household_id", how="left"
-    )
+    households = station.households.merge(household_areas, on="household_id", how="left")
     places = station.osm.places if station.osm is not None else None
     frames, assignments, notes = [], [], []
-    for area in polygons.to_crs(station.crs).itertuples():
+    for area in polygons.itertuples():
         members = households[households["area_id"] == area.area_id]
         boundary = gpd.GeoDataFrame(geometry=[area.geometry], crs=station.crs)
         plan = partition_zones(

@@ -36,6 +36,7 @@ from outputs.warden_pdf import write_warden_pdfs
 from planner.moss import MossReport
 from planner.pipeline import PlanRun, assignments_table
 from planner.sites import suggest_for_plan
+from stations.schema import WGS84
 from stations.text import text_of
 from zones.plan import PlannedStation
 
@@ -156,10 +157,11 @@ def write_plan(
     suggestions = suggest_for_plan(original, moss, travel=run.zoning.travel)
     sites = pd.concat([s.sites for s in suggestions], ignore_index=True)
     paths.append(write_geojson(sites, folder / "sites.geojson"))
+    degrees = sites.geometry.to_crs(WGS84)
     paths.append(
         write_csv_safely(
             pd.DataFrame(sites.drop(columns="geometry")).assign(
-                lon=sites.geometry.x.round(6), lat=sites.geometry.y.round(6)
+                lon=degrees.x.round(6), lat=degrees.y.round(6)
             ),
             folder / "sites.csv",
         )

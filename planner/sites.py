@@ -95,7 +95,7 @@ class SiteSuggestions:
     distance_method
         ``"network"`` or ``"straight-line"``.
     sites
-        One row per suggested site (columns :data:`SITE_COLUMNS`, EPSG:4326), largest
+        One row per suggested site (columns :data:`SITE_COLUMNS`, station CRS), largest
         newly covered headcount first.
     demand_households, demand_headcount
         Households (and people) uncovered or in a zone short of capacity before.
@@ -118,8 +118,9 @@ class SiteSuggestions:
     def to_dict(self) -> dict[str, Any]:
         """Return the suggestions as a JSON-ready mapping (sites without geometry)."""
         sites = self.sites
+        degrees = sites.geometry.to_crs(WGS84)
         rows = pd.DataFrame(sites.drop(columns="geometry")).assign(
-            lon=sites.geometry.x.round(6), lat=sites.geometry.y.round(6)
+            lon=degrees.x.round(6), lat=degrees.y.round(6)
         )
         return {
             "point_kind": self.point_kind,
@@ -146,7 +147,7 @@ def candidate_sites(station: Station) -> gpd.GeoDataFrame:
     Returns
     -------
     geopandas.GeoDataFrame
-        Columns :data:`CANDIDATE_COLUMNS` in EPSG:4326: ``osm_kind`` (the OSM kind or
+        Columns :data:`CANDIDATE_COLUMNS` in the station CRS: ``osm_kind`` (the OSM kind or
         the office kind), ``name``, ``source`` ({"osm", "offices"}), ``capacity``
         (people), ``capacity_basis`` (how it was estimated) and a point inside the site.
         Sites within 30 m of a larger one are dropped as duplicates; sorted by kind and
@@ -154,19 +155,19 @@ def candidate_sites(station: Station) -> gpd.GeoDataFrame:
     """
     crs = station.crs
     buildings = (
-        station.osm.buildings.to_crs(crs)
+        station.osm.buildings
         if station.osm is not None
         else gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=crs))
     )
     frames = [_office_sites(station, buildings)]
     if station.osm is not None:
-        frames.append(_osm_sites(station.osm.pois.to_crs(crs), buildings))
+        frames.append(_osm_sites(station.osm.pois, buildings))
     sites = pd.concat(frames, ignore_index=True)
-    area = station.boundary.to_crs(crs).union_all()
+    area = station.boundary.union_all()
     sites = sites[sites.geometry.within(area) & (sites["capacity"] > 0)]
     sites = _drop_duplicates(gpd.GeoDataFrame(sites, geometry="geometry", crs=crs))
     logger.info("sites: %d candidate sites inside the boundary", len(sites))
-    return sites.to_crs(WGS84)
+    return sites
 
 
 def _osm_sites(pois: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -205,7 +206,7 @@ def _osm_sites(pois: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) -> gpd.GeoDa
 
 def _office_sites(station: Station, buildings: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Return the accepted offices and compounds, measured by the building they stand in."""
-    offices = station.accepted_offices.to_crs(station.crs)
+    offices = station.accepted_offices
     offices = offices[offices.geometry.notna()].reset_index(drop=True)
     footprint = _footprints(offices.geometry, buildings)
     kinds = (
@@ -427,8 +428,7 @@ def _demand(
     short_zones: set[str],
 ) -> gpd.GeoDataFrame:
     """Return the households uncovered or in a zone short of capacity, with zone headcount."""
-    crs = planned.station.crs
-    households = planned.households.to_crs(crs).sort_values("household_id", kind="stable")
+    households = planned.households.sort_values("household_id", kind="stable")
     points = _points(planned, point_kind)
     if points.empty or households.empty:
         nearest = np.full(len(households), np.inf)
@@ -447,7 +447,7 @@ def _demand(
 def _points(planned: PlannedStation, point_kind: str) -> gpd.GeoDataFrame:
     points = planned.station.points
     wanted = points[(points["status"] == "accepted") & (points["kind"] == point_kind)]
-    return wanted[wanted.geometry.notna()].to_crs(planned.station.crs)
+    return wanted[wanted.geometry.notna()]
 
 
 def _open_candidates(
@@ -625,7 +625,7 @@ def _result(
     ).reset_index(drop=True)
     frame.insert(0, "site_id", [f"S{i + 1:02d}" for i in range(len(frame))])
     frame["capacity"] = frame["capacity"].astype(int)
-    return frame.to_crs(WGS84)
+    return frame
 
 
 def suggest_for_plan(

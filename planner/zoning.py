@@ -81,8 +81,8 @@ def plan_zones(
         raise StationError(f"{station.folder}: fix the input errors first", list(station.errors))
     crs = station.crs
     options = zoning_options(station, seed=seed)
-    households = station.households.to_crs(crs)
-    area = station.boundary.to_crs(crs).geometry.iloc[0]
+    households = station.households
+    area = station.boundary.geometry.iloc[0]
     travel = build_travel(station.osm, crs, boundary=station.boundary)
     barriers = barrier_lines(station.osm, crs)
     places = station.osm.places if station.osm is not None else None

@@ -66,7 +66,7 @@ def read_boundary(path: Path, label: str) -> BaseGeometry:
 
 
 def buffer_boundary(lon: np.ndarray, lat: np.ndarray, crs: CRS, buffer_m: float) -> BaseGeometry:
-    """Return the union of ``buffer_m`` discs around the given points, in EPSG:4326.
+    """Return the union of ``buffer_m`` discs around the given points, in ``crs``.
 
     Parameters
     ----------
@@ -87,9 +87,7 @@ def buffer_boundary(lon: np.ndarray, lat: np.ndarray, crs: CRS, buffer_m: float)
     # Coincident homes do not change the union: buffer each distinct 10 m cell once.
     cells = np.unique(np.round(np.column_stack([x, y]) / 10.0), axis=0) * 10.0
     discs = shapely.buffer(shapely.points(cells), buffer_m, quad_segs=8)
-    area_utm = shapely.union_all(discs)
-    to_wgs = Transformer.from_crs(crs, WGS84, always_xy=True)
-    return shapely.transform(area_utm, lambda xy: np.column_stack(to_wgs.transform(*xy.T)))
+    return shapely.union_all(discs)
 
 
 def local_utm(lon: np.ndarray, lat: np.ndarray) -> CRS:

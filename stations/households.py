@@ -29,7 +29,6 @@ from stations.schema import (
     SOURCE_ROW,
     STAFF_COUNT,
     STAFF_ID,
-    WGS84,
 )
 
 logger = logging.getLogger(__name__)
@@ -45,17 +44,17 @@ def group_households(
     Parameters
     ----------
     staff
-        Accepted staff in EPSG:4326 with ``staff_id``, ``dependants`` and an
+        Accepted staff in ``crs`` with ``staff_id``, ``dependants`` and an
         optional ``household_id``.
     crs
-        The projected CRS in which the 5 m rule is measured.
+        The station's projected CRS, in which the 5 m rule is measured.
 
     Returns
     -------
     household_ids
         The household of each staff row (same index as ``staff``).
     households
-        One row per household, EPSG:4326: ``household_id``, ``staff_count``,
+        One row per household, in ``crs``: ``household_id``, ``staff_count``,
         ``dependants``, ``headcount``, ``staff_ids`` and a point geometry,
         sorted by ``household_id``.
     issues
@@ -64,11 +63,10 @@ def group_households(
     if staff.empty:
         empty = gpd.GeoDataFrame(
             {HOUSEHOLD_ID: [], STAFF_COUNT: [], DEPENDANTS: [], HEADCOUNT: [], "staff_ids": []},
-            geometry=gpd.GeoSeries([], crs=WGS84),
+            geometry=gpd.GeoSeries([], crs=crs),
         )
         return pd.Series([], dtype=object), empty, []
-    projected = staff.geometry.to_crs(crs)
-    xy = np.column_stack([projected.x.to_numpy(), projected.y.to_numpy()])
+    xy = np.column_stack([staff.geometry.x.to_numpy(), staff.geometry.y.to_numpy()])
     given = (
         staff[HOUSEHOLD_ID] if HOUSEHOLD_ID in staff.columns else pd.Series(None, index=staff.index)
     )
@@ -174,6 +172,6 @@ def _summarise(
                 code="household_spread",
             )
         )
-    points = gpd.points_from_xy(summary["x"], summary["y"], crs=crs).to_crs(WGS84)
-    households = gpd.GeoDataFrame(summary.drop(columns=["x", "y"]), geometry=points, crs=WGS84)
+    points = gpd.points_from_xy(summary["x"], summary["y"], crs=crs)
+    households = gpd.GeoDataFrame(summary.drop(columns=["x", "y"]), geometry=points, crs=crs)
     return households, issues

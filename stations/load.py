@@ -116,24 +116,27 @@ def load_station(folder: Path, *, as_of: dt.date | None = None) -> Station:
         date_order=config.roster.date_order,
     )
     crs = _choose_crs(config, staff, accepted_offices)
-    area = _check_geography(staff, accepted_offices, area, crs, config)
-    staff_table = _geoframe(staff.finish())
-    points_table = _geoframe(points.finish())
+    boundary = _check_geography(staff, accepted_offices, area, crs, config)
+    staff_table = _geoframe(staff.finish(), crs)
+    points_table = _geoframe(points.finish(), crs)
     if files.osm is not None:
-        points_table = _add_osm_points(points_table, folder / files.osm, files.osm, area, issues)
+        points_table = _add_osm_points(
+            points_table, folder / files.osm, files.osm, boundary, issues
+        )
     households_issues = _attach_households(staff_table, crs)
     issues += offices.issues + points.issues + staff.issues + households_issues[1]
     dependants, households = _dependants(
         dependants_frame, config, as_of, vocabulary, households_issues, issues
     )
-    visitors = empty_visitors()
+    visitors = empty_visitors(crs)
     if visitors_frame is not None:
         visitors, found = check_visitors(
             visitors_frame,
             str(files.visitors),
             staff=households_issues[0],
             points=points_table,
-            area=area,
+            area=boundary.geometry.union_all(),
+            crs=crs,
             country=config.station.country,
             date_order=config.roster.date_order,
             dependant_ids=frozenset(dependants.loc[dependants[STATUS] == "accepted", PERSON_ID]),
@@ -145,11 +148,9 @@ def load_station(folder: Path, *, as_of: dt.date | None = None) -> Station:
         crs=crs,
         staff=households_issues[0],
         households=households,
-        offices=_geoframe(accepted_offices),
+        offices=_geoframe(accepted_offices, crs),
         points=points_table,
-        boundary=gpd.GeoDataFrame(
-            {"source": ["file" if files.boundary else "buffer"]}, geometry=[area], crs=WGS84
-        ),
+        boundary=boundary,
         issues=tuple(cap_repeats(issues)),
         as_of=as_of,
         dependants=dependants,
@@ -271,12 +272,13 @@ def _choose_crs(config: StationConfig, staff: RecordCheck, offices: pd.DataFrame
 
 def _check_geography(
     staff: RecordCheck, offices: pd.DataFrame, area: object | None, crs: CRS, config: StationConfig
-) -> object:
+) -> gpd.GeoDataFrame:
+    """Check where staff live; return the station area (the file's, or a buffer) in ``crs``."""
     ok_offices = offices[offices[STATUS] == "accepted"]
     share = config.roster.outside_boundary_error_share
     if area is not None:
         check_inside(staff, area, crs, error_share=share)
-        return area
+        return gpd.GeoDataFrame({"source": ["file"]}, geometry=[area], crs=WGS84).to_crs(crs)
     check_near_offices(
         staff,
         ok_offices[LON].to_numpy(float),
@@ -291,13 +293,22 @@ def _check_geography(
     lat = np.concatenate(
         [frame.loc[ok_staff, LAT].to_numpy(float), ok_offices[LAT].to_numpy(float)]
     )
-    return buffer_boundary(lon, lat, crs, config.boundary.buffer_m)
+    area = buffer_boundary(lon, lat, crs, config.boundary.buffer_m)
+    return gpd.GeoDataFrame({"source": ["buffer"]}, geometry=[area], crs=crs)
 
 
 def _add_osm_points(
-    points: gpd.GeoDataFrame, path: Path, label: str, area: object, issues: list[Issue]
+    points: gpd.GeoDataFrame,
+    path: Path,
+    label: str,
+    boundary: gpd.GeoDataFrame,
+    issues: list[Issue],
 ) -> gpd.GeoDataFrame:
-    """Take hospitals and hotels from the OSM extract when the points file has none."""
+    """Take hospitals and hotels from the OSM extract when the points file has none.
+
+    ``points`` and ``boundary`` are in the station's CRS; the points added are too, with
+    their ``lat`` and ``lon`` in degrees.
+    """
     accepted = points[points[STATUS] == "accepted"]
     missing = [k for k in OSM_FALLBACK_KINDS if not (accepted[POINT_KIND] == k).any()]
     if not missing:
@@ -308,7 +319,9 @@ def _add_osm_points(
         issues.append(exc.issue)
         return points
     pois = pois.assign(geometry=pois.geometry.representative_point())
-    pois = pois[pois.within(area) & pois["kind"].isin(missing)]
+    projected = pois.geometry.to_crs(boundary.crs)
+    inside = projected.within(boundary.geometry.iloc[0]) & pois["kind"].isin(missing)
+    pois = pois.assign(projected=projected)[inside]
     pois = pois.sort_values(["kind", "name"], na_position="last", kind="stable")
     added = []
     for kind, group in pois.groupby("kind", sort=True):
@@ -331,22 +344,23 @@ def _add_osm_points(
                     LON: poi.geometry.x,
                     SOURCE_FILE: label,
                     STATUS: "accepted",
-                    "geometry": poi.geometry,
+                    "geometry": poi["projected"],
                 }
             )
     if not added:
         return points
-    extra = gpd.GeoDataFrame(added, geometry="geometry", crs=WGS84)
-    return gpd.GeoDataFrame(pd.concat([points, extra], ignore_index=True), crs=WGS84)
+    extra = gpd.GeoDataFrame(added, geometry="geometry", crs=points.crs)
+    return gpd.GeoDataFrame(pd.concat([points, extra], ignore_index=True), crs=points.crs)
 
 
-def _geoframe(frame: pd.DataFrame) -> gpd.GeoDataFrame:
+def _geoframe(frame: pd.DataFrame, crs: CRS) -> gpd.GeoDataFrame:
+    """Return the rows with a point geometry in ``crs`` where they are accepted and located."""
     lon = pd.to_numeric(frame[LON], errors="coerce").to_numpy(float)
     lat = pd.to_numeric(frame[LAT], errors="coerce").to_numpy(float)
     located = (frame[STATUS] == "accepted").to_numpy() & ~np.isnan(lon) & ~np.isnan(lat)
     geometry = np.full(len(frame), None, dtype=object)
     geometry[located] = shapely.points(lon[located], lat[located])
-    return gpd.GeoDataFrame(frame, geometry=list(geometry), crs=WGS84)
+    return gpd.GeoDataFrame(frame, geometry=list(geometry), crs=WGS84).to_crs(crs)
 
 
 def _attach_households(

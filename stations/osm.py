@@ -1,7 +1,9 @@
 """Read a station's OpenStreetMap extract (``.osm.pbf``) offline with pyrosm.
 
-Every reader returns a GeoDataFrame in EPSG:4326 with a fixed set of columns,
-empty (never ``None``) when the extract has no such features.
+Every reader returns a GeoDataFrame with a fixed set of columns, empty (never ``None``)
+when the extract has no such features, in the extract's ``crs``: EPSG:4326 as read, or
+the station's projected CRS for the station's own extract (projected once, when a layer
+is first read).
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ class OsmExtract:
         Optional ``(west, south, east, north)`` in degrees to read only part of it.
     label
         The name used in messages (the file name by default).
+    crs
+        The CRS every layer is returned in (EPSG:4326 by default).
 
     Raises
     ------
@@ -63,12 +67,14 @@ class OsmExtract:
         bbox: tuple[float, float, float, float] | None = None,
         *,
         label: str | None = None,
+        crs: Any = WGS84,
     ) -> None:
         label = label or path.name
         check_input_file(path, label, what="OSM extract")
         check_extract(path, label)
         self.path = path
         self.bbox = list(bbox) if bbox else None
+        self.crs = crs
         self._networks: dict[str, gpd.GeoDataFrame] = {}
 
     @cached_property
@@ -106,7 +112,7 @@ class OsmExtract:
     def roads(self) -> gpd.GeoDataFrame:
         """Return every highway line: ``highway, name, maxspeed, oneway, geometry``."""
         edges = self._call("get_network", network_type="all")
-        return _select(edges, ["highway", "name", "maxspeed", "oneway", "bridge", "tunnel"])
+        return self._select(edges, ["highway", "name", "maxspeed", "oneway", "bridge", "tunnel"])
 
     def network(self, mode: str) -> gpd.GeoDataFrame:
         """Return the routable street segments for ``mode`` ({"driving", "walking"}).
@@ -117,7 +123,7 @@ class OsmExtract:
         if mode not in self._networks:
             # With nodes, pyrosm splits ways at junctions: one row per routable segment.
             _, edges = self._call("get_network", network_type=mode, nodes=True)
-            self._networks[mode] = _select(
+            self._networks[mode] = self._select(
                 edges, ["highway", "name", "maxspeed", "oneway", "bridge", "tunnel"]
             )
         return self._networks[mode]
@@ -132,7 +138,7 @@ class OsmExtract:
             keep_relations=False,
         )
         data = data[data.geom_type.isin(["LineString", "MultiLineString"])]
-        return _select(data, ["railway", "name", "tunnel", "bridge"])
+        return self._select(data, ["railway", "name", "tunnel", "bridge"])
 
     @cached_property
     def water(self) -> gpd.GeoDataFrame:
@@ -140,7 +146,7 @@ class OsmExtract:
         data = self._call(
             "get_data_by_custom_criteria", custom_filter=WATER_FILTER, keep_nodes=False
         )
-        return _select(data, ["waterway", "natural", "name"])
+        return self._select(data, ["waterway", "natural", "name"])
 
     @cached_property
     def buildings(self) -> gpd.GeoDataFrame:
@@ -148,7 +154,7 @@ class OsmExtract:
         data = self._call("get_buildings")
         data = data.rename(columns={"building:levels": "levels"})
         data = data[data.geom_type.isin(["Polygon", "MultiPolygon"])]
-        return _select(
+        return self._select(
             data,
             ["building", "name", "amenity", "office", "levels", "addr:street", "addr:housenumber"],
         )
@@ -160,20 +166,24 @@ class OsmExtract:
         if "name" not in data.columns:
             data = data.assign(name=[_tag(t, "name") for t in data.get("tags", [None] * len(data))])
         data = data[data["name"].notna()]
-        return _select(data, ["place", "name"])
+        return self._select(data, ["place", "name"])
 
     @cached_property
     def pois(self) -> gpd.GeoDataFrame:
         """Return hospitals, hotels, schools, parks, police, airports: ``kind, name``."""
         data = self._call("get_pois", custom_filter=POI_FILTER)
         if data.empty:
-            return _select(data, ["kind", "name"])
+            return self._select(data, ["kind", "name"])
         kind = pd.Series(pd.NA, index=data.index, dtype="object")
         for key in ("aeroway", "leisure", "tourism", "amenity"):
             if key in data.columns:
                 kind = data[key].where(data[key].notna(), kind)
         data = data.assign(kind=kind)
-        return _select(data[data["kind"].notna()], ["kind", "name"])
+        return self._select(data[data["kind"].notna()], ["kind", "name"])
+
+    def _select(self, data: gpd.GeoDataFrame, columns: list[str]) -> gpd.GeoDataFrame:
+        frame = _select(data, columns)
+        return frame if frame.crs.equals(self.crs) else frame.to_crs(self.crs)
 
 
 def check_extract(path: Path, label: str) -> None:

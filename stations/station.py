@@ -23,6 +23,10 @@ from stations.visitors import visitors_on
 class Station:
     """A validated duty station.
 
+    Every frame (staff, households, offices, points, boundary and the OSM layers) is in
+    ``crs``, the station's projected CRS; the ``lat`` and ``lon`` columns keep the
+    coordinates as the input files gave them.
+
     Attributes
     ----------
     folder
@@ -30,9 +34,9 @@ class Station:
     config
         The parsed ``station.toml``.
     crs
-        The projected CRS used for computation (the configured one, or local UTM).
+        The projected CRS of every frame (the configured one, or local UTM).
     staff
-        Every input staff row, EPSG:4326, with ``status`` (accepted or rejected),
+        Every input staff row with ``status`` (accepted or rejected),
         ``reason``, ``source_file`` and ``source_row``; rejected rows may lack a
         geometry. Accepted rows carry ``household_id``. The roster's own ``status``
         column (where the person is) is read into ``presence``, with ``status_from``
@@ -148,9 +152,9 @@ class Station:
 
     @cached_property
     def osm(self) -> OsmExtract | None:
-        """Return the station's OSM extract, or ``None`` without one."""
+        """Return the station's OSM extract (layers in ``crs``), or ``None`` without one."""
         path = self.osm_path
-        return None if path is None else OsmExtract(path)
+        return None if path is None else OsmExtract(path, crs=self.crs)
 
     @property
     def zones_path(self) -> Path | None:

@@ -14,6 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
 from stations._values import parse_float
@@ -44,6 +45,7 @@ def check_visitors(
     staff: pd.DataFrame,
     points: gpd.GeoDataFrame,
     area: BaseGeometry,
+    crs: CRS,
     country: str,
     date_order: str | None,
     dependant_ids: frozenset[str] = frozenset(),
@@ -59,9 +61,11 @@ def check_visitors(
     staff
         Every staff row with ``status`` (sponsors must be accepted staff).
     points
-        Every point row with ``status``, ``kind`` and a geometry (EPSG:4326).
+        Every point row with ``status``, ``kind`` and a geometry in ``crs``.
     area
-        The station area (EPSG:4326); a visitor outside it is a warning.
+        The station area in ``crs``; a visitor outside it is a warning.
+    crs
+        The station's projected CRS; ``lat``/``lon`` are projected to it.
     country
         ISO 3166 alpha-2 code, for phone numbers and the day/month order of dates.
     date_order
@@ -72,7 +76,7 @@ def check_visitors(
     Returns
     -------
     visitors
-        Every row, EPSG:4326, accepted or rejected with its reason (columns of
+        Every row, in ``crs``, accepted or rejected with its reason (columns of
         ``VISITOR_COLUMNS``); accepted rows have a point geometry.
     issues
         Every problem found, naming file, row and column.
@@ -93,21 +97,21 @@ def check_visitors(
     _check_stays(check)
     normalise_phones(check, country, ("phone",))
     _check_sponsors(check, staff)
-    geometry = _locate(check, points[points[STATUS] == "accepted"], area)
+    geometry = _locate(check, points[points[STATUS] == "accepted"], area, crs)
     out = check.finish()
     out = out.astype(object).where(out.notna(), None)
     visitors = gpd.GeoDataFrame(
         {c: (out[c] if c in out.columns else None) for c in VISITOR_COLUMNS[:-1]},
         geometry=geometry,
-        crs=WGS84,
+        crs=crs,
     )
     return visitors, check.issues
 
 
-def empty_visitors() -> gpd.GeoDataFrame:
+def empty_visitors(crs: CRS) -> gpd.GeoDataFrame:
     """Return the visitors of a station without a visitors file: no rows, every column."""
     columns = {c: pd.Series([], dtype=object) for c in VISITOR_COLUMNS[:-1]}
-    return gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
+    return gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries([], crs=crs), crs=crs)
 
 
 def visitors_on(visitors: gpd.GeoDataFrame, date: dt.date) -> gpd.GeoDataFrame:
@@ -180,8 +184,11 @@ def _check_sponsors(check: RecordCheck, staff: pd.DataFrame) -> None:
             )
 
 
-def _locate(check: RecordCheck, points: gpd.GeoDataFrame, area: BaseGeometry) -> list[object]:
-    """Return each row's point: its hotel's, or its ``lat``/``lon``; report rows without."""
+def _locate(
+    check: RecordCheck, points: gpd.GeoDataFrame, area: BaseGeometry, crs: CRS
+) -> list[object]:
+    """Return each row's point in ``crs`` (its hotel's, or its lat/lon); report rows without."""
+    to_crs = Transformer.from_crs(WGS84, crs, always_xy=True)
     frame = check.frame
     if POINT_ID not in frame.columns:
         frame[POINT_ID] = None
@@ -194,7 +201,7 @@ def _locate(check: RecordCheck, points: gpd.GeoDataFrame, area: BaseGeometry) ->
         if point_id is not None:
             where = _hotel(check, int(index), point_id, by_id)
         elif not (np.isnan(lat[index]) or np.isnan(lon[index])):
-            where = shapely.Point(lon[index], lat[index])
+            where = shapely.Point(to_crs.transform(lon[index], lat[index]))
         else:
             check.report(
                 int(index),

@@ -23,11 +23,11 @@ WARDENS = {"Z01": ("S006", "S001"), "Z02": ("S003", None)}
 
 
 def tiny_plan(folder: Path) -> PlannedStation:
-    """Return the tiny station planned into two zones, west and east of 24.94 E."""
+    """Return the tiny station planned into two zones, west and east of 24.94 E (in metres)."""
     station = load_station(folder, as_of=AS_OF)
     area = station.boundary.geometry.iloc[0]
     west, south, east, north = area.bounds
-    cut = 24.94
+    cut = gpd.GeoSeries([shapely.Point(24.94, 60.17)], crs=4326).to_crs(station.crs).iloc[0].x
     polygons = [shapely.box(west, south, cut, north), shapely.box(cut, south, east, north)]
     households = station.households.copy()
     households["zone_id"] = ["Z01" if p.x < cut else "Z02" for p in households.geometry]
@@ -54,7 +54,7 @@ def tiny_plan(folder: Path) -> PlannedStation:
                 "geometry": polygon,
             }
         )
-    zones = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+    zones = gpd.GeoDataFrame(rows, geometry="geometry", crs=station.crs)
     appointments = pd.DataFrame(
         [
             {"zone_id": z, "area_id": "A0", "role": role, "staff_id": sid, "reason": "test"}
@@ -71,7 +71,7 @@ def tiny_plan(folder: Path) -> PlannedStation:
             "coordinator_role": ["CSA"],
         },
         geometry=[area],
-        crs="EPSG:4326",
+        crs=station.crs,
     )
     points = station.points.set_index("point_id")
     assembly, concentration = points.loc["P1"].geometry, points.loc["P2"].geometry
@@ -91,7 +91,7 @@ def tiny_plan(folder: Path) -> PlannedStation:
             shapely.LineString([polygons[1].centroid, assembly]),
             shapely.LineString([assembly, concentration]),
         ],
-        crs="EPSG:4326",
+        crs=station.crs,
     )
     flags = pd.DataFrame(
         [

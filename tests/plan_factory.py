@@ -11,8 +11,7 @@ plain rules that a test can read:
 - one straight-line route from each zone to the nearest assembly point, and one from the
   first assembly point to the nearest concentration point, at 5 km/h.
 
-The frames are built in the station's projected CRS (metres) and converted once, by
-``_in_plan_crs``, to the CRS the plan is kept in (``_PLAN_CRS``).
+The frames are in the station's projected CRS (metres), like the pipeline's plan.
 """
 
 from __future__ import annotations
@@ -35,10 +34,6 @@ from zones.plan import (
     ZONE_COLUMNS,
     PlannedStation,
 )
-
-# The CRS of a PlannedStation's frames on main: EPSG:4326 until the plan moves to metres
-# (issue 18). Set it to None then: the frames stay in the station's projected CRS.
-_PLAN_CRS: str | None = "EPSG:4326"
 
 AREA_ID = "A0"
 WALKING_M_PER_S = 5000 / 3600
@@ -63,7 +58,7 @@ def plan_by_hand(
     Returns
     -------
     PlannedStation
-        The plan, its frames in ``_PLAN_CRS``.
+        The plan, its frames in the station's CRS.
     """
     crs = station.crs
     area = shapely.union_all(station.boundary.to_crs(crs).geometry.to_numpy())
@@ -77,20 +72,15 @@ def plan_by_hand(
     points = station.accepted_points.to_crs(crs)
     return PlannedStation(
         station=station,
-        zones=_in_plan_crs(zones),
-        households=_in_plan_crs(households),
-        staff=_in_plan_crs(staff),
+        zones=zones,
+        households=households,
+        staff=staff,
         appointments=_appointments(appointees),
-        areas=_in_plan_crs(_areas(station, staff, area, crs)),
-        routes=_in_plan_crs(_routes(zones, points, crs)),
+        areas=_areas(station, staff, area, crs),
+        routes=_routes(zones, points, crs),
         flags=_flags(appointees),
         distance_method="straight-line",
     )
-
-
-def _in_plan_crs(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Convert a frame built in metres to the CRS the plan is kept in: the one conversion."""
-    return frame if _PLAN_CRS is None else frame.to_crs(_PLAN_CRS)
 
 
 def zone_id_of(number: int) -> str:

@@ -7,7 +7,6 @@ import pytest
 import shapely
 
 from stations import load_station
-from tests import plan_factory
 from tests.conftest import TINY
 from tests.factories import AS_OF
 from tests.plan_factory import plan_by_hand
@@ -50,7 +49,7 @@ def test_frames_have_the_plan_columns_and_crs(station):
     assert list(plan.areas.columns) == [*AREA_COLUMNS, "geometry"]
     assert list(plan.routes.columns) == [*ROUTE_COLUMNS, "geometry"]
     assert list(plan.flags.columns) == list(FLAG_COLUMNS)
-    expected = plan_factory._PLAN_CRS or station.crs
+    expected = station.crs
     for frame in (plan.zones, plan.households, plan.staff, plan.areas, plan.routes):
         assert frame.crs == expected
 

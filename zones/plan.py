@@ -1,8 +1,9 @@
 """The planned station: what the pipeline decided, as plain frames for the outputs to render.
 
-Every frame is in EPSG:4326 (the outputs draw and write; they never reproject for
-computation). Column names are fixed here so that every output reads the same
-contract.
+Every frame is in the station's projected CRS (``station.crs``, metres), as the
+decisions were made; outputs convert to EPSG:4326 only where they write degrees
+(GeoJSON, GeoPackage, KML, the HTML maps, lat/lon columns). Column names are fixed
+here so that every output reads the same contract.
 """
 
 from __future__ import annotations
@@ -111,46 +112,32 @@ class PlannedStation:
 SLIVER_SHARE = 1e-6
 
 
-def polygons_to_wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Reproject polygons to EPSG:4326 and repair what rounding broke.
-
-    Parameters
-    ----------
-    frame
-        Polygons in any CRS.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        The same rows in EPSG:4326, every geometry valid.
-    """
-    return polygons_to_crs(frame, "EPSG:4326")
-
-
 def polygons_to_crs(frame: gpd.GeoDataFrame, crs: Any) -> gpd.GeoDataFrame:
     """Reproject polygons and repair what rounding broke.
 
-    Valid polygons can self-intersect by a hair once their vertices are reprojected (to
-    degrees, or from degrees back to metres: zones travel in EPSG:4326 and are drawn and
-    measured in the station's CRS); such a polygon is made valid again and the slivers
-    that the repair cuts off (parts under ``SLIVER_SHARE`` of its area) are dropped.
+    Valid polygons can self-intersect by a hair once their vertices are reprojected:
+    from the station's CRS to degrees where a file or a map is written, or from degrees
+    to metres where an earlier plan's zones are read. Such a polygon is made valid again
+    and the slivers that the repair cuts off (parts under ``SLIVER_SHARE`` of its area)
+    are dropped; points and lines are reprojected as they are.
 
     Parameters
     ----------
     frame
-        Polygons in any CRS.
+        Features in any CRS.
     crs
         The target CRS, anything `geopandas.GeoDataFrame.to_crs` accepts.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        The same rows in ``crs``, every geometry valid.
+        The same rows in ``crs``, every polygon valid.
     """
     out = frame.to_crs(crs)
-    broken = ~out.geometry.is_valid & out.geometry.notna()
+    polygonal = out.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
+    broken = polygonal & ~out.geometry.is_valid.to_numpy()
     if broken.any():
-        out.loc[broken, "geometry"] = [_repair(g) for g in out.geometry[broken]]
+        out.loc[broken, out.geometry.name] = [_repair(g) for g in out.geometry[broken]]
     return out
 
 

@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 from pyproj import CRS
 
-from stations.schema import WGS84
 from zones.network import NetworkTravel, Path, StraightLineTravel, TravelModel
 
 __all__ = ["ROUTE_COLUMNS", "evacuation_routes", "route_lines"]
@@ -34,7 +33,7 @@ def route_lines(
     origin_ids: Sequence[object] | None = None,
     destination_ids: Sequence[object] | None = None,
 ) -> gpd.GeoDataFrame:
-    """Return the route from each origin to its paired destination, in EPSG:4326.
+    """Return the route from each origin to its paired destination, in ``crs``.
 
     Parameters
     ----------
@@ -72,7 +71,7 @@ def route_lines(
     ]
     frame = pd.DataFrame(rows, columns=[*LINE_COLUMNS, "geometry"])
     frame["reachable"] = frame["reachable"].astype(bool)
-    return gpd.GeoDataFrame(frame, geometry="geometry", crs=crs).to_crs(WGS84)
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=crs)
 
 
 def evacuation_routes(
@@ -81,7 +80,7 @@ def evacuation_routes(
     points: gpd.GeoDataFrame,
     crs: CRS,
 ) -> gpd.GeoDataFrame:
-    """Return the routes of the evacuation plan as LineStrings in EPSG:4326.
+    """Return the routes of the evacuation plan as LineStrings in ``crs``.
 
     Each zone walks to its nearest assembly point (by the travel model); each
     assembly point in use drives to every concentration point and to the airport
@@ -92,9 +91,9 @@ def evacuation_routes(
     travel
         The station's travel model.
     zone_centres
-        ``zone_id`` and a point per zone (its centre household), any CRS.
+        ``zone_id`` and a point per zone (its centre household), in ``crs``.
     points
-        The station's accepted points with ``point_id``, ``kind`` and geometry.
+        The station's accepted points with ``point_id``, ``kind`` and geometry, in ``crs``.
     crs
         The station's projected CRS.
 
@@ -104,8 +103,7 @@ def evacuation_routes(
         ``route_id, kind`` ({"zone_to_assembly", "assembly_to_concentration",
         "assembly_to_airport"}) and the columns of :func:`route_lines`.
     """
-    centres = zone_centres.to_crs(crs).sort_values("zone_id", kind="stable")
-    points = points.to_crs(crs)
+    centres = zone_centres.sort_values("zone_id", kind="stable")
     assembly = points[points["kind"] == "assembly"].sort_values("point_id", kind="stable")
     onward = points[points["kind"].isin(["concentration", "airport"])].sort_values(
         ["kind", "point_id"], kind="stable"
@@ -135,10 +133,10 @@ def evacuation_routes(
             )
     frames = [p for p in parts if not p.empty]
     if frames:
-        routes = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=WGS84)
+        routes = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=crs)
     else:
         routes = gpd.GeoDataFrame(
-            pd.DataFrame(columns=[*LINE_COLUMNS, "kind"]), geometry=[], crs=WGS84
+            pd.DataFrame(columns=[*LINE_COLUMNS, "kind"]), geometry=[], crs=crs
         )
     routes["route_id"] = [f"R{i + 1:03d}" for i in range(len(routes))]
     routes = routes[[*ROUTE_COLUMNS, "geometry"]]
@@ -173,7 +171,7 @@ def _drive(
     if isinstance(travel, NetworkTravel) and stuck.any():
         walking = route_lines(*args, "walking", **ids)
         driving = gpd.GeoDataFrame(
-            pd.concat([driving[~stuck], walking[stuck]]).sort_index(), crs=WGS84
+            pd.concat([driving[~stuck], walking[stuck]]).sort_index(), crs=crs
         )
     return driving.reset_index(drop=True)
 

@@ -145,8 +145,8 @@ def test_redacted_map_has_no_people_and_no_homes(planned: PlannedStation, tmp_pa
     homes = gpd.GeoSeries(
         [shapely.Point(line.coords[0]) for line in routes.geometry],
         index=routes["origin_id"],
-        crs=4326,
-    ).to_crs(planned.station.crs)
+        crs=planned.station.crs,
+    )
     shown = [
         f
         for f in data["routes"]["features"]

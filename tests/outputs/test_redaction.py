@@ -45,7 +45,7 @@ def test_routes_from_homes_are_cut_and_unmeasured() -> None:
         geometry=[home_route, short, between_points],
         crs=UTM,
     )
-    cut = redacted_routes(routes, UTM)
+    cut = redacted_routes(routes)
     start = shapely.Point(cut.geometry[0].coords[0])
     assert start.distance(shapely.Point(0, 0)) >= REDACTED_ROUTE_START_M
     assert cut.geometry[1] is None  # never 200 m from its home: left out

@@ -20,6 +20,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from outputs import fonts
 from outputs._zone_map import render_station_map
+from outputs.degrees import plan_in_degrees
 from outputs.phone_text import format_phone
 from outputs.security_plan import CONFIDENTIAL, REDACTED, write_security_plan
 from outputs.zone_colours import zone_colours
@@ -309,7 +310,7 @@ def test_overview_map_uses_the_one_zone_colouring(station: Path) -> None:
     plan = tiny_plan(station)
     colours = zone_colours(plan.zones)
     assert colours["Z01"] != colours["Z02"]  # the two zones touch
-    png, _ = render_station_map(plan)
+    png, _ = render_station_map(plan_in_degrees(plan))
     pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3).astype(int)
     for zone_id, colour in colours.items():
         rgb = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)])

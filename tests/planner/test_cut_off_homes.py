@@ -48,7 +48,7 @@ class _WithFootpath(OsmExtract):
         streets = super().network(mode)
         if mode != "walking":
             return streets
-        return pd.concat([streets, _footpath()], ignore_index=True)
+        return pd.concat([streets, _footpath().to_crs(streets.crs)], ignore_index=True)
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,7 @@ def plan_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[st
         staff.loc[rows, ["lat", "lon"]] = [f"{point.y:.7f}", f"{point.x:.7f}"]
     staff.to_csv(folder / "staff.csv", index=False)
     station = load_station(folder, as_of=AS_OF)
-    station.__dict__["osm"] = _WithFootpath(folder / "helsinki.osm.pbf")
+    station.__dict__["osm"] = _WithFootpath(folder / "helsinki.osm.pbf", crs=station.crs)
     run = build_plan(station, as_of=AS_OF)
     report = check_moss(run.planned, load_rules(), as_of=AS_OF, travel=run.zoning.travel)
     out = folder.parent / "plan"

@@ -47,9 +47,10 @@ def with_points(planned, points):
 def moved_away(planned, kind):
     """Return the plan with every point of ``kind`` moved to the airport, 16 km away."""
     points = planned.station.points.copy()
-    far = gpd.points_from_xy([AIRPORT[0]], [AIRPORT[1]], crs="EPSG:4326")[0]
+    crs = planned.station.crs
+    far = gpd.GeoSeries.from_xy([AIRPORT[0]], [AIRPORT[1]], crs=4326).to_crs(crs).iloc[0]
     points.loc[points["kind"] == kind, "geometry"] = far
-    return with_points(planned, gpd.GeoDataFrame(points, geometry="geometry", crs="EPSG:4326"))
+    return with_points(planned, gpd.GeoDataFrame(points, geometry="geometry", crs=crs))
 
 
 def as_points(sites, kind, capacity=None):
@@ -63,7 +64,7 @@ def as_points(sites, kind, capacity=None):
             "status": "accepted",
         },
         geometry=sites.geometry.to_numpy(),
-        crs="EPSG:4326",
+        crs=sites.crs,
     )
 
 
@@ -74,7 +75,7 @@ def test_candidates_are_real_sites_inside_the_boundary(helsinki) -> None:
     planned, _, candidates = helsinki
     station = planned.station
     assert tuple(candidates.columns) == CANDIDATE_COLUMNS
-    assert candidates.crs == "EPSG:4326"
+    assert candidates.crs == station.crs
     assert candidates.within(station.boundary.union_all()).all()
     assert (candidates["capacity"] > 0).all()
     assert set(candidates["source"]) == {"osm", "offices"}
@@ -150,7 +151,7 @@ def test_suggestions_cover_households_that_were_uncovered(helsinki) -> None:
     # With the suggestions as assembly points, exactly the residual is left uncovered.
     points = pd.concat([moved.station.points, as_points(sites, "assembly")], ignore_index=True)
     after = suggest_sites(
-        with_points(moved, gpd.GeoDataFrame(points, crs="EPSG:4326")),
+        with_points(moved, gpd.GeoDataFrame(points, crs=moved.station.crs)),
         candidates,
         travel=travel,
         max_distance_m=400,
@@ -254,12 +255,12 @@ def line(helsinki):
             [origin.x + x for _, x, _ in homes], [origin.y + 10.0 * i for i in range(len(homes))]
         ),
         crs=crs,
-    ).to_crs("EPSG:4326")
+    )
     zones = households.groupby("zone_id", as_index=False)["headcount"].sum()
     plan = dataclasses.replace(planned, households=households, zones=zones, station=planned.station)
 
     def place(names, xs, capacities, kind="candidate"):
-        frame = gpd.GeoDataFrame(
+        return gpd.GeoDataFrame(
             {
                 "osm_kind": "park",
                 "name": names,
@@ -272,7 +273,6 @@ def line(helsinki):
             geometry=gpd.points_from_xy([origin.x + x for x in xs], [origin.y + 50.0] * len(xs)),
             crs=crs,
         )
-        return frame.to_crs("EPSG:4326")
 
     return plan, place
 
@@ -283,7 +283,7 @@ def straight():
 
 def solve(plan, candidates, points=None, max_sites=1, short_zones=()):
     empty = gpd.GeoDataFrame(
-        {"kind": [], "status": [], "capacity": []}, geometry=[], crs="EPSG:4326"
+        {"kind": [], "status": [], "capacity": []}, geometry=[], crs=plan.station.crs
     )
     return suggest_sites(
         with_points(plan, empty if points is None else points),
@@ -349,7 +349,7 @@ def test_short_zones_are_demand_and_existing_points_are_not_proposed(line) -> No
         ],
         ignore_index=True,
     )
-    candidates = gpd.GeoDataFrame(candidates, crs="EPSG:4326")
+    candidates = gpd.GeoDataFrame(candidates, crs=plan.station.crs)
     result = solve(plan, candidates, existing, max_sites=1, short_zones=["ZB", "ZC"])
     assert result.demand_headcount == 22
     # "beside AP" would cover B + C (12) but is the existing point itself: not proposed.

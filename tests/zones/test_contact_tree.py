@@ -69,7 +69,8 @@ def with_hotel_and_asc(plan: PlannedStation) -> PlannedStation:
     station = plan.station
     hotel = station.points.iloc[[0]].copy()
     hotel[["point_id", "kind", "name"]] = ["P9", "hotel", "Hotel Kämp"]
-    hotel["geometry"] = [shapely.Point(24.946, 60.168)]  # east of 24.94: zone Z02
+    spot = gpd.GeoSeries([shapely.Point(24.946, 60.168)], crs=4326).to_crs(station.crs)
+    hotel["geometry"] = spot.to_numpy()  # east of 24.94: zone Z02
     points = gpd.GeoDataFrame(pd.concat([station.points, hotel]), crs=station.points.crs)
     staff = plan.staff.copy()
     staff.loc[staff["staff_id"] == "S002", "role"] = "agency_head"

@@ -37,7 +37,7 @@ def pairs(travel) -> tuple[np.ndarray, np.ndarray]:
 def test_routes_are_connected_lines_from_snap_to_snap(travel, pairs, mode) -> None:
     origins, destinations = pairs
     routes = route_lines(travel, origins, destinations, UTM35, mode)
-    assert routes.crs.to_epsg() == 4326
+    assert routes.crs.equals(UTM35)  # the station CRS, as the plan
     assert routes["reachable"].mean() > 0.8
     assert set(routes["method"]) == {"network"}
     projected = routes.to_crs(UTM35)
@@ -138,7 +138,7 @@ def test_evacuation_routes_cross_the_bridge_and_report_the_island(grid, tmp_path
     )
     routes = evacuation_routes(grid, centres, points, UTM35)
     assert list(routes.columns) == [*ROUTE_COLUMNS, "geometry"]
-    assert routes.crs.to_epsg() == 4326
+    assert routes.crs.equals(UTM35)  # the station CRS, as the plan
     assert list(routes["route_id"]) == [f"R{i:03d}" for i in range(1, len(routes) + 1)]
     walks = routes[routes["kind"] == "zone_to_assembly"].set_index("origin_id")
     assert list(walks.index) == ["Z01", "Z02", "Z03"]
@@ -201,4 +201,4 @@ def test_no_assembly_points_means_no_routes(grid) -> None:
     routes = evacuation_routes(grid, centres, _points([("CP1", "concentration", 1, 1)]), UTM35)
     assert routes.empty
     assert list(routes.columns) == [*ROUTE_COLUMNS, "geometry"]
-    assert routes.crs.to_epsg() == 4326
+    assert routes.crs.equals(UTM35)  # the station CRS, as the plan
