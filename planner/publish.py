@@ -35,7 +35,7 @@ from outputs.security_plan import write_security_plan
 from outputs.warden_pdf import write_warden_pdfs
 from planner.moss import MossReport
 from planner.pipeline import PlanRun, assignments_table
-from planner.sites import suggest_for_plan
+from planner.site_rules import suggest_for_plan
 from stations.text import text_of
 from zones.plan import PlannedStation
 
