@@ -58,10 +58,10 @@ def plan_station(
     dict
         One row of ``SUMMARY_COLUMNS``.
     """
+    from planner.build import build_plan
     from planner.moss import check_moss
     from planner.moss_rules import load_rules
     from planner.output_folder import PLAN, atomic_folder
-    from planner.pipeline import build_plan
     from planner.publish import plan_summary, write_plan
     from stations import load_station
     from stations.errors import StationError

@@ -398,8 +398,8 @@ def zones(  # click passes options by keyword
     """Draw (or check, repair, re-plan) the warden zones of a STATION."""
     from outputs.zone_tables import write_zone_tables
     from planner.output_folder import ZONES, atomic_folder
-    from planner.zoning import plan_zones, staff_assignments
     from zones.replan import churn_summary
+    from zones.zoning import plan_zones, staff_assignments
 
     _checked_out(out, kind=ZONES, keep=[station], force=force)
     loaded = load_station(station)
@@ -474,9 +474,9 @@ def _run_plan(
 ) -> tuple[Any, Any]:
     import datetime as dt
 
+    from planner.build import build_plan
     from planner.moss import check_moss
     from planner.moss_rules import load_rules
-    from planner.pipeline import build_plan
 
     def step(name: str) -> None:
         if steps is not None:

@@ -33,8 +33,8 @@ from outputs.redaction import (
 from outputs.risk_report import write_risk_files
 from outputs.security_plan import write_security_plan
 from outputs.warden_pdf import write_warden_pdfs
+from planner.build import PlanRun, assignments_table
 from planner.moss import MossReport
-from planner.pipeline import PlanRun, assignments_table
 from planner.site_rules import suggest_for_plan
 from stations.text import text_of
 from zones.plan import PlannedStation

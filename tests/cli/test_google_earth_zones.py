@@ -21,11 +21,11 @@ import shapely
 from click.testing import CliRunner, Result
 
 from planner.cli import main
-from planner.zoning import plan_zones
 from stations import load_station
 from stations.zones_file import read_zones_file
 from zones.handdrawn import check_zones
 from zones.partition import ZoningOptions
+from zones.zoning import plan_zones
 
 HAIRLINE_NOTE = re.compile(
     r"^(\d+) hairline gap\(s\) and (\d+) overlap\(s\) between zones snapped "

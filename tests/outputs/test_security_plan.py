@@ -22,9 +22,9 @@ from outputs._zone_map import render_station_map
 from outputs.phone_text import format_phone
 from outputs.security_plan import CONFIDENTIAL, REDACTED, write_security_plan
 from outputs.zone_colours import zone_colours
+from planner.build import PlanRun, build_plan
 from planner.moss import check_moss
 from planner.moss_rules import load_rules
-from planner.pipeline import PlanRun, build_plan
 from planner.risk import assess, default_matrix
 from stations import load_station
 from stations.threats import read_threats

@@ -18,9 +18,9 @@ import pandas as pd
 import pytest
 import shapely
 
+from planner.build import build_plan
 from planner.moss import check_moss
 from planner.moss_rules import load_rules
-from planner.pipeline import build_plan
 from planner.publish import write_plan
 from stations import load_station
 from stations.osm import OsmExtract

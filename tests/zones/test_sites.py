@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from geopandas.testing import assert_geodataframe_equal
 
+from planner.build import build_plan
 from planner.moss import check_moss
 from planner.moss_rules import load_rules
-from planner.pipeline import build_plan
 from planner.site_rules import capacity_shortfalls, site_distance, suggest_for_plan
 from stations.load import load_station
 from zones.network import StraightLineTravel

@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from planner.risk import assess, default_matrix
-from planner.zoning import ZoningResult, plan_zones, with_roster_columns, zoning_options
 from stations import Station, StationError
 from stations.threats import read_threats
 from zones.appoint import AppointmentRules, appoint_wardens
@@ -31,6 +30,7 @@ from zones.network import NetworkTravel
 from zones.partition import ZonePlan, partition_zones
 from zones.plan import PlannedStation, polygons_to_wgs84
 from zones.routes import evacuation_routes
+from zones.zoning import ZoningResult, plan_zones, with_roster_columns, zoning_options
 
 logger = logging.getLogger(__name__)
 
@@ -442,7 +442,7 @@ def assignments_table(run: PlanRun) -> pd.DataFrame:
     """Return every input staff member once, assigned or rejected with the reason.
 
     Columns: ``staff_id, household_id, zone_id, area_id, warden_id, deputy_id, status,
-    reason``, then the roster's own columns (`planner.zoning.with_roster_columns`).
+    reason``, then the roster's own columns (`zones.zoning.with_roster_columns`).
     """
     station = run.planned.station
     staff = station.staff
