@@ -90,6 +90,18 @@ class PlanRun:
     moss: MossReport | None = None
     sites: tuple[SiteSuggestions, ...] = ()
 
+    def moss_report(self) -> MossReport:
+        """Return the MOSS report.
+
+        Raises
+        ------
+        ValueError
+            If the plan stopped before MOSS (``until="plan"``).
+        """
+        if self.moss is None:
+            raise ValueError("the plan has no MOSS report: build it until 'moss' or later")
+        return self.moss
+
 
 def build_plan(
     station: Station | Path,
@@ -275,10 +287,12 @@ def _zoning(
     station: Station, earlier: PreviousPlan | None, *, repair: bool, seed: int
 ) -> ZoningResult:
     """Plan the zones: re-plan an earlier plan's, check hand-drawn ones, or partition."""
-    drawn, notes = None, ()
+    drawn: gpd.GeoDataFrame | None = None
+    notes: tuple[str, ...] = ()
     if earlier is None and station.zones_path is not None:
         skipped: list[Issue] = []  # features that are not polygons, one warning
-        drawn = read_zones_file(station.zones_path, station.config.files.zones, issues=skipped)
+        label = station.config.files.zones or station.zones_path.name
+        drawn = read_zones_file(station.zones_path, label, issues=skipped)
         notes = tuple(i.describe() for i in skipped)
     return plan_zones(
         station, repair=repair, previous=earlier, drawn=drawn, drawn_notes=notes, seed=seed

@@ -452,7 +452,7 @@ def _plan_command(
             )
         seconds = steps.finish()
     _echo(plan_text(plan_summary(run), seconds=seconds, index=out.absolute() / "index.html"))
-    if _failing(run.moss, fail_on):
+    if _failing(run.moss_report(), fail_on):
         sys.exit(EXIT_GAPS)
 
 
@@ -465,7 +465,7 @@ def moss(*, station: Path, fail_on: str, output_format: str) -> None:
     from planner.build import build_plan
     from planner.summary import moss_text
 
-    report = build_plan(station, until="moss").moss
+    report = build_plan(station, until="moss").moss_report()
     if output_format == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:

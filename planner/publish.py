@@ -95,9 +95,7 @@ def write_plan(
     ValueError
         If the plan has no MOSS report (it stopped before MOSS).
     """
-    if run.moss is None:
-        raise ValueError("the plan has no MOSS report: build it until 'sites' to write it")
-    moss = run.moss
+    moss = run.moss_report()
     scrub = Scrubber.of(run.planned)
     if redact:
         run = dataclasses.replace(run, planned=redact_planned(run.planned))

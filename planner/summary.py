@@ -29,7 +29,7 @@ def plan_summary(run: PlanRun) -> dict[str, Any]:
         The figures, JSON-ready.
     """
     planned = run.planned
-    moss = _moss(run)
+    moss = run.moss_report()
     zoning = run.zoning.summary
     assigned = int((assignments_table(run)["status"] == "assigned").sum())
     return {
@@ -133,12 +133,6 @@ class _People:
         if applies_to in lookup:
             return sum(int(lookup[applies_to].get(e, 1)) for e in entities)
         return failed
-
-
-def _moss(run: PlanRun) -> MossReport:
-    if run.moss is None:
-        raise ValueError("the plan has no MOSS report: build it until 'moss' or later")
-    return run.moss
 
 
 def plan_text(summary: dict[str, Any], *, seconds: float, index: Path) -> str:

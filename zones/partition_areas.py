@@ -40,7 +40,9 @@ def zones_per_area(
         household_areas, on="household_id", how="left"
     )
     places = station.osm.places if station.osm is not None else None
-    frames, assignments, notes = [], [], []
+    frames: list[gpd.GeoDataFrame] = []
+    assignments: list[pd.DataFrame] = []
+    notes: list[str] = []
     for area in polygons.to_crs(station.crs).itertuples():
         members = households[households["area_id"] == area.area_id]
         boundary = gpd.GeoDataFrame(geometry=[area.geometry], crs=station.crs)
