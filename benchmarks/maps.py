@@ -22,9 +22,9 @@ from pathlib import Path
 sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
 
 from outputs.maps import write_maps
+from planner.build import build_plan
 from planner.moss import check_moss
 from planner.moss_rules import load_rules
-from planner.pipeline import build_plan
 from planner.publish import map_status
 from stations import load_station
 

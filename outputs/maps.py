@@ -171,7 +171,7 @@ def write_maps(
     status
         MOSS results to colour offices and describe zones.
     sites
-        Suggested assembly and concentration sites (``planner.sites.SITE_COLUMNS``).
+        Suggested assembly and concentration sites (``zones.sites.SITE_COLUMNS``).
 
     Returns
     -------

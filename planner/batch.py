@@ -58,10 +58,8 @@ def plan_station(
     dict
         One row of ``SUMMARY_COLUMNS``.
     """
-    from planner.moss import check_moss
-    from planner.moss_rules import load_rules
+    from planner.build import build_plan
     from planner.output_folder import PLAN, atomic_folder
-    from planner.pipeline import build_plan
     from planner.publish import plan_summary, write_plan
     from stations import load_station
     from stations.errors import StationError
@@ -78,12 +76,10 @@ def plan_station(
             "security_level": station.config.station.security_level,
         }
         run = build_plan(station, as_of=as_of, seed=seed)
-        rules = load_rules(station.path(station.config.moss.rules))
-        report = check_moss(run.planned, rules, as_of=as_of, travel=run.zoning.travel)
         keep = [Path(station_dir)]
         with atomic_folder(Path(out_dir), kind=PLAN, keep=keep, force=force) as folder:
-            write_plan(run, folder, moss=report, issued=as_of, redact=redact, tiles=tiles)
-        summary = plan_summary(run, report)
+            write_plan(run, folder, issued=as_of, redact=redact, tiles=tiles)
+        summary = plan_summary(run)
         households = run.planned.households
         centre = station.boundary.union_all().centroid
         lon, lat = _wgs84(centre, station.crs)

@@ -11,7 +11,6 @@ import json
 import logging
 import sys
 import warnings
-from collections.abc import Callable, Iterable
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,20 @@ from typing import Any
 import click
 
 from outputs.escape import terminal_text
+from planner.options import (
+    PDF_PASSWORD_FILE,
+    STATION_ARG,
+    TILES,
+    checked_out,
+    fail_on_option,
+    format_option,
+    out_option,
+    previous_option,
+    read_password,
+    redact_option,
+    repair_option,
+    seed_option,
+)
 from stations import StationError, load_station
 
 logger = logging.getLogger("planner")
@@ -112,58 +125,9 @@ def main(ctx: click.Context, debug: bool, verbose: int, quiet: int) -> None:
     _configure_logging(verbose, quiet)
 
 
-STATION_ARG = click.argument(
-    "station", type=click.Path(exists=True, file_okay=False, path_type=Path)
-)
-
-
-def out_option(help_text: str, **settings: Any) -> Callable[[Callable[..., Any]], Any]:
-    """Declare ``--out`` (a folder the command writes) and ``--force`` on a command.
-
-    Parameters
-    ----------
-    help_text
-        The help of ``--out``.
-    **settings
-        More settings of ``--out`` (``required``, ``default``).
-
-    Returns
-    -------
-    callable
-        The decorator.
-    """
-    out = click.option(
-        "--out", type=click.Path(file_okay=False, path_type=Path), help=help_text, **settings
-    )
-    force = click.option(
-        "--force",
-        is_flag=True,
-        help="Replace --out even when it holds files planner did not write (never a station, "
-        "an input, the current or home folder, nor a folder holding one of them).",
-    )
-    return lambda command: out(force(command))
-
-
-def _checked_out(out: Path, *, kind: str, keep: Iterable[Path] = (), force: bool = False) -> Path:
-    """Return ``out`` resolved, or exit 2 saying why planner will not write there."""
-    from planner.output_folder import OutputFolderError, check_output_folder
-
-    try:
-        return check_output_folder(out, kind=kind, keep=keep, force=force)
-    except OutputFolderError as error:
-        raise click.BadParameter(str(error), param_hint="'--out'") from None
-
-
 @main.command()
 @STATION_ARG
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Report format on stdout (json lists every row).",
-)
+@format_option("Report format on stdout (json lists every row).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option(
     "--suggest-vocabulary",
@@ -270,7 +234,7 @@ def _station_counts(station: Any) -> dict[str, int]:
     help="A polygon file giving the station's extent instead of --city.",
 )
 @click.option("--households", type=click.IntRange(min=1), required=True, help="Households.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@seed_option("Random seed.")
 @out_option("The station folder to write (new, empty, or an earlier synth output).", required=True)
 @click.option(
     "--sub-offices",
@@ -323,7 +287,7 @@ def synth(  # click passes options by keyword
     if (city is None) == (boundary is None):
         raise click.UsageError("give exactly one of --city or --boundary")
     inputs = [path for path in (boundary, osm) if path is not None]
-    _checked_out(out, kind=STATION, keep=inputs, force=force)
+    checked_out(out, kind=STATION, keep=inputs, force=force)
     try:
         with atomic_folder(out, kind=STATION, keep=inputs, force=force, private=False) as folder:
             synthesize_station(
@@ -347,48 +311,15 @@ def synth(  # click passes options by keyword
     click.echo(f"wrote {out} ({households} households, seed {seed})")
 
 
-TILES = click.option(
-    "--tiles",
-    default="none",
-    show_default=True,
-    callback=lambda _ctx, _param, value: _tiles(value),
-    help="Map background: none (offline, from the OSM extract), osm (online OpenStreetMap "
-    "tiles) or a tile URL template https://.../{z}/{x}/{y}.png (fetched by the browser).",
-)
-
-
-def _tiles(value: str) -> str:
-    from outputs.maps import tile_layer_of
-
-    try:
-        tile_layer_of(value)
-    except ValueError as error:
-        raise click.BadParameter(str(error)) from None
-    return value
-
-
 @main.command()
 @STATION_ARG
 @out_option(
     "Folder for zones.geojson, zones.kml, assignments.csv, zone_metrics.csv.", required=True
 )
-@click.option(
-    "--repair", is_flag=True, help="Repair failing hand-drawn zones (others stay as drawn)."
-)
-@click.option(
-    "--previous",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="An earlier plan's folder: keep its zones where still valid and report churn.",
-)
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the partition.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Summary format on stdout.",
-)
+@repair_option("Repair failing hand-drawn zones (others stay as drawn).")
+@previous_option("An earlier plan's folder: keep its zones where still valid and report churn.")
+@seed_option()
+@format_option("Summary format on stdout.")
 def zones(  # click passes options by keyword
     *,
     station: Path,
@@ -401,13 +332,15 @@ def zones(  # click passes options by keyword
 ) -> None:
     """Draw (or check, repair, re-plan) the warden zones of a STATION."""
     from outputs.zone_tables import write_zone_tables
+    from planner.build import zone_station
     from planner.output_folder import ZONES, atomic_folder
-    from planner.zoning import plan_zones, staff_assignments
+    from planner.summary import zones_text
     from zones.replan import churn_summary
+    from zones.zoning import staff_assignments
 
-    _checked_out(out, kind=ZONES, keep=[station], force=force)
+    checked_out(out, kind=ZONES, keep=[station], force=force)
     loaded = load_station(station)
-    result = plan_zones(loaded, repair=repair, previous=previous, seed=seed)
+    result = zone_station(loaded, repair=repair, previous=previous, seed=seed)
     columns = ["zone_id", "zone_name", "households", "staff", "dependants", "headcount"]
     zones_out = result.plan.zones[["zone_id", "zone_name", "geometry"]].merge(
         result.metrics[[c for c in columns if c != "zone_name"]], on="zone_id"
@@ -427,34 +360,10 @@ def zones(  # click passes options by keyword
     if output_format == "json":
         click.echo(json.dumps(summary | {"out": str(out)}, indent=2, ensure_ascii=False))
         return
-    _echo(_zones_text(loaded.name, summary, out))
-
-
-def _zones_text(name: str, summary: dict[str, Any], out: Path) -> str:
-    s = summary
-    sizes = f"{s['size_min']}-{s['size_max']} (median {s['size_median']:g})"
-    bounds = f"{s['in_bounds_pct']:g}% in bounds, {s['contiguous_pct']:g}% contiguous"
-    reach = f"median {s['max_distance_m_p50']} m, worst {s['max_distance_m_max']} m"
-    lines = [
-        f"{name}: {s['zones']} warden zones ({s['source']}) for {s['households']} households",
-        f"  sizes {sizes}; {bounds}",
-        f"  compactness (Polsby-Popper) {s['polsby_popper_mean']:.2f}",
-        (
-            f"  farthest home from the centre household, measured {s['max_distance_m_measured']}: "
-            f"{reach}"
-        ),
-        f"  {s['zones_beyond_reach']} zone(s) beyond reach",
-    ]
-    if "churn" in summary:
-        churn = summary["churn"]
-        lines.append("  churn: " + ", ".join(f"{count} {cause}" for cause, count in churn.items()))
-    lines += [f"  note: {note}" for note in summary["notes"]]
-    lines.append(f"  written to {out}")
-    return "\n".join(lines)
+    _echo(zones_text(loaded.name, summary, out))
 
 
 EXIT_GAPS = 3
-FAIL_ON = click.Choice(["none", "critical", "major", "any"])
 
 
 def _failing(report: Any, fail_on: str) -> list[Any]:
@@ -465,62 +374,15 @@ def _failing(report: Any, fail_on: str) -> list[Any]:
     return [r for r in report.failing() if wanted is None or r.rule.severity in wanted]
 
 
-PLAN_STEPS = ("loading the station", "zones, wardens and routes", "MOSS and risk")
-
-
-def _run_plan(
-    station_dir: Path,
-    *,
-    previous: Path | None,
-    repair: bool,
-    seed: int,
-    steps: Any = None,
-) -> tuple[Any, Any]:
-    import datetime as dt
-
-    from planner.moss import check_moss
-    from planner.moss_rules import load_rules
-    from planner.pipeline import build_plan
-
-    def step(name: str) -> None:
-        if steps is not None:
-            steps.start(name)
-
-    as_of = dt.datetime.now(tz=dt.UTC).date()
-    step(PLAN_STEPS[0])
-    loaded = load_station(station_dir, as_of=as_of)
-    # Read before planning, as validate does: a broken rules file fails in seconds.
-    rules = load_rules(loaded.path(loaded.config.moss.rules), label=loaded.config.moss.rules)
-    step(PLAN_STEPS[1])
-    run = build_plan(loaded, as_of=as_of, previous=previous, repair=repair, seed=seed)
-    step(PLAN_STEPS[2])
-    report = check_moss(run.planned, rules, as_of=as_of, travel=run.zoning.travel)
-    return run, report
-
-
 @main.command()
 @STATION_ARG
 @out_option("The plan's output folder (replaced whole when the plan is complete).", required=True)
-@click.option(
-    "--previous",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="An earlier plan's folder: keep its zones and wardens where still valid.",
-)
-@click.option("--repair", is_flag=True, help="Repair failing hand-drawn zones.")
-@click.option("--redact", is_flag=True, help="A plan safe to share: no names, phones or homes.")
-@click.option(
-    "--fail-on",
-    type=FAIL_ON,
-    default="none",
-    show_default=True,
-    help="Exit with status 3 when MOSS rules of this severity fail.",
-)
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the partition.")
-@click.option(
-    "--pdf-password-file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="A file holding the password that warden lists and letters are encrypted with.",
-)
+@previous_option("An earlier plan's folder: keep its zones and wardens where still valid.")
+@repair_option()
+@redact_option("A plan safe to share: no names, phones or homes.")
+@fail_on_option("none", "Exit with status 3 when MOSS rules of this severity fail.")
+@seed_option()
+@PDF_PASSWORD_FILE
 @TILES
 def plan(  # click passes options by keyword
     *,
@@ -536,27 +398,11 @@ def plan(  # click passes options by keyword
     tiles: str,
 ) -> None:
     """Build the security plan of a STATION into --out."""
-    password = _read_password(pdf_password_file) if pdf_password_file is not None else None
+    password = read_password(pdf_password_file) if pdf_password_file is not None else None
     _plan_command(
         station, out, previous=previous, repair=repair, redact=redact, fail_on=fail_on,
         seed=seed, tiles=tiles, force=force, pdf_password=password,
     )  # fmt: skip
-
-
-def _read_password(path: Path) -> str:
-    """Return the password on the first line of ``path``; a usage error when there is none."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or str(error)
-        message = f"cannot read the password file {path}: {reason}"
-        raise click.BadParameter(message, param_hint="--pdf-password-file") from None
-    lines = text.splitlines()
-    password = lines[0].strip() if lines else ""
-    if not password:
-        message = f"the password file {path} is empty: write the password on its first line"
-        raise click.BadParameter(message, param_hint="--pdf-password-file")
-    return password
 
 
 @main.command()
@@ -571,10 +417,6 @@ def demo(*, out: Path, force: bool, tiles: str) -> None:
             sample, out, previous=None, repair=False, redact=False, fail_on="none", seed=0,
             tiles=tiles, force=force,
         )  # fmt: skip
-
-
-def _minutes(value: float | None) -> str:
-    return "nobody to call" if value is None else f"{value:g} min"
 
 
 def _plan_command(
@@ -592,19 +434,20 @@ def _plan_command(
 ) -> None:
     import datetime as dt
 
+    from planner.build import PLAN_STEPS, build_plan
     from planner.output_folder import PLAN, atomic_folder
     from planner.progress import progress
-    from planner.publish import PUBLISH_STEPS, plan_summary, write_plan
+    from planner.publish import PUBLISH_STEPS, write_plan
+    from planner.summary import plan_summary, plan_text
 
-    _checked_out(out, kind=PLAN, keep=[station], force=force)
+    checked_out(out, kind=PLAN, keep=[station], force=force)
     names = [*PLAN_STEPS, *PUBLISH_STEPS]
     with progress(names, enabled=not _quiet()) as steps:
-        run, report = _run_plan(station, previous=previous, repair=repair, seed=seed, steps=steps)
+        run = build_plan(station, previous=previous, repair=repair, seed=seed, step=steps.start)
         with atomic_folder(out, kind=PLAN, keep=[station], force=force) as folder:
             write_plan(
                 run,
                 folder,
-                moss=report,
                 issued=dt.datetime.now(tz=dt.UTC).date(),
                 redact=redact,
                 tiles=tiles,
@@ -612,62 +455,25 @@ def _plan_command(
                 step=steps.start,
             )
         seconds = steps.finish()
-    summary = plan_summary(run, report)
-    lines = [
-        (
-            f"{summary['station']} (security level {summary['security_level']}): "
-            f"{summary['zones']} warden zones in {summary['areas']} area(s)"
-        ),
-        (
-            f"  households covered: {summary['households']}; staff assigned "
-            f"{summary['staff_assigned']}, rejected {summary['staff_rejected']}"
-        ),
-        f"  MOSS: {summary['compliance_rating']} ({summary['compliance_percentage']} %)",
-        (
-            f"  time to reach everyone: {_minutes(summary['minutes_to_reach_everyone'])} "
-            f"(target {summary['target_minutes']:g} min)"
-        ),
-        "  most urgent gaps:",
-        *[f"    - {item}" for item in summary["most_urgent"] or ["none"]],
-        f"  planned in {seconds:.0f} s; open {out.absolute() / 'index.html'}",
-    ]
-    _echo("\n".join(lines))
-    if _failing(report, fail_on):
+    _echo(plan_text(plan_summary(run), seconds=seconds, index=out.absolute() / "index.html"))
+    if _failing(run.moss_report(), fail_on):
         sys.exit(EXIT_GAPS)
 
 
 @main.command()
 @STATION_ARG
-@click.option(
-    "--fail-on",
-    type=FAIL_ON,
-    default="critical",
-    show_default=True,
-    help="Exit with status 3 when rules of this severity (or worse) fail.",
-)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
+@fail_on_option("critical", "Exit with status 3 when rules of this severity (or worse) fail.")
+@format_option()
 def moss(*, station: Path, fail_on: str, output_format: str) -> None:
     """Check a STATION against MOSS (zones and wardens are planned first)."""
-    _, report = _run_plan(station, previous=None, repair=False, seed=0)
+    from planner.build import build_plan
+    from planner.summary import moss_text
+
+    report = build_plan(station, until="moss").moss_report()
     if output_format == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
-        level = report.security_level
-        _echo(f"{report.station}: {report.rating} ({report.percentage} %), level {level}")
-        for result in report.results:
-            if not result.applicable:
-                continue
-            mark = "ok  " if not result.failed else "FAIL"
-            _echo(
-                f"  {mark} {result.rule.id:7} {result.rule.severity:8} {result.percentage:5.1f}% "
-                f"{result.rule.title}"
-            )
+        _echo(moss_text(report))
     if _failing(report, fail_on):
         sys.exit(EXIT_GAPS)
 
@@ -687,13 +493,7 @@ def moss(*, station: Path, fail_on: str, output_format: str) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Another organisation's matrix (TOML, like planner/risk_matrix.toml).",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
+@format_option()
 def risk(
     *,
     threats: Path | None,
@@ -724,7 +524,7 @@ def risk(
     from planner.output_folder import RISK, atomic_folder
 
     inputs = [threats, *([matrix_file] if matrix_file else [])]
-    out = _checked_out(out, kind=RISK, keep=inputs, force=force)
+    out = checked_out(out, kind=RISK, keep=inputs, force=force)
     register = assess(read_threats(threats), matrix)
     with atomic_folder(out, kind=RISK, keep=inputs, force=force) as folder:
         write_risk_files(register, matrix.payload(), folder, station=threats.stem)
@@ -758,8 +558,8 @@ EXIT_STATIONS_FAILED = 4
     metavar="ADDRESS",
     help="An existing Dask scheduler (tcp://host:8786) instead of a local cluster.",
 )
-@click.option("--redact", is_flag=True, help="Plans safe to share: no names, phones or homes.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the partitions.")
+@redact_option("Plans safe to share: no names, phones or homes.")
+@seed_option("Seed of the partitions.")
 @TILES
 @click.pass_context
 def batch(  # click passes options by keyword

@@ -199,10 +199,9 @@ class _Context:
         self.crs = plan.station.crs
         self.staff = plan.staff.set_index("staff_id", drop=False)
         self.all_staff = plan.station.staff.set_index("staff_id", drop=False)
-        offices = plan.station.offices
-        self.offices = offices[offices["status"] == "accepted"].set_index("office_id", drop=False)
-        points = plan.station.points
-        self.points = points[points["status"] == "accepted"]
+        offices = plan.station.accepted_offices
+        self.offices = offices.set_index("office_id", drop=False)
+        self.points = plan.station.accepted_points
         self.households = plan.households.set_index("household_id", drop=False)
         self.zones = plan.zones.set_index("zone_id", drop=False)
         homes = plan.households

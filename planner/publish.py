@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 import json
 import logging
-import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,17 +32,14 @@ from outputs.redaction import (
 from outputs.risk_report import write_risk_files
 from outputs.security_plan import write_security_plan
 from outputs.warden_pdf import write_warden_pdfs
+from planner.build import PlanRun, assignments_table
 from planner.moss import MossReport
-from planner.pipeline import PlanRun, assignments_table
-from planner.sites import suggest_for_plan
+from planner.summary import plan_summary
 from stations.schema import WGS84
 from stations.text import text_of
 from zones.plan import PlannedStation
 
 logger = logging.getLogger(__name__)
-
-MOST_URGENT = 3  # gaps on the entry page and in the summary
-SEVERITY_RANK = {"critical": 0, "major": 1, "minor": 2}
 
 PUBLISH_STEPS = (
     "GIS files",
@@ -63,7 +59,6 @@ def write_plan(
     run: PlanRun,
     folder: Path,
     *,
-    moss: MossReport,
     issued: dt.date,
     redact: bool = False,
     tiles: str = "none",
@@ -75,11 +70,10 @@ def write_plan(
     Parameters
     ----------
     run
-        The planned station.
+        The plan as `planner.build.build_plan` returns it, with its MOSS report and
+        site suggestions.
     folder
         The output folder.
-    moss
-        The MOSS report.
     issued
         The date printed on the documents.
     redact
@@ -96,16 +90,59 @@ def write_plan(
     -------
     list of pathlib.Path
         The files written.
+
+    Raises
+    ------
+    ValueError
+        If the plan has no MOSS report (it stopped before MOSS).
     """
+    moss = run.moss_report()
     scrub = Scrubber.of(run.planned)
-    original = run.planned
     if redact:
         run = dataclasses.replace(run, planned=redact_planned(run.planned))
-    planned = run.planned
-    station = planned.station
-    zones = planned.zones[[*ZONE_FILE_COLUMNS, "geometry"]]
     step(PUBLISH_STEPS[0])
-    paths = [
+    paths = _gis_files(run, folder, redact=redact)
+    if not redact:
+        paths += _people_files(run, folder, issued=issued, pdf_password=pdf_password, step=step)
+    if run.risk is not None:
+        register, matrix = run.risk
+        paths.extend(write_risk_files(register, matrix, folder, station=run.planned.station.name))
+    sites = pd.concat([s.sites for s in run.sites], ignore_index=True)
+    paths += _site_files(sites, folder)
+    step(PUBLISH_STEPS[3])
+    paths.extend(
+        write_maps(
+            run.planned,
+            folder,
+            osm=run.planned.station.osm,
+            tiles=tiles,
+            redact=redact,
+            status=map_status(moss),
+            sites=sites,
+        )
+    )
+    report = moss.to_dict() | {"site_suggestions": [s.to_dict() for s in run.sites]}
+    if redact:
+        report = redacted_moss(report, scrub)
+    step(PUBLISH_STEPS[4])
+    paths.extend(_security_plan(run, folder, report, issued=issued, redact=redact))
+    step(PUBLISH_STEPS[5])
+    paths.append(write_moss_json(report, folder / "moss.json"))
+    paths.append(write_moss_html(report, folder / "moss.html", map_href="map.html"))
+    summary = plan_summary(run)
+    if redact:
+        summary = scrub.data(summary)  # type: ignore[assignment]
+    paths.append(_summary_file(summary, folder))
+    paths.append(_index(run, folder, summary, paths, issued))
+    logger.info("plan written to %s: %d files", folder, len(paths))
+    return paths
+
+
+def _gis_files(run: PlanRun, folder: Path, *, redact: bool) -> list[Path]:
+    """Write the zones (GeoJSON, KML), the CSV tables and the GeoPackage."""
+    planned = run.planned
+    zones = planned.zones[[*ZONE_FILE_COLUMNS, "geometry"]]
+    return [
         write_geojson(redacted_zone_table(zones) if redact else zones, folder / "zones.geojson"),
         write_kml(
             zones.assign(
@@ -113,7 +150,7 @@ def write_plan(
                 deputy=_names(run, zones["deputy_id"], redact),
             ),
             folder / "zones.kml",
-            title=f"{station.name} warden zones",
+            title=f"{planned.station.name} warden zones",
             name_column="zone_id",
             description_columns={
                 "zone_name": "Name",
@@ -127,90 +164,86 @@ def write_plan(
         *_tables(run, planned, folder, redact=redact),
         write_geopackage(_layers(planned, redact), folder / "plan.gpkg"),
     ]
-    if not redact:
-        step(PUBLISH_STEPS[1])
-        paths.extend(write_contacts(planned, folder, cascade=run.cascade))
-        paths.extend(
-            write_warden_pdfs(
-                planned, folder, issued=issued, cascade=run.cascade, password=pdf_password
-            )
-        )
-        step(PUBLISH_STEPS[2])
-        paths.extend(
-            write_letters(
-                planned.appointments,
-                station.staff,
-                station_name=station.name,
-                station_contacts=station.config.station.contacts,
-                out_dir=folder / "letters",
-                issued=issued,
-                areas=planned.areas.drop(columns="geometry"),
-                zone_names=dict(
-                    zip(planned.zones["zone_id"], planned.zones["zone_name"], strict=True)
-                ),
-                password=pdf_password,
-            )
-        )
-    if run.risk is not None:
-        register, matrix = run.risk
-        paths.extend(write_risk_files(register, matrix, folder, station=station.name))
-    suggestions = suggest_for_plan(original, moss, travel=run.zoning.travel)
-    sites = pd.concat([s.sites for s in suggestions], ignore_index=True)
-    paths.append(write_geojson(sites, folder / "sites.geojson"))
-    degrees = sites.geometry.to_crs(WGS84)
-    paths.append(
-        write_csv_safely(
-            pd.DataFrame(sites.drop(columns="geometry")).assign(
-                lon=degrees.x.round(6), lat=degrees.y.round(6)
-            ),
-            folder / "sites.csv",
+
+
+def _people_files(
+    run: PlanRun,
+    folder: Path,
+    *,
+    issued: dt.date,
+    pdf_password: str | None,
+    step: Callable[[str], None],
+) -> list[Path]:
+    """Write the contact tree, the warden lists and the letters (never when redacted)."""
+    planned = run.planned
+    station = planned.station
+    step(PUBLISH_STEPS[1])
+    paths = write_contacts(planned, folder, cascade=run.cascade)
+    paths.extend(
+        write_warden_pdfs(
+            planned, folder, issued=issued, cascade=run.cascade, password=pdf_password
         )
     )
-    step(PUBLISH_STEPS[3])
+    step(PUBLISH_STEPS[2])
     paths.extend(
-        write_maps(
-            planned,
-            folder,
-            osm=station.osm,
-            tiles=tiles,
-            redact=redact,
-            status=map_status(moss),
-            sites=sites,
-        )
-    )
-    report = moss.to_dict() | {"site_suggestions": [s.to_dict() for s in suggestions]}
-    if redact:
-        report = redacted_moss(report, scrub)
-    step(PUBLISH_STEPS[4])
-    paths.extend(
-        write_security_plan(
-            planned,
-            folder,
-            smt=run.smt,
-            moss=report,
-            risk=run.risk[0] if run.risk is not None else None,
-            cascade=run.cascade,
+        write_letters(
+            planned.appointments,
+            station.staff,
+            station_name=station.name,
+            station_contacts=station.config.station.contacts,
+            out_dir=folder / "letters",
             issued=issued,
-            redact=redact,
+            areas=planned.areas.drop(columns="geometry"),
+            zone_names=dict(zip(planned.zones["zone_id"], planned.zones["zone_name"], strict=True)),
+            password=pdf_password,
         )
     )
-    step(PUBLISH_STEPS[5])
-    paths.append(write_moss_json(report, folder / "moss.json"))
-    paths.append(write_moss_html(report, folder / "moss.html", map_href="map.html"))
-    summary = plan_summary(run, moss)
-    if redact:
-        summary = scrub.data(summary)  # type: ignore[assignment]
-    (folder / "summary.json").write_text(
-        json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    return paths
+
+
+def _site_files(sites: gpd.GeoDataFrame, folder: Path) -> list[Path]:
+    """Write the suggested sites as GeoJSON and as CSV with lon and lat (EPSG:4326)."""
+    degrees = sites.geometry.to_crs(WGS84)
+    table = pd.DataFrame(sites.drop(columns="geometry")).assign(
+        lon=degrees.x.round(6), lat=degrees.y.round(6)
     )
-    paths.append(folder / "summary.json")
+    return [
+        write_geojson(sites, folder / "sites.geojson"),
+        write_csv_safely(table, folder / "sites.csv"),
+    ]
+
+
+def _security_plan(
+    run: PlanRun, folder: Path, report: dict[str, Any], *, issued: dt.date, redact: bool
+) -> list[Path]:
+    return write_security_plan(
+        run.planned,
+        folder,
+        smt=run.smt,
+        moss=report,
+        risk=run.risk[0] if run.risk is not None else None,
+        cascade=run.cascade,
+        issued=issued,
+        redact=redact,
+    )
+
+
+def _summary_file(summary: dict[str, Any], folder: Path) -> Path:
+    path = folder / "summary.json"
+    path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def _index(
+    run: PlanRun, folder: Path, summary: dict[str, Any], paths: list[Path], issued: dt.date
+) -> Path:
+    """Write the entry page listing ``paths`` and the zones."""
     names = [p.relative_to(folder).as_posix() for p in paths]
+    zones = run.planned.zones
     zone_names = [
         (str(z), text_of(n)) for z, n in zip(zones["zone_id"], zones["zone_name"], strict=True)
     ]
-    paths.append(write_index(folder, summary, names, zone_names, issued))
-    logger.info("plan written to %s: %d files", folder, len(paths))
-    return paths
+    return write_index(folder, summary, names, zone_names, issued)
 
 
 def map_status(moss: MossReport) -> MapStatus:
@@ -277,111 +310,3 @@ def _layers(planned: PlannedStation, redact: bool) -> dict[str, gpd.GeoDataFrame
     if not redact:
         layers["households"] = planned.households
     return layers
-
-
-def plan_summary(run: PlanRun, moss: MossReport) -> dict[str, Any]:
-    """Return the figures the summary and the entry page show."""
-    planned = run.planned
-    zoning = run.zoning.summary
-    assigned = int((assignments_table(run)["status"] == "assigned").sum())
-    return {
-        "station": planned.station.name,
-        "security_level": planned.station.config.station.security_level,
-        "zones": len(planned.zones),
-        "areas": len(planned.areas),
-        "households": int(planned.households["zone_id"].notna().sum()),
-        "staff_assigned": assigned,
-        "staff_rejected": len(planned.station.staff) - assigned,
-        "distance_method": planned.distance_method,
-        "in_bounds_pct": zoning["in_bounds_pct"],
-        "contiguous_pct": zoning["contiguous_pct"],
-        "compliance_percentage": moss.percentage,
-        "compliance_rating": moss.rating,
-        "minutes_to_reach_everyone": (
-            None if math.isnan(run.cascade.station_minutes) else run.cascade.station_minutes
-        ),
-        "target_minutes": run.cascade.rules.target_minutes,
-        "most_urgent": most_urgent(planned, moss),
-        "notes": list(planned.notes),
-    }
-
-
-def most_urgent(
-    planned: PlannedStation, moss: MossReport, *, count: int = MOST_URGENT
-) -> list[str]:
-    """Return the most urgent gaps: the plan's flags and the failing MOSS rules, as lines.
-
-    Gaps are ranked by severity (critical, major, minor), then by how many people they
-    affect, most first: a flag touches its zone's people, its area's, or (neither given)
-    everyone's; a rule touches the people of its failing staff, households, zones or
-    offices (an office: its staff), or everyone for a station rule.
-
-    Parameters
-    ----------
-    planned
-        The planned station (its flags hold the cascade's).
-    moss
-        The MOSS report.
-    count
-        How many gaps to return.
-
-    Returns
-    -------
-    list of str
-        ``"<where>: <what>"``, most urgent first.
-    """
-    people = _People(planned)
-    gaps = [
-        (SEVERITY_RANK.get(str(severity), 3), -people.of_flag(zone, area), where, message)
-        for severity, zone, area, message in zip(
-            planned.flags["severity"],
-            planned.flags["zone_id"],
-            planned.flags["area_id"],
-            planned.flags["message"],
-            strict=True,
-        )
-        for where in [text_of(zone) or text_of(area) or "station"]
-    ]
-    gaps += [
-        (
-            SEVERITY_RANK.get(r.rule.severity, 3),
-            -people.of_rule(r.rule.applies_to, [entity for entity, _ in r.failures], r.failed),
-            r.rule.id,
-            f"{r.rule.title}: {r.failed} failing",
-        )
-        for r in moss.failing()
-    ]
-    return [f"{where}: {message}" for *_, where, message in sorted(gaps)[:count]]
-
-
-class _People:
-    """How many people a gap touches, from the plan's headcounts."""
-
-    def __init__(self, planned: PlannedStation) -> None:
-        zones = planned.zones
-        self.zone = dict(zip(zones["zone_id"], zones["headcount"].astype(int), strict=True))
-        self.area = zones.groupby("area_id")["headcount"].sum().astype(int).to_dict()
-        households = planned.households
-        self.household = dict(
-            zip(households["household_id"], households["headcount"].astype(int), strict=True)
-        )
-        self.everyone = int(households["headcount"].sum())
-        staff = planned.station.staff
-        self.office = (
-            staff.groupby("office_id").size().to_dict() if "office_id" in staff.columns else {}
-        )
-
-    def of_flag(self, zone_id: object, area_id: object) -> int:
-        if isinstance(zone_id, str) and zone_id:
-            return self.zone.get(zone_id, 0)
-        if isinstance(area_id, str) and area_id:
-            return self.area.get(area_id, 0)
-        return self.everyone
-
-    def of_rule(self, applies_to: str, entities: list[str], failed: int) -> int:
-        lookup = {"household": self.household, "zone": self.zone, "office": self.office}
-        if applies_to == "station":
-            return self.everyone
-        if applies_to in lookup:
-            return sum(int(lookup[applies_to].get(e, 1)) for e in entities)
-        return failed

@@ -281,8 +281,8 @@ class _Groups:
         members: dict[tuple[str | None, str | None], list[str]] = {}
         for staff_id, row in records.items():  # records are in staff_id order
             members.setdefault((row.get("zone_id"), row.get("household_id")), []).append(staff_id)
-        points = plan.station.points
-        hotels = points[(points["kind"] == "hotel") & (points["status"] == "accepted")]
+        points = plan.station.accepted_points
+        hotels = points[points["kind"] == "hotel"]
         hotels = hotels.sort_values("point_id", kind="stable")
         tree = shapely.STRtree(hotels.geometry.to_numpy())
         return cls(alternates, households, members, list(hotels.itertuples()), tree)

@@ -9,9 +9,9 @@ import pytest
 from PIL import Image
 
 from outputs.maps import write_maps
+from planner.build import build_plan
 from planner.moss import check_moss
 from planner.moss_rules import load_rules
-from planner.pipeline import build_plan
 from planner.publish import map_status
 from stations import load_station
 from stations.synth import synthesize_station

@@ -20,8 +20,8 @@ import pytest
 import shapely
 from click.testing import CliRunner, Result
 
+from planner.build import zone_station
 from planner.cli import main
-from planner.zoning import plan_zones
 from stations import load_station
 from stations.zones_file import read_zones_file
 from zones.handdrawn import check_zones
@@ -143,7 +143,7 @@ def test_google_earth_zones_are_read_snapped_and_summarised(
     assert (assignments["status"] == "assigned").all(), assignments
     assert set(assignments["zone_id"]) == {"Z01", "Z02", "Z03"}
     station = load_station(drawn_in_google_earth)
-    snapped = plan_zones(station).plan.zones  # the files round coordinates again: in memory
+    snapped = zone_station(station).plan.zones  # the files round coordinates again: in memory
     area = station.boundary.to_crs(station.crs).geometry.iloc[0]
     assert area.difference(snapped.union_all()).area < 1
     pairs = [(a, b) for a in range(3) for b in range(a + 1, 3)]

@@ -7,11 +7,11 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
+from planner.build import build_plan
 from planner.cli import main
 from planner.moss import check_moss
 from planner.moss_rules import load_rules
-from planner.pipeline import build_plan
-from planner.publish import most_urgent
+from planner.summary import most_urgent
 from stations import load_station
 from tests.conftest import TINY
 from tests.factories import AS_OF

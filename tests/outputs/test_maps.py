@@ -11,9 +11,9 @@ import pytest
 import shapely
 
 from outputs.maps import PLACEHOLDER, tile_layer_of, write_maps
+from planner.build import build_plan
 from planner.moss import check_moss
 from planner.moss_rules import load_rules
-from planner.pipeline import build_plan
 from planner.publish import map_status
 from stations import load_station
 from tests.conftest import TINY

@@ -18,9 +18,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from planner.moss import check_moss
-from planner.moss_rules import load_rules
-from planner.pipeline import build_plan
+from planner.build import build_plan
 from planner.publish import write_plan
 from stations import load_station
 from stations.osm import OsmExtract
@@ -67,10 +65,9 @@ def plan_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[st
     station = load_station(folder, as_of=AS_OF)
     station.__dict__["osm"] = _WithFootpath(folder / "helsinki.osm.pbf", crs=station.crs)
     run = build_plan(station, as_of=AS_OF)
-    report = check_moss(run.planned, load_rules(), as_of=AS_OF, travel=run.zoning.travel)
     out = folder.parent / "plan"
     out.mkdir()
-    write_plan(run, out, moss=report, issued=AS_OF)
+    write_plan(run, out, issued=AS_OF)
     return out, moved
 
 

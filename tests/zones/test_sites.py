@@ -13,19 +13,13 @@ import pandas as pd
 import pytest
 from geopandas.testing import assert_geodataframe_equal
 
+from planner.build import build_plan
 from planner.moss import check_moss
 from planner.moss_rules import load_rules
-from planner.pipeline import build_plan
-from planner.sites import (
-    CANDIDATE_COLUMNS,
-    SITE_COLUMNS,
-    candidate_sites,
-    capacity_shortfalls,
-    site_distance,
-    suggest_sites,
-)
+from planner.site_rules import capacity_shortfalls, site_distance, suggest_for_plan
 from stations.load import load_station
 from zones.network import StraightLineTravel
+from zones.sites import CANDIDATE_COLUMNS, SITE_COLUMNS, candidate_sites, suggest_sites
 
 AS_OF = dt.date(2026, 11, 15)
 HELSINKI = Path(__file__).parents[2] / "stations" / "sample" / "helsinki"
@@ -388,7 +382,6 @@ def test_bad_arguments_are_refused(line) -> None:
 def test_plan_suggests_sites_for_failing_rules_and_shows_them(helsinki, tmp_path) -> None:
     from outputs.maps import write_maps
     from outputs.moss_report import write_moss_html
-    from planner.sites import suggest_for_plan
 
     planned, travel, _ = helsinki
     moved = moved_away(planned, "assembly")

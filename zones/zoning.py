@@ -1,18 +1,19 @@
-"""Wire the zoning stage: travel, barriers, then a partition, hand-drawn zones or a re-plan."""
+"""The zoning stage: travel, barriers, then a partition, hand-drawn zones or a re-plan.
+
+The files (hand-drawn zones, an earlier plan) are read by the caller: zones/ reads none.
+"""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
 from stations import Station, StationError
-from stations.errors import Issue
+from stations.previous_plan import PreviousPlan
 from stations.schema import REASON, SOURCE_FILE, SOURCE_ROW, STAFF_COLUMNS, STATUS
-from stations.zones_file import read_zones_file
 from zones.barriers import barrier_lines
 from zones.handdrawn import ZoneCheck, check_zones, repair_zones, snap_zones
 from zones.metrics import reach_notes, summarise_metrics, zone_metrics
@@ -51,7 +52,9 @@ def plan_zones(
     station: Station,
     *,
     repair: bool = False,
-    previous: Path | None = None,
+    previous: PreviousPlan | None = None,
+    drawn: gpd.GeoDataFrame | None = None,
+    drawn_notes: tuple[str, ...] = (),
     seed: int = 0,
 ) -> ZoningResult:
     """Draw, check or re-plan the warden zones of a loaded station.
@@ -63,7 +66,12 @@ def plan_zones(
     repair
         With hand-drawn zones, repair the failing ones instead of only reporting them.
     previous
-        An earlier plan's output folder: keep its zones where still valid.
+        An earlier plan (`stations.previous_plan`): keep its zones where still valid.
+    drawn
+        Hand-drawn zones as read from the station's zones file (any CRS), when there is
+        one and no earlier plan.
+    drawn_notes
+        What reading the zones file noted (features skipped), shown first.
     seed
         Seed of the partition.
 
@@ -75,7 +83,7 @@ def plan_zones(
     Raises
     ------
     StationError
-        If the station has errors, or the previous plan or zones file cannot be read.
+        If the station has errors.
     """
     if station.errors:
         raise StationError(f"{station.folder}: fix the input errors first", list(station.errors))
@@ -88,17 +96,18 @@ def plan_zones(
     places = station.osm.places if station.osm is not None else None
     check = churn = None
     if previous is not None:
-        old_zones, old_assignment = read_previous_plan(previous)
         plan, churn = replan_zones(
-            old_zones, old_assignment, households, area, options, barriers=barriers, places=places
+            previous.zones,
+            previous.assignment,
+            households,
+            area,
+            options,
+            barriers=barriers,
+            places=places,
         )
         source = "previous plan"
-    elif station.zones_path is not None:
-        skipped: list[Issue] = []  # features that are not polygons, one warning
-        drawn = read_zones_file(
-            station.zones_path, station.config.files.zones, issues=skipped
-        ).to_crs(crs)
-        snapping = snap_zones(drawn, households, area)
+    elif drawn is not None:
+        snapping = snap_zones(drawn.to_crs(crs), households, area)
         drawn = snapping.zones
         check = check_zones(drawn, households, area, options)
         if repair:
@@ -107,7 +116,7 @@ def plan_zones(
         else:
             plan = _as_drawn(drawn, households, check)
             source = "hand-drawn"
-        notes = [i.describe() for i in skipped] + snapping.notes()
+        notes = [*drawn_notes, *snapping.notes()]
         plan = replace(plan, notes=(*notes, *plan.notes))
     else:
         plan = partition_zones(
@@ -153,37 +162,6 @@ def _as_drawn(drawn: gpd.GeoDataFrame, households: gpd.GeoDataFrame, check: Zone
     zones["headcount"] = zones["zone_id"].map(headcount).fillna(0).astype(int)
     zones["piece_id"] = 0
     return ZonePlan(zones, assignment, tuple(check.problems()))
-
-
-def read_previous_plan(folder: Path) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
-    """Read an earlier plan's ``zones.geojson`` and ``assignments.csv``.
-
-    Raises
-    ------
-    StationError
-        When the folder is not a plan written by ``planner``.
-    """
-    zones_path, assignments_path = folder / "zones.geojson", folder / "assignments.csv"
-    missing = [p.name for p in (zones_path, assignments_path) if not p.is_file()]
-    if missing:
-        issues = [
-            Issue("error", str(folder / name), "file not found", code="missing") for name in missing
-        ]
-        raise StationError(f"{folder} is not a plan folder written by planner", issues)
-    zones = read_zones_file(zones_path, str(zones_path))
-    assignment = pd.read_csv(
-        assignments_path, dtype=str, encoding="utf-8-sig", keep_default_na=False
-    )
-    if "household_id" not in assignment.columns:
-        message = (
-            f"{assignments_path} names no households (a plan written with --redact?): "
-            "give the full plan as --previous"
-        )
-        raise StationError(
-            message, [Issue("error", str(assignments_path), message, column="household_id")]
-        )
-    assignment = assignment[assignment["zone_id"] != ""]
-    return zones, assignment[["household_id", "zone_id"]].drop_duplicates("household_id")
 
 
 def staff_assignments(result: ZoningResult) -> pd.DataFrame:

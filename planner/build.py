@@ -1,52 +1,203 @@
-"""Build the planned station: areas, zones per area, coordinators, wardens, routes and flags."""
+"""Build a plan from a station: one orchestrator, its steps named.
+
+`build_plan` loads a station, reads its MOSS rules, plans zones (`zones.zoning`, per area
+`zones.partition_areas`), areas and coordinators, wardens, routes, flags and the call
+cascade, assesses the threats, checks MOSS and suggests sites where it fails. Every
+command that builds a plan calls it; writing the plan (`planner.publish`) decides nothing.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from planner.moss import MossReport, check_moss
+from planner.moss_rules import Rule, load_rules
 from planner.risk import assess, default_matrix
-from planner.zoning import ZoningResult, plan_zones, with_roster_columns, zoning_options
-from stations import Station, StationError
+from planner.site_rules import suggest_for_plan
+from stations import Station, StationError, load_station
+from stations.errors import Issue
+from stations.previous_plan import PreviousPlan, read_previous_plan
 from stations.threats import read_threats
-from zones.appoint import AppointmentRules, appoint_wardens
+from stations.zones_file import read_zones_file
+from zones.appoint import AppointmentRules, Appointments, appoint_wardens
 from zones.areas import (
     AreaRules,
     Areas,
+    Coordinators,
     appoint_coordinators,
     area_polygons,
     define_areas,
     security_management_team,
 )
 from zones.cascade import Cascade, CascadeRules, plan_cascade
-from zones.metrics import farthest_home, reach_notes, summarise_metrics, zone_metrics
+from zones.metrics import farthest_home
 from zones.network import NetworkTravel
-from zones.partition import ZonePlan, partition_zones
+from zones.partition_areas import zones_per_area
 from zones.plan import PlannedStation
 from zones.routes import evacuation_routes
+from zones.sites import SiteSuggestions
+from zones.zoning import ZoningResult, plan_zones, with_roster_columns
 
 logger = logging.getLogger(__name__)
+
+PLAN_STEPS = ("loading the station", "zones, wardens and routes", "MOSS and risk")
+Stage = Literal["plan", "moss", "sites"]
+PLANNED_HOUSEHOLD_COLUMNS = [
+    "household_id", "zone_id", "area_id", "staff_count", "dependants", "headcount",
+    "staff_ids", "geometry",
+]  # fmt: skip
+FLAG_COLUMNS = ["zone_id", "area_id", "code", "severity", "message"]
 
 
 @dataclass(frozen=True, eq=False)
 class PlanRun:
-    """A planned station with the measurements the outputs and the summary need."""
+    """A planned station with everything measured and decided about it.
+
+    Attributes
+    ----------
+    planned
+        The planned station (zones, households, staff, appointments, areas, routes, flags).
+    zoning
+        The zones with their metrics, travel model and, where relevant, check and churn.
+    smt
+        The Security Management Team.
+    cascade
+        The call cascade.
+    risk
+        The risk register and the matrix it was assessed with, or None without threats.
+    moss
+        The MOSS report (None when the plan stopped before MOSS).
+    sites
+        Suggested assembly and concentration sites, one entry per point kind (empty when
+        the plan stopped before).
+    """
 
     planned: PlannedStation
     zoning: ZoningResult
     smt: pd.DataFrame
     cascade: Cascade
     risk: tuple[pd.DataFrame, dict[str, object]] | None = None
+    moss: MossReport | None = None
+    sites: tuple[SiteSuggestions, ...] = ()
+
+    def moss_report(self) -> MossReport:
+        """Return the MOSS report.
+
+        Raises
+        ------
+        ValueError
+            If the plan stopped before MOSS (``until="plan"``).
+        """
+        if self.moss is None:
+            raise ValueError("the plan has no MOSS report: build it until 'moss' or later")
+        return self.moss
 
 
 def build_plan(
+    station: Station | Path,
+    *,
+    as_of: dt.date | None = None,
+    previous: Path | None = None,
+    repair: bool = False,
+    seed: int = 0,
+    until: Stage = "sites",
+    step: Callable[[str], None] = lambda _name: None,
+) -> PlanRun:
+    """Build the plan of a station: load, zones, areas, wardens, cascade, risk, MOSS, sites.
+
+    Parameters
+    ----------
+    station
+        A station folder, or a station already loaded.
+    as_of
+        The date records and training are judged against (today by default).
+    previous
+        An earlier plan's folder to keep zones and wardens from.
+    repair
+        Repair failing hand-drawn zones.
+    seed
+        Seed of the partition.
+    until
+        The last stage: ``"plan"`` (zones to risk), ``"moss"`` (and the MOSS check) or
+        ``"sites"`` (and the site suggestions where MOSS fails).
+    step
+        Called with each of ``PLAN_STEPS`` as it starts (for a progress display).
+
+    Returns
+    -------
+    PlanRun
+        The plan, with its MOSS report and site suggestions when asked for.
+
+    Raises
+    ------
+    StationError
+        If the station, its rules or the earlier plan cannot be used.
+    """
+    as_of = as_of or dt.datetime.now(tz=dt.UTC).date()
+    step(PLAN_STEPS[0])
+    if not isinstance(station, Station):
+        station = load_station(station, as_of=as_of)
+    rules = None if until == "plan" else station_rules(station)  # a broken file fails fast
+    step(PLAN_STEPS[1])
+    run = plan_station(station, as_of=as_of, previous=previous, repair=repair, seed=seed)
+    if rules is None:
+        return run
+    step(PLAN_STEPS[2])
+    moss = check_moss(run.planned, rules, as_of=as_of, travel=run.zoning.travel)
+    sites = (
+        suggest_for_plan(run.planned, moss, travel=run.zoning.travel) if until == "sites" else []
+    )
+    return dataclasses.replace(run, moss=moss, sites=tuple(sites))
+
+
+def station_rules(station: Station) -> list[Rule]:
+    """Return the MOSS rules a station plans with (its own file merged over the default)."""
+    label = station.config.moss.rules
+    return load_rules(station.path(label), label=label)
+
+
+def zone_station(
+    station: Station, *, previous: Path | None = None, repair: bool = False, seed: int = 0
+) -> ZoningResult:
+    """Draw, check or re-plan the warden zones of a loaded station (``planner zones``).
+
+    Parameters
+    ----------
+    station
+        A loaded station without errors.
+    previous
+        An earlier plan's folder: keep its zones where still valid.
+    repair
+        Repair failing hand-drawn zones.
+    seed
+        Seed of the partition.
+
+    Returns
+    -------
+    ZoningResult
+        The zones and their measurements.
+
+    Raises
+    ------
+    StationError
+        If the station has errors, or the earlier plan or zones file cannot be read.
+    """
+    _check_usable(station)
+    earlier = read_previous_plan(previous) if previous is not None else None
+    return _zoning(station, earlier, repair=repair, seed=seed)
+
+
+def plan_station(
     station: Station,
     *,
     as_of: dt.date,
@@ -76,40 +227,34 @@ def build_plan(
     Returns
     -------
     PlanRun
-        The planned station and the zoning measurements.
+        The planned station and the zoning measurements (no MOSS report yet).
 
     Raises
     ------
     StationError
         If the station has errors or a configuration table is invalid.
     """
-    if station.errors:
-        raise StationError(f"{station.folder}: fix the input errors first", list(station.errors))
+    _check_usable(station)
     risk = _risk(station)
     extra = station.config.extra
     area_rules = AreaRules.from_table(extra.get("areas", {}))
     rules = AppointmentRules.from_table(extra.get("appointments", {}))
-    crs = station.crs
-    zoning = plan_zones(station, repair=repair, previous=previous, seed=seed)
+    earlier = read_previous_plan(previous) if previous is not None else None
+    zoning = _zoning(station, earlier, repair=repair, seed=seed)
     areas = define_areas(
         station.staff,
         station.offices,
         area_rules,
-        crs=crs,
+        crs=station.crs,
         station_name=station.name,
         travel=zoning.travel,
     )
     polygons = area_polygons(areas, station.boundary)
-    if previous is None and station.zones_path is None and len(areas.areas) > 1:
-        zoning = _zones_per_area(zoning, areas.households, polygons, seed)
-    households = zoning.households.merge(areas.households, on="household_id", how="left")
-    households["area_id"] = households["area_id"].fillna("A0")
-    zone_area = _zone_areas(zoning.plan.zones, households)
-    households["area_id"] = households["zone_id"].map(zone_area).fillna(households["area_id"])
+    if earlier is None and station.zones_path is None and len(areas.areas) > 1:
+        zoning = zones_per_area(zoning, areas.households, polygons, seed)
+    households, zone_area = _households_in_areas(zoning, areas)
     coordinators = appoint_coordinators(areas)
-    asc_ids = frozenset(coordinators.appointments["staff_id"])
     staff = _staff_with_zones(station, households)
-    previous_appointments = _previous_appointments(previous)
     wardens = appoint_wardens(
         staff,
         households,
@@ -117,9 +262,70 @@ def build_plan(
         rules,
         as_of=as_of,
         travel=zoning.travel,
-        previous=previous_appointments,
-        not_available=asc_ids,
+        previous=earlier.appointments if earlier is not None else None,
+        not_available=frozenset(coordinators.appointments["staff_id"]),
     )
+    planned = _planned_station(
+        _Decided(station, zoning, areas, polygons, households, zone_area, staff),
+        coordinators,
+        wardens,
+    )
+    cascade = plan_cascade(planned, CascadeRules.from_table(extra.get("cascade", {})))
+    cascade_flags = cascade.flags.reindex(columns=planned.flags.columns)
+    planned = dataclasses.replace(
+        planned, flags=pd.concat([planned.flags, cascade_flags], ignore_index=True)
+    )
+    return PlanRun(planned, zoning, security_management_team(station.staff), cascade, risk)
+
+
+def _check_usable(station: Station) -> None:
+    if station.errors:
+        raise StationError(f"{station.folder}: fix the input errors first", list(station.errors))
+
+
+def _zoning(
+    station: Station, earlier: PreviousPlan | None, *, repair: bool, seed: int
+) -> ZoningResult:
+    """Plan the zones: re-plan an earlier plan's, check hand-drawn ones, or partition."""
+    drawn: gpd.GeoDataFrame | None = None
+    notes: tuple[str, ...] = ()
+    if earlier is None and station.zones_path is not None:
+        skipped: list[Issue] = []  # features that are not polygons, one warning
+        label = station.config.files.zones or station.zones_path.name
+        drawn = read_zones_file(station.zones_path, label, issues=skipped)
+        notes = tuple(i.describe() for i in skipped)
+    return plan_zones(
+        station, repair=repair, previous=earlier, drawn=drawn, drawn_notes=notes, seed=seed
+    )
+
+
+def _households_in_areas(zoning: ZoningResult, areas: Areas) -> tuple[gpd.GeoDataFrame, pd.Series]:
+    """Return the zoned households with their area, and each zone's area."""
+    households = zoning.households.merge(areas.households, on="household_id", how="left")
+    households["area_id"] = households["area_id"].fillna("A0")
+    zone_area = _zone_areas(zoning.plan.zones, households)
+    households["area_id"] = households["zone_id"].map(zone_area).fillna(households["area_id"])
+    return households, zone_area
+
+
+@dataclass(frozen=True, eq=False)
+class _Decided:
+    """What the planning steps decided before appointments: zones, areas, homes, staff."""
+
+    station: Station
+    zoning: ZoningResult
+    areas: Areas
+    polygons: gpd.GeoDataFrame
+    households: gpd.GeoDataFrame
+    zone_area: pd.Series
+    staff: gpd.GeoDataFrame
+
+
+def _planned_station(
+    decided: _Decided, coordinators: Coordinators, wardens: Appointments
+) -> PlannedStation:
+    """Assemble the planned station: appointments, zones, routes and flags (no cascade yet)."""
+    station, zoning, zone_area = decided.station, decided.zoning, decided.zone_area
     appointments = pd.concat(
         [
             wardens.table.assign(area_id=lambda t: t["zone_id"].map(zone_area)),
@@ -127,11 +333,10 @@ def build_plan(
         ],
         ignore_index=True,
     )[["zone_id", "area_id", "role", "staff_id", "reason"]]
-    zones = _zones_frame(zoning, zone_area, wardens.table)
-    centres = _zone_centres(zoning)
-    points = station.accepted_points
-    routes = evacuation_routes(zoning.travel, centres, points, crs)
-    network_flags, network_notes = _network_report(zoning, households)
+    routes = evacuation_routes(
+        zoning.travel, _zone_centres(zoning), station.accepted_points, station.crs
+    )
+    network_flags, network_notes = _network_report(zoning, decided.households)
     flags = pd.concat(
         [
             wardens.flags.assign(area_id=lambda f: f["zone_id"].map(zone_area)),
@@ -140,37 +345,21 @@ def build_plan(
             network_flags,
         ],
         ignore_index=True,
-    )[["zone_id", "area_id", "code", "severity", "message"]]
-    area_frame = _areas_frame(areas, polygons, coordinators.coordinators)
-    planned = PlannedStation(
+    )[FLAG_COLUMNS]
+    zones = _zones_frame(zoning, zone_area, wardens.table)
+    area_frame = _areas_frame(decided.areas, decided.polygons, coordinators.coordinators)
+    return PlannedStation(
         station=station,
         zones=zones,
-        households=households[
-            [
-                "household_id",
-                "zone_id",
-                "area_id",
-                "staff_count",
-                "dependants",
-                "headcount",
-                "staff_ids",
-                "geometry",
-            ]
-        ],
-        staff=staff,
+        households=decided.households[PLANNED_HOUSEHOLD_COLUMNS],
+        staff=decided.staff,
         appointments=appointments,
         areas=area_frame,
         routes=routes,
         flags=flags,
         distance_method=zoning.travel.method,
-        notes=tuple(zoning.plan.notes) + tuple(areas.notes) + network_notes,
+        notes=tuple(zoning.plan.notes) + tuple(decided.areas.notes) + network_notes,
     )
-    cascade = plan_cascade(planned, CascadeRules.from_table(extra.get("cascade", {})))
-    cascade_flags = cascade.flags.reindex(columns=flags.columns)
-    planned = dataclasses.replace(
-        planned, flags=pd.concat([flags, cascade_flags], ignore_index=True)
-    )
-    return PlanRun(planned, zoning, security_management_team(station.staff), cascade, risk)
 
 
 def _risk(station: Station) -> tuple[pd.DataFrame, dict[str, object]] | None:
@@ -180,72 +369,6 @@ def _risk(station: Station) -> tuple[pd.DataFrame, dict[str, object]] | None:
     matrix = default_matrix()
     threats = read_threats(station.threats_path, label=station.config.files.threats)
     return assess(threats, matrix), matrix.payload()
-
-
-def _zones_per_area(
-    zoning: ZoningResult, household_areas: pd.DataFrame, polygons: gpd.GeoDataFrame, seed: int
-) -> ZoningResult:
-    """Redraw zones inside each area so that no zone spans two areas."""
-    station = zoning.station
-    options = zoning_options(station, seed=seed)
-    households = station.households.merge(household_areas, on="household_id", how="left")
-    places = station.osm.places if station.osm is not None else None
-    frames, assignments, notes = [], [], []
-    for area in polygons.itertuples():
-        members = households[households["area_id"] == area.area_id]
-        boundary = gpd.GeoDataFrame(geometry=[area.geometry], crs=station.crs)
-        plan = partition_zones(
-            members,
-            boundary,
-            options,
-            barriers=zoning.barriers,
-            places=places,
-        )
-        frames.append(plan.zones.assign(area_id=area.area_id))
-        assignments.append(plan.assignment.assign(area_id=area.area_id))
-        notes.extend(f"area {area.area_id}: {note}" for note in plan.notes)
-    zones = pd.concat(frames, ignore_index=True)
-    zones["old_id"] = zones["zone_id"]
-    zones = zones.sort_values(["area_id", "old_id"], kind="stable").reset_index(drop=True)
-    width = max(2, len(str(len(zones))))
-    zones["zone_id"] = [f"Z{i + 1:0{width}d}" for i in range(len(zones))]
-    rename = {
-        (a, o): z
-        for a, o, z in zip(zones["area_id"], zones["old_id"], zones["zone_id"], strict=True)
-    }
-    assignment = pd.concat(assignments, ignore_index=True)
-    assignment["zone_id"] = [
-        rename[(a, z)] for a, z in zip(assignment["area_id"], assignment["zone_id"], strict=True)
-    ]
-    zones = gpd.GeoDataFrame(
-        zones.drop(columns=["old_id", "area_id"]), geometry="geometry", crs=station.crs
-    )
-    plan = ZonePlan(zones, assignment[["household_id", "zone_id"]], tuple(notes))
-    located = households.drop(columns="area_id").merge(
-        plan.assignment, on="household_id", how="left"
-    )
-    metrics = zone_metrics(
-        zones,
-        located,
-        min_households=options.min_households,
-        max_households=options.max_households,
-        max_warden_distance_m=options.max_warden_distance_m,
-        count=options.count,
-        travel=zoning.travel,
-        barriers=zoning.barriers,
-    )
-    notes.extend(reach_notes(metrics, options.max_warden_distance_m))
-    summary = summarise_metrics(metrics) | {"source": "partition by area", "notes": list(notes)}
-    return ZoningResult(
-        station,
-        zoning.travel,
-        zoning.barriers,
-        plan,
-        located,
-        metrics,
-        summary,
-        "partition by area",
-    )
 
 
 def _zone_areas(zones: gpd.GeoDataFrame, households: pd.DataFrame) -> pd.Series:
@@ -262,15 +385,6 @@ def _staff_with_zones(station: Station, households: pd.DataFrame) -> gpd.GeoData
     staff["zone_id"] = staff["household_id"].map(by_household["zone_id"])
     staff["area_id"] = staff["household_id"].map(by_household["area_id"])
     return staff
-
-
-def _previous_appointments(previous: Path | None) -> pd.DataFrame | None:
-    if previous is None or not (previous / "appointments.csv").is_file():
-        return None
-    table = pd.read_csv(
-        previous / "appointments.csv", dtype=str, encoding="utf-8-sig", keep_default_na=False
-    )
-    return table[table["zone_id"] != ""][["zone_id", "role", "staff_id"]]
 
 
 def _zones_frame(
@@ -440,7 +554,7 @@ def assignments_table(run: PlanRun) -> pd.DataFrame:
     """Return every input staff member once, assigned or rejected with the reason.
 
     Columns: ``staff_id, household_id, zone_id, area_id, warden_id, deputy_id, status,
-    reason``, then the roster's own columns (`planner.zoning.with_roster_columns`).
+    reason``, then the roster's own columns (`zones.zoning.with_roster_columns`).
     """
     station = run.planned.station
     staff = station.staff

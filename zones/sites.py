@@ -39,8 +39,6 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from planner.moss import MossReport
-from planner.moss_rules import Rule
 from stations.schema import WGS84
 from stations.station import Station
 from zones.network import TravelModel
@@ -51,9 +49,6 @@ __all__ = [
     "SITE_COLUMNS",
     "SiteSuggestions",
     "candidate_sites",
-    "capacity_shortfalls",
-    "site_distance",
-    "suggest_for_plan",
     "suggest_sites",
 ]
 
@@ -273,59 +268,6 @@ def _drop_duplicates(sites: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     )
 
 
-def site_distance(rules: list[Rule], point_kind: str) -> float | None:
-    """Return the coverage distance the MOSS rules set for a point kind.
-
-    Parameters
-    ----------
-    rules
-        The station's rule set.
-    point_kind
-        The point kind, e.g. {"assembly", "concentration"}.
-
-    Returns
-    -------
-    float or None
-        The smallest ``max_distance_m`` of the coverage rules for the kind, or ``None``
-        when the rules only ask for a route (the evacuation check) or say nothing.
-    """
-    limits = [
-        float(rule.check["max_distance_m"])
-        for rule in rules
-        if rule.kind == "coverage"
-        and rule.check.get("point_kind") == point_kind
-        and "max_distance_m" in rule.check
-    ]
-    return min(limits) if limits else None
-
-
-def capacity_shortfalls(report: MossReport, point_kind: str) -> list[str]:
-    """Return the zones whose nearest point of the kind cannot hold their headcount.
-
-    Parameters
-    ----------
-    report
-        A MOSS report of the plan.
-    point_kind
-        The point kind, e.g. ``"assembly"``.
-
-    Returns
-    -------
-    list of str
-        Sorted zone ids failing an applicable capacity rule for the kind.
-    """
-    return sorted(
-        {
-            entity
-            for result in report.results
-            if result.applicable
-            and result.rule.kind == "capacity"
-            and result.rule.check.get("point_kind") == point_kind
-            for entity, _ in result.failures
-        }
-    )
-
-
 def suggest_sites(
     planned: PlannedStation,
     candidates: gpd.GeoDataFrame,
@@ -350,13 +292,13 @@ def suggest_sites(
     point_kind
         The point kind to suggest, e.g. {"assembly", "concentration"}.
     max_distance_m
-        Metres within which a point covers a home (see :func:`site_distance`); ``None``
-        when any route will do.
+        Metres within which a point covers a home (what the MOSS coverage rules ask);
+        ``None`` when any route will do.
     max_sites
         The most sites to suggest (at least 1).
     short_zones
-        Zones short of capacity (see :func:`capacity_shortfalls`): all their
-        households are demand.
+        Zones whose nearest point cannot hold their headcount (what the MOSS capacity
+        check names): all their households are demand.
 
     Returns
     -------
@@ -445,8 +387,8 @@ def _demand(
 
 
 def _points(planned: PlannedStation, point_kind: str) -> gpd.GeoDataFrame:
-    points = planned.station.points
-    wanted = points[(points["status"] == "accepted") & (points["kind"] == point_kind)]
+    points = planned.station.accepted_points
+    wanted = points[points["kind"] == point_kind]
     return wanted[wanted.geometry.notna()]
 
 
@@ -626,40 +568,3 @@ def _result(
     frame.insert(0, "site_id", [f"S{i + 1:02d}" for i in range(len(frame))])
     frame["capacity"] = frame["capacity"].astype(int)
     return frame
-
-
-def suggest_for_plan(
-    planned: PlannedStation, report: MossReport, *, travel: TravelModel, max_sites: int = 3
-) -> list[SiteSuggestions]:
-    """Suggest assembly and concentration sites for a plan, as its MOSS rules ask.
-
-    Parameters
-    ----------
-    planned
-        The planned station.
-    report
-        Its MOSS report (the rules' distances and the zones short of capacity).
-    travel
-        The travel model the plan used.
-    max_sites
-        The most sites suggested per point kind.
-
-    Returns
-    -------
-    list of SiteSuggestions
-        One per point kind ({"assembly", "concentration"}), empty sites when nothing fails.
-    """
-    rules = [result.rule for result in report.results]
-    candidates = candidate_sites(planned.station)
-    return [
-        suggest_sites(
-            planned,
-            candidates,
-            travel=travel,
-            point_kind=kind,
-            max_distance_m=site_distance(rules, kind),
-            max_sites=max_sites,
-            short_zones=capacity_shortfalls(report, kind),
-        )
-        for kind in ("assembly", "concentration")
-    ]
