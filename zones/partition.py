@@ -118,26 +118,65 @@ def partition_zones(
     """
     crs = households.crs
     area = shapely.make_valid(boundary.to_crs(crs).geometry.union_all())
-    pieces = sorted(
-        (g for g in shapely.get_parts(area) if g.geom_type == "Polygon" and g.area > 0),
-        key=lambda g: (-g.area, g.centroid.x, g.centroid.y),
-    )
+    pieces = _pieces(area)
     xy = np.column_stack([households.geometry.x.to_numpy(), households.geometry.y.to_numpy()])
     weight = _weights(households, options)
-    piece_of = _piece_of(xy, pieces)
     barrier_lines = (
         None if barriers is None or barriers.empty else barriers.to_crs(crs).geometry.to_numpy()
     )
-    notes: list[str] = []
-    zone_polygons: list[BaseGeometry] = []
-    zone_piece: list[int] = []
-    household_zone = np.full(len(xy), -1)
+    drawn = _draw_zones(xy, weight, area, pieces, options, barrier_lines)
+    zone_polygons, household_zone, notes = drawn.polygons, drawn.household_zone, drawn.notes
+    order = _hilbert_order(zone_polygons)
+    rank = np.empty(len(order), dtype=int)
+    rank[order] = np.arange(len(order))
+    width = max(2, len(str(len(order))))
+    ids = [f"Z{rank[z] + 1:0{width}d}" for z in range(len(zone_polygons))]
+    assignment = pd.DataFrame(
+        {
+            "household_id": households["household_id"].to_numpy(),
+            "zone_id": [ids[z] for z in household_zone],
+        }
+    )
+    names = np.empty(len(order), dtype=object)
+    names[order] = _names([zone_polygons[z] for z in order], places, crs)
+    zones = _zone_table(households, drawn, ids, names)
+    notes.extend(_bound_notes(household_zone, weight, ids, options))
+    logger.info("zones: %d for %d households (%d note(s))", len(zones), len(xy), len(notes))
+    return ZonePlan(zones, assignment, tuple(notes))
+
+
+@dataclass
+class _Drawn:
+    """Zones drawn on the station area, before they are numbered and named."""
+
+    polygons: list[BaseGeometry]
+    piece: list[int]
+    household_zone: np.ndarray
+    notes: list[str]
+
+
+def _pieces(area: BaseGeometry) -> list[BaseGeometry]:
+    """Return the polygons of the station area, largest first."""
+    return sorted(
+        (g for g in shapely.get_parts(area) if g.geom_type == "Polygon" and g.area > 0),
+        key=lambda g: (-g.area, g.centroid.x, g.centroid.y),
+    )
+
+
+def _draw_zones(
+    xy: np.ndarray,
+    weight: np.ndarray,
+    area: BaseGeometry,
+    pieces: list[BaseGeometry],
+    options: ZoningOptions,
+    barrier_lines: np.ndarray | None,
+) -> _Drawn:
+    """Partition every piece large enough, region by region; small pieces join the nearest zone."""
+    piece_of = _piece_of(xy, pieces)
+    drawn = _Drawn([], [], np.full(len(xy), -1), [])
     small: list[int] = []
     total = weight.sum()
-    if total < options.min_households:
-        pieces_to_split: list[BaseGeometry] = []
-    else:
-        pieces_to_split = pieces
+    pieces_to_split = [] if total < options.min_households else pieces
     for index, piece in enumerate(pieces_to_split):
         members = np.flatnonzero(piece_of == index)
         piece_weight = weight[members].sum()
@@ -151,58 +190,68 @@ def partition_zones(
             labels, polygons, piece_notes = _partition_piece(
                 xy[region_members], weight[region_members], region, options, barrier_lines, index
             )
-            notes.extend(piece_notes)
-            household_zone[region_members] = labels + len(zone_polygons)
-            zone_polygons.extend(polygons)
-            zone_piece.extend([index] * len(polygons))
-    if not zone_polygons:  # every piece is small: one zone for the whole station
-        notes.append(
+            drawn.notes.extend(piece_notes)
+            drawn.household_zone[region_members] = labels + len(drawn.polygons)
+            drawn.polygons.extend(polygons)
+            drawn.piece.extend([index] * len(polygons))
+    if not drawn.polygons:  # every piece is small: one zone for the whole station
+        drawn.notes.append(
             f"only {total:g} {options.count} in the station, fewer than the minimum of "
             f"{options.min_households}: one zone covers everything"
         )
-        zone_polygons, zone_piece = [area], [0]
-        household_zone[:] = 0
+        drawn.polygons[:], drawn.piece[:] = [area], [0]
+        drawn.household_zone[:] = 0
         small = []
     for index in small:
         _join_nearest(
-            index, pieces[index], piece_of, household_zone, zone_polygons, weight, notes, options
+            index,
+            pieces[index],
+            piece_of,
+            drawn.household_zone,
+            drawn.polygons,
+            weight,
+            drawn.notes,
+            options,
         )
-    order = _hilbert_order(zone_polygons)
-    rank = np.empty(len(order), dtype=int)
-    rank[order] = np.arange(len(order))
-    width = max(2, len(str(len(order))))
-    ids = [f"Z{rank[z] + 1:0{width}d}" for z in range(len(zone_polygons))]
-    assignment = pd.DataFrame(
-        {
-            "household_id": households["household_id"].to_numpy(),
-            "zone_id": [ids[z] for z in household_zone],
-        }
-    )
+    return drawn
+
+
+def _zone_table(
+    households: gpd.GeoDataFrame, drawn: _Drawn, ids: list[str], names: np.ndarray
+) -> gpd.GeoDataFrame:
+    """Return the zones frame, ordered by zone id."""
     headcount = (
-        households["headcount"].to_numpy(float) if "headcount" in households else np.ones(len(xy))
+        households["headcount"].to_numpy(float)
+        if "headcount" in households
+        else np.ones(len(households))
     )
-    names = np.empty(len(order), dtype=object)
-    names[order] = _names([zone_polygons[z] for z in order], places, crs)
-    zones = (
+    return (
         gpd.GeoDataFrame(
             {
                 "zone_id": ids,
                 "zone_name": names,
-                "piece_id": zone_piece,
-                "households": np.bincount(household_zone, minlength=len(ids)),
+                "piece_id": drawn.piece,
+                "households": np.bincount(drawn.household_zone, minlength=len(ids)),
                 "headcount": np.bincount(
-                    household_zone, weights=headcount, minlength=len(ids)
+                    drawn.household_zone, weights=headcount, minlength=len(ids)
                 ).astype(int),
             },
-            geometry=zone_polygons,
-            crs=crs,
+            geometry=drawn.polygons,
+            crs=households.crs,
         )
         .sort_values("zone_id", kind="stable")
         .reset_index(drop=True)
     )
+
+
+def _bound_notes(
+    household_zone: np.ndarray, weight: np.ndarray, ids: list[str], options: ZoningOptions
+) -> list[str]:
+    """Return a note for each zone outside the bounds (the whole station as one zone aside)."""
     size = np.bincount(household_zone, weights=weight, minlength=len(ids))
+    notes = []
     for z in np.flatnonzero((size < options.min_households) | (size > options.max_households)):
-        if len(zone_polygons) == 1 and size[z] < options.min_households:
+        if len(ids) == 1 and size[z] < options.min_households:
             continue  # already explained: the whole station is one zone
         side = "below the minimum" if size[z] < options.min_households else "above the maximum"
         notes.append(
@@ -210,8 +259,7 @@ def partition_zones(
             f"({options.min_households}-{options.max_households}): homes at one address or in a "
             "small piece cannot be split or merged further"
         )
-    logger.info("zones: %d for %d households (%d note(s))", len(zones), len(xy), len(notes))
-    return ZonePlan(zones, assignment, tuple(notes))
+    return notes
 
 
 def _weights(households: gpd.GeoDataFrame, options: ZoningOptions) -> np.ndarray:
@@ -246,40 +294,59 @@ def _barrier_regions(
     everything = [(piece, np.ones(len(xy), dtype=bool))]
     if barriers is None or len(barriers) == 0 or len(xy) == 0:
         return everything
+    faces = _barrier_faces(piece, barriers)
+    if len(faces) < 2:  # noqa: PLR2004
+        return everything
+    face_of = _locate(faces, xy)
+    load = np.bincount(face_of, weights=weight, minlength=len(faces)).astype(float)
+    alive = _merge_small_faces(faces, face_of, load, minimum)
+    return [(faces[r], face_of == r) for r in sorted(alive)]
+
+
+def _barrier_faces(piece: BaseGeometry, barriers: np.ndarray) -> list[BaseGeometry]:
+    """Return the faces the barrier lines cut the piece into (none when no line crosses it)."""
     # Whole lines, not clipped to the piece: a clipped end lies on the boundary only within
     # rounding, and the noding would then leave the piece uncut.
     lines = shapely.get_parts(barriers[shapely.STRtree(barriers).query(piece, "intersects")])
     lines = [g for g in lines if g.geom_type in ("LineString", "LinearRing")]
     if not lines:
-        return everything
+        return []
     noded = shapely.union_all([piece.boundary, *lines])
     faces = list(shapely.get_parts(shapely.polygonize(shapely.get_parts(noded))))
-    faces = [g for g in faces if g.area > 1.0 and piece.contains(g.representative_point())]
-    if len(faces) < 2:  # noqa: PLR2004
-        return everything
-    face_of = _locate(faces, xy)
-    region = list(range(len(faces)))
-    load = np.bincount(face_of, weights=weight, minlength=len(faces)).astype(float)
-    polygons = list(faces)
-    tree = shapely.STRtree(faces)
-    pairs = tree.query(faces, predicate="touches")
+    return [g for g in faces if g.area > 1.0 and piece.contains(g.representative_point())]
+
+
+def _shared_borders(faces: list[BaseGeometry]) -> dict[int, dict[int, float]]:
+    """Return, for each face, the length of border it shares with each touching face."""
+    pairs = shapely.STRtree(faces).query(faces, predicate="touches")
     shared: dict[int, dict[int, float]] = {i: {} for i in range(len(faces))}
     for a, b in zip(*pairs, strict=True):
         if a < b:
             length = shapely.length(shapely.intersection(faces[a].boundary, faces[b].boundary))
             if length > 0.5:  # noqa: PLR2004
                 shared[a][b] = shared[b][a] = float(length)
-    alive = set(region)
+    return shared
+
+
+def _merge_small_faces(
+    faces: list[BaseGeometry], face_of: np.ndarray, load: np.ndarray, minimum: int
+) -> set[int]:
+    """Merge faces below ``minimum`` into their longest-bordering neighbour, smallest first.
+
+    ``faces``, ``face_of`` and ``load`` are updated in place; returns the faces left.
+    """
+    shared = _shared_borders(faces)
+    alive = set(range(len(faces)))
     while len(alive) > 1:
         small = [r for r in alive if load[r] < minimum]
         if not small:
             break
-        r = min(small, key=lambda i: (load[i], polygons[i].area))
+        r = min(small, key=lambda i: (load[i], faces[i].area))
         if not shared[r]:
             alive.discard(r)  # an enclosed face with nothing around it: keep it as it is
             continue
         target = max(shared[r], key=lambda j: (shared[r][j], -j))
-        polygons[target] = shapely.union_all([polygons[target], polygons[r]])
+        faces[target] = shapely.union_all([faces[target], faces[r]])
         load[target] += load[r]
         face_of[face_of == r] = target
         for other, length in shared.pop(r).items():
@@ -288,7 +355,7 @@ def _barrier_regions(
                 shared[target][other] = shared[target].get(other, 0.0) + length
                 shared[other][target] = shared[target][other]
         alive.discard(r)
-    return [(polygons[r], face_of == r) for r in sorted(alive)]
+    return alive
 
 
 def _locate(faces: list[BaseGeometry], xy: np.ndarray) -> np.ndarray:
