@@ -23,6 +23,7 @@ zones get neighbouring numbers; names come from the OSM place in each zone.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 from collections import deque
@@ -50,6 +51,7 @@ REACH_TRIES = 3  # farthest cells tried per zone, and cells taken back per swap
 REACH_SHED_BUDGET = 3000
 REACH_SHED_LIMITS = (5, 30)
 MAX_REPAIR_ROUNDS = 200
+CHAIN_TRIES = 8  # zones with a cell to spare tried as the far end of a repair chain
 SLIVER_M2 = 1e-3
 NAME_RADIUS_M = 1000.0  # a zone without a place inside takes the nearest within this
 PLACE_PREFERENCE = ("suburb", "quarter", "neighbourhood", "village", "town", "hamlet", "city_block")
@@ -452,6 +454,7 @@ class _Refiner:
         open_edges = cells.edges[~cells.crosses_barrier]
         self.open_from = np.concatenate([open_edges[:, 0], open_edges[:, 1]])
         self.open_to = np.concatenate([open_edges[:, 1], open_edges[:, 0]])
+        self.edges = cells.edges
         self.lo, self.hi = lo, hi
         k = self.labels.max() + 1
         self.members = [set(np.flatnonzero(self.labels == z).tolist()) for z in range(k)]
@@ -533,10 +536,92 @@ class _Refiner:
         moved = False
         for zone in np.argsort(-np.abs(self.size - np.clip(self.size, self.lo, self.hi))):
             if self.size[zone] > self.hi:
-                moved |= self._shed(int(zone))
+                moved |= self._shed(int(zone)) or self._repair_along_chain(int(zone))
             elif self.size[zone] < self.lo:
-                moved |= self._gather(int(zone))
+                moved |= self._gather(int(zone)) or self._repair_along_chain(int(zone))
         return moved
+
+    def _repair_along_chain(self, zone: int) -> bool:
+        """Pass cells along a chain of neighbouring zones when no neighbour can help directly.
+
+        A zone below the minimum whose neighbours are all at the minimum takes a cell from
+        one of them, which takes one from its own neighbour, and so on back to the nearest
+        zone with a cell to spare (a zone above the maximum pushes cells the other way).
+        The chain is kept when the zones on it are nearer the bounds in total.
+        """
+        short = self.size[zone] < self.lo
+        adjacency = self._zone_adjacency()
+        parent = {zone: -1}
+        queue = deque([zone])
+        tries = 0
+        while queue and tries < CHAIN_TRIES:
+            current = queue.popleft()
+            for other in sorted(adjacency[current] - parent.keys()):
+                parent[other] = current
+                queue.append(other)
+                if (self.size[other] > self.lo) if short else (self.size[other] < self.hi):
+                    tries += 1
+                    path = [other]
+                    while path[-1] != zone:
+                        path.append(parent[path[-1]])
+                    if self._pass_along(path if short else path[::-1]):
+                        return True
+        return False
+
+    def _zone_adjacency(self) -> list[set[int]]:
+        zone_a, zone_b = self.labels[self.edges[:, 0]], self.labels[self.edges[:, 1]]
+        adjacency: list[set[int]] = [set() for _ in self.members]
+        for a, b in zip(zone_a.tolist(), zone_b.tolist(), strict=True):
+            if a != b:
+                adjacency[a].add(b)
+                adjacency[b].add(a)
+        return adjacency
+
+    def _violation(self, zone: int) -> float:
+        return max(0.0, self.lo - self.size[zone]) + max(0.0, self.size[zone] - self.hi)
+
+    def _pass_along(self, path: list[int]) -> bool:
+        """Move a cell from each zone of the path to the next; undo unless the bounds gain."""
+        before = sum(self._violation(z) for z in path)
+        done: list[tuple[int, int]] = []
+        for giver, taker in itertools.pairwise(path):
+            cell = self._cell_to_pass(giver, taker)
+            if cell is None:
+                break
+            self._move(cell, taker)
+            done.append((cell, giver))
+        else:
+            if sum(self._violation(z) for z in path) < before:
+                return True
+        for cell, giver in reversed(done):
+            self._move(cell, giver)
+        return False
+
+    def _cell_to_pass(self, giver: int, taker: int) -> int | None:
+        """Return the giver's cell bordering the taker nearest the taker's centre (or None)."""
+        if len(self.members[giver]) == 1:
+            return None
+        centre = self._centre(taker)
+        options = sorted(
+            {
+                (cell, (cell, int(o)) in self.barrier_pairs)
+                for cell in self.members[giver]
+                for o in self.neighbours[cell]
+                if self.labels[o] == taker
+            },
+            key=lambda cb: (
+                cb[1],  # not across a barrier
+                self.size[giver] - self.weight[cb[0]] < self.lo,  # the giver stays in bounds
+                float(np.hypot(*(self.points[cb[0]] - centre))),
+                cb[0],
+            ),
+        )
+        seen: set[int] = set()
+        for cell, _ in options:
+            if cell not in seen and self._connected_without(giver, cell):
+                return cell
+            seen.add(cell)
+        return None
 
     def _border(self, zone: int, *, across_barriers: bool = True) -> list[tuple[int, int]]:
         return [
