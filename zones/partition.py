@@ -9,11 +9,15 @@ For each piece of the station area (islands are separate pieces):
 3. partition the graph with METIS (pymetis), contiguous parts, sized by households (or
    headcount);
 4. repair: detach stray fragments, then move border cells between neighbouring zones
-   until every zone is within the bounds, never disconnecting a zone;
+   (along a chain of zones when no neighbour can give or take) until every zone is
+   within the bounds, never disconnecting a zone;
 5. compact: move border cells to the neighbouring zone whose centre is nearer, while the
-   bounds and contiguity hold (a few sweeps of constrained k-means);
+   bounds and contiguity hold (a few sweeps of constrained k-means), then move them all at
+   once as a min-cost flow within the bounds (a linear programme), the farthest homes
+   weighing most;
 6. shorten the reach of the longest-reaching zones: hand their farthest homes to a
-   neighbour, or shed homes on the side away from them, while no zone reaches further;
+   neighbour (a third zone giving or taking one home when the bounds require), or shed
+   homes on the side away from them, while no zone reaches further;
 7. dissolve the cells of each zone into one polygon.
 
 Pieces with fewer households than the minimum join the nearest zone, and the plan
@@ -34,6 +38,8 @@ import numpy as np
 import pandas as pd
 import pymetis
 import shapely
+from scipy import sparse
+from scipy.optimize import linprog
 from scipy.spatial.distance import cdist
 from shapely.geometry.base import BaseGeometry
 
@@ -43,6 +49,11 @@ logger = logging.getLogger(__name__)
 
 BARRIER_CUT_DISCOUNT = 0.01
 COMPACT_SWEEPS = 30
+FLOW_SWEEPS = 10  # min-cost-flow sweeps after the greedy ones
+FLOW_TRIES = 3  # solves per sweep, leaving out the zones a solution broke
+# Power of the distance a flow sweep minimises: high, so that the farthest homes weigh most.
+FLOW_POWER = 6
+FLOW_GAIN = 1e-6  # a flow sweep gaining less than this (km to the power) stops
 REACH_PASSES = 20
 REACH_SHARE = 0.1  # the longest-reaching tenth of the zones is shortened
 REACH_TRIES = 3  # farthest cells tried per zone, and cells taken back per swap
@@ -468,8 +479,58 @@ class _Refiner:
         for _ in range(COMPACT_SWEEPS):
             if not self._compact_sweep():
                 break
+        for _ in range(FLOW_SWEEPS):
+            if not self._flow_sweep():
+                break
         self._shorten_reach()
         return self.labels
+
+    def _flow_sweep(self) -> bool:
+        """Move border cells to neighbouring zones all at once, as a min-cost flow.
+
+        Every border cell may move to a zone it borders (not across a barrier); the moves
+        minimise the sum of the homes' distances to their zone's centre to the power
+        ``FLOW_POWER`` (the farthest homes weigh most) with every zone within the bounds,
+        so that chains of moves through full or minimal zones are found together (the
+        reason k-means-constrained reaches further). The sweep is kept when every zone is
+        still in one piece; otherwise the zones that broke are left out and the flow is
+        solved again (as are zones a rounded fractional solution put out of bounds: homes
+        sharing an address weigh more than one).
+        """
+        centres = self._centres()
+        frozen: set[int] = set()
+        for _ in range(FLOW_TRIES):
+            zone, target = self.labels[self.open_from], self.labels[self.open_to]
+            border = np.flatnonzero(
+                (zone != target) & ~np.isin(zone, list(frozen)) & ~np.isin(target, list(frozen))
+            )
+            pairs = np.unique(np.column_stack([self.open_from[border], target[border]]), axis=0)
+            if len(pairs) == 0:
+                return False
+            cell, to = pairs[:, 0], pairs[:, 1]
+            source = self.labels[cell]
+            cost = (np.hypot(*(self.points[cell] - centres[to]).T) / 1000.0) ** FLOW_POWER - (
+                np.hypot(*(self.points[cell] - centres[source]).T) / 1000.0
+            ) ** FLOW_POWER
+            moves = _bounded_moves(cell, source, to, cost, self.weight, self.size, self.lo, self.hi)
+            if moves is None or not len(moves):
+                return False
+            old = {int(c): int(self.labels[c]) for c in cell[moves]}
+            for i in moves:
+                self._move(int(cell[i]), int(to[i]))
+            touched = set(source[moves].tolist()) | set(to[moves].tolist())
+            broken = [
+                z
+                for z in touched
+                if not self.lo <= self.size[z] <= self.hi  # a rounded fractional solution
+                or len(self._components(self.members[z])) != 1
+            ]
+            if not broken:
+                return True
+            for c, z in old.items():
+                self._move(c, z)
+            frozen.update(broken)
+        return False
 
     def _move(self, cell: int, target: int) -> None:
         source = self.labels[cell]
@@ -782,7 +843,7 @@ class _Refiner:
                 if self.size[zone] - w < self.lo or self.size[target] + w > self.hi:
                     continue
                 self._move(int(cell), target)
-                if self._accept(zone, target, longest, reach, check=(zone,), strict=False):
+                if self._accept((zone, target), longest, reach, check=(zone,), strict=False):
                     return True
                 self._move(int(cell), zone)
         return False
@@ -795,7 +856,7 @@ class _Refiner:
             return False
         if self.size[zone] - w >= self.lo and self.size[target] + w <= self.hi:
             self._move(cell, target)
-            if self._accept(zone, target, longest, reach, check=(zone,)):
+            if self._accept((zone, target), longest, reach, check=(zone,)):
                 return True
             self._move(cell, zone)
             return False
@@ -809,7 +870,73 @@ class _Refiner:
             self._move(cell, target)
             self._move(other, zone)
             if all(self.lo <= self.size[z] <= self.hi for z in (zone, target)) and self._accept(
-                zone, target, longest, reach, check=(zone, target)
+                (zone, target), longest, reach, check=(zone, target)
+            ):
+                return True
+            self._move(other, target)
+            self._move(cell, zone)
+        if self.size[zone] - w < self.lo:
+            return self._chain_in(cell, zone, target, longest, median, reach)
+        return self._chain_out(cell, zone, target, longest, reach)
+
+    def _chain_in(
+        self, cell: int, zone: int, target: int, longest: float, median: int, reach: np.ndarray
+    ) -> bool:
+        """Hand the far home to the target while a third zone gives the zone a home back.
+
+        An ejection chain for a zone at the minimum: the home it takes borders it and is,
+        of those the other neighbours can spare, the one nearest its median.
+        """
+        w = self.weight[cell]
+        if self.size[target] + w > self.hi:
+            return False
+        offers = {
+            int(o)
+            for c in self.members[zone]
+            for o in self.open_neighbours[c]
+            if self.labels[o] not in (zone, target)
+            and self.size[self.labels[o]] - self.weight[o] >= self.lo
+        }
+        near = sorted(
+            offers, key=lambda o: (float(np.hypot(*(self.points[o] - self.points[median]))), o)
+        )
+        for other in near[:REACH_TRIES]:
+            third = int(self.labels[other])
+            self._move(cell, target)
+            self._move(other, zone)
+            if self.lo <= self.size[zone] <= self.hi and self._accept(
+                (zone, target, third), longest, reach, check=(zone, third)
+            ):
+                return True
+            self._move(other, third)
+            self._move(cell, zone)
+        return False
+
+    def _chain_out(
+        self, cell: int, zone: int, target: int, longest: float, reach: np.ndarray
+    ) -> bool:
+        """Hand the far home to a full target while the target passes a home on to a third zone.
+
+        The target passes the home that borders the third zone farthest from the one it takes.
+        """
+        w = self.weight[cell]
+        if self.size[zone] - w < self.lo:
+            return False
+        passes = {
+            (int(o), int(self.labels[n]))
+            for o in self.members[target]
+            for n in self.open_neighbours[o]
+            if self.labels[n] not in (zone, target)
+            and self.size[self.labels[n]] + self.weight[o] <= self.hi
+        }
+        away = sorted(
+            passes, key=lambda on: (-float(np.hypot(*(self.points[on[0]] - self.points[cell]))), on)
+        )
+        for other, third in away[:REACH_TRIES]:
+            self._move(cell, target)
+            self._move(other, third)
+            if self.lo <= self.size[target] <= self.hi and self._accept(
+                (zone, target, third), longest, reach, check=(zone, target)
             ):
                 return True
             self._move(other, target)
@@ -818,27 +945,62 @@ class _Refiner:
 
     def _accept(
         self,
-        zone: int,
-        target: int,
+        changed: tuple[int, ...],
         longest: float,
         reach: np.ndarray,
         check: tuple[int, ...],
         *,
         strict: bool = True,
     ) -> bool:
-        """Keep a tentative change when the longer reach of the two zones got shorter.
+        """Keep a tentative change when the longest reach of the changed zones got shorter.
 
         Not ``strict``: when it got no longer (a zone shedding homes one at a time, its
         median moving only after several). The zones in ``check`` must also still be in
         one piece.
         """
-        new_zone, new_target = self._reach(zone)[0], self._reach(target)[0]
-        if max(new_zone, new_target) >= longest + (-1e-6 if strict else 1e-6):
+        new = [self._reach(z)[0] for z in changed]
+        if max(new) >= longest + (-1e-6 if strict else 1e-6):
             return False
         if any(len(self._components(self.members[z])) != 1 for z in check):
             return False
-        reach[zone], reach[target] = new_zone, new_target
+        reach[list(changed)] = new
         return True
+
+
+def _bounded_moves(
+    cell: np.ndarray,
+    source: np.ndarray,
+    to: np.ndarray,
+    cost: np.ndarray,
+    weight: np.ndarray,
+    size: np.ndarray,
+    lo: int,
+    hi: int,
+) -> np.ndarray | None:
+    """Return the candidate moves (indices) of least total cost that keep zones in bounds.
+
+    Each cell moves at most once; a zone's size after the moves stays within ``lo``-``hi``.
+    Solved as a linear programme (HiGHS); moves are taken where the solution says so.
+    """
+    n, k = len(cell), len(size)
+    cells, once = np.unique(cell, return_inverse=True)
+    rows = np.arange(n)
+    w = weight[cell].astype(float)
+    one_each = sparse.csr_matrix((np.ones(n), (once, rows)), shape=(len(cells), n))
+    change = sparse.csr_matrix(
+        (np.concatenate([w, -w]), (np.concatenate([to, source]), np.concatenate([rows, rows]))),
+        shape=(k, n),
+    )
+    result = linprog(
+        cost,
+        A_ub=sparse.vstack([one_each, change, -change]),
+        b_ub=np.concatenate([np.ones(len(cells)), hi - size, size - lo]),
+        bounds=(0, 1),
+        method="highs",
+    )
+    if result.status != 0 or result.fun >= -FLOW_GAIN:
+        return None
+    return np.flatnonzero(result.x > 0.5)  # noqa: PLR2004
 
 
 def _compact_labels(labels: np.ndarray) -> np.ndarray:
