@@ -19,7 +19,7 @@ from stations import load_station
 from zones.barriers import barrier_lines
 from zones.metrics import reach_notes, summarise_metrics, zone_metrics
 from zones.network import StraightLineTravel
-from zones.partition import ZoningOptions, _Refiner, partition_zones
+from zones.partition import ZoningOptions, _bounded_moves, _Refiner, partition_zones
 from zones.tessellation import tessellate
 
 UTM = CRS.from_epsg(32635)
@@ -357,3 +357,38 @@ def test_reach_pass_sheds_the_side_away_from_a_lonely_home() -> None:
     again = _Refiner(cells, weight, cell_labels, 15, 40)
     again._shorten_reach()
     assert np.array_equal(again.labels, refiner.labels)
+
+
+def strip_refiner(columns_per_zone: list[int], lo: int, hi: int) -> tuple[_Refiner, np.ndarray]:
+    """Return a refiner over two rows of homes 100 m apart, zones taking columns in turn."""
+    zone_of_column = np.repeat(np.arange(len(columns_per_zone)), columns_per_zone)
+    xy = np.array([(x * 100.0, y) for x in range(len(zone_of_column)) for y in (0.0, 100.0)])
+    labels = np.repeat(zone_of_column, 2)
+    cells = tessellate(xy, shapely.box(-100, -100, len(zone_of_column) * 100.0, 200))
+    weight = np.bincount(cells.cell_of, minlength=len(cells.points))
+    cell_labels = np.zeros(len(cells.points), dtype=int)
+    cell_labels[cells.cell_of] = labels
+    return _Refiner(cells, weight, cell_labels, lo, hi), cells.cell_of
+
+
+def test_repair_passes_homes_along_a_chain_of_zones() -> None:
+    # Zones of 4, 8 and 20 homes in a row, bounds 8-20: the zone of 4 borders only the
+    # zone at the minimum, which can give nothing unless the zone of 20 gives it a home.
+    refiner, cell_of = strip_refiner([2, 4, 10], 8, 20)
+    while refiner._repair_round():
+        pass
+    sizes = np.bincount(refiner.labels[cell_of])
+    assert sizes.min() >= 8
+    assert sizes.max() <= 20
+    assert all(len(refiner._components(members)) == 1 for members in refiner.members)
+
+
+def test_bounded_moves_find_a_chain_through_a_full_zone() -> None:
+    # Cell 0 gains much by moving from zone 0 to zone 1, which is full; cell 1 loses a
+    # little by moving on from zone 1 to zone 2, which has room: both move.
+    cell, source, to = np.array([0, 1]), np.array([0, 1]), np.array([1, 2])
+    weight, size = np.ones(2, dtype=int), np.array([20.0, 20.0, 10.0])
+    moves = _bounded_moves(cell, source, to, np.array([-10.0, 1.0]), weight, size, 8, 20)
+    assert moves.tolist() == [0, 1]
+    # When passing on costs more than the first move gains, nothing moves.
+    assert _bounded_moves(cell, source, to, np.array([-10.0, 11.0]), weight, size, 8, 20) is None
