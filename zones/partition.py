@@ -9,11 +9,15 @@ For each piece of the station area (islands are separate pieces):
 3. partition the graph with METIS (pymetis), contiguous parts, sized by households (or
    headcount);
 4. repair: detach stray fragments, then move border cells between neighbouring zones
-   until every zone is within the bounds, never disconnecting a zone;
+   (along a chain of zones when no neighbour can give or take) until every zone is
+   within the bounds, never disconnecting a zone;
 5. compact: move border cells to the neighbouring zone whose centre is nearer, while the
-   bounds and contiguity hold (a few sweeps of constrained k-means);
+   bounds and contiguity hold (a few sweeps of constrained k-means), then move them all at
+   once as a min-cost flow within the bounds (a linear programme), the farthest homes
+   weighing most;
 6. shorten the reach of the longest-reaching zones: hand their farthest homes to a
-   neighbour, or shed homes on the side away from them, while no zone reaches further;
+   neighbour (a third zone giving or taking one home when the bounds require), or shed
+   homes on the side away from them, while no zone reaches further;
 7. dissolve the cells of each zone into one polygon.
 
 Pieces with fewer households than the minimum join the nearest zone, and the plan
@@ -23,6 +27,7 @@ zones get neighbouring numbers; names come from the OSM place in each zone.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 from collections import deque
@@ -33,6 +38,8 @@ import numpy as np
 import pandas as pd
 import pymetis
 import shapely
+from scipy import sparse
+from scipy.optimize import linprog
 from scipy.spatial.distance import cdist
 from shapely.geometry.base import BaseGeometry
 
@@ -42,6 +49,11 @@ logger = logging.getLogger(__name__)
 
 BARRIER_CUT_DISCOUNT = 0.01
 COMPACT_SWEEPS = 30
+FLOW_SWEEPS = 10  # min-cost-flow sweeps after the greedy ones
+FLOW_TRIES = 3  # solves per sweep, leaving out the zones a solution broke
+# Power of the distance a flow sweep minimises: high, so that the farthest homes weigh most.
+FLOW_POWER = 6
+FLOW_GAIN = 1e-6  # a flow sweep gaining less than this (km to the power) stops
 REACH_PASSES = 20
 REACH_SHARE = 0.1  # the longest-reaching tenth of the zones is shortened
 REACH_TRIES = 3  # farthest cells tried per zone, and cells taken back per swap
@@ -50,6 +62,7 @@ REACH_TRIES = 3  # farthest cells tried per zone, and cells taken back per swap
 REACH_SHED_BUDGET = 3000
 REACH_SHED_LIMITS = (5, 30)
 MAX_REPAIR_ROUNDS = 200
+CHAIN_TRIES = 8  # zones with a cell to spare tried as the far end of a repair chain
 SLIVER_M2 = 1e-3
 NAME_RADIUS_M = 1000.0  # a zone without a place inside takes the nearest within this
 PLACE_PREFERENCE = ("suburb", "quarter", "neighbourhood", "village", "town", "hamlet", "city_block")
@@ -118,26 +131,65 @@ def partition_zones(
     """
     crs = households.crs
     area = shapely.make_valid(boundary.to_crs(crs).geometry.union_all())
-    pieces = sorted(
-        (g for g in shapely.get_parts(area) if g.geom_type == "Polygon" and g.area > 0),
-        key=lambda g: (-g.area, g.centroid.x, g.centroid.y),
-    )
+    pieces = _pieces(area)
     xy = np.column_stack([households.geometry.x.to_numpy(), households.geometry.y.to_numpy()])
     weight = _weights(households, options)
-    piece_of = _piece_of(xy, pieces)
     barrier_lines = (
         None if barriers is None or barriers.empty else barriers.to_crs(crs).geometry.to_numpy()
     )
-    notes: list[str] = []
-    zone_polygons: list[BaseGeometry] = []
-    zone_piece: list[int] = []
-    household_zone = np.full(len(xy), -1)
+    drawn = _draw_zones(xy, weight, area, pieces, options, barrier_lines)
+    zone_polygons, household_zone, notes = drawn.polygons, drawn.household_zone, drawn.notes
+    order = _hilbert_order(zone_polygons)
+    rank = np.empty(len(order), dtype=int)
+    rank[order] = np.arange(len(order))
+    width = max(2, len(str(len(order))))
+    ids = [f"Z{rank[z] + 1:0{width}d}" for z in range(len(zone_polygons))]
+    assignment = pd.DataFrame(
+        {
+            "household_id": households["household_id"].to_numpy(),
+            "zone_id": [ids[z] for z in household_zone],
+        }
+    )
+    names = np.empty(len(order), dtype=object)
+    names[order] = _names([zone_polygons[z] for z in order], places, crs)
+    zones = _zone_table(households, drawn, ids, names)
+    notes.extend(_bound_notes(household_zone, weight, ids, options))
+    logger.info("zones: %d for %d households (%d note(s))", len(zones), len(xy), len(notes))
+    return ZonePlan(zones, assignment, tuple(notes))
+
+
+@dataclass
+class _Drawn:
+    """Zones drawn on the station area, before they are numbered and named."""
+
+    polygons: list[BaseGeometry]
+    piece: list[int]
+    household_zone: np.ndarray
+    notes: list[str]
+
+
+def _pieces(area: BaseGeometry) -> list[BaseGeometry]:
+    """Return the polygons of the station area, largest first."""
+    return sorted(
+        (g for g in shapely.get_parts(area) if g.geom_type == "Polygon" and g.area > 0),
+        key=lambda g: (-g.area, g.centroid.x, g.centroid.y),
+    )
+
+
+def _draw_zones(
+    xy: np.ndarray,
+    weight: np.ndarray,
+    area: BaseGeometry,
+    pieces: list[BaseGeometry],
+    options: ZoningOptions,
+    barrier_lines: np.ndarray | None,
+) -> _Drawn:
+    """Partition every piece large enough, region by region; small pieces join the nearest zone."""
+    piece_of = _piece_of(xy, pieces)
+    drawn = _Drawn([], [], np.full(len(xy), -1), [])
     small: list[int] = []
     total = weight.sum()
-    if total < options.min_households:
-        pieces_to_split: list[BaseGeometry] = []
-    else:
-        pieces_to_split = pieces
+    pieces_to_split = [] if total < options.min_households else pieces
     for index, piece in enumerate(pieces_to_split):
         members = np.flatnonzero(piece_of == index)
         piece_weight = weight[members].sum()
@@ -151,58 +203,68 @@ def partition_zones(
             labels, polygons, piece_notes = _partition_piece(
                 xy[region_members], weight[region_members], region, options, barrier_lines, index
             )
-            notes.extend(piece_notes)
-            household_zone[region_members] = labels + len(zone_polygons)
-            zone_polygons.extend(polygons)
-            zone_piece.extend([index] * len(polygons))
-    if not zone_polygons:  # every piece is small: one zone for the whole station
-        notes.append(
+            drawn.notes.extend(piece_notes)
+            drawn.household_zone[region_members] = labels + len(drawn.polygons)
+            drawn.polygons.extend(polygons)
+            drawn.piece.extend([index] * len(polygons))
+    if not drawn.polygons:  # every piece is small: one zone for the whole station
+        drawn.notes.append(
             f"only {total:g} {options.count} in the station, fewer than the minimum of "
             f"{options.min_households}: one zone covers everything"
         )
-        zone_polygons, zone_piece = [area], [0]
-        household_zone[:] = 0
+        drawn.polygons[:], drawn.piece[:] = [area], [0]
+        drawn.household_zone[:] = 0
         small = []
     for index in small:
         _join_nearest(
-            index, pieces[index], piece_of, household_zone, zone_polygons, weight, notes, options
+            index,
+            pieces[index],
+            piece_of,
+            drawn.household_zone,
+            drawn.polygons,
+            weight,
+            drawn.notes,
+            options,
         )
-    order = _hilbert_order(zone_polygons)
-    rank = np.empty(len(order), dtype=int)
-    rank[order] = np.arange(len(order))
-    width = max(2, len(str(len(order))))
-    ids = [f"Z{rank[z] + 1:0{width}d}" for z in range(len(zone_polygons))]
-    assignment = pd.DataFrame(
-        {
-            "household_id": households["household_id"].to_numpy(),
-            "zone_id": [ids[z] for z in household_zone],
-        }
-    )
+    return drawn
+
+
+def _zone_table(
+    households: gpd.GeoDataFrame, drawn: _Drawn, ids: list[str], names: np.ndarray
+) -> gpd.GeoDataFrame:
+    """Return the zones frame, ordered by zone id."""
     headcount = (
-        households["headcount"].to_numpy(float) if "headcount" in households else np.ones(len(xy))
+        households["headcount"].to_numpy(float)
+        if "headcount" in households
+        else np.ones(len(households))
     )
-    names = np.empty(len(order), dtype=object)
-    names[order] = _names([zone_polygons[z] for z in order], places, crs)
-    zones = (
+    return (
         gpd.GeoDataFrame(
             {
                 "zone_id": ids,
                 "zone_name": names,
-                "piece_id": zone_piece,
-                "households": np.bincount(household_zone, minlength=len(ids)),
+                "piece_id": drawn.piece,
+                "households": np.bincount(drawn.household_zone, minlength=len(ids)),
                 "headcount": np.bincount(
-                    household_zone, weights=headcount, minlength=len(ids)
+                    drawn.household_zone, weights=headcount, minlength=len(ids)
                 ).astype(int),
             },
-            geometry=zone_polygons,
-            crs=crs,
+            geometry=drawn.polygons,
+            crs=households.crs,
         )
         .sort_values("zone_id", kind="stable")
         .reset_index(drop=True)
     )
+
+
+def _bound_notes(
+    household_zone: np.ndarray, weight: np.ndarray, ids: list[str], options: ZoningOptions
+) -> list[str]:
+    """Return a note for each zone outside the bounds (the whole station as one zone aside)."""
     size = np.bincount(household_zone, weights=weight, minlength=len(ids))
+    notes = []
     for z in np.flatnonzero((size < options.min_households) | (size > options.max_households)):
-        if len(zone_polygons) == 1 and size[z] < options.min_households:
+        if len(ids) == 1 and size[z] < options.min_households:
             continue  # already explained: the whole station is one zone
         side = "below the minimum" if size[z] < options.min_households else "above the maximum"
         notes.append(
@@ -210,8 +272,7 @@ def partition_zones(
             f"({options.min_households}-{options.max_households}): homes at one address or in a "
             "small piece cannot be split or merged further"
         )
-    logger.info("zones: %d for %d households (%d note(s))", len(zones), len(xy), len(notes))
-    return ZonePlan(zones, assignment, tuple(notes))
+    return notes
 
 
 def _weights(households: gpd.GeoDataFrame, options: ZoningOptions) -> np.ndarray:
@@ -246,40 +307,59 @@ def _barrier_regions(
     everything = [(piece, np.ones(len(xy), dtype=bool))]
     if barriers is None or len(barriers) == 0 or len(xy) == 0:
         return everything
+    faces = _barrier_faces(piece, barriers)
+    if len(faces) < 2:  # noqa: PLR2004
+        return everything
+    face_of = _locate(faces, xy)
+    load = np.bincount(face_of, weights=weight, minlength=len(faces)).astype(float)
+    alive = _merge_small_faces(faces, face_of, load, minimum)
+    return [(faces[r], face_of == r) for r in sorted(alive)]
+
+
+def _barrier_faces(piece: BaseGeometry, barriers: np.ndarray) -> list[BaseGeometry]:
+    """Return the faces the barrier lines cut the piece into (none when no line crosses it)."""
     # Whole lines, not clipped to the piece: a clipped end lies on the boundary only within
     # rounding, and the noding would then leave the piece uncut.
     lines = shapely.get_parts(barriers[shapely.STRtree(barriers).query(piece, "intersects")])
     lines = [g for g in lines if g.geom_type in ("LineString", "LinearRing")]
     if not lines:
-        return everything
+        return []
     noded = shapely.union_all([piece.boundary, *lines])
     faces = list(shapely.get_parts(shapely.polygonize(shapely.get_parts(noded))))
-    faces = [g for g in faces if g.area > 1.0 and piece.contains(g.representative_point())]
-    if len(faces) < 2:  # noqa: PLR2004
-        return everything
-    face_of = _locate(faces, xy)
-    region = list(range(len(faces)))
-    load = np.bincount(face_of, weights=weight, minlength=len(faces)).astype(float)
-    polygons = list(faces)
-    tree = shapely.STRtree(faces)
-    pairs = tree.query(faces, predicate="touches")
+    return [g for g in faces if g.area > 1.0 and piece.contains(g.representative_point())]
+
+
+def _shared_borders(faces: list[BaseGeometry]) -> dict[int, dict[int, float]]:
+    """Return, for each face, the length of border it shares with each touching face."""
+    pairs = shapely.STRtree(faces).query(faces, predicate="touches")
     shared: dict[int, dict[int, float]] = {i: {} for i in range(len(faces))}
     for a, b in zip(*pairs, strict=True):
         if a < b:
             length = shapely.length(shapely.intersection(faces[a].boundary, faces[b].boundary))
             if length > 0.5:  # noqa: PLR2004
                 shared[a][b] = shared[b][a] = float(length)
-    alive = set(region)
+    return shared
+
+
+def _merge_small_faces(
+    faces: list[BaseGeometry], face_of: np.ndarray, load: np.ndarray, minimum: int
+) -> set[int]:
+    """Merge faces below ``minimum`` into their longest-bordering neighbour, smallest first.
+
+    ``faces``, ``face_of`` and ``load`` are updated in place; returns the faces left.
+    """
+    shared = _shared_borders(faces)
+    alive = set(range(len(faces)))
     while len(alive) > 1:
         small = [r for r in alive if load[r] < minimum]
         if not small:
             break
-        r = min(small, key=lambda i: (load[i], polygons[i].area))
+        r = min(small, key=lambda i: (load[i], faces[i].area))
         if not shared[r]:
             alive.discard(r)  # an enclosed face with nothing around it: keep it as it is
             continue
         target = max(shared[r], key=lambda j: (shared[r][j], -j))
-        polygons[target] = shapely.union_all([polygons[target], polygons[r]])
+        faces[target] = shapely.union_all([faces[target], faces[r]])
         load[target] += load[r]
         face_of[face_of == r] = target
         for other, length in shared.pop(r).items():
@@ -288,7 +368,7 @@ def _barrier_regions(
                 shared[target][other] = shared[target].get(other, 0.0) + length
                 shared[other][target] = shared[target][other]
         alive.discard(r)
-    return [(polygons[r], face_of == r) for r in sorted(alive)]
+    return alive
 
 
 def _locate(faces: list[BaseGeometry], xy: np.ndarray) -> np.ndarray:
@@ -385,6 +465,7 @@ class _Refiner:
         open_edges = cells.edges[~cells.crosses_barrier]
         self.open_from = np.concatenate([open_edges[:, 0], open_edges[:, 1]])
         self.open_to = np.concatenate([open_edges[:, 1], open_edges[:, 0]])
+        self.edges = cells.edges
         self.lo, self.hi = lo, hi
         k = self.labels.max() + 1
         self.members = [set(np.flatnonzero(self.labels == z).tolist()) for z in range(k)]
@@ -398,8 +479,58 @@ class _Refiner:
         for _ in range(COMPACT_SWEEPS):
             if not self._compact_sweep():
                 break
+        for _ in range(FLOW_SWEEPS):
+            if not self._flow_sweep():
+                break
         self._shorten_reach()
         return self.labels
+
+    def _flow_sweep(self) -> bool:
+        """Move border cells to neighbouring zones all at once, as a min-cost flow.
+
+        Every border cell may move to a zone it borders (not across a barrier); the moves
+        minimise the sum of the homes' distances to their zone's centre to the power
+        ``FLOW_POWER`` (the farthest homes weigh most) with every zone within the bounds,
+        so that chains of moves through full or minimal zones are found together (the
+        reason k-means-constrained reaches further). The sweep is kept when every zone is
+        still in one piece; otherwise the zones that broke are left out and the flow is
+        solved again (as are zones a rounded fractional solution put out of bounds: homes
+        sharing an address weigh more than one).
+        """
+        centres = self._centres()
+        frozen: set[int] = set()
+        for _ in range(FLOW_TRIES):
+            zone, target = self.labels[self.open_from], self.labels[self.open_to]
+            border = np.flatnonzero(
+                (zone != target) & ~np.isin(zone, list(frozen)) & ~np.isin(target, list(frozen))
+            )
+            pairs = np.unique(np.column_stack([self.open_from[border], target[border]]), axis=0)
+            if len(pairs) == 0:
+                return False
+            cell, to = pairs[:, 0], pairs[:, 1]
+            source = self.labels[cell]
+            cost = (np.hypot(*(self.points[cell] - centres[to]).T) / 1000.0) ** FLOW_POWER - (
+                np.hypot(*(self.points[cell] - centres[source]).T) / 1000.0
+            ) ** FLOW_POWER
+            moves = _bounded_moves(cell, source, to, cost, self.weight, self.size, self.lo, self.hi)
+            if moves is None or not len(moves):
+                return False
+            old = {int(c): int(self.labels[c]) for c in cell[moves]}
+            for i in moves:
+                self._move(int(cell[i]), int(to[i]))
+            touched = set(source[moves].tolist()) | set(to[moves].tolist())
+            broken = [
+                z
+                for z in touched
+                if not self.lo <= self.size[z] <= self.hi  # a rounded fractional solution
+                or len(self._components(self.members[z])) != 1
+            ]
+            if not broken:
+                return True
+            for c, z in old.items():
+                self._move(c, z)
+            frozen.update(broken)
+        return False
 
     def _move(self, cell: int, target: int) -> None:
         source = self.labels[cell]
@@ -466,10 +597,92 @@ class _Refiner:
         moved = False
         for zone in np.argsort(-np.abs(self.size - np.clip(self.size, self.lo, self.hi))):
             if self.size[zone] > self.hi:
-                moved |= self._shed(int(zone))
+                moved |= self._shed(int(zone)) or self._repair_along_chain(int(zone))
             elif self.size[zone] < self.lo:
-                moved |= self._gather(int(zone))
+                moved |= self._gather(int(zone)) or self._repair_along_chain(int(zone))
         return moved
+
+    def _repair_along_chain(self, zone: int) -> bool:
+        """Pass cells along a chain of neighbouring zones when no neighbour can help directly.
+
+        A zone below the minimum whose neighbours are all at the minimum takes a cell from
+        one of them, which takes one from its own neighbour, and so on back to the nearest
+        zone with a cell to spare (a zone above the maximum pushes cells the other way).
+        The chain is kept when the zones on it are nearer the bounds in total.
+        """
+        short = self.size[zone] < self.lo
+        adjacency = self._zone_adjacency()
+        parent = {zone: -1}
+        queue = deque([zone])
+        tries = 0
+        while queue and tries < CHAIN_TRIES:
+            current = queue.popleft()
+            for other in sorted(adjacency[current] - parent.keys()):
+                parent[other] = current
+                queue.append(other)
+                if (self.size[other] > self.lo) if short else (self.size[other] < self.hi):
+                    tries += 1
+                    path = [other]
+                    while path[-1] != zone:
+                        path.append(parent[path[-1]])
+                    if self._pass_along(path if short else path[::-1]):
+                        return True
+        return False
+
+    def _zone_adjacency(self) -> list[set[int]]:
+        zone_a, zone_b = self.labels[self.edges[:, 0]], self.labels[self.edges[:, 1]]
+        adjacency: list[set[int]] = [set() for _ in self.members]
+        for a, b in zip(zone_a.tolist(), zone_b.tolist(), strict=True):
+            if a != b:
+                adjacency[a].add(b)
+                adjacency[b].add(a)
+        return adjacency
+
+    def _violation(self, zone: int) -> float:
+        return max(0.0, self.lo - self.size[zone]) + max(0.0, self.size[zone] - self.hi)
+
+    def _pass_along(self, path: list[int]) -> bool:
+        """Move a cell from each zone of the path to the next; undo unless the bounds gain."""
+        before = sum(self._violation(z) for z in path)
+        done: list[tuple[int, int]] = []
+        for giver, taker in itertools.pairwise(path):
+            cell = self._cell_to_pass(giver, taker)
+            if cell is None:
+                break
+            self._move(cell, taker)
+            done.append((cell, giver))
+        else:
+            if sum(self._violation(z) for z in path) < before:
+                return True
+        for cell, giver in reversed(done):
+            self._move(cell, giver)
+        return False
+
+    def _cell_to_pass(self, giver: int, taker: int) -> int | None:
+        """Return the giver's cell bordering the taker nearest the taker's centre (or None)."""
+        if len(self.members[giver]) == 1:
+            return None
+        centre = self._centre(taker)
+        options = sorted(
+            {
+                (cell, (cell, int(o)) in self.barrier_pairs)
+                for cell in self.members[giver]
+                for o in self.neighbours[cell]
+                if self.labels[o] == taker
+            },
+            key=lambda cb: (
+                cb[1],  # not across a barrier
+                self.size[giver] - self.weight[cb[0]] < self.lo,  # the giver stays in bounds
+                float(np.hypot(*(self.points[cb[0]] - centre))),
+                cb[0],
+            ),
+        )
+        seen: set[int] = set()
+        for cell, _ in options:
+            if cell not in seen and self._connected_without(giver, cell):
+                return cell
+            seen.add(cell)
+        return None
 
     def _border(self, zone: int, *, across_barriers: bool = True) -> list[tuple[int, int]]:
         return [
@@ -630,7 +843,7 @@ class _Refiner:
                 if self.size[zone] - w < self.lo or self.size[target] + w > self.hi:
                     continue
                 self._move(int(cell), target)
-                if self._accept(zone, target, longest, reach, check=(zone,), strict=False):
+                if self._accept((zone, target), longest, reach, check=(zone,), strict=False):
                     return True
                 self._move(int(cell), zone)
         return False
@@ -643,7 +856,7 @@ class _Refiner:
             return False
         if self.size[zone] - w >= self.lo and self.size[target] + w <= self.hi:
             self._move(cell, target)
-            if self._accept(zone, target, longest, reach, check=(zone,)):
+            if self._accept((zone, target), longest, reach, check=(zone,)):
                 return True
             self._move(cell, zone)
             return False
@@ -657,7 +870,73 @@ class _Refiner:
             self._move(cell, target)
             self._move(other, zone)
             if all(self.lo <= self.size[z] <= self.hi for z in (zone, target)) and self._accept(
-                zone, target, longest, reach, check=(zone, target)
+                (zone, target), longest, reach, check=(zone, target)
+            ):
+                return True
+            self._move(other, target)
+            self._move(cell, zone)
+        if self.size[zone] - w < self.lo:
+            return self._chain_in(cell, zone, target, longest, median, reach)
+        return self._chain_out(cell, zone, target, longest, reach)
+
+    def _chain_in(
+        self, cell: int, zone: int, target: int, longest: float, median: int, reach: np.ndarray
+    ) -> bool:
+        """Hand the far home to the target while a third zone gives the zone a home back.
+
+        An ejection chain for a zone at the minimum: the home it takes borders it and is,
+        of those the other neighbours can spare, the one nearest its median.
+        """
+        w = self.weight[cell]
+        if self.size[target] + w > self.hi:
+            return False
+        offers = {
+            int(o)
+            for c in self.members[zone]
+            for o in self.open_neighbours[c]
+            if self.labels[o] not in (zone, target)
+            and self.size[self.labels[o]] - self.weight[o] >= self.lo
+        }
+        near = sorted(
+            offers, key=lambda o: (float(np.hypot(*(self.points[o] - self.points[median]))), o)
+        )
+        for other in near[:REACH_TRIES]:
+            third = int(self.labels[other])
+            self._move(cell, target)
+            self._move(other, zone)
+            if self.lo <= self.size[zone] <= self.hi and self._accept(
+                (zone, target, third), longest, reach, check=(zone, third)
+            ):
+                return True
+            self._move(other, third)
+            self._move(cell, zone)
+        return False
+
+    def _chain_out(
+        self, cell: int, zone: int, target: int, longest: float, reach: np.ndarray
+    ) -> bool:
+        """Hand the far home to a full target while the target passes a home on to a third zone.
+
+        The target passes the home that borders the third zone farthest from the one it takes.
+        """
+        w = self.weight[cell]
+        if self.size[zone] - w < self.lo:
+            return False
+        passes = {
+            (int(o), int(self.labels[n]))
+            for o in self.members[target]
+            for n in self.open_neighbours[o]
+            if self.labels[n] not in (zone, target)
+            and self.size[self.labels[n]] + self.weight[o] <= self.hi
+        }
+        away = sorted(
+            passes, key=lambda on: (-float(np.hypot(*(self.points[on[0]] - self.points[cell]))), on)
+        )
+        for other, third in away[:REACH_TRIES]:
+            self._move(cell, target)
+            self._move(other, third)
+            if self.lo <= self.size[target] <= self.hi and self._accept(
+                (zone, target, third), longest, reach, check=(zone, target)
             ):
                 return True
             self._move(other, target)
@@ -666,27 +945,62 @@ class _Refiner:
 
     def _accept(
         self,
-        zone: int,
-        target: int,
+        changed: tuple[int, ...],
         longest: float,
         reach: np.ndarray,
         check: tuple[int, ...],
         *,
         strict: bool = True,
     ) -> bool:
-        """Keep a tentative change when the longer reach of the two zones got shorter.
+        """Keep a tentative change when the longest reach of the changed zones got shorter.
 
         Not ``strict``: when it got no longer (a zone shedding homes one at a time, its
         median moving only after several). The zones in ``check`` must also still be in
         one piece.
         """
-        new_zone, new_target = self._reach(zone)[0], self._reach(target)[0]
-        if max(new_zone, new_target) >= longest + (-1e-6 if strict else 1e-6):
+        new = [self._reach(z)[0] for z in changed]
+        if max(new) >= longest + (-1e-6 if strict else 1e-6):
             return False
         if any(len(self._components(self.members[z])) != 1 for z in check):
             return False
-        reach[zone], reach[target] = new_zone, new_target
+        reach[list(changed)] = new
         return True
+
+
+def _bounded_moves(
+    cell: np.ndarray,
+    source: np.ndarray,
+    to: np.ndarray,
+    cost: np.ndarray,
+    weight: np.ndarray,
+    size: np.ndarray,
+    lo: int,
+    hi: int,
+) -> np.ndarray | None:
+    """Return the candidate moves (indices) of least total cost that keep zones in bounds.
+
+    Each cell moves at most once; a zone's size after the moves stays within ``lo``-``hi``.
+    Solved as a linear programme (HiGHS); moves are taken where the solution says so.
+    """
+    n, k = len(cell), len(size)
+    cells, once = np.unique(cell, return_inverse=True)
+    rows = np.arange(n)
+    w = weight[cell].astype(float)
+    one_each = sparse.csr_matrix((np.ones(n), (once, rows)), shape=(len(cells), n))
+    change = sparse.csr_matrix(
+        (np.concatenate([w, -w]), (np.concatenate([to, source]), np.concatenate([rows, rows]))),
+        shape=(k, n),
+    )
+    result = linprog(
+        cost,
+        A_ub=sparse.vstack([one_each, change, -change]),
+        b_ub=np.concatenate([np.ones(len(cells)), hi - size, size - lo]),
+        bounds=(0, 1),
+        method="highs",
+    )
+    if result.status != 0 or result.fun >= -FLOW_GAIN:
+        return None
+    return np.flatnonzero(result.x > 0.5)  # noqa: PLR2004
 
 
 def _compact_labels(labels: np.ndarray) -> np.ndarray:
