@@ -30,7 +30,7 @@ def plan_in_degrees(plan: PlannedStation) -> PlannedStation:
     -------
     zones.plan.PlannedStation
         The same plan with zones, households, staff, areas and routes, and the station's
-        staff, households, offices, points and boundary, in EPSG:4326.
+        staff, households, offices, points, boundary and visitors, in EPSG:4326.
     """
     station = plan.station
     moved = dataclasses.replace(
@@ -40,6 +40,7 @@ def plan_in_degrees(plan: PlannedStation) -> PlannedStation:
         offices=_degrees(station.offices),
         points=_degrees(station.points),
         boundary=_degrees(station.boundary),
+        visitors=_degrees(station.visitors),
     )
     if "osm" in station.__dict__:  # the extract already read (a cached property)
         moved.__dict__["osm"] = station.__dict__["osm"]

@@ -10,10 +10,7 @@ import geopandas as gpd
 
 from outputs.degrees import plan_in_degrees
 from outputs.redaction import redact_planned
-from planner.moss import check_moss
-from planner.moss_rules import load_rules
-from planner.pipeline import build_plan
-from planner.sites import suggest_for_plan
+from planner.build import build_plan
 from stations.load import load_station
 
 AS_OF = dt.date(2026, 11, 15)
@@ -34,7 +31,14 @@ def test_every_frame_of_the_station_and_the_plan_is_in_the_station_crs() -> None
     crs = station.crs
     assert crs.is_projected
     station_frames = _frames(station)
-    assert set(station_frames) == {"staff", "households", "offices", "points", "boundary"}
+    assert set(station_frames) == {
+        "staff",
+        "households",
+        "offices",
+        "points",
+        "boundary",
+        "visitors",
+    }
     frames = {f"station.{name}": frame for name, frame in station_frames.items()}
     frames |= {f"osm.{layer}": getattr(station.osm, layer) for layer in OSM_LAYERS}
     run = build_plan(station, as_of=AS_OF)
@@ -44,8 +48,8 @@ def test_every_frame_of_the_station_and_the_plan_is_in_the_station_crs() -> None
     frames |= {f"plan.{name}": frame for name, frame in plan_frames.items()}
     redacted = _frames(redact_planned(planned))
     frames |= {f"redacted.{name}": frame for name, frame in redacted.items()}
-    report = check_moss(planned, load_rules(None), as_of=AS_OF, travel=run.zoning.travel)
-    for suggestions in suggest_for_plan(planned, report, travel=run.zoning.travel):
+    assert run.sites
+    for suggestions in run.sites:
         frames[f"sites.{suggestions.point_kind}"] = suggestions.sites
     wrong = {name: str(frame.crs) for name, frame in frames.items() if not frame.crs.equals(crs)}
     assert wrong == {}
