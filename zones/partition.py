@@ -64,6 +64,14 @@ REACH_SHED_LIMITS = (5, 30)
 MAX_REPAIR_ROUNDS = 200
 CHAIN_TRIES = 8  # zones with a cell to spare tried as the far end of a repair chain
 SLIVER_M2 = 1e-3
+# Where a cell's border crosses the piece's edge, the computed crossing lies a few ulps off
+# that edge: the cells miss the piece by triangles of zero width, each spanning an edge of
+# the piece. Gaps narrower than this are such noise, left out rather than joined to a zone
+# (where they would be a zero-width slit or spike).
+NOISE_GAP_M = 0.01
+# Zone outlines are snapped to this grid, so they do not change with the last bits of the
+# homes' coordinates; neighbouring zones still share their edges exactly.
+GRID_M = 1e-3
 NAME_RADIUS_M = 1000.0  # a zone without a place inside takes the nearest within this
 PLACE_PREFERENCE = ("suburb", "quarter", "neighbourhood", "village", "town", "hamlet", "city_block")
 
@@ -1011,10 +1019,12 @@ def _compact_labels(labels: np.ndarray) -> np.ndarray:
 
 
 def _dissolve(cells: Tessellation, labels: np.ndarray, piece: BaseGeometry) -> list[BaseGeometry]:
-    """Union each zone's cells; slivers the cells missed go to the zone they touch most.
+    """Union each zone's cells; gaps the cells missed go to the zone they touch most.
 
     The cells tile the piece edge to edge, so a coverage union (no overlay) suffices;
-    a zone whose coverage union is not valid is unioned the general way.
+    a zone whose coverage union is not valid is unioned the general way. Gaps narrower
+    than :data:`NOISE_GAP_M` are clipping noise and stay out; the outlines are snapped
+    to the :data:`GRID_M` grid.
     """
     k = labels.max() + 1 if len(labels) else 1
     order = np.argsort(labels, kind="stable")
@@ -1024,7 +1034,8 @@ def _dissolve(cells: Tessellation, labels: np.ndarray, piece: BaseGeometry) -> l
     for z in np.flatnonzero(~shapely.is_valid(np.asarray(zones, dtype=object))):
         zones[z] = shapely.union_all(groups[z])
     covered = shapely.union_all(zones)
-    gaps = [g for g in shapely.get_parts(shapely.difference(piece, covered)) if g.area > 0]
+    gaps = shapely.get_parts(shapely.difference(piece, covered))
+    gaps = gaps[~shapely.is_empty(shapely.buffer(gaps, -NOISE_GAP_M / 2))]
     tree = shapely.STRtree(zones)
     for gap in gaps:
         near = tree.query(gap, predicate="intersects")
@@ -1037,7 +1048,8 @@ def _dissolve(cells: Tessellation, labels: np.ndarray, piece: BaseGeometry) -> l
             else int(np.argmin([z.distance(gap) for z in zones]))
         )
         zones[best] = shapely.union_all([zones[best], gap])
-    return [_single(z) for z in zones]
+    singles = np.asarray([_single(z) for z in zones], dtype=object)
+    return list(shapely.set_precision(singles, GRID_M))
 
 
 def _single(zone: BaseGeometry) -> BaseGeometry:
