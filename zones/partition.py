@@ -18,8 +18,8 @@ For each piece of the station area (islands are separate pieces):
 6. shorten the reach of the longest-reaching zones: hand their farthest homes to a
    neighbour (a third zone giving or taking one home when the bounds require), or shed
    homes on the side away from them, while no zone reaches further;
-7. dissolve the cells of each zone into one polygon, its outline on a 1 mm grid and free
-   of the zero-width slits the clipping noise along the piece's edge would leave.
+7. dissolve the cells of each zone into one polygon, its outline free of the zero-width
+   slits the clipping noise along the piece's edge would leave.
 
 Pieces with fewer households than the minimum join the nearest zone, and the plan
 says so. Zone ids follow a Hilbert curve over the zone centres, so neighbouring
@@ -70,9 +70,6 @@ SLIVER_M2 = 1e-3
 # the piece. Gaps narrower than this are such noise, left out rather than joined to a zone
 # (where they would be a zero-width slit or spike).
 NOISE_GAP_M = 0.01
-# Zone outlines are snapped to this grid, so they do not change with the last bits of the
-# homes' coordinates; neighbouring zones still share their edges exactly.
-GRID_M = 1e-3
 NAME_RADIUS_M = 1000.0  # a zone without a place inside takes the nearest within this
 PLACE_PREFERENCE = ("suburb", "quarter", "neighbourhood", "village", "town", "hamlet", "city_block")
 
@@ -1024,8 +1021,8 @@ def _dissolve(cells: Tessellation, labels: np.ndarray, piece: BaseGeometry) -> l
 
     The cells tile the piece edge to edge, so a coverage union (no overlay) suffices;
     a zone whose coverage union is not valid is unioned the general way. Gaps narrower
-    than :data:`NOISE_GAP_M` are clipping noise and stay out; the outlines are snapped
-    to the :data:`GRID_M` grid.
+    than :data:`NOISE_GAP_M` are clipping noise and stay out, so the outlines have no
+    zero-width slit or spike and do not change with the last bits of the homes' coordinates.
     """
     k = labels.max() + 1 if len(labels) else 1
     order = np.argsort(labels, kind="stable")
@@ -1049,8 +1046,7 @@ def _dissolve(cells: Tessellation, labels: np.ndarray, piece: BaseGeometry) -> l
             else int(np.argmin([z.distance(gap) for z in zones]))
         )
         zones[best] = shapely.union_all([zones[best], gap])
-    singles = np.asarray([_single(z) for z in zones], dtype=object)
-    return list(shapely.set_precision(singles, GRID_M))
+    return [_single(z) for z in zones]
 
 
 def _single(zone: BaseGeometry) -> BaseGeometry:
