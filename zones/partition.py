@@ -18,7 +18,8 @@ For each piece of the station area (islands are separate pieces):
 6. shorten the reach of the longest-reaching zones: hand their farthest homes to a
    neighbour (a third zone giving or taking one home when the bounds require), or shed
    homes on the side away from them, while no zone reaches further;
-7. dissolve the cells of each zone into one polygon.
+7. dissolve the cells of each zone into one polygon, its outline free of the zero-width
+   slits the clipping noise along the piece's edge would leave.
 
 Pieces with fewer households than the minimum join the nearest zone, and the plan
 says so. Zone ids follow a Hilbert curve over the zone centres, so neighbouring
@@ -64,6 +65,11 @@ REACH_SHED_LIMITS = (5, 30)
 MAX_REPAIR_ROUNDS = 200
 CHAIN_TRIES = 8  # zones with a cell to spare tried as the far end of a repair chain
 SLIVER_M2 = 1e-3
+# Where a cell's border crosses the piece's edge, the computed crossing lies a few ulps off
+# that edge: the cells miss the piece by triangles of zero width, each spanning an edge of
+# the piece. Gaps narrower than this are such noise, left out rather than joined to a zone
+# (where they would be a zero-width slit or spike).
+NOISE_GAP_M = 0.01
 NAME_RADIUS_M = 1000.0  # a zone without a place inside takes the nearest within this
 PLACE_PREFERENCE = ("suburb", "quarter", "neighbourhood", "village", "town", "hamlet", "city_block")
 
@@ -1011,10 +1017,12 @@ def _compact_labels(labels: np.ndarray) -> np.ndarray:
 
 
 def _dissolve(cells: Tessellation, labels: np.ndarray, piece: BaseGeometry) -> list[BaseGeometry]:
-    """Union each zone's cells; slivers the cells missed go to the zone they touch most.
+    """Union each zone's cells; gaps the cells missed go to the zone they touch most.
 
     The cells tile the piece edge to edge, so a coverage union (no overlay) suffices;
-    a zone whose coverage union is not valid is unioned the general way.
+    a zone whose coverage union is not valid is unioned the general way. Gaps narrower
+    than :data:`NOISE_GAP_M` are clipping noise and stay out, so the outlines have no
+    zero-width slit or spike and do not change with the last bits of the homes' coordinates.
     """
     k = labels.max() + 1 if len(labels) else 1
     order = np.argsort(labels, kind="stable")
@@ -1024,7 +1032,8 @@ def _dissolve(cells: Tessellation, labels: np.ndarray, piece: BaseGeometry) -> l
     for z in np.flatnonzero(~shapely.is_valid(np.asarray(zones, dtype=object))):
         zones[z] = shapely.union_all(groups[z])
     covered = shapely.union_all(zones)
-    gaps = [g for g in shapely.get_parts(shapely.difference(piece, covered)) if g.area > 0]
+    gaps = shapely.get_parts(shapely.difference(piece, covered))
+    gaps = gaps[~shapely.is_empty(shapely.buffer(gaps, -NOISE_GAP_M / 2))]
     tree = shapely.STRtree(zones)
     for gap in gaps:
         near = tree.query(gap, predicate="intersects")

@@ -392,3 +392,80 @@ def test_bounded_moves_find_a_chain_through_a_full_zone() -> None:
     assert moves.tolist() == [0, 1]
     # When passing on costs more than the first move gains, nothing moves.
     assert _bounded_moves(cell, source, to, np.array([-10.0, 11.0]), weight, size, 8, 20) is None
+
+
+def helsinki_partition(shift_m: float = 0.0):
+    """Partition the Helsinki sample, every home moved by ``shift_m`` (an ulp or so)."""
+    station = load_station(SAMPLE, as_of=dt.date(2026, 11, 15))
+    households = station.households.to_crs(station.crs)
+    households.geometry = households.geometry.translate(shift_m, -shift_m)
+    zones_config = station.config.zones
+    options = ZoningOptions(
+        zones_config.min_households, zones_config.max_households, zones_config.max_warden_distance_m
+    )
+    plan = partition_zones(
+        households,
+        station.boundary,
+        options,
+        barriers=barrier_lines(station.osm, station.crs),
+        places=station.osm.places,
+    )
+    return plan, households, station.boundary.to_crs(station.crs).geometry.iloc[0], options
+
+
+def slanted_station(seed: int, shift_m: float = 0.0):
+    """A generated station at UTM-sized coordinates: slanted edges, a hole, a road, a railway."""
+    rng = np.random.default_rng(seed)
+    origin = (385_000.0, 6_671_000.0)
+    outline = shapely.Polygon(
+        [(0, 300), (2_600, 0), (3_000, 2_700), (1_400, 3_200), (200, 2_500)]
+    ).difference(shapely.Point(1_500, 1_500).buffer(250))
+    xy = rng.uniform(0, 3_200, (900, 2))
+    xy = xy[shapely.contains_xy(outline, xy[:, 0], xy[:, 1])]
+    lines = [
+        shapely.LineString([(-100, 1_100), (3_100, 1_900)]),
+        shapely.LineString([(900, -100), (1_700, 3_300)]),
+    ]
+    barriers = gpd.GeoDataFrame(
+        {"kind": ["primary", "railway"]},
+        geometry=[shapely.affinity.translate(line, *origin) for line in lines],
+        crs=UTM,
+    )
+    area = shapely.affinity.translate(outline, *origin)
+    households = households_at(xy + origin + shift_m)
+    options = ZoningOptions(min_households=10, max_households=25, max_warden_distance_m=2000)
+    plan = partition_zones(households, area_of(area), options, barriers=barriers)
+    return plan, households, area, options
+
+
+def slanted_station_2(shift_m: float = 0.0):
+    return slanted_station(2, shift_m)
+
+
+def slit_length(polygon: shapely.Geometry) -> float:
+    """Return the outline a 1 cm closing or opening removes: zero-width slits and spikes."""
+    closed = polygon.buffer(0.01).buffer(-0.01)
+    opened = polygon.buffer(-0.01).buffer(0.01)
+    return polygon.length - min(closed.length, opened.length)
+
+
+@pytest.mark.parametrize("station", [helsinki_partition, slanted_station_2])
+def test_zone_outlines_have_no_zero_width_slit_or_spike(station) -> None:
+    plan, households, area, options = station()
+    check_invariants(plan, households, area, options)
+    slits = {
+        zone_id: round(slit_length(polygon), 3)
+        for zone_id, polygon in zip(plan.zones["zone_id"], plan.zones.geometry, strict=True)
+        if slit_length(polygon) > 0.001 * polygon.length
+    }
+    assert slits == {}
+
+
+@pytest.mark.parametrize("station", [helsinki_partition, slanted_station_2])
+def test_homes_moved_by_an_ulp_give_the_same_zones(station) -> None:
+    plan = station()[0]
+    moved = station(1e-9)[0]
+    pd.testing.assert_frame_equal(plan.assignment, moved.assignment)
+    assert list(plan.zones["zone_id"]) == list(moved.zones["zone_id"])
+    same = shapely.equals_exact(plan.zones.geometry.array, moved.zones.geometry.array, 0.01)
+    assert same.all(), list(plan.zones["zone_id"][~same])
