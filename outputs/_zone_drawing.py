@@ -3,8 +3,8 @@
 The layers every zone map draws from (zones, OSM roads and water, routes, households,
 points and the appointees' homes) are projected to the station's CRS once per plan by
 :func:`prepare_zone_maps`; each map then takes what falls in its frame through spatial
-indexes and draws it straight onto the PDF canvas (:func:`zone_map_flowable`). The map
-shows what :func:`outputs._zone_map.render_zone_map` shows as a PNG: the zone and its
+indexes and draws it straight onto the PDF canvas (:func:`zone_map_flowable`), or onto
+an SVG (:mod:`outputs._svg_canvas`) in the security plan's HTML. The map shows the zone and its
 neighbours in the station's one zone colouring (:mod:`outputs.zone_colours`), roads and
 water, the households numbered as in the warden's table (labels spread apart with
 leader lines where homes crowd, :mod:`outputs._label_layout`), the warden's and
