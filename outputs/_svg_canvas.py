@@ -8,6 +8,7 @@ instead, so that the HTML page shows the very drawing the PDF holds
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -19,6 +20,7 @@ from outputs.escape import html_text
 
 HUGE_PT = 1e6  # the height offered to a flowable: it takes its tallest
 SANS = "DejaVu Sans, Verdana, Arial, sans-serif"
+CLIP_MARK = "@clip"  # replaced by a digest of the drawing: ids unique in a page, repeatable
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ class _State:
 
 
 class _Path:
-    """A path under construction: ``moveTo``, ``lineTo``, ``close`` (PDF units)."""
+    """A path under construction: ``moveTo``, ``lineTo``, ``close``, ``rect`` (points)."""
 
     def __init__(self) -> None:
         self.parts: list[str] = []
@@ -47,6 +49,9 @@ class _Path:
 
     def close(self) -> None:
         self.parts.append("Z")
+
+    def rect(self, x: float, y: float, width: float, height: float) -> None:
+        self.parts.append(f"M{x:.2f} {y:.2f}h{width:.2f}v{height:.2f}h{-width:.2f}Z")
 
 
 @dataclass
@@ -147,7 +152,7 @@ class SvgCanvas:
 
     def clipPath(self, path: _Path, stroke: int = 0, fill: int = 0) -> None:  # noqa: N802, ARG002
         self._clips += 1
-        clip = f"c{id(self):x}-{self._clips}"
+        clip = f"{CLIP_MARK}-{self._clips}"  # made unique per drawing by flowable_svg
         self.elements.append(
             f'<clipPath id="{clip}"><path d="{"".join(path.parts)}"/></clipPath>'
             f'<g clip-path="url(#{clip})">'
@@ -261,6 +266,7 @@ def flowable_svg(flowable: Any, width: float, label: str) -> str:
     flowable.draw()
     del flowable.canv
     body = "".join(canvas.elements)
+    body = body.replace(CLIP_MARK, "clip" + hashlib.blake2b(body.encode()).hexdigest()[:16])
     name = html_text(label)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.2f} {height:.2f}" '
