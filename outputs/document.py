@@ -241,7 +241,8 @@ def _html_block(block: Block) -> str:
         return "<ol>" + "".join(f"<li>{html_text(item)}</li>" for item in block.items) + "</ol>"
     if isinstance(block, Drawing):
         svg = flowable_svg(block.draw(page.text_width()), page.text_width(), block.caption)
-        return f"<figure>{svg}<figcaption>{html_text(block.caption)}</figcaption></figure>"
+        caption = f"<figcaption>{html_text(block.caption)}</figcaption>"
+        return f"<figure><div class='map'>{svg}</div>{caption}</figure>"
     data = base64.b64encode(block.png).decode("ascii")
     return (
         f"<figure><img src='data:image/png;base64,{data}' alt='{html_text(block.caption)}'>"

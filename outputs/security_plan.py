@@ -13,6 +13,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -721,8 +722,12 @@ def _annex_maps(plan: PlannedStation, redact: bool) -> list[Section]:
 def _zone_drawing(
     layers: ZoneMapLayers, zone_id: str, household_ids: list[str], point_ids: list[str]
 ) -> Callable[[float], Any]:
-    """Return what draws a zone's vector map to a width, shrinking to fit a page's rest."""
+    """Return what draws a zone's vector map to a width, shrinking to fit a page's rest.
 
+    One map serves the HTML and the PDF: it is laid out once per height.
+    """
+
+    @cache
     def draw(width: float) -> Any:
         return zone_map_flowable(
             layers,
