@@ -3,8 +3,8 @@
 The layers every zone map draws from (zones, OSM roads and water, routes, households,
 points and the appointees' homes) are projected to the station's CRS once per plan by
 :func:`prepare_zone_maps`; each map then takes what falls in its frame through spatial
-indexes and draws it straight onto the PDF canvas (:func:`zone_map_flowable`). The map
-shows what :func:`outputs._zone_map.render_zone_map` shows as a PNG: the zone and its
+indexes and draws it straight onto the PDF canvas (:func:`zone_map_flowable`), or onto
+an SVG (:mod:`outputs._svg_canvas`) in the security plan's HTML. The map shows the zone and its
 neighbours in the station's one zone colouring (:mod:`outputs.zone_colours`), roads and
 water, the households numbered as in the warden's table (labels spread apart with
 leader lines where homes crowd, :mod:`outputs._label_layout`), the warden's and
@@ -282,7 +282,12 @@ def zone_map_flowable(
 
 
 class _Map(Flowable):
-    """A flowable drawn by a function of the canvas and its height, as tall as fits."""
+    """A flowable drawn by a function of the canvas and its height, as tall as fits.
+
+    The function runs once per height: its canvas calls are recorded and replayed on
+    each canvas drawn (reportlab draws a document with contents three times; the HTML
+    draws it once more as SVG).
+    """
 
     def __init__(
         self, width: float, heights: tuple[float, float], paint: Callable[[Any, float], None]
@@ -290,6 +295,7 @@ class _Map(Flowable):
         super().__init__()
         self.width, self._heights, self._paint = width, heights, paint
         self.height = heights[1]
+        self._recorded: dict[float, _Recording] = {}
 
     def wrap(self, _width: float, available: float) -> tuple[float, float]:
         low, high = self._heights
@@ -297,7 +303,46 @@ class _Map(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        self._paint(self.canv, self.height - LEGEND_PT)
+        recording = self._recorded.get(self.height)
+        if recording is None:
+            recording = _Recording(self.canv)
+            self._paint(recording, self.height - LEGEND_PT)
+            self._recorded[self.height] = recording
+        recording.replay(self.canv)
+
+
+class _Recording:
+    """Canvas calls, and the paths and texts they build, kept to be replayed on a canvas."""
+
+    def __init__(self, canvas: Any, factory: str = "", args: tuple[Any, ...] = ()) -> None:
+        self._canvas, self._factory, self._args = canvas, factory, args
+        self._calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+
+    def stringWidth(self, *args: Any) -> float:  # noqa: N802 - reportlab's name
+        return float(self._canvas.stringWidth(*args))
+
+    def beginPath(self) -> _Recording:  # noqa: N802 - reportlab's name
+        return _Recording(self._canvas, "beginPath")
+
+    def beginText(self, *args: Any) -> _Recording:  # noqa: N802 - reportlab's name
+        return _Recording(self._canvas, "beginText", args)
+
+    def __getattr__(self, name: str) -> Callable[..., None]:
+        if name.startswith("_"):  # copy's and pickle's hooks: not canvas calls
+            raise AttributeError(name)
+
+        def record(*args: Any, **kwargs: Any) -> None:
+            self._calls.append((name, args, kwargs))
+
+        return record
+
+    def replay(self, canvas: Any) -> Any:
+        """Make the calls on ``canvas`` (or on the object made from it); return that."""
+        target = getattr(canvas, self._factory)(*self._args) if self._factory else canvas
+        for name, args, kwargs in self._calls:
+            made = [a.replay(canvas) if isinstance(a, _Recording) else a for a in args]
+            getattr(target, name)(*made, **kwargs)
+        return target
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
-"""Static maps drawn offline with matplotlib, as PNG bytes: one zone, or the whole station.
+"""The station's overview map drawn offline with matplotlib, as PNG bytes; the map styles.
 
-The maps are drawn in degrees (a plan from :func:`outputs.degrees.plan_in_degrees`), with
+The zone maps are vectors (:mod:`outputs._zone_drawing`) and share the styles named here.
+
+The map is drawn in degrees (a plan from :func:`outputs.degrees.plan_in_degrees`), with
 the aspect of the station's latitude; the OSM layers, in the station's CRS, are taken
 near each map and converted there.
 """
@@ -14,7 +16,6 @@ from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 
 from outputs.escape import plot_text
@@ -24,7 +25,6 @@ from zones.plan import PlannedStation
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.patheffects import AbstractPathEffect
 
 ZONE_BLUE = "#1a4d8f"
 MAJOR_ROADS = ("motorway", "trunk", "primary", "secondary", "tertiary")
@@ -33,88 +33,7 @@ POINT_COLOURS = {"assembly": "#1b8a3a", "concentration": "#d9822b"}
 PAD_SHARE = 0.12
 KM = 1000
 SCALE_STEPS_M = (100_000, 50_000, 20_000, 10_000, 5000, 2000, 1000, 500, 200, 100, 50)
-WIDTH_IN, HEIGHT_IN, DPI = 7.2, 4.46, 160
-
-
-def render_zone_map(
-    plan: PlannedStation,
-    zone_id: str,
-    households: gpd.GeoDataFrame,
-    points: gpd.GeoDataFrame,
-) -> bytes:
-    """Return a PNG map of one zone: its neighbours faint, its households numbered.
-
-    Parameters
-    ----------
-    plan
-        The planned station in EPSG:4326 (zones, appointees, OSM extract if any).
-    zone_id
-        The zone drawn.
-    households
-        The zone's households, EPSG:4326, in table order (numbered from 1).
-    points
-        The assembly and concentration points to show, EPSG:4326.
-
-    Returns
-    -------
-    bytes
-        The PNG image (the same inputs give the same bytes).
-    """
-    import matplotlib as mpl
-
-    mpl.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.patheffects import withStroke
-
-    zones = plan.zones
-    zone = zones[zones["zone_id"] == zone_id].iloc[0]
-    west, south, east, north = _extent(zone.geometry, households, points)
-    aspect = 1 / math.cos(math.radians((south + north) / 2))
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
-    box = shapely.box(west, south, east, north)
-    _draw_osm(plan, ax, box)
-    others = zones[(zones["zone_id"] != zone_id) & zones.intersects(box)]
-    if len(others):
-        _draw(ax, others.geometry, edge="#8a94a0", width=0.6, dashes="--", zorder=3)
-        for other in others.itertuples():
-            spot = other.geometry.intersection(box).representative_point()
-            ax.annotate(plot_text(other.zone_id), (spot.x, spot.y), color="#8a94a0",
-                        fontsize=7, zorder=3, ha="center", va="center")  # fmt: skip
-    _draw(ax, [zone.geometry], fill=zone_colours(zones)[str(zone_id)], alpha=0.18, zorder=2)
-    _draw(ax, [zone.geometry], edge=ZONE_BLUE, width=1.8, zorder=4)
-    _draw_routes(plan, zone_id, ax)
-    halo = [withStroke(linewidth=2.2, foreground="white")]
-    for number, household in enumerate(households.itertuples(), start=1):
-        point = household.geometry
-        ax.scatter(point.x, point.y, s=64, color="white", edgecolor=ZONE_BLUE, linewidth=0.9,
-                   zorder=6)  # fmt: skip
-        ax.annotate(str(number), (point.x, point.y), ha="center", va="center", fontsize=5.2,
-                    color=ZONE_BLUE, fontweight="bold", zorder=7)  # fmt: skip
-    _draw_homes(plan, zone, ax, halo)
-    for point in points.itertuples():
-        colour = POINT_COLOURS.get(point.kind, "#555555")
-        ax.scatter(point.geometry.x, point.geometry.y, marker="^", s=90, color=colour,
-                   edgecolor="white", linewidth=0.8, zorder=8)  # fmt: skip
-        ax.annotate(plot_text(point.point_id), (point.geometry.x, point.geometry.y), xytext=(6, -3),
-                    textcoords="offset points", fontsize=7, color=colour, fontweight="bold",
-                    path_effects=halo, zorder=8)  # fmt: skip
-    ax.set_xlim(west, east)
-    ax.set_ylim(south, north)
-    ax.set_aspect(aspect)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    _scale_bar(ax, west, east, south, north)
-    ax.annotate("N", xy=(0.975, 0.96), xycoords="axes fraction", ha="center", va="top",
-                fontsize=9, fontweight="bold")  # fmt: skip
-    ax.annotate("", xy=(0.975, 0.90), xytext=(0.975, 0.80), xycoords="axes fraction",
-                arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1})  # fmt: skip
-    fig.subplots_adjust(left=0.004, right=0.996, bottom=0.006, top=0.994)  # no ticks to lay out
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    plt.close(fig)
-    return buffer.getvalue()
+WIDTH_IN, DPI = 7.2, 160
 
 
 def render_station_map(plan: PlannedStation, *, homes: bool = False) -> tuple[bytes, float]:
@@ -192,32 +111,6 @@ def render_station_map(plan: PlannedStation, *, homes: bool = False) -> tuple[by
     return buffer.getvalue(), ratio
 
 
-def _extent(
-    zone: shapely.Geometry, households: gpd.GeoDataFrame, points: gpd.GeoDataFrame
-) -> tuple[float, float, float, float]:
-    """Return a box around the zone, its households and nearby points, at the map's shape."""
-    parts = [zone, *households.geometry]
-    west, south, east, north = gpd.GeoSeries(parts).total_bounds
-    span = max(east - west, north - south, 0.002)
-    near = [
-        p for p in points.geometry if p.distance(zone) < span
-    ]  # far points would shrink the zone
-    west, south, east, north = gpd.GeoSeries([*parts, *near]).total_bounds
-    pad_x, pad_y = (east - west) * PAD_SHARE + 1e-4, (north - south) * PAD_SHARE + 1e-4
-    west, east, south, north = west - pad_x, east + pad_x, south - pad_y, north + pad_y
-    # Widen the short side so that the map fills the frame (ground units, not degrees).
-    stretch = math.cos(math.radians((south + north) / 2))
-    width_m, height_m = (east - west) * stretch, north - south
-    target = WIDTH_IN / HEIGHT_IN
-    if width_m / height_m < target:
-        extra = (height_m * target / stretch - (east - west)) / 2
-        west, east = west - extra, east + extra
-    else:
-        extra = (width_m / target - height_m) / 2
-        south, north = south - extra, north + extra
-    return west, south, east, north
-
-
 def _draw_osm(plan: PlannedStation, ax: Axes, box: shapely.Geometry) -> None:
     osm = plan.station.osm
     if osm is None:
@@ -257,40 +150,6 @@ def _near(layer: gpd.GeoDataFrame, box: shapely.Geometry) -> gpd.GeoDataFrame:
     margin = max(east - west, north - south) * 0.01
     wide = shapely.box(west - margin, south - margin, east + margin, north + margin)
     return layer.iloc[np.sort(layer.sindex.query(wide))].to_crs(WGS84)
-
-
-def _draw_routes(plan: PlannedStation, zone_id: str, ax: Axes) -> None:
-    routes = plan.routes
-    mine = routes[(routes["kind"] == "zone_to_assembly") & (routes["origin_id"] == zone_id)]
-    onward = routes[
-        (routes["kind"] == "assembly_to_concentration")
-        & routes["origin_id"].isin(mine["destination_id"])
-    ]
-    for frame, colour in (
-        (mine, POINT_COLOURS["assembly"]),
-        (onward, POINT_COLOURS["concentration"]),
-    ):
-        lines = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
-        if len(lines):
-            _draw(ax, lines.geometry, edge=colour, width=1.4, dashes=(0, (4, 2)), zorder=5)
-
-
-def _draw_homes(
-    plan: PlannedStation, zone: pd.Series, ax: Axes, halo: Sequence[AbstractPathEffect]
-) -> None:
-    staff = plan.staff.set_index("staff_id")
-    for column, letter in (("warden_id", "W"), ("deputy_id", "D")):
-        staff_id = zone[column]
-        if not isinstance(staff_id, str) or staff_id not in staff.index:
-            continue
-        home = staff.at[staff_id, "geometry"]
-        if home is None or home.is_empty:
-            continue
-        ax.scatter(home.x, home.y, marker="*", s=260, color="#c0392b", edgecolor="white",
-                   linewidth=0.6, zorder=5.5)  # fmt: skip
-        ax.annotate(letter, (home.x, home.y), xytext=(5, 4), textcoords="offset points",
-                    fontsize=8, fontweight="bold", color="#c0392b", path_effects=halo,
-                    zorder=9)  # fmt: skip
 
 
 def _draw(

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from outputs import fonts, page
 from outputs._pdf import save_pdf, text_table
+from outputs._svg_canvas import flowable_svg
 from outputs.escape import html_text
 
 CELL_PADDING_PT = 6.0  # left and right padding of a table cell (outputs._pdf.grid_style)
@@ -60,7 +61,7 @@ class Drawing:
 
     ``draw`` returns the reportlab flowable for a width in points; ``least_aspect`` is
     the smallest height over width it shrinks to, kept on one page with its heading.
-    The HTML page shows the caption only.
+    The HTML page shows the same drawing as inline SVG (:mod:`outputs._svg_canvas`).
     """
 
     draw: Callable[[float], Any]
@@ -239,7 +240,9 @@ def _html_block(block: Block) -> str:
     if isinstance(block, Steps):
         return "<ol>" + "".join(f"<li>{html_text(item)}</li>" for item in block.items) + "</ol>"
     if isinstance(block, Drawing):
-        return f"<figure><figcaption>{html_text(block.caption)}</figcaption></figure>"
+        svg = flowable_svg(block.draw(page.text_width()), page.text_width(), block.caption)
+        caption = f"<figcaption>{html_text(block.caption)}</figcaption>"
+        return f"<figure><div class='map'>{svg}</div>{caption}</figure>"
     data = base64.b64encode(block.png).decode("ascii")
     return (
         f"<figure><img src='data:image/png;base64,{data}' alt='{html_text(block.caption)}'>"

@@ -37,6 +37,7 @@ th,td{{border:1px solid #9aa5b1;padding:.2rem .4rem;text-align:left;vertical-ali
 thead th{{background:#e8eef6}}tbody tr:nth-child(even){{background:#f6f8fb}}
 table.facts th{{width:16rem;background:#e8eef6}}
 figure{{margin:1rem 0}}figure img{{max-width:100%;border:1px solid #9aa5b1}}
+figure .map{{overflow-x:auto}}figure svg{{display:block;width:100%;min-width:36rem;height:auto}}
 figcaption{{font-size:.85rem;color:#555}}nav li.l2{{margin-left:1.2rem}}
 .signatures{{display:flex;gap:3rem;flex-wrap:wrap;margin-top:2rem}}
 .sign{{min-width:16rem}}.sign .line{{border-bottom:1px solid #000;height:3rem}}

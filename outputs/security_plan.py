@@ -12,15 +12,26 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from outputs._parallel import run_all
-from outputs._zone_map import render_station_map, render_zone_map
+from outputs._zone_drawing import ZoneMapLayers, prepare_zone_maps, zone_map_flowable
+from outputs._zone_map import render_station_map
 from outputs.degrees import plan_in_degrees
-from outputs.document import Document, Figure, Section, Signature, Table, render_html, write_pdf
+from outputs.document import (
+    Document,
+    Drawing,
+    Figure,
+    Section,
+    Signature,
+    Table,
+    render_html,
+    write_pdf,
+)
 from outputs.phone_text import format_phone
 from outputs.redaction import redact_planned
 from stations.text import roles_of, text_of
@@ -55,6 +66,8 @@ ID_TOKEN = re.compile(r"[^\s,;()\[\]'\"]+")
 # Annex A draws one map per zone up to this many zones; larger stations get the overview
 # and each warden's map stays in contacts/<zone_id>.pdf and maps/<zone_id>.html.
 MAX_ZONE_MAPS = 40
+ZONE_MAP_ASPECT = 0.62  # a zone map's height over width; two fit on a page
+ZONE_MAP_MIN_ASPECT = 0.5  # the least it shrinks to, to fill what is left of a page
 
 
 def write_security_plan(
@@ -665,8 +678,7 @@ def _where(zone_id: str, zone_name: str, area_id: str) -> str:
 
 
 def _annex_maps(plan: PlannedStation, redact: bool) -> list[Section]:
-    plan = plan_in_degrees(plan)  # the PNG maps draw in degrees
-    png, aspect = render_station_map(plan, homes=not redact)
+    png, aspect = render_station_map(plan_in_degrees(plan), homes=not redact)
     blocks: list[Any] = [
         Figure(
             png,
@@ -686,25 +698,48 @@ def _annex_maps(plan: PlannedStation, redact: bool) -> list[Section]:
     sections = [Section("Annex A. Zone maps", tuple(blocks), new_page=True, numbered=False)]
     if redact or len(plan.zones) > MAX_ZONE_MAPS:
         return sections
-    points = plan.station.points
-    points = points[
-        (points["status"] == "accepted") & points["kind"].isin(["assembly", "concentration"])
-    ]
-
-    def draw(zone_id: str) -> bytes:
-        households = plan.households[plan.households["zone_id"] == zone_id]
-        return render_zone_map(plan, zone_id, households, points)
-
-    images = run_all(draw, list(plan.zones["zone_id"]))
-    for zone, image in zip(plan.zones.itertuples(), images, strict=True):
+    layers = prepare_zone_maps(plan)  # drawn as vectors, as in the warden lists
+    points = plan.station.accepted_points
+    point_ids = list(points.loc[points["kind"].isin(["assembly", "concentration"]), "point_id"])
+    homes = plan.households.groupby("zone_id", sort=False)["household_id"].agg(list)
+    for zone in plan.zones.itertuples():
         title = zone_title(text_of(zone.zone_id)) + (
             f" - {zone.zone_name}" if text_of(zone.zone_name) else ""
         )
         caption = f"{title}: {int(zone.households)} households, W warden, D deputy."
+        draw = _zone_drawing(layers, zone.zone_id, homes.get(zone.zone_id, []), point_ids)
         sections.append(
-            Section(title, (Figure(image, caption, 4.46 / 7.2),), level=2, numbered=False)
+            Section(
+                title,
+                (Drawing(draw, caption, ZONE_MAP_MIN_ASPECT),),
+                level=2,
+                numbered=False,
+            )
         )
     return sections
+
+
+def _zone_drawing(
+    layers: ZoneMapLayers, zone_id: str, household_ids: list[str], point_ids: list[str]
+) -> Callable[[float], Any]:
+    """Return what draws a zone's vector map to a width, shrinking to fit a page's rest.
+
+    One map serves the HTML and the PDF: it is laid out once per height.
+    """
+
+    @cache
+    def draw(width: float) -> Any:
+        return zone_map_flowable(
+            layers,
+            zone_id,
+            household_ids,
+            point_ids,
+            width=width,
+            height=width * ZONE_MAP_ASPECT,
+            min_height=width * ZONE_MAP_MIN_ASPECT,
+        )
+
+    return draw
 
 
 def _annex_tree(plan: PlannedStation, people: _People) -> Section:

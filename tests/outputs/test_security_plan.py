@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import unicodedata
 from dataclasses import replace
+from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
@@ -21,14 +22,21 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from outputs import fonts
 from outputs._zone_map import render_station_map
 from outputs.degrees import plan_in_degrees
+from outputs.document import render_html
 from outputs.phone_text import format_phone
-from outputs.security_plan import CONFIDENTIAL, REDACTED, write_security_plan
+from outputs.security_plan import (
+    CONFIDENTIAL,
+    REDACTED,
+    build_security_plan,
+    write_security_plan,
+)
 from outputs.zone_colours import zone_colours
 from planner.moss import check_moss
 from planner.moss_rules import load_rules
 from planner.risk import assess, default_matrix
 from stations import load_station
 from stations.threats import read_threats
+from stations.zones_file import zone_title
 from tests.conftest import TINY
 from tests.factories import AS_OF, tiny_plan
 from tests.plan_factory import plan_by_hand
@@ -142,10 +150,91 @@ def test_distances_are_named_in_words(written: list[Path]):
     assert "measured in straight lines x 1.3 (projected CRS" in pdf_text(written[1])
 
 
-def test_zone_maps_annex_has_one_map_per_zone(written: list[Path]):
+class _Svgs(HTMLParser):
+    """Collect each inline SVG's title and texts, and every tag met inside an SVG."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.svgs: list[dict[str, list[str]]] = []
+        self.inside: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "svg":
+            self.svgs.append({"label": [dict(attrs)["aria-label"] or ""], "text": [], "tags": []})
+        elif self.svgs and self.inside:
+            self.svgs[-1]["tags"].append(tag)
+        self.inside.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.inside and self.inside.pop() != tag:
+            pass
+
+    def handle_data(self, data: str) -> None:
+        if "svg" in self.inside and self.inside[-1] in {"title", "text"}:
+            self.svgs[-1]["text"].append(data)
+
+
+def svgs_of(html: str) -> list[dict[str, list[str]]]:
+    parser = _Svgs()
+    parser.feed(html)
+    return parser.svgs
+
+
+def test_zone_maps_annex_has_one_vector_map_per_zone(written: list[Path]):
     html = written[0].read_text(encoding="utf-8")
-    # The overview and one map per zone.
-    assert html.count("<img src='data:image/png;base64,") == 3
+    # The overview stays one image; each zone's map is an inline SVG naming its zone.
+    assert html.count("<img src='data:image/png;base64,") == 1
+    svgs = svgs_of(html)
+    assert [s["label"][0].split(" - ")[0] for s in svgs] == ["Zone Z01", "Zone Z02"]
+    for svg in svgs:
+        assert {"path", "circle", "text", "clippath"} <= set(svg["tags"])
+        assert "Household (number in the table)" in svg["text"]  # the legend
+        assert "1" in svg["text"]  # the first household's number
+
+
+def test_annex_pages_hold_vector_maps_not_images(written: list[Path]):
+    reader = PdfReader(written[1])
+    annex = [
+        page for page in reader.pages if "households, W warden, D deputy" in page.extract_text()
+    ]
+    assert len(annex) >= 1
+    for page in annex:
+        objects = page["/Resources"].get("/XObject", {})
+        images = [o for o in objects.values() if o.get_object()["/Subtype"] == "/Image"]
+        assert images == []
+        drawn = page.get_contents().get_data().decode("latin-1")
+        assert drawn.count(" l\n") + drawn.count(" l ") > 50  # outlines, homes, legend
+
+
+def test_hostile_zone_names_are_escaped_in_the_maps(station: Path):
+    plan = tiny_plan(station)
+    hostile_id = 'Z<b>2"&'
+    rename = {"Z02": hostile_id}
+    zones = plan.zones.assign(
+        zone_id=plan.zones["zone_id"].replace(rename), zone_name=[HOSTILE, "Kaartinkaupunki"]
+    )
+    plan = replace(
+        plan,
+        zones=zones,
+        households=plan.households.assign(zone_id=plan.households["zone_id"].replace(rename)),
+        staff=plan.staff.assign(zone_id=plan.staff["zone_id"].replace(rename)),
+        routes=plan.routes.assign(origin_id=plan.routes["origin_id"].replace(rename)),
+    )
+    moss = check_moss(plan, load_rules(), as_of=AS_OF).to_dict()
+    document = build_security_plan(
+        plan, smt=security_management_team(plan.station.staff), moss=moss, risk=None,
+        cascade=None, issued=ISSUED,
+    )  # fmt: skip
+    html = render_html(document)
+    svgs = svgs_of(html)
+    assert len(svgs) == len(plan.zones)
+    first, second = svgs
+    assert first["label"][0].startswith(f"Zone Z01 - {HOSTILE}:")  # the name, as text
+    assert any(text.startswith(f"Zone Z01 - {HOSTILE}") for text in first["text"])
+    assert hostile_id in first["text"]  # the neighbour's label
+    assert second["label"][0].startswith(f"{zone_title(hostile_id)} - Kaartinkaupunki")
+    for svg in svgs:
+        assert not {"img", "b"} & set(svg["tags"])
 
 
 def test_hostile_name_is_escaped_text(written: list[Path]):
