@@ -532,7 +532,7 @@ def appoint_coordinators(
     """
     people = areas.staff.assign(_roles=role_sets(areas.staff), _phone=_has_phone(areas.staff))
     away = away or {}
-    barred = set(exclude) | set(away)
+    barred = set(exclude)
     blocked = set(excluded_roles)
     rows: list[dict[str, Any]] = []
     flags: list[dict[str, Any]] = []
@@ -540,7 +540,10 @@ def appoint_coordinators(
         if area.area_id == CAPITAL_AREA_ID:
             row, flag = _capital(people, area)
         else:
-            row, flag = _asc(people, areas.offices, area, (barred, blocked), away)
+            row, flag = _asc(people, areas.offices, area, (barred | set(away), blocked), away)
+            usual = _asc(people, areas.offices, area, (barred, blocked), {})[0] if away else None
+            if row is not None and usual is not None and usual["staff_id"] in away:
+                row["reason"] += f"; passed over: {usual['staff_id']} {away[usual['staff_id']]}"
         if row is not None:
             rows.append({"area_id": area.area_id, "area_name": area.area_name, **row})
         flags.extend({"zone_id": None, "area_id": area.area_id, **f} for f in flag)
@@ -648,20 +651,8 @@ def _asc(
     return {
         "role": "ASC",
         "staff_id": pick[STAFF_ID],
-        "reason": f"most senior eligible staff member ({grade}) {where}"
-        + _passed(members, away, grade_rank(pick.get("grade"))),
+        "reason": f"most senior eligible staff member ({grade}) {where}",
     }, flags
-
-
-def _passed(members: gpd.GeoDataFrame, away: Mapping[str, str], rank: int) -> str:
-    """Return ``"; passed over: S012 on leave until ..."``: absent staff as senior as ``rank``."""
-    grades = members["grade"] if "grade" in members else [None] * len(members)
-    gone = [
-        f"{s} {away[s]}"
-        for s, grade in zip(members[STAFF_ID], grades, strict=True)
-        if s in away and grade_rank(grade) <= rank
-    ]
-    return f"; passed over: {', '.join(gone)}" if gone else ""
 
 
 # --- Security Management Team --------------------------------------------------------------------
