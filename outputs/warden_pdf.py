@@ -426,7 +426,7 @@ def _card_content(index: _Index, zone_id: str) -> WalletCard:
         households=[
             [
                 str(entry["number"]),
-                ", ".join(name for name, _agency, _role in entry["people"]),
+                ", ".join(person[0] for person in entry["people"]),
                 "\n".join(entry["phones"]),
             ]
             for entry in _household_rows(index, zone)
@@ -450,6 +450,7 @@ def _household_rows(index: _Index, zone: dict[str, Any]) -> list[dict[str, Any]]
                         text_of(m.get("name")),
                         text_of(m.get("agency")),
                         appointed.get(text_of(m.get("staff_id")), ""),
+                        text_of(m.get("presence_note")),
                     )
                     for m in members
                 ],
@@ -597,9 +598,10 @@ def _household_row(entry: dict[str, Any], *, called_by: bool) -> list[Any]:
             name,
             f" ({agency})" if agency else "",
             f" - {role}" if role else "",
+            f", {away}" if away else "",
             f", blood {blood}" if blood else "",
         ]
-        for (name, agency, role), blood in zip(entry["people"], entry["blood"], strict=True)
+        for (name, agency, role, away), blood in zip(entry["people"], entry["blood"], strict=True)
     ]
     row = [
         str(entry["number"]),

@@ -35,6 +35,7 @@ def plan_station(
     redact: bool = False,
     tiles: str = "none",
     seed: int = 0,
+    as_of: dt.date | None = None,
     debug: bool = False,
     force: bool = False,
 ) -> dict[str, Any]:
@@ -48,6 +49,8 @@ def plan_station(
         Its plan folder (replaced when the plan is complete).
     redact, tiles, seed
         As for ``planner plan``.
+    as_of
+        The plan date (today by default).
     debug
         Put the traceback of an unexpected error in the row's ``error``.
     force
@@ -68,7 +71,7 @@ def plan_station(
     row: dict[str, Any] = dict.fromkeys(SUMMARY_COLUMNS)
     row |= {"station": Path(station_dir).name, "folder": Path(out_dir).name, "error": ""}
     try:
-        as_of = dt.datetime.now(tz=dt.UTC).date()
+        as_of = as_of or dt.datetime.now(tz=dt.UTC).date()
         station = load_station(Path(station_dir), as_of=as_of)
         row |= {
             "station": station.name,
@@ -116,6 +119,7 @@ def run_batch(
     redact: bool = False,
     tiles: str = "none",
     seed: int = 0,
+    as_of: dt.date | None = None,
     debug: bool = False,
     force: bool = False,
     on_done: Callable[[dict[str, Any]], None] = lambda _row: None,
@@ -135,6 +139,8 @@ def run_batch(
         local cluster; its workers must see ``out`` and the station folders.
     redact, tiles, seed, debug, force
         As for ``planner plan``.
+    as_of
+        The plan date of every station (today by default).
     on_done
         Called with each row as its station completes (for a progress display).
     """
@@ -144,7 +150,14 @@ def run_batch(
 
     folders = plan_folders(stations)
     open_output_folder(out, kind=BATCH, entries=[*folders, *SUMMARY_FILES])
-    options = {"redact": redact, "tiles": tiles, "seed": seed, "debug": debug, "force": force}
+    options = {
+        "redact": redact,
+        "tiles": tiles,
+        "seed": seed,
+        "as_of": as_of,
+        "debug": debug,
+        "force": force,
+    }
     cluster = None
     logging.getLogger("distributed").setLevel(logging.WARNING)
     if scheduler is None:

@@ -26,6 +26,7 @@ from planner.risk import assess, default_matrix
 from planner.site_rules import suggest_for_plan
 from stations import Station, StationError, load_station
 from stations.errors import Issue
+from stations.presence import presence_notes
 from stations.previous_plan import PreviousPlan, read_previous_plan
 from stations.threats import read_threats
 from stations.zones_file import read_zones_file
@@ -253,8 +254,13 @@ def plan_station(
     if earlier is None and station.zones_path is None and len(areas.areas) > 1:
         zoning = zones_per_area(zoning, areas.households, polygons, seed)
     households, zone_area = _households_in_areas(zoning, areas)
-    coordinators = appoint_coordinators(areas)
     staff = _staff_with_zones(station, households)
+    away = {
+        str(k): note
+        for k, note in zip(staff["staff_id"], staff["presence_note"], strict=True)
+        if note
+    }
+    coordinators = appoint_coordinators(areas, away=away)
     wardens = appoint_wardens(
         staff,
         households,
@@ -264,6 +270,7 @@ def plan_station(
         travel=zoning.travel,
         previous=earlier.appointments if earlier is not None else None,
         not_available=frozenset(coordinators.appointments["staff_id"]),
+        away=away,
     )
     planned = _planned_station(
         _Decided(station, zoning, areas, polygons, households, zone_area, staff),
@@ -384,6 +391,7 @@ def _staff_with_zones(station: Station, households: pd.DataFrame) -> gpd.GeoData
     by_household = households.set_index("household_id")
     staff["zone_id"] = staff["household_id"].map(by_household["zone_id"])
     staff["area_id"] = staff["household_id"].map(by_household["area_id"])
+    staff["presence_note"] = presence_notes(staff, station.as_of)  # "" when present
     return staff
 
 
@@ -574,7 +582,18 @@ def assignments_table(run: PlanRun) -> pd.DataFrame:
             "reason": staff["reason"].where(~accepted, None),
         }
     )
+    rows.insert(
+        rows.columns.get_loc("status"),
+        "presence",
+        staff["staff_id"].astype(str).map(_presence_by_id(station)).where(accepted, None),
+    )
     unzoned = accepted & zone.isna().to_numpy()
     rows.loc[unzoned, "reason"] = "home in no warden zone (see the zone check)"
     rows = with_roster_columns(rows, staff)
     return rows.astype(object).where(rows.notna(), None)
+
+
+def _presence_by_id(station: Station) -> dict[str, str]:
+    """Return where each accepted staff member is on the plan date, by ``staff_id``."""
+    ids = station.accepted_staff["staff_id"].astype(str)
+    return dict(zip(ids, station.presence_on(), strict=True))

@@ -7,6 +7,7 @@ Domain errors become exit status 1 with a message and no traceback (unless
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import logging
 import sys
@@ -19,6 +20,7 @@ import click
 
 from outputs.escape import terminal_text
 from planner.options import (
+    AS_OF,
     PDF_PASSWORD_FILE,
     STATION_ARG,
     TILES,
@@ -382,6 +384,7 @@ def _failing(report: Any, fail_on: str) -> list[Any]:
 @redact_option("A plan safe to share: no names, phones or homes.")
 @fail_on_option("none", "Exit with status 3 when MOSS rules of this severity fail.")
 @seed_option()
+@AS_OF
 @PDF_PASSWORD_FILE
 @TILES
 def plan(  # click passes options by keyword
@@ -394,6 +397,7 @@ def plan(  # click passes options by keyword
     redact: bool,
     fail_on: str,
     seed: int,
+    as_of: dt.date,
     pdf_password_file: Path | None,
     tiles: str,
 ) -> None:
@@ -401,21 +405,22 @@ def plan(  # click passes options by keyword
     password = read_password(pdf_password_file) if pdf_password_file is not None else None
     _plan_command(
         station, out, previous=previous, repair=repair, redact=redact, fail_on=fail_on,
-        seed=seed, tiles=tiles, force=force, pdf_password=password,
+        seed=seed, as_of=as_of, tiles=tiles, force=force, pdf_password=password,
     )  # fmt: skip
 
 
 @main.command()
 @out_option("The plan's output folder.", default=Path("out/helsinki"), show_default=True)
+@AS_OF
 @TILES
-def demo(*, out: Path, force: bool, tiles: str) -> None:
+def demo(*, out: Path, force: bool, as_of: dt.date, tiles: str) -> None:
     """Build the plan of the bundled Helsinki sample station."""
     from importlib import resources
 
     with resources.as_file(resources.files("stations").joinpath("sample", "helsinki")) as sample:
         _plan_command(
             sample, out, previous=None, repair=False, redact=False, fail_on="none", seed=0,
-            tiles=tiles, force=force,
+            as_of=as_of, tiles=tiles, force=force,
         )  # fmt: skip
 
 
@@ -428,12 +433,11 @@ def _plan_command(
     redact: bool,
     fail_on: str,
     seed: int,
+    as_of: dt.date,
     tiles: str = "none",
     force: bool = False,
     pdf_password: str | None = None,
 ) -> None:
-    import datetime as dt
-
     from planner.build import PLAN_STEPS, build_plan
     from planner.output_folder import PLAN, atomic_folder
     from planner.progress import progress
@@ -443,12 +447,14 @@ def _plan_command(
     checked_out(out, kind=PLAN, keep=[station], force=force)
     names = [*PLAN_STEPS, *PUBLISH_STEPS]
     with progress(names, enabled=not _quiet()) as steps:
-        run = build_plan(station, previous=previous, repair=repair, seed=seed, step=steps.start)
+        run = build_plan(
+            station, as_of=as_of, previous=previous, repair=repair, seed=seed, step=steps.start
+        )
         with atomic_folder(out, kind=PLAN, keep=[station], force=force) as folder:
             write_plan(
                 run,
                 folder,
-                issued=dt.datetime.now(tz=dt.UTC).date(),
+                issued=as_of,
                 redact=redact,
                 tiles=tiles,
                 pdf_password=pdf_password,
@@ -464,12 +470,13 @@ def _plan_command(
 @STATION_ARG
 @fail_on_option("critical", "Exit with status 3 when rules of this severity (or worse) fail.")
 @format_option()
-def moss(*, station: Path, fail_on: str, output_format: str) -> None:
+@AS_OF
+def moss(*, station: Path, fail_on: str, output_format: str, as_of: dt.date) -> None:
     """Check a STATION against MOSS (zones and wardens are planned first)."""
     from planner.build import build_plan
     from planner.summary import moss_text
 
-    report = build_plan(station, until="moss").moss_report()
+    report = build_plan(station, as_of=as_of, until="moss").moss_report()
     if output_format == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -560,6 +567,7 @@ EXIT_STATIONS_FAILED = 4
 )
 @redact_option("Plans safe to share: no names, phones or homes.")
 @seed_option("Seed of the partitions.")
+@AS_OF
 @TILES
 @click.pass_context
 def batch(  # click passes options by keyword
@@ -572,6 +580,7 @@ def batch(  # click passes options by keyword
     scheduler: str | None,
     redact: bool,
     seed: int,
+    as_of: dt.date,
     tiles: str,
 ) -> None:
     """Plan many STATIONS in parallel on Dask; write each plan and a summary.
@@ -579,8 +588,6 @@ def batch(  # click passes options by keyword
     A station that fails is reported with its error while the others complete; the
     exit status is then 4.
     """
-    import datetime as dt
-
     from outputs.batch_report import write_batch_summary
     from planner.batch import FAILED, check_batch_folders, run_batch
     from planner.output_folder import OutputFolderError
@@ -606,11 +613,12 @@ def batch(  # click passes options by keyword
             redact=redact,
             tiles=tiles,
             seed=seed,
+            as_of=as_of,
             debug=debug,
             force=force,
             on_done=lambda _row: bar.update(1) if bar is not None else None,
         )
-    for path in write_batch_summary(rows, out, issued=dt.datetime.now(tz=dt.UTC).date()):
+    for path in write_batch_summary(rows, out, issued=as_of):
         path.chmod(0o600)
     for row in rows:
         if row["status"] == FAILED:

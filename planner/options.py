@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,25 @@ def fail_on_option(default: str, help_text: str) -> Decorator:
     return click.option(
         "--fail-on", type=FAIL_ON, default=default, show_default=True, help=help_text
     )
+
+
+def _plan_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date:
+    from stations.presence import plan_date
+
+    try:
+        return plan_date(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+AS_OF = click.option(
+    "--as-of",
+    "as_of",
+    metavar="YYYY-MM-DD",
+    callback=_plan_date,
+    help="The plan date (default today, UTC): who is away or visiting, which records and "
+    "trainings are stale. The same inputs and --as-of give the same files.",
+)
 
 
 def _tiles(_ctx: click.Context, _param: click.Parameter, value: str) -> str:

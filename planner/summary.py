@@ -34,6 +34,8 @@ def plan_summary(run: PlanRun) -> dict[str, Any]:
     assigned = int((assignments_table(run)["status"] == "assigned").sum())
     return {
         "station": planned.station.name,
+        "as_of": planned.station.as_of.isoformat(),
+        "staff_away": len(planned.station.away_on()),
         "security_level": planned.station.config.station.security_level,
         "zones": len(planned.zones),
         "areas": len(planned.areas),

@@ -169,3 +169,28 @@ def present_ids(staff: pd.DataFrame, date: dt.date) -> list[str]:
     """Return the ids of the staff at the station on ``date`` (visiting staff included)."""
     here = ~presence_on(staff, date).isin(AWAY)
     return [str(v) for v in staff.loc[here, STAFF_ID]]
+
+
+def presence_notes(staff: pd.DataFrame, date: dt.date) -> pd.Series:
+    """Return a short note on each staff member not present on ``date``, empty for the rest.
+
+    Parameters
+    ----------
+    staff
+        Staff rows with the optional ``presence``, ``status_from`` and ``status_until``.
+    date
+        The plan date.
+
+    Returns
+    -------
+    pandas.Series
+        ``"on leave until 2026-12-20"``, ``"on mission"`` (no end date), ``"visiting until
+        ..."`` or ``""`` per row (same index).
+    """
+    where = presence_on(staff, date)
+    ends = _dates(staff, PRESENCE_UNTIL)
+    notes = [
+        "" if state == PRESENT else f"{state} until {end.isoformat()}" if end else str(state)
+        for state, end in zip(where, ends, strict=True)
+    ]
+    return pd.Series(notes, index=staff.index, dtype=object)

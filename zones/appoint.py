@@ -94,6 +94,7 @@ def appoint_wardens(
     travel: TravelModel | None = None,
     previous: pd.DataFrame | None = None,
     not_available: frozenset[str] = frozenset(),
+    away: Mapping[str, str] | None = None,
 ) -> Appointments:
     """Choose the warden, deputy and alternates of every zone.
 
@@ -117,6 +118,9 @@ def appoint_wardens(
         An earlier plan's ``zone_id, role, staff_id`` appointments to keep where valid.
     not_available
         Staff already appointed elsewhere (Area Security Coordinators).
+    away
+        Staff away or visiting on the plan date, with a note saying so (``"on leave until
+        2026-12-20"``): never appointed; the warden's reason names those passed over.
 
     Returns
     -------
@@ -127,12 +131,13 @@ def appoint_wardens(
     rows: list[dict[str, Any]] = []
     flags: list[dict[str, Any]] = []
     uncovered: dict[str, str] = {}
+    away = away or {}
     existing = _existing(staff, previous)
     by_zone = dict(tuple(staff.groupby("zone_id", sort=False)))
     homes_by_zone = dict(tuple(households.groupby("zone_id", sort=False)))
     for zone_id in zones["zone_id"]:
         residents = by_zone.get(zone_id, staff.iloc[:0])
-        eligible, why_not = _eligible(residents, rules, not_available)
+        eligible, why_not = _eligible(residents, rules, not_available, away)
         homes = homes_by_zone.get(zone_id, households.iloc[:0])
         if eligible.empty:
             reason = _no_candidate_reason(residents, why_not)
@@ -149,18 +154,30 @@ def appoint_wardens(
         for role, _, person in chosen:
             holder = existing.get((zone_id, role)) if rules.keep_existing else None
             if holder is not None and holder != person["staff_id"]:
+                why = (
+                    f"is {away[holder]}"
+                    if holder in away
+                    else f"is no longer eligible or no longer lives in {zone_id}"
+                )
                 flags.append(
                     {
                         "zone_id": zone_id,
                         "code": "replaced",
                         "severity": "minor",
-                        "message": f"{holder}, {role} until now, is no longer eligible or no "
-                        f"longer lives in {zone_id}; {person['staff_id']} is proposed",
+                        "message": f"{holder}, {role} until now, {why}; "
+                        f"{person['staff_id']} is proposed",
                     }
                 )
+        passed = _passed_over(residents, rules, away)
         for role, reason, person in chosen:
+            note = f"; passed over: {passed}" if role == "warden" and passed else ""
             rows.append(
-                {"zone_id": zone_id, "role": role, "staff_id": person["staff_id"], "reason": reason}
+                {
+                    "zone_id": zone_id,
+                    "role": role,
+                    "staff_id": person["staff_id"],
+                    "reason": reason + note,
+                }
             )
         flags.extend(_zone_flags(zone_id, chosen))
     cover = _cover(zones, uncovered, {r["zone_id"] for r in rows if r["role"] == "warden"})
@@ -185,8 +202,17 @@ def _roles(value: object) -> set[str]:
     return set(str(value).split(";")) if isinstance(value, str) and value else set()
 
 
+def _passed_over(residents: pd.DataFrame, rules: AppointmentRules, away: Mapping[str, str]) -> str:
+    """Return the residents who would be eligible but are away or visiting, with why."""
+    willing, _ = _eligible(residents, rules, frozenset(), {})
+    return ", ".join(f"{s} {away[s]}" for s in willing["staff_id"] if s in away)
+
+
 def _eligible(
-    residents: pd.DataFrame, rules: AppointmentRules, not_available: frozenset[str]
+    residents: pd.DataFrame,
+    rules: AppointmentRules,
+    not_available: frozenset[str],
+    away: Mapping[str, str],
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     def column(name: str) -> list[object]:
         return list(residents[name]) if name in residents.columns else [None] * len(residents)
@@ -201,13 +227,15 @@ def _eligible(
         [bool(_roles(r) & set(rules.exclude_roles)) for r in column("role")], dtype=bool
     )
     taken = np.array([s in not_available for s in column("staff_id")], dtype=bool)
+    gone = np.array([s in away for s in column("staff_id")], dtype=bool)
     why = {
         "declined": int(unwilling.sum()),
         "no phone": int(no_phone.sum()),
         "excluded role": int(excluded.sum()),
         "already ASC": int(taken.sum()),
+        "away or visiting": int(gone.sum()),
     }
-    keep = ~unwilling & ~no_phone & ~excluded & ~taken
+    keep = ~unwilling & ~no_phone & ~excluded & ~taken & ~gone
     return residents[keep], why
 
 

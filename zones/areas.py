@@ -509,6 +509,7 @@ def appoint_coordinators(
     *,
     exclude: Iterable[str] = (),
     excluded_roles: Iterable[str] = ("DO", "CSA", "CSFP"),
+    away: Mapping[str, str] | None = None,
 ) -> Coordinators:
     """Choose the ASC of every area away from the capital, and name the capital's coordinator.
 
@@ -520,6 +521,9 @@ def appoint_coordinators(
         Staff ids that cannot be ASC (the wardens and deputies).
     excluded_roles
         Roster roles that rule a person out as ASC.
+    away
+        Staff away or visiting on the plan date, with a note saying so: never ASC, even
+        when the roster names them (a flag says who was passed over and why).
 
     Returns
     -------
@@ -527,6 +531,7 @@ def appoint_coordinators(
         One row per area with a coordinator, and flags for areas without one.
     """
     people = areas.staff.assign(_roles=role_sets(areas.staff), _phone=_has_phone(areas.staff))
+    away = away or {}
     barred = set(exclude)
     blocked = set(excluded_roles)
     rows: list[dict[str, Any]] = []
@@ -535,7 +540,10 @@ def appoint_coordinators(
         if area.area_id == CAPITAL_AREA_ID:
             row, flag = _capital(people, area)
         else:
-            row, flag = _asc(people, areas.offices, area, barred, blocked)
+            row, flag = _asc(people, areas.offices, area, (barred | set(away), blocked), away)
+            usual = _asc(people, areas.offices, area, (barred, blocked), {})[0] if away else None
+            if row is not None and usual is not None and usual["staff_id"] in away:
+                row["reason"] += f"; passed over: {usual['staff_id']} {away[usual['staff_id']]}"
         if row is not None:
             rows.append({"area_id": area.area_id, "area_name": area.area_name, **row})
         flags.extend({"zone_id": None, "area_id": area.area_id, **f} for f in flag)
@@ -568,9 +576,10 @@ def _asc(
     people: gpd.GeoDataFrame,
     sites: gpd.GeoDataFrame,
     area: Any,
-    barred: set[str],
-    blocked: set[str],
+    barred_blocked: tuple[set[str], set[str]],
+    away: Mapping[str, str],
 ) -> tuple[dict[str, str] | None, list[dict[str, str]]]:
+    barred, blocked = barred_blocked
     flags: list[dict[str, str]] = []
     names = {area.area_id.casefold(), text_of(area.area_name).casefold()}
     named = people[people["_roles"].map(lambda r: "ASC" in r)]
@@ -579,6 +588,17 @@ def _asc(
         for _, r in named.iterrows()
         if r["area_id"] == area.area_id or text_of(r.get("area")).casefold() in names
     ]
+    flags.extend(
+        {
+            "code": "asc_away",
+            "severity": "minor",
+            "message": f"{r[STAFF_ID]}, ASC of {area.area_name} in the roster, is "
+            f"{away[r[STAFF_ID]]}: another ASC is proposed meanwhile",
+        }
+        for r in fixed
+        if r[STAFF_ID] in away
+    )
+    fixed = [r for r in fixed if r[STAFF_ID] not in away]
     if fixed:
         if len(fixed) > 1:
             others = ", ".join(r[STAFF_ID] for r in fixed[1:])
@@ -606,7 +626,7 @@ def _asc(
             f"no eligible ASC in {area.area_name}: nobody with a phone who is not already "
             "a warden, deputy, DO, CSA or CSFP"
         )
-        return None, [{"code": "no_asc", "severity": "critical", "message": message}]
+        return None, [*flags, {"code": "no_asc", "severity": "critical", "message": message}]
     ranked = eligible.assign(
         _rank=eligible["grade"].map(grade_rank) if "grade" in eligible else len(GRADE_ORDER)
     )

@@ -238,7 +238,7 @@ def _person(row: pd.Series | dict[str, Any], role: str, *, note: str = "") -> di
         zone_id=text_of(row.get("zone_id")) or None,
         household_id=text_of(row.get("household_id")) or None,
         dependants=_int(row.get("dependants")),
-        note=note or None,
+        note="; ".join(n for n in (note, text_of(row.get("presence_note"))) if n) or None,
     )
 
 

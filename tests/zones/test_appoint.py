@@ -213,3 +213,23 @@ def test_rules_from_the_station_file() -> None:
     assert columns == {"appointments.alternate", "appointments.alternates"}
     with pytest.raises(StationError, match="appointments"):
         AppointmentRules.from_table({"prefer_category": "expat"})
+
+
+def test_staff_away_are_not_appointed_and_the_warden_reason_names_them() -> None:
+    people = [person("A", 0), person("B", 600, role="warden", zone="Z01"), person("C", 100)]
+    away = {"B": "on leave until 2026-12-20", "A": "visiting"}
+    result = appoint(people, away=away)
+    assert roles(result) == {"warden": "C"}
+    assert result.table.iloc[0]["reason"].endswith(
+        "; passed over: A visiting, B on leave until 2026-12-20"
+    )
+    (flag,) = result.flags[result.flags["code"] == "replaced"].itertuples()
+    assert flag.message == "B, warden until now, is on leave until 2026-12-20; C is proposed"
+    everyone = appoint(people, away=away | {"C": "on mission"})
+    flags = everyone.flags.query("code == 'no_candidate' and zone_id == 'Z01'")
+    (flag,) = flags.itertuples()
+    assert "3 away or visiting" in flag.message
+    # Someone away who would not be eligible anyway (declined) is not named.
+    declined = [person("A", 0), person("B", 100, willing_warden=False)]
+    result = appoint(declined, away={"B": "on mission"})
+    assert "passed over" not in result.table.iloc[0]["reason"]

@@ -365,3 +365,29 @@ def test_security_management_team_of_the_tiny_station():
     assert smt.loc[1, "reason"] == "most senior staff member (no agency_head in the roster)"
     assert smt.loc[0, "title"] == "Designated Official"
     assert smt.loc[4, "title"] == "Chief Security Adviser"
+
+
+def test_asc_away_on_the_plan_date_is_passed_over_and_said_so():
+    away = {"S10": "on leave until 2026-12-20"}
+    chosen = appoint_coordinators(coordinator_setup(), away=away).coordinators
+    row = chosen.set_index("area_id").loc["A1"]
+    assert row["staff_id"] == "S12"  # the other P-3 at SO1
+    assert row["reason"].endswith("; passed over: S10 on leave until 2026-12-20")
+    # Someone away who would not have been chosen anyway is not named.
+    chosen = appoint_coordinators(coordinator_setup(), away={"S13": "on mission"}).coordinators
+    assert "passed over" not in chosen.set_index("area_id").loc["A1", "reason"]
+
+
+def test_asc_fixed_in_the_roster_but_away_is_replaced_with_a_flag():
+    result = coordinator_setup(
+        {"staff_id": "S14", "x_km": 101, "y_km": 0, "role": "ASC", "grade": "G-4"}
+    )
+    found = appoint_coordinators(result, away={"S14": "on mission until 2027-01-10"})
+    row = found.coordinators.set_index("area_id").loc["A1"]
+    assert row["staff_id"] == "S10"
+    assert row["reason"].endswith("; passed over: S14 on mission until 2027-01-10")
+    (message,) = found.flags["message"]
+    assert message == (
+        "S14, ASC of Office SO1 in the roster, is on mission until 2027-01-10: another ASC is "
+        "proposed meanwhile"
+    )
