@@ -52,6 +52,16 @@ def run_plan(
     return seconds, peak, steps
 
 
+def synthesize(station: Path, size: int, city: str) -> Path:
+    """Write a synthetic station of ``size`` households over ``city`` with `planner synth`."""
+    subprocess.run(
+        [PLANNER, "synth", "--city", city, "--households", str(size), "--out", str(station)],
+        check=True,
+        capture_output=True,
+    )
+    return station
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1000,10000,100000")
@@ -67,12 +77,7 @@ def main() -> None:
     print("|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for size in (int(s) for s in args.sizes.split(",")):
-            station = Path(tmp) / f"s{size}"
-            subprocess.run(
-                [PLANNER, "synth", "--city", args.city, "--households", str(size),
-                 "--out", str(station)],
-                check=True, capture_output=True,
-            )  # fmt: skip
+            station = synthesize(Path(tmp) / f"s{size}", size, args.city)
             out = Path(tmp) / f"p{size}"
             seconds, peak, steps = run_plan(station, out)
             zones = len(list((out / "maps").glob("*.html")))
@@ -89,12 +94,7 @@ def compare(args: argparse.Namespace) -> None:
     print("|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for size in (int(s) for s in args.sizes.split(",")):
-            station = Path(tmp) / f"s{size}"
-            subprocess.run(
-                [PLANNER, "synth", "--city", args.city, "--households", str(size),
-                 "--out", str(station)],
-                check=True, capture_output=True,
-            )  # fmt: skip
+            station = synthesize(Path(tmp) / f"s{size}", size, args.city)
             runs: dict[str, list[tuple[float, float]]] = {"this": [], "baseline": []}
             for _ in range(args.repeats):
                 for name, tree in (("this", None), ("baseline", args.baseline)):
