@@ -150,6 +150,17 @@ def _area_offices(value: Any) -> str | None:
     return None if ok else 'must be a table of area name = ["office_id", ...]'
 
 
+def _text(value: Any) -> str | None:
+    return None if isinstance(value, str) and value.strip() else "must be a non-empty text"
+
+
+def _per_person_amounts(value: Any) -> str | None:
+    ok = isinstance(value, dict) and all(
+        isinstance(v, int | float) and not isinstance(v, bool) and v >= 0 for v in value.values()
+    )
+    return None if ok else "must be a table of item = amount per person per day, e.g. water_l = 4"
+
+
 def _roles(value: Any) -> str | None:
     roles = builtin()["role"].values
     ok = isinstance(value, list) and all(isinstance(v, str) and v in roles for v in value)
@@ -180,6 +191,14 @@ RULE_TABLES: dict[str, dict[str, Check]] = {
         "minutes_per_call": _number_above(0),
         "max_calls_per_person": _whole(1),
         "target_minutes": _number_above(0),
+    },
+    "evacuation": {
+        "destination": _text,
+        "international": _one_of("evacuate", "relocate", "hibernate"),
+        "national": _one_of("evacuate", "relocate", "hibernate"),
+        "hibernation_days": _whole(1),
+        "staff_vehicle_seats": _whole(1),
+        "supplies": _per_person_amounts,
     },
 }
 # Tables nothing reads, with where their settings belong.

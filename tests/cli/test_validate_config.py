@@ -62,6 +62,14 @@ WRONG: dict[str, dict[str, Any]] = {
         "keep_existing": "y",
     },
     "cascade": {"minutes_per_call": "3", "max_calls_per_person": 2.5, "target_minutes": 0},
+    "evacuation": {
+        "destination": " ",
+        "international": "evacuated",
+        "national": "stay",
+        "hibernation_days": 0,
+        "staff_vehicle_seats": "4",
+        "supplies": {"water_l": -1},
+    },
     "vocabulary": {
         "role": "staff",
         "category": {"Intl": "expat"},
