@@ -62,6 +62,16 @@ WRONG: dict[str, dict[str, Any]] = {
         "keep_existing": "y",
     },
     "cascade": {"minutes_per_call": "3", "max_calls_per_person": 2.5, "target_minutes": 0},
+    "radio": {
+        "channels": [{"name": "Security", "colour": "red"}],
+        "security_net": "",
+        "warden_net": "Net {zone}",
+        "callsign_scheme": "{zone}{role}",
+        "callsigns_for": "some",
+        "check_day": "someday",
+        "check_time": "25:00",
+        "check_gap_min": -5,
+    },
     "vocabulary": {
         "role": "staff",
         "category": {"Intl": "expat"},
