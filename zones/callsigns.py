@@ -145,7 +145,7 @@ class RadioPlan:
         The ``[radio]`` rules planned with.
     callsigns
         One row per staff member of the plan (``CALLSIGN_COLUMNS``), ordered by net,
-        then call sign.
+        role (``ROLE_CODES``), then call sign.
     nets
         One row per net (``NET_COLUMNS``): the security net first, then the warden nets.
     schedule
@@ -330,13 +330,13 @@ def _nets(people: pd.DataFrame, areas: pd.DataFrame, nets: dict[str, str]) -> pd
         (key, "warden", key, coordinators.get(key) or adviser)
         for key in sorted(k for k in nets if k != "security")
     ]
-    table = []
-    seen: dict[str, int] = {}
+    table: list[dict[str, Any]] = []
+    seen: set[str] = set()
     for key, kind, area_id, control in rows:
         name = nets[key]
         if name in seen:  # areas sharing one warden net (a name without {area})
             continue
-        seen[name] = len(table)
+        seen.add(name)
         members = people[people["radio_net"] == name]
         if kind == "warden" and members.empty:
             continue
