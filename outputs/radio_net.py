@@ -176,7 +176,7 @@ def _channels(radio: RadioPlan) -> Table:
 
 
 def _control(staff_id: object, people: pd.DataFrame, *, redact: bool) -> Cell:
-    """Return net control: call sign and name (shaped apart), or only the role when redacted."""
+    """Return net control: call sign, name (shaped apart) and a missing radio; redacted: role."""
     mine = people[people["staff_id"] == text_of(staff_id)]
     if mine.empty:
         return "none appointed"
@@ -185,7 +185,8 @@ def _control(staff_id: object, people: pd.DataFrame, *, redact: bool) -> Cell:
     if redact:
         return title
     callsign = person["radio_callsign"] or "no call sign"
-    return [[f"{callsign} - ", person["name"], f" ({title})"]]
+    lacking = "" if person["has_radio"] else ", no radio"
+    return [[f"{callsign} - ", person["name"], f" ({title}{lacking})"]]
 
 
 def _nets(radio: RadioPlan, people: pd.DataFrame, *, redact: bool) -> Table:
@@ -217,10 +218,10 @@ def _schedule(radio: RadioPlan, people: pd.DataFrame, *, redact: bool) -> Table:
 def _callsign_sections(radio: RadioPlan, people: pd.DataFrame) -> list[Section]:
     sections = []
     for net in radio.nets["net"]:
-        members = people[people["radio_net"] == net]
+        members = people[(people["radio_net"] == net) & (people["radio_callsign"] != "")]
         rows = [
             (
-                p.radio_callsign or "none",
+                p.radio_callsign,
                 p.name,
                 p.agency,
                 ROLE_TITLES.get(p.radio_role, p.radio_role),
