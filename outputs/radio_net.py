@@ -139,7 +139,7 @@ def _document(
     if not redact:
         sections += _callsign_sections(radio, people)
         sections.append(_without_radio(people))
-    sections.append(_section("Repeaters", _repeaters(plan)))
+    sections.append(_section("Repeaters", *_repeaters(radio)))
     if not redact and radio.duplicates:
         sections.append(_duplicates(radio))
     return Document(
@@ -260,16 +260,29 @@ def _without_radio(people: pd.DataFrame) -> Section:
     )
 
 
-def _repeaters(plan: PlannedStation) -> Table:
-    points = plan.station.accepted_points
-    repeaters = points[points["kind"] == "repeater"]
+def _repeaters(radio: RadioPlan) -> tuple[Any, ...]:
+    """Return the repeaters with the homes each reaches, and the zones with homes beyond."""
     rows = [
-        (text_of(p.point_id), text_of(p.name), _metres(getattr(p, "range_m", None)))
-        for p in repeaters.itertuples()
+        (text_of(r.point_id), text_of(r.name), _metres(r.range_m), str(r.households))
+        for r in radio.repeaters.itertuples()
     ]
-    return Table(
-        ("Repeater", "Name", "Range"), rows, (25, 100, 30), empty="no repeaters in the points file"
+    table = Table(
+        ("Repeater", "Name", "Range", "Homes in range"),
+        rows,
+        (25, 80, 25, 30),
+        empty="no repeaters in the points file",
     )
+    if not rows:
+        return (table,)
+    if radio.beyond.empty:
+        return (table, "Every home is within range of a repeater (straight line).")
+    zones = ", ".join(f"{text_of(z)} ({int(n)})" for z, n in radio.beyond.to_numpy())
+    total = int(radio.beyond["households"].sum())
+    gap = (
+        f"{total} home(s) within range of no repeater (straight line; buildings and hills "
+        f"shorten it): by zone {zones}. Test a radio there, or add a repeater."
+    )
+    return (table, gap)
 
 
 def _metres(value: object) -> str:

@@ -41,7 +41,7 @@ from zones.areas import (
     define_areas,
     security_management_team,
 )
-from zones.callsigns import RadioPlan, RadioRules, plan_radio
+from zones.callsigns import RadioPlan, RadioRules, plan_radio, repeater_reach
 from zones.cascade import Cascade, CascadeRules, plan_cascade
 from zones.metrics import farthest_home
 from zones.network import NetworkTravel
@@ -318,6 +318,9 @@ def with_radio(planned: PlannedStation) -> tuple[PlannedStation, RadioPlan]:
     rules = RadioRules.from_table(station.config.extra.get("radio", {}))
     taken = [text_of(t) for t in station.staff.get("radio_callsign", ())]
     radio = plan_radio(planned.staff, planned.appointments, planned.areas, rules, taken=taken)
+    points = station.accepted_points
+    repeaters, beyond = repeater_reach(points[points["kind"] == "repeater"], planned.households)
+    radio = dataclasses.replace(radio, repeaters=repeaters, beyond=beyond)
     by_id = radio.callsigns.set_index("staff_id")
     staff = planned.staff.copy()
     ids = staff["staff_id"].astype(str)

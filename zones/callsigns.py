@@ -23,9 +23,10 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from stations.config import check_rule_table
@@ -57,6 +58,8 @@ CALLSIGN_COLUMNS = (
     "radio_net",  # the net the person is on
 )
 NET_COLUMNS = ("net", "kind", "area_id", "control_id", "members", "radios")
+REPEATER_COLUMNS = ("point_id", "name", "range_m", "households")  # households within range
+BEYOND_COLUMNS = ("zone_id", "households")  # homes within range of no repeater, by zone
 SCHEDULE_COLUMNS = ("net", "day", "time", "control_id")
 
 
@@ -152,6 +155,12 @@ class RadioPlan:
         The radio checks (``SCHEDULE_COLUMNS``), in the order they are held.
     duplicates
         Call signs the roster gives to more than one person, each with their ``staff_id``.
+    repeaters
+        The repeaters (``REPEATER_COLUMNS``): how many homes each reaches, in a straight
+        line (radio range is line of sight); ``range_m`` is NaN when the points file has
+        none, and the repeater then reaches no home counted here.
+    beyond
+        Per zone, the homes no repeater reaches (``BEYOND_COLUMNS``); empty without repeaters.
     """
 
     rules: RadioRules
@@ -159,6 +168,8 @@ class RadioPlan:
     nets: pd.DataFrame
     schedule: pd.DataFrame
     duplicates: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    repeaters: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REPEATER_COLUMNS))
+    beyond: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=BEYOND_COLUMNS))
 
 
 def callsign_key(callsign: str) -> str:
@@ -366,6 +377,52 @@ def _schedule(nets: pd.DataFrame, rules: RadioRules) -> pd.DataFrame:
         for n, (net, control) in enumerate(zip(nets["net"], nets["control_id"], strict=True))
     ]
     return pd.DataFrame(rows, columns=list(SCHEDULE_COLUMNS))
+
+
+def repeater_reach(
+    repeaters: pd.DataFrame, households: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Count the homes each repeater reaches, and per zone the homes none reaches.
+
+    Parameters
+    ----------
+    repeaters
+        The repeaters: ``point_id``, ``name``, ``range_m`` and point ``geometry`` in the
+        station's projected CRS (metres).
+    households
+        The plan's households: ``zone_id`` and point ``geometry`` in the same CRS.
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        One row per repeater (``REPEATER_COLUMNS``), and one row per zone with homes out
+        of every repeater's range (``BEYOND_COLUMNS``; empty without repeaters).
+    """
+    ranges = (
+        pd.to_numeric(repeaters["range_m"], errors="coerce")
+        if "range_m" in repeaters
+        else pd.Series(np.nan, index=repeaters.index)
+    )
+    homes = np.column_stack([households.geometry.x, households.geometry.y])
+    sites = np.column_stack([repeaters.geometry.x, repeaters.geometry.y])
+    within = np.zeros((len(homes), len(sites)), dtype=bool)
+    for j, reach in enumerate(ranges.to_numpy(dtype=float)):
+        if not np.isnan(reach):
+            within[:, j] = np.hypot(*(homes - sites[j]).T) <= reach
+    table = pd.DataFrame(
+        {
+            "point_id": repeaters["point_id"].map(text_of).to_numpy(),
+            "name": repeaters["name"].map(text_of).to_numpy(),
+            "range_m": ranges.to_numpy(dtype=float),
+            "households": within.sum(axis=0),
+        },
+        columns=list(REPEATER_COLUMNS),
+    )
+    if not len(sites):
+        return table, pd.DataFrame(columns=list(BEYOND_COLUMNS))
+    out = households.loc[~within.any(axis=1), "zone_id"].map(text_of)
+    beyond = out.value_counts().sort_index().rename_axis("zone_id").reset_index(name="households")
+    return table, beyond
 
 
 def _duplicates(people: pd.DataFrame) -> tuple[tuple[str, tuple[str, ...]], ...]:

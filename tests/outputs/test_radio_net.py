@@ -56,7 +56,8 @@ def test_pdf_lists_every_radio_holder_with_their_callsign(tiny_station: Path, tm
     for callsign in ("UN-1", "UN-2", "UN-12", "Z01W1", "Z01D1", "Z02W1"):
         assert callsign in text
     assert "Every Monday 10:00 Security net" in text
-    assert "P3 Repeater Kallio 8 km" in text
+    assert "P3 Repeater Kallio 8 km 5" in text
+    assert "Every home is within range of a repeater" in text
     csv = pd.read_csv(tmp_path / "radio" / "callsigns.csv", encoding="utf-8-sig", dtype=str)
     assert set(csv["radio_callsign"]) == {"UN-1", "UN-2", "UN-12", "Z01W1", "Z01D1", "Z02W1"}
     assert set(csv.loc[csv["radio_callsign"] == "Z01W1", "callsign_source"]) == {"generated"}

@@ -12,7 +12,7 @@ from planner.build import with_radio
 from stations import StationError, load_station
 from tests.factories import AS_OF, tiny_plan
 from tests.plan_factory import plan_by_hand
-from zones.callsigns import RadioRules, callsign_key, plan_radio
+from zones.callsigns import RadioRules, callsign_key, plan_radio, repeater_reach
 
 HELSINKI = Path(__file__).parents[2] / "stations" / "sample" / "helsinki"
 DEFAULT_SCHEME = re.compile(r"^(Z\d+)?(DO|SA|FP|AC|H|W|D|A|S)\d+$")
@@ -144,3 +144,25 @@ def test_bad_radio_keys_are_named(tiny_station: Path, body: str, named: str):
     with pytest.raises(StationError) as caught:
         load_station(tiny_station, as_of=AS_OF)
     assert named in "\n".join(i.describe() for i in caught.value.issues)
+
+
+def test_repeater_reach_counts_homes_in_range_and_zones_beyond(tiny_station: Path):
+    plan = tiny_plan(tiny_station)
+    points = plan.station.accepted_points
+    repeater = points[points["kind"] == "repeater"]  # P3, 8 km: every home of the tiny station
+    table, beyond = repeater_reach(repeater, plan.households)
+    assert table[["point_id", "households"]].to_numpy().tolist() == [["P3", 5]]
+    assert beyond.empty
+    near = repeater.assign(range_m=1000.0)  # the nearest home is 933 m away, the next 1.3 km
+    table, beyond = repeater_reach(near, plan.households)
+    assert table["households"].tolist() == [1]
+    assert int(beyond["households"].sum()) == 4
+    counts = plan.households.groupby("zone_id").size()
+    distance = plan.households.distance(repeater.geometry.iloc[0])
+    nearest_zone = plan.households.loc[distance.idxmin(), "zone_id"]
+    expected = counts - (counts.index == nearest_zone)
+    assert dict(beyond.to_numpy()) == {z: n for z, n in expected.items() if n}
+    unknown = repeater.assign(range_m=None)
+    table, beyond = repeater_reach(unknown, plan.households)
+    assert table["households"].tolist() == [0]
+    assert int(beyond["households"].sum()) == 5
