@@ -8,8 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from planner.build import with_radio
+from planner.build import plan_station, with_radio
 from stations import StationError, load_station
+from stations.synth import synthesize_station
+from stations.text import text_of
 from tests.factories import AS_OF, tiny_plan
 from tests.plan_factory import plan_by_hand
 from zones.callsigns import RadioRules, callsign_key, plan_radio, repeater_reach
@@ -166,3 +168,43 @@ def test_repeater_reach_counts_homes_in_range_and_zones_beyond(tiny_station: Pat
     table, beyond = repeater_reach(unknown, plan.households)
     assert table["households"].tolist() == [0]
     assert int(beyond["households"].sum()) == 5
+
+
+@pytest.fixture(scope="module")
+def two_areas(tmp_path_factory: pytest.TempPathFactory):
+    folder = tmp_path_factory.mktemp("synth") / "wien"
+    toml = synthesize_station(folder, households=120, seed=3, city="Wien", sub_offices=1)
+    toml.write_text(
+        toml.read_text(encoding="utf-8") + '\n[radio]\ncallsigns_for = "all"\n', encoding="utf-8"
+    )
+    return plan_station(load_station(folder, as_of=AS_OF), as_of=AS_OF)
+
+
+def test_synthesized_station_has_a_warden_net_per_area_and_a_callsign_for_all(two_areas):
+    radio, planned = two_areas.radio, two_areas.planned
+    areas = planned.areas.set_index("area_id")
+    assert len(areas) == 2
+    assert radio.nets["net"].tolist() == [
+        "Security net",
+        *(f"Warden net {areas.loc[a, 'area_name']}" for a in sorted(areas.index)),
+    ]
+    table = radio.callsigns.set_index("staff_id")
+    staff = planned.staff.set_index("staff_id")
+    for area_id, area in areas.iterrows():
+        net = f"Warden net {area['area_name']}"
+        row = radio.nets.set_index("net").loc[net]
+        assert row["control_id"] == area["coordinator_id"]
+        members = table[table["radio_net"] == net].index
+        assert (staff.loc[members, "area_id"] == area_id).all()
+        assert row["members"] == len(members)
+    asc = areas.loc["A1", "coordinator_id"]
+    assert table.loc[asc, "radio_role"] == "ASC"
+    assert table.loc[asc, "radio_net"] == "Security net"
+    assert (table["radio_callsign"] != "").all()
+    assert table["radio_callsign"].map(callsign_key).is_unique
+    roster = planned.station.staff.set_index("staff_id")["radio_callsign"].map(text_of)
+    roster = roster.loc[table.index]  # the planned (accepted) staff
+    own = table[table["callsign_source"] == "roster"]
+    assert (own["radio_callsign"] == roster.loc[own.index]).all()
+    assert (table.loc[roster[roster == ""].index, "callsign_source"] == "generated").all()
+    assert radio.schedule["time"].tolist() == ["10:00", "10:15", "10:30"]
