@@ -123,3 +123,15 @@ def test_generated_callsigns_on_the_warden_list_and_the_tree(tiny_station: Path,
     tree = (tmp_path / "contacts" / "tree.html").read_text(encoding="utf-8")
     assert "radio Z01W1" in tree
     assert "radio Z02W1" in tree
+
+
+def test_net_control_without_a_radio_is_marked(tiny_station: Path, tmp_path: Path):
+    plan = tiny_plan(tiny_station)
+    staff = plan.staff.copy()
+    staff.loc[staff["staff_id"] == "S005", "has_radio"] = False  # the CSA, net control
+    planned, radio = with_radio(dataclasses.replace(plan, staff=staff))
+    write_radio_net(planned, radio, tmp_path, issued=ISSUED)
+    text = pdf_text(tmp_path / "radio" / "radio_net.pdf")
+    assert "UN-2 - 李小龙 (Chief Security Adviser, no radio)" in text
+    lacking = text[text.index("On the nets without a radio") :]
+    assert "李小龙" in lacking
