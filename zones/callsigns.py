@@ -219,7 +219,7 @@ def plan_radio(
         The call signs, nets and schedule; the roster's call signs are never changed.
     """
     people = _people(staff, appointments)
-    nets = _net_names(areas, rules)
+    nets = _net_names(areas, rules, people["area_id"])
     people["radio_net"] = [
         nets["security"] if role in SECURITY_NET_ROLES else nets[area]
         for role, area in zip(people["radio_role"], people["area_id"], strict=True)
@@ -283,20 +283,21 @@ def _field(text: str) -> str:
 
 def _assign(people: pd.DataFrame, rules: RadioRules, taken: set[str]) -> list[str]:
     """Return each person's call sign: the roster's, else the scheme's first free one."""
-    order = list(ROLE_CODES)
+    order = {role: n for n, role in enumerate(ROLE_CODES)}
+    records = people.to_dict("records")
     ranked = sorted(
-        range(len(people)),
+        range(len(records)),
         key=lambda i: (
-            order.index(people["radio_role"].iloc[i]),
-            people["area_id"].iloc[i],
-            people["zone_id"].iloc[i],
-            people["staff_id"].iloc[i],
+            order[records[i]["radio_role"]],
+            records[i]["area_id"],
+            records[i]["zone_id"],
+            records[i]["staff_id"],
         ),
     )
-    result = list(people["roster_callsign"])
+    result = [person["roster_callsign"] for person in records]
     counters: dict[tuple[str, ...], int] = {}
     for i in ranked:
-        person = people.iloc[i]
+        person = records[i]
         role = person["radio_role"]
         wanted = rules.callsigns_for == "all" or person["has_radio"] or role in SECURITY_NET_ROLES
         if result[i] or not wanted:
@@ -317,13 +318,14 @@ def _assign(people: pd.DataFrame, rules: RadioRules, taken: set[str]) -> list[st
     return result
 
 
-def _net_names(areas: pd.DataFrame, rules: RadioRules) -> dict[str, str]:
-    """Return ``security`` and each area id -> its net's name."""
+def _net_names(areas: pd.DataFrame, rules: RadioRules, homes: Iterable[str]) -> dict[str, str]:
+    """Return ``security`` and each area id -> its net's name (by id if the plan lacks it)."""
     names = {"security": rules.security_net.format(area="").strip()}
+    labels = {text_of(a): text_of(a) for a in homes}
     for area_id, area_name in zip(areas["area_id"], areas["area_name"], strict=True):
-        label = text_of(area_name) or text_of(area_id)
-        names[text_of(area_id)] = rules.warden_net.format(area=label).strip()
-    names.setdefault("A0", rules.warden_net.format(area="A0").strip())
+        labels[text_of(area_id)] = text_of(area_name) or text_of(area_id)
+    for area_id, label in labels.items():
+        names[area_id] = rules.warden_net.format(area=label).strip()
     return names
 
 
