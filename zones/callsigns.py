@@ -219,17 +219,19 @@ def plan_radio(
         The call signs, nets and schedule; the roster's call signs are never changed.
     """
     people = _people(staff, appointments)
-    nets = _net_names(areas, rules, people["area_id"])
+    nets = _net_names(areas, rules, people["area_id"].tolist())
     people["radio_net"] = [
         nets["security"] if role in SECURITY_NET_ROLES else nets[area]
-        for role, area in zip(people["radio_role"], people["area_id"], strict=True)
+        for role, area in zip(
+            people["radio_role"].tolist(), people["area_id"].tolist(), strict=True
+        )
     ]
-    held = [callsign_key(c) for c in people["roster_callsign"] if c]
+    held = [callsign_key(c) for c in people["roster_callsign"].tolist() if c]
     used = _assign(people, rules, {callsign_key(t) for t in taken if text_of(t)} | set(held))
     people["radio_callsign"] = used
     people["callsign_source"] = [
         "roster" if own else ("generated" if new else "")
-        for own, new in zip(people["roster_callsign"], used, strict=True)
+        for own, new in zip(people["roster_callsign"].tolist(), used, strict=True)
     ]
     net_table = _nets(people, areas, nets)
     net_order = {net: n for n, net in enumerate(net_table["net"])}
@@ -255,25 +257,33 @@ def _people(staff: pd.DataFrame, appointments: pd.DataFrame) -> pd.DataFrame:
     for staff_id, role in zip(appointments["staff_id"], appointments["role"], strict=True):
         name = "alternate" if str(role).startswith("alternate") else str(role)
         appointed.setdefault(text_of(staff_id), set()).add(name)
-    rows = []
-    for row in pd.DataFrame(staff.drop(columns="geometry", errors="ignore")).to_dict("records"):
-        staff_id = text_of(row.get("staff_id"))
-        roles = {r for r in roles_of(row.get("role")) if r in ROSTER_ROLES}
-        roles |= appointed.get(staff_id, set())
-        role = next((r for r in ROLE_CODES if r in roles), "staff")
-        rows.append(
-            {
-                "staff_id": staff_id,
-                "radio_role": role,
-                "area_id": text_of(row.get("area_id")) or "A0",
-                "zone_id": text_of(row.get("zone_id")),
-                "agency": text_of(row.get("agency")),
-                "has_radio": row.get("has_radio") is True,
-                "roster_callsign": text_of(row.get("radio_callsign")),
-            }
-        )
-    columns = ["staff_id", "radio_role", "area_id", "zone_id", "agency", "has_radio"]
-    return pd.DataFrame(rows, columns=[*columns, "roster_callsign"])
+
+    def column(name: str) -> list[str]:
+        values = staff[name].tolist() if name in staff else [None] * len(staff)
+        return [text_of(v) for v in values]
+
+    staff_ids = column("staff_id")
+    radios = staff["has_radio"].tolist() if "has_radio" in staff else [None] * len(staff)
+    return pd.DataFrame(
+        {
+            "staff_id": staff_ids,
+            "radio_role": [
+                _role(cell, appointed.get(staff_id, set()))
+                for cell, staff_id in zip(column("role"), staff_ids, strict=True)
+            ],
+            "area_id": [a or "A0" for a in column("area_id")],
+            "zone_id": column("zone_id"),
+            "agency": column("agency"),
+            "has_radio": [r is True or r is np.True_ for r in radios],
+            "roster_callsign": column("radio_callsign"),
+        }
+    )
+
+
+def _role(cell: str, appointed: set[str]) -> str:
+    """Return the first of ``ROLE_CODES`` a person holds: roster roles and appointments."""
+    roles = {r for r in roles_of(cell) if r in ROSTER_ROLES} | appointed
+    return next((r for r in ROLE_CODES if r in roles), "staff")
 
 
 def _field(text: str) -> str:
@@ -284,7 +294,9 @@ def _field(text: str) -> str:
 def _assign(people: pd.DataFrame, rules: RadioRules, taken: set[str]) -> list[str]:
     """Return each person's call sign: the roster's, else the scheme's first free one."""
     order = {role: n for n, role in enumerate(ROLE_CODES)}
-    records = people.to_dict("records")
+    columns = list(people.columns)
+    rows = zip(*(people[c].tolist() for c in columns), strict=True)
+    records = [dict(zip(columns, row, strict=True)) for row in rows]
     ranked = sorted(
         range(len(records)),
         key=lambda i: (
@@ -331,7 +343,7 @@ def _net_names(areas: pd.DataFrame, rules: RadioRules, homes: Iterable[str]) -> 
 
 def _nets(people: pd.DataFrame, areas: pd.DataFrame, nets: dict[str, str]) -> pd.DataFrame:
     """Return the nets with their control, members and radios."""
-    roles = dict(zip(people["staff_id"], people["radio_role"], strict=True))
+    roles = dict(zip(people["staff_id"].tolist(), people["radio_role"].tolist(), strict=True))
     adviser = next(
         (s for want in ("CSA", "CSFP", "DO") for s, r in sorted(roles.items()) if r == want), None
     )
@@ -430,7 +442,9 @@ def repeater_reach(
 def _duplicates(people: pd.DataFrame) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Return the roster's call signs held by more than one person, with their holders."""
     holders: dict[str, list[tuple[str, str]]] = {}
-    for staff_id, own in zip(people["staff_id"], people["roster_callsign"], strict=True):
+    for staff_id, own in zip(
+        people["staff_id"].tolist(), people["roster_callsign"].tolist(), strict=True
+    ):
         if own:
             holders.setdefault(callsign_key(own), []).append((own, staff_id))
     return tuple(
