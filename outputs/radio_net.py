@@ -138,7 +138,7 @@ def _document(
     ]
     if not redact:
         sections += _callsign_sections(radio, people)
-        sections.append(_without_radio(people))
+        sections.append(_without_radio(radio, people))
     sections.append(_section("Repeaters", *_repeaters(radio)))
     if not redact and radio.duplicates:
         sections.append(_duplicates(radio))
@@ -245,18 +245,38 @@ def _callsign_sections(radio: RadioPlan, people: pd.DataFrame) -> list[Section]:
     return sections
 
 
-def _without_radio(people: pd.DataFrame) -> Section:
-    lacking = people[~people["has_radio"]]  # in net order: the security net first
-    rows = [
-        (p.name, ROLE_TITLES.get(p.radio_role, p.radio_role), p.zone_id, p.radio_net,
-         p.radio_callsign)
-        for p in lacking.itertuples()
-    ]  # fmt: skip
+def _without_radio(radio: RadioPlan, people: pd.DataFrame) -> Section:
+    """Return who on the security net has no radio (named), and per zone the others (counted)."""
+    security = people["radio_net"].isin(radio.nets.loc[radio.nets["kind"] == "security", "net"])
+    lacking = ~people["has_radio"]
+    named = [
+        (p.name, ROLE_TITLES.get(p.radio_role, p.radio_role), p.zone_id, p.radio_callsign)
+        for p in people[security & lacking].itertuples()
+    ]
+    others = people[~security]
+    counts = others.groupby(["radio_net", "zone_id"], sort=True)["has_radio"].agg(["size", "sum"])
+    counted = [
+        (net, zone or "no zone", str(int(size - held)), str(int(size)))
+        for (net, zone), (size, held) in counts.iterrows()
+        if size > held
+    ]
     return _section(
         "On the nets without a radio",
-        "They need a radio, or are reached by phone until they have one; those on the "
-        "security net first.",
-        Table(("Name", "Role", "Zone", "Net", "Call sign"), rows, (50, 35, 16, 45, 24)),
+        "On the security net, each of these needs a radio; until then they are called by phone.",
+        Table(
+            ("Name", "Role", "Zone", "Call sign"),
+            named,
+            (60, 45, 20, 25),
+            empty="everyone on the security net has a radio",
+        ),
+        "On the warden nets, staff without a radio are reached by phone through the call "
+        "cascade; each zone's warden list and callsigns.csv name them.",
+        Table(
+            ("Net", "Zone", "Without a radio", "Staff"),
+            counted,
+            (60, 25, 30, 25),
+            empty="everyone on the warden nets has a radio",
+        ),
     )
 
 

@@ -58,6 +58,9 @@ def test_pdf_lists_every_radio_holder_with_their_callsign(tiny_station: Path, tm
     assert "Every Monday 10:00 Security net" in text
     assert "P3 Repeater Kallio 8 km 5" in text
     assert "Every home is within range of a repeater" in text
+    lacking = text[text.index("On the nets without a radio") :]
+    assert "José Núñez Warden Z01 Z01W1 Олег Петров Warden Z02 Z02W1" in lacking
+    assert "everyone on the warden nets has a radio" in lacking
     csv = pd.read_csv(tmp_path / "radio" / "callsigns.csv", encoding="utf-8-sig", dtype=str)
     assert set(csv["radio_callsign"]) == {"UN-1", "UN-2", "UN-12", "Z01W1", "Z01D1", "Z02W1"}
     assert set(csv.loc[csv["radio_callsign"] == "Z01W1", "callsign_source"]) == {"generated"}
@@ -101,9 +104,10 @@ def test_pdf_renders_pages_that_are_not_blank(tiny_station: Path, tmp_path: Path
         check=True,
     )
     pages = sorted(tmp_path.glob("p*.png"))
-    assert len(pages) == 1
-    grey = np.asarray(Image.open(pages[0]).convert("L"))
-    assert (grey < 128).mean() > 0.01
+    assert len(pages) == len(PdfReader(pdf).pages) >= 1
+    dark = [(np.asarray(Image.open(png).convert("L")) < 128).mean() for png in pages]
+    assert dark[0] > 0.01  # the tables
+    assert min(dark) > 0.001  # at least the marking, header and footer
 
 
 def test_generated_callsigns_on_the_warden_list_and_the_tree(tiny_station: Path, tmp_path: Path):
@@ -129,9 +133,12 @@ def test_net_control_without_a_radio_is_marked(tiny_station: Path, tmp_path: Pat
     plan = tiny_plan(tiny_station)
     staff = plan.staff.copy()
     staff.loc[staff["staff_id"] == "S005", "has_radio"] = False  # the CSA, net control
+    staff.loc[staff["staff_id"] == "S002", "has_radio"] = False  # on the warden net, Z01
     planned, radio = with_radio(dataclasses.replace(plan, staff=staff))
     write_radio_net(planned, radio, tmp_path, issued=ISSUED)
     text = pdf_text(tmp_path / "radio" / "radio_net.pdf")
     assert "UN-2 - 李小龙 (Chief Security Adviser, no radio)" in text
     lacking = text[text.index("On the nets without a radio") :]
     assert "李小龙" in lacking
+    assert "Warden net Tiny Z01 1 1" in lacking  # counted, not named
+    assert "Pierre Dubois" not in lacking
