@@ -165,11 +165,12 @@ def _index(plan: PlannedStation, cascade: Cascade | None) -> _Index:
         by_zone.setdefault(flag.zone_id, []).append((text_of(flag.severity), text_of(flag.message)))
     points = plan.station.points
     points = points[points["status"] == "accepted"].set_index("point_id", drop=False)
+    callsigns = _plan_callsigns(plan)
     return _Index(
         plan=plan,
         cascade=cascade,
         zones=plan.zones.drop(columns="geometry").set_index("zone_id", drop=False).to_dict("index"),
-        staff={r["staff_id"]: r for r in records},
+        staff={r["staff_id"]: r | callsigns.get(r["staff_id"], {}) for r in records},
         holders=_holders(accepted),
         areas=pd.DataFrame(plan.areas.drop(columns="geometry"))
         .set_index("area_id")
@@ -187,6 +188,14 @@ def _index(plan: PlannedStation, cascade: Cascade | None) -> _Index:
         onward=onward,
         maps=prepare_zone_maps(plan),
     )
+
+
+def _plan_callsigns(plan: PlannedStation) -> dict[str, dict[str, str]]:
+    """Return by ``staff_id`` the call sign the plan uses (the roster's, else generated)."""
+    if "radio_callsign" not in plan.staff:
+        return {}
+    pairs = zip(plan.staff["staff_id"], plan.staff["radio_callsign"], strict=True)
+    return {str(s): {"radio_callsign": text_of(c)} for s, c in pairs}
 
 
 def _callers(

@@ -28,6 +28,7 @@ from stations import Station, StationError, load_station
 from stations.errors import Issue
 from stations.presence import presence_notes
 from stations.previous_plan import PreviousPlan, read_previous_plan
+from stations.text import text_of
 from stations.threats import read_threats
 from stations.zones_file import read_zones_file
 from zones.appoint import AppointmentRules, Appointments, appoint_wardens
@@ -40,6 +41,7 @@ from zones.areas import (
     define_areas,
     security_management_team,
 )
+from zones.callsigns import RadioPlan, RadioRules, plan_radio, repeater_reach
 from zones.cascade import Cascade, CascadeRules, plan_cascade
 from zones.metrics import farthest_home
 from zones.network import NetworkTravel
@@ -81,6 +83,8 @@ class PlanRun:
     sites
         Suggested assembly and concentration sites, one entry per point kind (empty when
         the plan stopped before).
+    radio
+        The radio nets, call signs and radio check schedule (`zones.callsigns`).
     """
 
     planned: PlannedStation
@@ -90,6 +94,7 @@ class PlanRun:
     risk: tuple[pd.DataFrame, dict[str, object]] | None = None
     moss: MossReport | None = None
     sites: tuple[SiteSuggestions, ...] = ()
+    radio: RadioPlan | None = None
 
     def moss_report(self) -> MossReport:
         """Return the MOSS report.
@@ -282,7 +287,46 @@ def plan_station(
     planned = dataclasses.replace(
         planned, flags=pd.concat([planned.flags, cascade_flags], ignore_index=True)
     )
-    return PlanRun(planned, zoning, security_management_team(station.staff), cascade, risk)
+    planned, radio = with_radio(planned)
+    smt = security_management_team(station.staff)
+    return PlanRun(planned, zoning, smt, cascade, risk, radio=radio)
+
+
+def with_radio(planned: PlannedStation) -> tuple[PlannedStation, RadioPlan]:
+    """Plan the radio nets and call signs; the plan's staff get the call sign used.
+
+    ``planned.staff`` gains ``radio_callsign`` (the roster's, else the generated one),
+    ``callsign_source`` (``roster``, ``generated`` or ``""``) and ``radio_net``; the
+    station's roster is not changed.
+
+    Parameters
+    ----------
+    planned
+        The planned station, appointments made.
+
+    Returns
+    -------
+    tuple
+        The planned station with the call signs, and the radio plan.
+
+    Raises
+    ------
+    StationError
+        If the ``[radio]`` table is invalid.
+    """
+    station = planned.station
+    rules = RadioRules.from_table(station.config.extra.get("radio", {}))
+    taken = [text_of(t) for t in station.staff.get("radio_callsign", ())]
+    radio = plan_radio(planned.staff, planned.appointments, planned.areas, rules, taken=taken)
+    points = station.accepted_points
+    repeaters, beyond = repeater_reach(points[points["kind"] == "repeater"], planned.households)
+    radio = dataclasses.replace(radio, repeaters=repeaters, beyond=beyond)
+    by_id = radio.callsigns.set_index("staff_id")
+    staff = planned.staff.copy()
+    ids = staff["staff_id"].astype(str)
+    for column in ("radio_callsign", "callsign_source", "radio_net"):
+        staff[column] = ids.map(by_id[column]).fillna("").to_numpy()
+    return dataclasses.replace(planned, staff=staff), radio
 
 
 def _check_usable(station: Station) -> None:

@@ -20,6 +20,7 @@ from outputs.index_page import write_index
 from outputs.letters import write_letters
 from outputs.maps import MapStatus, write_maps
 from outputs.moss_report import write_moss_html, write_moss_json
+from outputs.radio_net import write_radio_net
 from outputs.redaction import (
     Scrubber,
     redact_planned,
@@ -47,6 +48,7 @@ PUBLISH_STEPS = (
     "letters",
     "maps",
     "security plan",
+    "radio net",
     "MOSS report and index",
 )
 ZONE_FILE_COLUMNS = (
@@ -127,6 +129,8 @@ def write_plan(
     step(PUBLISH_STEPS[4])
     paths.extend(_security_plan(run, folder, report, issued=issued, redact=redact))
     step(PUBLISH_STEPS[5])
+    paths.extend(_radio_net(run, folder, issued=issued, redact=redact))
+    step(PUBLISH_STEPS[6])
     paths.append(write_moss_json(report, folder / "moss.json"))
     paths.append(write_moss_html(report, folder / "moss.html", map_href="map.html"))
     summary = plan_summary(run)
@@ -226,6 +230,13 @@ def _security_plan(
         issued=issued,
         redact=redact,
     )
+
+
+def _radio_net(run: PlanRun, folder: Path, *, issued: dt.date, redact: bool) -> list[Path]:
+    """Write ``radio/``: the radio net page and PDF, and the call signs (not redacted)."""
+    if run.radio is None:
+        return []
+    return write_radio_net(run.planned, run.radio, folder, issued=issued, redact=redact)
 
 
 def _summary_file(summary: dict[str, Any], folder: Path) -> Path:

@@ -3,13 +3,15 @@
 Unknown keys are refused with the closest known key, so a typo never silently
 falls back to a default; tables that nothing reads are refused; a value of the
 wrong type or out of range is refused naming its key. The tables that later stages
-turn into rules (``[areas]``, ``[appointments]``, ``[cascade]``) are checked here
+turn into rules (``[areas]``, ``[appointments]``, ``[cascade]``, ``[radio]``) are checked here
 with the same rules and passed on in ``StationConfig.extra``.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
+import string
 import tomllib
 from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field, fields
@@ -167,6 +169,69 @@ def _roles(value: Any) -> str | None:
     return None if ok else f"must be a list of roles ({', '.join(roles)})"
 
 
+CALLSIGN_FIELDS = ("agency", "area", "zone", "role", "n")
+CHANNEL_KEYS = ("name", "channel", "frequency", "use")
+WEEKDAYS = ("daily", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _format_fields(value: Any, allowed: tuple[str, ...], required: str | None) -> str | None:
+    """Return what is wrong with a ``{field}`` format string, or None."""
+    if not isinstance(value, str) or not value.strip():
+        return "must be a non-empty text"
+    try:
+        used = [f for _, f, _, _ in string.Formatter().parse(value) if f is not None]
+    except ValueError as exc:
+        return f"is not a valid format ({exc}); write fields as {{name}}"
+    unknown = sorted({f for f in used if f not in allowed})
+    if unknown:
+        return f"has unknown field(s) {', '.join(unknown)}; use {', '.join(allowed)}"
+    if required is not None and required not in used:
+        return f"must contain {{{required}}}"
+    return None
+
+
+def _callsign_scheme(value: Any) -> str | None:
+    problem = _format_fields(value, CALLSIGN_FIELDS, "n")
+    return None if problem is None else problem + ' (e.g. "{zone}{role}{n}")'
+
+
+def _net_name(value: Any) -> str | None:
+    return _format_fields(value, ("area",), None)
+
+
+def _channels(value: Any) -> str | None:
+    if not isinstance(value, list):
+        return 'must be a list of tables, e.g. [{ name = "Security", channel = 1, use = "..." }]'
+    for number, channel in enumerate(value, start=1):
+        where = f"entry {number}"
+        if not isinstance(channel, dict):
+            return f"{where} must be a table {{ name = ..., channel = ..., use = ... }}"
+        unknown = sorted(set(channel) - set(CHANNEL_KEYS))
+        if unknown:
+            known = ", ".join(CHANNEL_KEYS)
+            return f"{where} has unknown key(s) {', '.join(unknown)} (known: {known})"
+        name = channel.get("name")
+        if not isinstance(name, str) or not name.strip():
+            return f"{where} needs a name"
+        for key in ("channel", "frequency", "use"):
+            item = channel.get(key)
+            if item is not None and (
+                isinstance(item, bool) or not isinstance(item, str | int | float)
+            ):
+                return f"{where} {key} must be text or a number"
+    return None
+
+
+def _weekday(value: Any) -> str | None:
+    ok = isinstance(value, str) and value.strip().lower() in WEEKDAYS
+    return None if ok else f"must be one of {', '.join(WEEKDAYS)}"
+
+
+def _clock_time(value: Any) -> str | None:
+    found = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value) if isinstance(value, str) else None
+    return None if found else 'must be a time "HH:MM" (24 h), e.g. "09:30"'
+
+
 # Tables that later stages turn into rules: key -> check (defaults live with the rules).
 RULE_TABLES: dict[str, dict[str, Check]] = {
     "areas": {
@@ -199,6 +264,16 @@ RULE_TABLES: dict[str, dict[str, Check]] = {
         "hibernation_days": _whole(1),
         "staff_vehicle_seats": _whole(1),
         "supplies": _per_person_amounts,
+    },
+    "radio": {
+        "channels": _channels,
+        "security_net": _net_name,
+        "warden_net": _net_name,
+        "callsign_scheme": _callsign_scheme,
+        "callsigns_for": _one_of("radio", "all"),
+        "check_day": _weekday,
+        "check_time": _clock_time,
+        "check_gap_min": _whole(0),
     },
 }
 # Tables nothing reads, with where their settings belong.
@@ -307,7 +382,7 @@ def check_rule_table(name: str, raw: Any) -> tuple[dict[str, Any], list[Issue]]:
     Parameters
     ----------
     name
-        ``"areas"``, ``"appointments"`` or ``"cascade"``.
+        ``"areas"``, ``"appointments"``, ``"cascade"`` or ``"radio"``.
     raw
         The parsed table.
 

@@ -70,6 +70,16 @@ WRONG: dict[str, dict[str, Any]] = {
         "staff_vehicle_seats": "4",
         "supplies": {"water_l": -1},
     },
+    "radio": {
+        "channels": [{"name": "Security", "colour": "red"}],
+        "security_net": "",
+        "warden_net": "Net {zone}",
+        "callsign_scheme": "{zone}{role}",
+        "callsigns_for": "some",
+        "check_day": "someday",
+        "check_time": "25:00",
+        "check_gap_min": -5,
+    },
     "vocabulary": {
         "role": "staff",
         "category": {"Intl": "expat"},
