@@ -41,6 +41,7 @@ from zones.areas import (
     security_management_team,
 )
 from zones.cascade import Cascade, CascadeRules, plan_cascade
+from zones.medical import MedicalRules, medical_flags, medical_origins, nearest_hospitals
 from zones.metrics import farthest_home
 from zones.network import NetworkTravel
 from zones.partition_areas import zones_per_area
@@ -282,7 +283,30 @@ def plan_station(
     planned = dataclasses.replace(
         planned, flags=pd.concat([planned.flags, cascade_flags], ignore_index=True)
     )
+    planned = _with_medical(planned, zoning)
     return PlanRun(planned, zoning, security_management_team(station.staff), cascade, risk)
+
+
+def _with_medical(planned: PlannedStation, zoning: ZoningResult) -> PlannedStation:
+    """Add the nearest hospitals of every zone and office by driving time, and their flags.
+
+    Raises
+    ------
+    StationError
+        If the ``[medical]`` table is invalid.
+    """
+    station = planned.station
+    rules = MedicalRules.from_table(station.config.extra.get("medical", {}))
+    origins = medical_origins(planned.zones, _zone_centres(zoning), station.accepted_offices)
+    medical = nearest_hospitals(
+        zoning.travel, origins, station.accepted_points, count=rules.nearest_hospitals
+    )
+    flags = medical_flags(medical, planned.zones, rules).reindex(columns=planned.flags.columns)
+    return dataclasses.replace(
+        planned,
+        medical=medical,
+        flags=pd.concat([planned.flags, flags], ignore_index=True) if len(flags) else planned.flags,
+    )
 
 
 def _check_usable(station: Station) -> None:

@@ -3,7 +3,7 @@
 Unknown keys are refused with the closest known key, so a typo never silently
 falls back to a default; tables that nothing reads are refused; a value of the
 wrong type or out of range is refused naming its key. The tables that later stages
-turn into rules (``[areas]``, ``[appointments]``, ``[cascade]``) are checked here
+turn into rules (``[areas]``, ``[appointments]``, ``[cascade]``, ``[medical]``) are checked here
 with the same rules and passed on in ``StationConfig.extra``.
 """
 
@@ -180,6 +180,10 @@ RULE_TABLES: dict[str, dict[str, Check]] = {
         "minutes_per_call": _number_above(0),
         "max_calls_per_person": _whole(1),
         "target_minutes": _number_above(0),
+    },
+    "medical": {
+        "nearest_hospitals": _whole(1),
+        "trauma_within_min": _number_above(0),
     },
 }
 # Tables nothing reads, with where their settings belong.
