@@ -351,9 +351,8 @@ def _hospital_row(index: _Index, hospital: Any) -> list[str]:
         kind = "Hospital, nearest trauma care"
     phone = format_phone(text_of(hospital.phone))
     name = f"{text_of(hospital.hospital_name)} ({hospital.hospital_id})"
-    how = f"{hospital.length_m / 1000:.1f} km by car from the zone's centre, " + _minutes(
-        hospital.time_s
-    )
+    minutes = max(1, math.ceil(hospital.time_s / 60))  # rounded up, as the security plan
+    how = f"{hospital.length_m / 1000:.1f} km by car from the zone's centre, about {minutes} min"
     if hospital.method == "straight-line":
         how += " (estimate: straight line x 1.3, not a route)"
     else:

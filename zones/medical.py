@@ -244,7 +244,8 @@ def medical_flags(medical: pd.DataFrame, zones: pd.DataFrame, rules: MedicalRule
                 "off from theirs, or one-way): check the way on the ground and plan the CASEVAC"
             )
             rows.append((zone_id, area_of.get(zone_id), NO_HOSPITAL, "major", message))
-        gap = _trauma_gap(rows_of, rules) if trauma_known else None
+        reaches = rows_of["hospital_id"].notna().any()
+        gap = _trauma_gap(rows_of, rules) if trauma_known and reaches else None
         if gap:
             message = (
                 f"{where}: {gap}; more than {rules.trauma_within_min:g} min from trauma care: "
@@ -271,7 +272,7 @@ def _trauma_gap(rows_of: pd.DataFrame, rules: MedicalRules) -> str | None:
     estimate = " (straight line x 1.3)" if hospital["method"] == "straight-line" else ""
     return (
         f"the nearest hospital that takes trauma, {_text(hospital['hospital_name'])}, is about "
-        f"{_minutes(hospital['time_s'])} min away by car{estimate}"
+        f"{max(1, math.ceil(float(hospital['time_s']) / 60))} min away by car{estimate}"
     )
 
 
@@ -297,10 +298,6 @@ def _nothing(method: str) -> dict[str, object]:
         "length_m": math.nan,
         "method": method,
     }
-
-
-def _minutes(seconds: object) -> int:
-    return max(1, round(float(seconds) / 60))  # type: ignore[arg-type]
 
 
 def _text(value: object) -> str:
