@@ -349,7 +349,7 @@ def _hospital_row(index: _Index, hospital: Any) -> list[str]:
     )
     if hospital.nearest_trauma:
         kind = "Hospital, nearest trauma care"
-    phone = format_phone(text_of(hospital.phone))
+    phone = format_phone(text_of(hospital.phone), index.plan.station.config.station.country)
     name = f"{text_of(hospital.hospital_name)} ({hospital.hospital_id})"
     minutes = max(1, math.ceil(hospital.time_s / 60))  # rounded up, as the security plan
     how = f"{hospital.length_m / 1000:.1f} km by car from the zone's centre, about {minutes} min"
