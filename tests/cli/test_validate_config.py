@@ -62,6 +62,7 @@ WRONG: dict[str, dict[str, Any]] = {
         "keep_existing": "y",
     },
     "cascade": {"minutes_per_call": "3", "max_calls_per_person": 2.5, "target_minutes": 0},
+    "medical": {"nearest_hospitals": 0, "trauma_within_min": "1 h"},
     "vocabulary": {
         "role": "staff",
         "category": {"Intl": "expat"},
