@@ -356,7 +356,7 @@ def _hospital_row(index: _Index, hospital: Any) -> list[str]:
     if hospital.method == "straight-line":
         how += " (estimate: straight line x 1.3, not a route)"
     else:
-        how += " (fastest way on the street network)"
+        how += " (on the street network)"
     return [
         kind,
         name + (f"\n{phone}" if phone else ""),

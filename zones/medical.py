@@ -4,7 +4,8 @@ A zone is measured from its centre household, as its routes are; an office from 
 it stands. Hospitals (points of kind ``hospital``) are ranked by driving time on the
 street network (:meth:`zones.network.NetworkTravel.time_matrix`, fastest way); a hospital
 that cannot be reached by road (another piece of the network, one-way streets) is never
-"nearest". Without a street network, or for a point off it, the time is a straight line
+"nearest". The length given is the shortest way by road (one matrix, not one route per
+pair). Without a street network, or for a point off it, the time is a straight line
 times the detour factor at the fallback driving speed and the row says so in ``method``
 (``"straight-line"``): it is an estimate, never passed off as a driving time.
 
@@ -163,6 +164,8 @@ def nearest_hospitals(
     origin_xy = _xy(origins)
     hospital_xy = _xy(hospitals)
     seconds = travel.time_matrix(origin_xy, hospital_xy, mode="driving")
+    metres = travel.distance_matrix(origin_xy, hospital_xy, mode="driving")
+    method = _methods(travel, origin_xy, hospital_xy)
     trauma = (
         hospitals["trauma"].to_numpy(dtype=object)
         if "trauma" in hospitals.columns
@@ -186,7 +189,6 @@ def nearest_hospitals(
             rows.append(head | _nothing(travel.method))
         for j in listed:
             hospital = hospitals.iloc[j]
-            length_m, method = _way(travel, origin_xy[i], hospital_xy[j])
             rows.append(
                 head
                 | {
@@ -197,8 +199,8 @@ def nearest_hospitals(
                     "trauma": trauma[j],
                     "nearest_trauma": j == nearest_trauma,
                     "time_s": round(float(times[j]), 1),
-                    "length_m": round(length_m, 1),
-                    "method": method,
+                    "length_m": round(float(metres[i, j]), 1),
+                    "method": str(method[i, j]),
                 }
             )
     frame = pd.DataFrame(rows, columns=list(MEDICAL_COLUMNS))
@@ -276,14 +278,14 @@ def _trauma_gap(rows_of: pd.DataFrame, rules: MedicalRules) -> str | None:
     )
 
 
-def _way(travel: TravelModel, origin: np.ndarray, hospital: np.ndarray) -> tuple[float, str]:
-    """Return the length of the fastest way (with the walks to the street) and its method."""
-    if isinstance(travel, NetworkTravel | StraightLineTravel):
-        path = travel.path(origin, hospital, mode="driving")
-        if path.reachable:
-            return path.length_m + path.access_m, path.method
-    metres = travel.distance_matrix(origin, hospital, mode="driving")
-    return float(metres[0, 0]), travel.method
+def _methods(travel: TravelModel, origins: np.ndarray, hospitals: np.ndarray) -> np.ndarray:
+    """Return how each pair is measured: on the network only when both ends are on it."""
+    if isinstance(travel, NetworkTravel) and len(origins) and len(hospitals):
+        here = travel.snap(origins, mode="driving")["on_network"].to_numpy(dtype=bool)
+        there = travel.snap(hospitals, mode="driving")["on_network"].to_numpy(dtype=bool)
+        both = here[:, None] & there[None, :]
+        return np.where(both, travel.method, StraightLineTravel.method)
+    return np.full((len(origins), len(hospitals)), travel.method, dtype=object)
 
 
 def _nothing(method: str) -> dict[str, object]:

@@ -75,7 +75,7 @@ MEDICAL_COLUMNS = (
     "trauma",  # True, False, or None when the points file does not say
     "nearest_trauma",  # True on the row of the nearest hospital that takes trauma
     "time_s",  # driving time, seconds (NaN when none is reachable)
-    "length_m",  # along the fastest way, metres (NaN when none is reachable)
+    "length_m",  # the shortest way by road, metres (NaN when none is reachable)
     "method",  # "network" or "straight-line" (a straight line x 1.3, never a route)
 )
 
