@@ -36,6 +36,7 @@ GROUPS = (
             ("letters/", "Letters of appointment"),
             ("zone_metrics.csv", "Zone sizes, compactness and reach"),
             ("sites.csv", "Suggested assembly and concentration sites (MOSS gaps)"),
+            ("medical.csv", "Nearest hospitals by driving time, trauma care, per zone and office"),
         ),
     ),
     (

@@ -147,7 +147,22 @@ def redact_planned(planned: PlannedStation) -> PlannedStation:
         flags=redacted_flags(planned.flags, scrub),
         notes=tuple(str(scrub.text(n)) for n in notes),
         redacted=True,
+        medical=redacted_medical(planned.medical),
     )
+
+
+def redacted_medical(medical: pd.DataFrame) -> pd.DataFrame:
+    """Return the nearest hospitals with a zone's times to whole minutes, lengths to 100 m.
+
+    A zone is measured from its centre household: whole minutes and rounded lengths to
+    several hospitals keep the figure a plan needs without pinning the home down. An
+    office's rows are kept as they are.
+    """
+    out = medical.copy()
+    zone = (out["origin_kind"] == "zone").to_numpy()
+    out.loc[zone, "time_s"] = (out.loc[zone, "time_s"].astype(float) / 60).round() * 60
+    out.loc[zone, "length_m"] = (out.loc[zone, "length_m"].astype(float) / 100).round() * 100
+    return out
 
 
 def _coarse_zones_and_areas(

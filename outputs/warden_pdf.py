@@ -3,7 +3,8 @@
 Each ``contacts/<zone_id>.pdf`` holds the chain of contacts above the warden (deputy,
 alternates, area coordinator, CSA and DO with phones and radio call signs), the
 security operations centre and emergency numbers, the assembly and concentration
-points with their address and the way there, the nearest hospitals, a map of the zone
+points with their address and the way there, the nearest hospitals by driving time (as
+the plan measured them, `zones.medical`), a map of the zone
 drawn offline with its legend, and the table of the zone's households numbered as on
 the map (with blood types). Phone numbers are grouped in international format
 (:func:`outputs.phone_text.format_phone`). Beside each list, ``<zone>-card.pdf`` is the
@@ -21,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from outputs import fonts
@@ -35,7 +35,7 @@ from outputs.wallet_card import WalletCard, write_wallet_card
 from stations.text import roles_of, text_of
 from stations.zones_file import zone_title
 from zones.cascade import Cascade
-from zones.nearby import NearbyPlace, nearest_hospitals, nearest_street
+from zones.nearby import nearest_street
 from zones.plan import PlannedStation
 
 logger = logging.getLogger(__name__)
@@ -131,7 +131,7 @@ class _Index:
     flags: dict[str, list[tuple[str, str]]]  # zone -> severity, message
     points: pd.DataFrame  # accepted points by point_id
     addresses: dict[str, str]  # point_id -> address, street or coordinates
-    hospitals: dict[str, list[tuple[str, NearbyPlace]]]  # zone -> nearest, point_id first
+    hospitals: dict[str, list[Any]]  # zone -> the plan's medical rows, by rank
     to_assembly: dict[str, list[Any]]  # zone -> routes to its assembly points
     onward: dict[str, list[Any]]  # assembly point -> routes to concentration points
     maps: ZoneMapLayers
@@ -183,7 +183,7 @@ def _index(plan: PlannedStation, cascade: Cascade | None) -> _Index:
         flags=by_zone,
         points=points,
         addresses=_addresses(plan, points),
-        hospitals=_hospitals(plan, points),
+        hospitals=_hospitals(plan),
         to_assembly=to_assembly,
         onward=onward,
         maps=prepare_zone_maps(plan),
@@ -244,28 +244,12 @@ def _coordinates(lat: float, lon: float) -> str:
     return f"{abs(lat):.5f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.5f}° {'E' if lon >= 0 else 'W'}"
 
 
-def _hospitals(
-    plan: PlannedStation, points: pd.DataFrame
-) -> dict[str, list[tuple[str, NearbyPlace]]]:
-    """Return each zone's nearest hospitals from the centre of its homes (or of the zone)."""
-    hospitals = points[points["kind"] == "hospital"]
-    if not len(hospitals):
-        return {}
-    hospitals_xy = np.column_stack([hospitals.geometry.x, hospitals.geometry.y])
-    homes = plan.households
-    zones = plan.zones
-    out = {}
-    for zone_id, geometry in zip(zones["zone_id"], zones.geometry, strict=True):
-        mine = homes[homes["zone_id"] == zone_id].geometry
-        if len(mine):
-            origin = (float(mine.x.mean()), float(mine.y.mean()))
-        else:
-            spot = geometry.representative_point()
-            origin = (spot.x, spot.y)
-        out[zone_id] = [
-            (hospitals.index[place.index], place)
-            for place in nearest_hospitals(origin, hospitals_xy)
-        ]
+def _hospitals(plan: PlannedStation) -> dict[str, list[Any]]:
+    """Return each zone's nearest hospitals as the plan measured them, by rank."""
+    medical = plan.medical[plan.medical["origin_kind"] == "zone"]
+    out: dict[str, list[Any]] = {}
+    for row in medical.sort_values(["origin_id", "rank"], kind="stable").itertuples():
+        out.setdefault(row.origin_id, []).append(row)
     return out
 
 
@@ -358,27 +342,36 @@ def _points(index: _Index, zone_id: str) -> tuple[list[list[str]], list[str]]:
                     "",
                 ]
             )
-    for point_id, place in index.hospitals.get(zone_id, []):
-        shown.append(point_id)
-        phone = format_phone(text_of(points.at[point_id, "phone"])) if "phone" in points else ""
-        rows.append(
-            [
-                "Hospital",
-                f"{text_of(points.at[point_id, 'name'])} ({point_id})"
-                + (f"\n{phone}" if phone else ""),
-                index.addresses.get(point_id, ""),
-                _hospital_way(place),
-            ]
-        )
+    for hospital in index.hospitals.get(zone_id, []):
+        rows.append(_hospital_row(index, hospital))
+        if isinstance(hospital.hospital_id, str):
+            shown.append(hospital.hospital_id)
     return rows, [p for p in dict.fromkeys(shown) if p in points.index]
 
 
-def _hospital_way(place: NearbyPlace) -> str:
-    return (
-        f"{place.straight_m / 1000:.1f} km in a straight line from the zone's centre; "
-        f"by car about {place.distance_m / 1000:.1f} km, {_minutes(place.time_s)} "
-        f"(estimate: {place.method})"
+def _hospital_row(index: _Index, hospital: Any) -> list[str]:
+    """Return a hospital's row: trauma care, name and phone, address, the drive there."""
+    if not isinstance(hospital.hospital_id, str):
+        return ["Hospital", "none reachable by road", "", "check the way on the ground"]
+    kind = {True: "Hospital, takes trauma", False: "Hospital, no trauma care"}.get(
+        hospital.trauma, "Hospital"
     )
+    if hospital.nearest_trauma:
+        kind = "Hospital, nearest trauma care"
+    phone = format_phone(text_of(hospital.phone), index.plan.station.config.station.country)
+    name = f"{text_of(hospital.hospital_name)} ({hospital.hospital_id})"
+    minutes = max(1, math.ceil(hospital.time_s / 60))  # rounded up, as the security plan
+    how = f"{hospital.length_m / 1000:.1f} km by car from the zone's centre, about {minutes} min"
+    if hospital.method == "straight-line":
+        how += " (estimate: straight line x 1.3, not a route)"
+    else:
+        how += " (on the street network)"
+    return [
+        kind,
+        name + (f"\n{phone}" if phone else ""),
+        index.addresses.get(hospital.hospital_id, ""),
+        how,
+    ]
 
 
 def _point_row(index: _Index, route: Any, kind: str, origin: str) -> list[str]:

@@ -43,6 +43,7 @@ from zones.areas import (
 )
 from zones.callsigns import RadioPlan, RadioRules, plan_radio, repeater_reach
 from zones.cascade import Cascade, CascadeRules, plan_cascade
+from zones.medical import MedicalRules, medical_flags, medical_origins, nearest_hospitals
 from zones.metrics import farthest_home
 from zones.network import NetworkTravel
 from zones.partition_areas import zones_per_area
@@ -287,6 +288,7 @@ def plan_station(
     planned = dataclasses.replace(
         planned, flags=pd.concat([planned.flags, cascade_flags], ignore_index=True)
     )
+    planned = _with_medical(planned, zoning)
     planned, radio = with_radio(planned)
     smt = security_management_team(station.staff)
     return PlanRun(planned, zoning, smt, cascade, risk, radio=radio)
@@ -327,6 +329,28 @@ def with_radio(planned: PlannedStation) -> tuple[PlannedStation, RadioPlan]:
     for column in ("radio_callsign", "callsign_source", "radio_net"):
         staff[column] = ids.map(by_id[column]).fillna("").to_numpy()
     return dataclasses.replace(planned, staff=staff), radio
+
+
+def _with_medical(planned: PlannedStation, zoning: ZoningResult) -> PlannedStation:
+    """Add the nearest hospitals of every zone and office by driving time, and their flags.
+
+    Raises
+    ------
+    StationError
+        If the ``[medical]`` table is invalid.
+    """
+    station = planned.station
+    rules = MedicalRules.from_table(station.config.extra.get("medical", {}))
+    origins = medical_origins(planned.zones, _zone_centres(zoning), station.accepted_offices)
+    medical = nearest_hospitals(
+        zoning.travel, origins, station.accepted_points, count=rules.nearest_hospitals
+    )
+    flags = medical_flags(medical, planned.zones, rules).reindex(columns=planned.flags.columns)
+    return dataclasses.replace(
+        planned,
+        medical=medical,
+        flags=pd.concat([planned.flags, flags], ignore_index=True) if len(flags) else planned.flags,
+    )
 
 
 def _check_usable(station: Station) -> None:

@@ -42,6 +42,7 @@ from zones.plan import PlannedStation
 
 logger = logging.getLogger(__name__)
 
+MEDICAL_STEP = "medical evacuation table"
 PUBLISH_STEPS = (
     "GIS files",
     "contacts and warden lists",
@@ -50,6 +51,7 @@ PUBLISH_STEPS = (
     "security plan",
     "radio net",
     "MOSS report and index",
+    MEDICAL_STEP,
 )
 ZONE_FILE_COLUMNS = (
     "zone_id", "zone_name", "area_id", "households", "staff", "dependants", "headcount",
@@ -111,6 +113,8 @@ def write_plan(
         paths.extend(write_risk_files(register, matrix, folder, station=run.planned.station.name))
     sites = pd.concat([s.sites for s in run.sites], ignore_index=True)
     paths += _site_files(sites, folder)
+    step(MEDICAL_STEP)
+    paths.append(write_medical_table(run.planned.medical, folder / "medical.csv"))
     step(PUBLISH_STEPS[3])
     paths.extend(
         write_maps(
@@ -215,6 +219,42 @@ def _site_files(sites: gpd.GeoDataFrame, folder: Path) -> list[Path]:
         write_geojson(sites, folder / "sites.geojson"),
         write_csv_safely(table, folder / "sites.csv"),
     ]
+
+
+def write_medical_table(medical: pd.DataFrame, path: Path) -> Path:
+    """Write ``medical.csv``: each zone's and office's nearest hospitals by driving time.
+
+    Parameters
+    ----------
+    medical
+        The plan's medical frame (``zones.plan.MEDICAL_COLUMNS``).
+    path
+        The file to write.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``: one row per zone or office and hospital, minutes and km rounded to
+        one and two decimals, ``trauma`` as ``true``, ``false`` or empty (not known),
+        every text cell formula-safe.
+    """
+    table = pd.DataFrame(
+        {
+            "origin_kind": medical["origin_kind"],
+            "origin_id": medical["origin_id"],
+            "origin_name": medical["origin_name"],
+            "hospital_rank": medical["rank"],
+            "hospital_id": medical["hospital_id"],
+            "hospital_name": medical["hospital_name"],
+            "phone": medical["phone"],
+            "trauma": medical["trauma"].map({True: "true", False: "false"}),
+            "nearest_trauma": medical["nearest_trauma"].map({True: "true", False: "false"}),
+            "driving_min": (medical["time_s"].astype(float) / 60).round(1),
+            "km": (medical["length_m"].astype(float) / 1000).round(2),
+            "method": medical["method"],
+        }
+    )
+    return write_csv_safely(table.astype(object).where(table.notna(), None), path)
 
 
 def _security_plan(

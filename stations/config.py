@@ -3,8 +3,9 @@
 Unknown keys are refused with the closest known key, so a typo never silently
 falls back to a default; tables that nothing reads are refused; a value of the
 wrong type or out of range is refused naming its key. The tables that later stages
-turn into rules (``[areas]``, ``[appointments]``, ``[cascade]``, ``[radio]``) are checked here
-with the same rules and passed on in ``StationConfig.extra``.
+turn into rules (``[areas]``, ``[appointments]``, ``[cascade]``, ``[radio]``,
+``[evacuation]``, ``[medical]``) are checked here with the same rules and passed on in
+``StationConfig.extra``.
 """
 
 from __future__ import annotations
@@ -274,6 +275,10 @@ RULE_TABLES: dict[str, dict[str, Check]] = {
         "check_day": _weekday,
         "check_time": _clock_time,
         "check_gap_min": _whole(0),
+    },
+    "medical": {
+        "nearest_hospitals": _whole(1),
+        "trauma_within_min": _number_above(0),
     },
 }
 # Tables nothing reads, with where their settings belong.

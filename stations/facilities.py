@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from stations._values import parse_count, parse_float
 from stations.records import RecordCheck
 from stations.schema import (
@@ -11,6 +13,7 @@ from stations.schema import (
     OFFICE_KIND,
     POINT_ID,
     POINT_KIND,
+    POINT_TRAUMA,
 )
 from stations.vocabulary import Vocabulary
 
@@ -40,10 +43,12 @@ def check_offices(check: RecordCheck, vocabularies: dict[str, Vocabulary]) -> No
 
 
 def check_points(check: RecordCheck, vocabularies: dict[str, Vocabulary]) -> None:
-    """Check every point row: ids, kinds, coordinates, capacity and range.
+    """Check every point row: ids, kinds, coordinates, capacity, range and trauma care.
 
     A point kind nobody recognises rejects the row: the point might be where people
-    are sent (an assembly or concentration point).
+    are sent (an assembly or concentration point). The optional ``trauma`` column (does
+    a hospital take trauma cases) reads through the boolean vocabulary, like the offices'
+    equipment; a value nobody recognises is a warning and reads as unknown.
     """
     check.require_values((POINT_ID, POINT_KIND, NAME))
     check.unique_ids(POINT_ID)
@@ -53,6 +58,8 @@ def check_points(check: RecordCheck, vocabularies: dict[str, Vocabulary]) -> Non
         check.frame["capacity"] = check.parse_column("capacity", parse_count)
     if "range_m" in check.frame.columns:
         check.frame["range_m"] = check.parse_column("range_m", _positive)
+    trauma = dataclasses.replace(vocabularies["boolean"], unknown_means="unknown")
+    check.parse_bools((POINT_TRAUMA,), trauma)
     for index, row in check.frame.iterrows():
         if row[POINT_KIND] == "repeater" and row.get("range_m") is None:
             check.report(

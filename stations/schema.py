@@ -111,7 +111,8 @@ OFFICE_EQUIPMENT = (
 POINT_ID = "point_id"
 POINT_KIND = "kind"
 POINT_REQUIRED = (POINT_ID, POINT_KIND, NAME, LAT, LON)
-POINT_OPTIONAL = ("capacity", "range_m", "address", "phone")
+POINT_OPTIONAL = ("capacity", "range_m", "address", "phone", "trauma")
+POINT_TRAUMA = "trauma"  # a hospital that takes trauma cases: true/false, empty when unknown
 
 # Named dependants (the optional dependants file) and numbered ones (without it).
 DEPENDANT_ID = "dependant_id"

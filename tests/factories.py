@@ -14,6 +14,9 @@ import pandas as pd
 import shapely
 
 from stations import load_station
+from stations.station import Station
+from zones.medical import medical_origins, nearest_hospitals
+from zones.network import StraightLineTravel
 from zones.plan import PlannedStation
 
 AS_OF = dt.date(2026, 11, 15)
@@ -114,7 +117,26 @@ def tiny_plan(folder: Path) -> PlannedStation:
         routes=routes,
         flags=flags,
         distance_method="straight-line",
+        medical=_medical(station, zones, households),
     )
+
+
+def _medical(
+    station: Station, zones: gpd.GeoDataFrame, households: gpd.GeoDataFrame
+) -> pd.DataFrame:
+    """Return the nearest hospitals in straight lines (the tiny station has no OSM extract).
+
+    Each zone is measured from its household nearest the middle of its homes.
+    """
+    centres = []
+    for zone_id, homes in households.groupby("zone_id", sort=True):
+        middle = shapely.Point(homes.geometry.x.mean(), homes.geometry.y.mean())
+        centres.append((zone_id, homes.geometry.iloc[int(homes.distance(middle).argmin())]))
+    centre_frame = gpd.GeoDataFrame(
+        {"zone_id": [z for z, _ in centres]}, geometry=[c for _, c in centres], crs=zones.crs
+    )
+    origins = medical_origins(zones, centre_frame, station.accepted_offices)
+    return nearest_hospitals(StraightLineTravel(), origins, station.accepted_points)
 
 
 SAMPLE = Path(__file__).parents[1] / "stations" / "sample" / "helsinki"

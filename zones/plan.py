@@ -62,6 +62,22 @@ ROUTE_COLUMNS = (
     "method",  # "network" or "straight-line"
     "reachable",
 )
+# medical: the nearest hospitals of every zone (from its centre household) and office,
+# by driving time; one row per origin and hospital, at least one row per origin.
+MEDICAL_COLUMNS = (
+    "origin_kind",  # "zone" or "office"
+    "origin_id",  # zone_id or office_id
+    "origin_name",  # the zone's name or the office's
+    "rank",  # 1, 2, 3... by driving time among the reachable hospitals; None: none reachable
+    "hospital_id",  # point_id, or None when no hospital is reachable
+    "hospital_name",
+    "phone",  # the hospital's phone, or None
+    "trauma",  # True, False, or None when the points file does not say
+    "nearest_trauma",  # True on the row of the nearest hospital that takes trauma
+    "time_s",  # driving time, seconds (NaN when none is reachable)
+    "length_m",  # the shortest way by road, metres (NaN when none is reachable)
+    "method",  # "network" or "straight-line" (a straight line x 1.3, never a route)
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,6 +109,9 @@ class PlannedStation:
     redacted
         Whether zones, areas, routes and flags were redacted for sharing
         (``outputs.redaction.redact_planned``).
+    medical
+        The nearest hospitals of every zone and office by driving time
+        (``MEDICAL_COLUMNS``, `zones.medical.nearest_hospitals`); empty when not measured.
     """
 
     station: Station
@@ -106,6 +125,7 @@ class PlannedStation:
     distance_method: str
     notes: tuple[str, ...] = field(default=())
     redacted: bool = False
+    medical: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MEDICAL_COLUMNS))
 
 
 # Parts smaller than this share of a repaired polygon are rounding artefacts, dropped.

@@ -63,6 +63,7 @@ def test_plan_folder_contract(sample_plan: Path) -> None:
         "maps",
         "sites.geojson",
         "sites.csv",
+        "medical.csv",
     } <= names
     zones = gpd.read_file(sample_plan / "zones.geojson")
     assert zones.crs.to_epsg() == 4326
@@ -233,3 +234,19 @@ def test_bad_tiles_is_a_usage_error(tmp_path: Path) -> None:
     assert "--tiles" in result.output
     assert "https://tile.example.org/{z}/{x}/{y}.png" in result.output
     assert not (tmp_path / "p").exists()
+
+
+def test_medical_csv_lists_every_zone_and_office_by_driving_time(sample_plan: Path) -> None:
+    medical = pd.read_csv(sample_plan / "medical.csv", encoding="utf-8-sig", dtype=str)
+    zones = gpd.read_file(sample_plan / "zones.geojson")
+    offices = pd.read_csv(SAMPLE / "offices.csv", dtype=str)
+    origins = set(zip(medical["origin_kind"], medical["origin_id"], strict=True))
+    assert origins == {("zone", z) for z in zones["zone_id"]} | {
+        ("office", o) for o in offices["office_id"]
+    }
+    assert set(medical["method"]) == {"network"}  # the sample has its OSM extract
+    reached = medical[medical["hospital_id"].notna()]
+    assert set(reached["hospital_id"]) == {"HOS01", "HOS02"}
+    for _, rows in reached.groupby(["origin_kind", "origin_id"]):
+        minutes = rows.sort_values("hospital_rank")["driving_min"].astype(float)
+        assert minutes.is_monotonic_increasing

@@ -80,6 +80,7 @@ WRONG: dict[str, dict[str, Any]] = {
         "check_time": "25:00",
         "check_gap_min": -5,
     },
+    "medical": {"nearest_hospitals": 0, "trauma_within_min": "1 h"},
     "vocabulary": {
         "role": "staff",
         "category": {"Intl": "expat"},

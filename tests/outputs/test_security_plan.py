@@ -53,6 +53,7 @@ SECTIONS = (
     "Warden zones",
     "Communications",
     "Assembly and concentration points, evacuation routes",
+    "Medical evacuation (MEDEVAC/CASEVAC)",
     "MOSS compliance",
     "Risk register",
     "Known gaps and actions",
@@ -129,7 +130,7 @@ def test_both_files_hold_every_section_in_order(written: list[Path]):
 
 def test_risk_register_lists_every_threat_most_serious_first(written: list[Path]):
     text = body_text(written[1])
-    register = text[text.index("7. Risk register") :]
+    register = text[text.index("8. Risk register") :]
     # Scores: winter storm 3 x 3 = 9, explosive 1 x 5 = 5, cyber attack 2 x 2 = 4.
     order = [register.index(t) for t in ("Winter storm", "Vehicle-borne", "Cyber attack")]
     assert order == sorted(order)
@@ -138,7 +139,7 @@ def test_risk_register_lists_every_threat_most_serious_first(written: list[Path]
 
 def test_risk_register_names_the_guide_and_shows_measures(written: list[Path]):
     text = body_text(written[1])
-    register = text[text.index("7. Risk register") :]
+    register = text[text.index("8. Risk register") :]
     assert 'UNICEF, "Security and Risk Management: A Guide for UN Managers" (2008)' in register
     assert "UN risk matrix" not in register
     assert "Emergency power" in register  # the winter storm's measures

@@ -1,33 +1,18 @@
-"""Nearest hospitals (straight line times the detour) and nearest named streets."""
+"""Nearest named streets."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pyrosm
 import pytest
 import shapely
 from pyproj import CRS
 
 from stations.osm import OsmExtract
-from zones.nearby import nearest_hospitals, nearest_street
-from zones.network import DETOUR_FACTOR, StraightLineTravel
+from zones.nearby import nearest_street
 
 UTM35 = CRS.from_epsg(32635)
-
-
-def test_nearest_hospitals_in_order_with_the_detoured_estimate():
-    hospitals = np.array([[3000.0, 4000.0], [600.0, 800.0], [0.0, 2000.0], [-9000.0, 0.0]])
-    places = nearest_hospitals((0.0, 0.0), hospitals)
-    assert [p.index for p in places] == [1, 2]
-    assert places[0].straight_m == pytest.approx(1000.0)
-    assert places[0].distance_m == pytest.approx(1000.0 * DETOUR_FACTOR)
-    driving = StraightLineTravel().speed_ms("driving")
-    assert places[0].time_s == pytest.approx(1000.0 * DETOUR_FACTOR / driving)
-    assert places[0].method == f"straight line x {DETOUR_FACTOR:g} detour"
-    assert nearest_hospitals((0.0, 0.0), hospitals, count=9)[-1].index == 3
-    assert nearest_hospitals((0.0, 0.0), np.empty((0, 2))) == []
 
 
 @pytest.fixture(scope="module")
