@@ -19,6 +19,12 @@ from zones.training import is_briefed, is_trained, recent
 
 READY_ROLES = ("warden", "deputy")
 FLAG_COLUMNS = ("zone_id", "staff_id", "role", "code", "severity", "message")
+# How a warden list marks each gap beside the warden's or deputy's name.
+MARKS = {
+    "warden_untrained": "untrained",
+    "warden_unbriefed": "not briefed",
+    "warden_visits_overdue": "visits overdue",
+}
 
 
 def readiness_flags(
@@ -91,3 +97,27 @@ def _gaps(
             ("warden_visits_overdue", "minor", f"has visited no household in {days} days ({when})")
         )
     return gaps
+
+
+def readiness_marks(flags: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
+    """Return the readiness gaps of each zone's warden and deputy, as words for a list.
+
+    Parameters
+    ----------
+    flags
+        The plan's flags (``zone_id, code, message``); readiness messages start with the
+        role, as :func:`readiness_flags` writes them.
+
+    Returns
+    -------
+    dict
+        ``(zone_id, role) -> ["untrained", "visits overdue"]``, in flag order.
+    """
+    marks: dict[tuple[str, str], list[str]] = {}
+    ready = flags[flags["code"].isin(list(MARKS))]
+    for zone_id, code, message in zip(
+        ready["zone_id"], ready["code"], ready["message"], strict=True
+    ):
+        role = str(message).split(" ", 1)[0]
+        marks.setdefault((str(zone_id), role), []).append(MARKS[code])
+    return marks
