@@ -113,6 +113,7 @@ def write_moss_html(report: dict[str, Any], path: Path, *, map_href: str | None 
             "above Compliant, 75-90 % Largely compliant, 50-75 % Partially compliant, below 50 % "
             "Non-compliant; a failing critical rule caps the rating at Largely compliant.</p>"
         ),
+        _baseline(report),
         _rules_table(report["rules"]),
         _tally_table("Per zone", "Zone", report["by_zone"], map_href),
         _tally_table("Per office", "Office", report["by_office"], None),
@@ -166,6 +167,12 @@ def _sites_section(suggestion: dict[str, Any]) -> str:
     )
 
 
+def _baseline(report: dict[str, Any]) -> str:
+    """Return the statement that the default rules are a generic baseline ("" without any)."""
+    note = report.get("baseline_note", "")
+    return f"<p class='baseline'><strong>{html_text(note)}</strong></p>" if note else ""
+
+
 def _rules_table(rules: list[dict[str, Any]]) -> str:
     ordered = sorted(
         rules,
@@ -197,7 +204,8 @@ def _rules_table(rules: list[dict[str, Any]]) -> str:
             "<tr>"
             f"<td>{html_text(rule['id'])}</td>"
             f"<td><strong>{html_text(rule['title'])}</strong><div class='muted'>"
-            f"{html_text(rule['description'])}</div>{detail}</td>"
+            f"{html_text(rule['description'])}</div><div class='muted'>Source: "
+            f"{html_text(rule.get('provenance', ''))}</div>{detail}</td>"
             f"<td>{html_text(rule['component'])}</td><td>{html_text(rule['applies_to'])}</td>"
             f"<td class='{html_text(severity)}' data-sort='{SEVERITY_ORDER[severity]}'>"
             f"{html_text(severity)}</td>"

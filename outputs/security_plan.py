@@ -575,7 +575,7 @@ def _moss(moss: dict[str, Any]) -> Section:
         (
             r["id"],
             r["severity"],
-            r["title"],
+            f"{r['title']} (source: {r.get('provenance', '')})",
             f"{r['failed']} of {r['checked']}",
             "" if r["percentage"] is None else f"{r['percentage']:.0f} %",
         )
@@ -587,7 +587,8 @@ def _moss(moss: dict[str, Any]) -> Section:
             (
                 f"Compliance with the Minimum Operating Security Standards: {_compliance(moss)}, "
                 f"{len(rules)} rules applicable at security level {moss.get('security_level')}, "
-                f"{len(failing)} with gaps. Details per rule, zone and office are in moss.html."
+                f"{len(failing)} with gaps. Details per rule, zone and office are in moss.html. "
+                + moss.get("baseline_note", "")
             ),
             Table(
                 ("Rule", "Severity", "Standard", "Failing", "Met"),

@@ -37,6 +37,7 @@ from stations.zones_file import zone_title
 from zones.cascade import Cascade
 from zones.nearby import nearest_street
 from zones.plan import PlannedStation
+from zones.readiness import readiness_marks
 
 logger = logging.getLogger(__name__)
 
@@ -532,9 +533,18 @@ def _summary(
 
 
 def _chain_table(index: _Index, zone: dict[str, Any]) -> Table:
-    return Table(
-        ("Role", "Name", "Agency", "Phone", "Radio"), _chain(index, zone), (44, 46, 22, 50, 18)
-    )
+    rows = _with_readiness(index, zone, _chain(index, zone))
+    return Table(("Role", "Name", "Agency", "Phone", "Radio"), rows, (44, 46, 22, 50, 18))
+
+
+def _with_readiness(index: _Index, zone: dict[str, Any], rows: list[list[str]]) -> list[list[str]]:
+    """Mark the warden and deputy rows with their readiness gaps ("Warden (untrained)")."""
+    marks = readiness_marks(index.plan.flags)
+    for row, role in zip(rows, ("warden", "deputy"), strict=False):
+        gaps = marks.get((str(zone["zone_id"]), role))
+        if gaps:
+            row[0] = f"{row[0]} ({', '.join(gaps)})"
+    return rows
 
 
 def _emergency_table(index: _Index) -> Table:

@@ -48,6 +48,7 @@ from zones.metrics import farthest_home
 from zones.network import NetworkTravel
 from zones.partition_areas import zones_per_area
 from zones.plan import PlannedStation
+from zones.readiness import readiness_flags
 from zones.routes import evacuation_routes
 from zones.sites import SiteSuggestions
 from zones.zoning import ZoningResult, plan_zones, with_roster_columns
@@ -278,6 +279,7 @@ def plan_station(
         not_available=frozenset(coordinators.appointments["staff_id"]),
         away=away,
     )
+    wardens = _with_readiness(wardens, staff, rules, as_of)
     planned = _planned_station(
         _Decided(station, zoning, areas, polygons, households, zone_area, staff),
         coordinators,
@@ -351,6 +353,15 @@ def _with_medical(planned: PlannedStation, zoning: ZoningResult) -> PlannedStati
         medical=medical,
         flags=pd.concat([planned.flags, flags], ignore_index=True) if len(flags) else planned.flags,
     )
+
+
+def _with_readiness(
+    wardens: Appointments, staff: pd.DataFrame, rules: AppointmentRules, as_of: dt.date
+) -> Appointments:
+    """Add the readiness flags of wardens and deputies (untrained, unbriefed, visits overdue)."""
+    ready = readiness_flags(wardens.table, staff, rules, as_of=as_of)
+    flags = pd.concat([wardens.flags, ready[list(wardens.flags.columns)]], ignore_index=True)
+    return dataclasses.replace(wardens, flags=flags)
 
 
 def _check_usable(station: Station) -> None:

@@ -25,10 +25,12 @@ import pandas as pd
 import shapely
 from scipy.spatial.distance import cdist
 
-from planner.moss_rules import Rule
+from planner.moss_rules import BASELINE_NOTE, Rule
 from stations.zones_file import zone_label
+from zones.appoint import AppointmentRules
 from zones.network import describe_method
 from zones.plan import PlannedStation
+from zones.training import is_trained, trained_column
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +83,9 @@ class RuleResult:
             "id": rule.id,
             "title": rule.title,
             "description": rule.description,
+            "source": rule.source,
+            "confirm_locally": rule.confirm_locally,
+            "provenance": rule.provenance,
             "component": rule.component,
             "applies_to": rule.applies_to,
             "min_level": rule.min_level,
@@ -114,6 +119,11 @@ class MossReport:
     by_zone: dict[str, dict[str, int]] = field(default_factory=dict)
     by_office: dict[str, dict[str, int]] = field(default_factory=dict)
 
+    @property
+    def baseline_note(self) -> str:
+        """Return the note that the default rules are a generic baseline ("" without any)."""
+        return BASELINE_NOTE if any(not r.rule.station_rule for r in self.results) else ""
+
     def failing(self, severity: str | None = None) -> list[RuleResult]:
         """Return the applicable rules with failures, optionally of one severity."""
         return [
@@ -132,6 +142,7 @@ class MossReport:
             "compliance_percentage": self.percentage,
             "rating": self.rating,
             "rating_bands": {label: low for low, label in BANDS} | {LOWEST_BAND: 0.0},
+            "baseline_note": self.baseline_note,
             "rules": [r.to_dict() for r in self.results],
             "by_zone": self.by_zone,
             "by_office": self.by_office,
@@ -195,9 +206,13 @@ class _Context:
         self.as_of = as_of
         self.travel = travel
         self.level = plan.station.config.station.security_level
+        appointments = plan.station.config.extra.get("appointments", {})
+        self.training_max_age_days = AppointmentRules.from_table(appointments).training_max_age_days
         self.method = travel.method if travel is not None else "straight-line"
         self.crs = plan.station.crs
-        self.staff = plan.staff.set_index("staff_id", drop=False)
+        self.staff = _with_appointed_roles(plan.staff, plan.appointments).set_index(
+            "staff_id", drop=False
+        )
         self.all_staff = plan.station.staff.set_index("staff_id", drop=False)
         offices = plan.station.accepted_offices
         self.offices = offices.set_index("office_id", drop=False)
@@ -249,6 +264,30 @@ class _Context:
         return None if staff_id is None else self.all_staff.loc[staff_id]
 
 
+APPOINTED_ROLES = ("warden", "deputy", "ASC")
+
+
+def _with_appointed_roles(staff: pd.DataFrame, appointments: pd.DataFrame) -> pd.DataFrame:
+    """Return the staff with the plan's appointments added to ``role`` (``"staff;warden"``).
+
+    A ``where = { role = "warden" }`` filter then finds the wardens the plan appoints, not
+    only those the roster already names.
+    """
+    kept = appointments[appointments["role"].isin(APPOINTED_ROLES)]
+    appointed = kept.groupby("staff_id")["role"].agg(lambda r: ";".join(sorted(set(r))))
+    roster = staff["role"] if "role" in staff.columns else pd.Series("", index=staff.index)
+    extra = staff["staff_id"].map(appointed)
+    joined = [
+        ";".join(
+            part
+            for part in (r if isinstance(r, str) else "", a if isinstance(a, str) else "")
+            if part
+        )
+        for r, a in zip(roster, extra, strict=True)
+    ]
+    return staff.assign(role=joined)
+
+
 def _zone_centres(plan: PlannedStation, zone_homes: dict[str, np.ndarray]) -> pd.Series:
     """Return each zone's centre household location (or its polygon's inner point)."""
     crs = plan.station.crs
@@ -295,8 +334,17 @@ def _filter(frame: pd.DataFrame, where: dict[str, Any]) -> pd.DataFrame:
         values = wanted if isinstance(wanted, list) else [wanted]
         if column not in frame.columns:
             return frame.iloc[0:0]
+        if column == "role":  # a person may hold several roles: "agency_head;warden"
+            wanted_roles = set(values)
+            held = [bool(_roles(r) & wanted_roles) for r in frame[column]]
+            frame = frame[np.array(held, dtype=bool)]
+            continue
         frame = frame[frame[column].isin(values)]
     return frame
+
+
+def _roles(value: object) -> set[str]:
+    return set(str(value).split(";")) if isinstance(value, str) and value else set()
 
 
 def _field_ok(
@@ -341,6 +389,15 @@ def _check_field(rule: Rule, context: _Context) -> Outcome:
     by_household = pd.Series(ok, index=staff["household_id"].to_numpy()).groupby(level=0).any()
     households = by_household.index.astype(str).tolist()
     return households, by_household.to_numpy(), [f"no member: {reason}"] * len(households)
+
+
+def _check_training(rule: Rule, context: _Context) -> Outcome:
+    """Staff pass with current security training, as :func:`zones.training.is_trained` says."""
+    staff = _filter(context.staff, rule.where)
+    limit = context.training_max_age_days
+    ok = np.array(trained_column(staff, context.as_of, limit), dtype=bool)
+    reason = f"no basic security training: bsafe_date missing or older than {limit} days"
+    return list(staff["staff_id"]), ok, [reason] * len(staff)
 
 
 def _check_equipment(rule: Rule, context: _Context) -> Outcome:
@@ -410,6 +467,12 @@ def _check_zone_staffing(rule: Rule, context: _Context) -> Outcome:
                 problems.append(f"{role} has no phone")
             if "radio" in require and person.get("has_radio") is not True:
                 problems.append(f"{role} has no radio")
+            if "satphone" in require and person.get("has_satphone") is not True:
+                problems.append(f"{role} has no satellite phone")
+            if "training" in require and not is_trained(
+                person, context.as_of, context.training_max_age_days
+            ):
+                problems.append(f"{role} has no current security training")
         zone_ok[zone_id] = (not problems, "; ".join(problems))
     if rule.applies_to == "zone":
         zones = _filter(context.zones, rule.where)["zone_id"]
@@ -492,15 +555,25 @@ def _check_count(rule: Rule, context: _Context) -> Outcome:
         found = len(context.points_of(check["point_kind"]))
         what = f"{check['point_kind']} point(s)"
     else:
-        roles = context.all_staff.get("role", pd.Series(dtype=object)).fillna("")
-        wanted = set(check.get("roles", []))
-        found = int(roles.map(lambda r: bool(wanted & set(str(r).split(";")))).sum())
-        what = "staff with role " + " or ".join(sorted(wanted))
+        return _check_roles(check.get("roles", []), minimum, context)
     return (
         [context.plan.station.name],
         np.array([found >= minimum]),
         [f"{found} {what}, at least {minimum} required"],
     )
+
+
+def _check_roles(required: list[str | list[str]], minimum: int, context: _Context) -> Outcome:
+    """Every entry of ``roles`` (a role, or a list of alternatives) needs ``minimum`` holders."""
+    held = context.all_staff.get("role", pd.Series(dtype=object)).map(_roles)
+    missing = []
+    for entry in required:
+        wanted = {entry} if isinstance(entry, str) else set(entry)
+        found = int(held.map(lambda roles, w=wanted: bool(roles & w)).sum())
+        if found < minimum:
+            missing.append(f"{found} staff with role {' or '.join(sorted(wanted))}")
+    reason = "; ".join(missing) + f", at least {minimum} of each required"
+    return [context.plan.station.name], np.array([not missing]), [reason]
 
 
 CHECKS = {
@@ -512,6 +585,7 @@ CHECKS = {
     "warden_reach": _check_warden_reach,
     "evacuation": _check_evacuation,
     "count": _check_count,
+    "training": _check_training,
 }
 DISTANCE_KINDS = {"coverage", "capacity", "warden_reach", "evacuation"}
 

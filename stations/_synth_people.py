@@ -1,5 +1,7 @@
 # ruff: noqa: PLR2004 (synthetic data is made of realistic shares and ages)
-"""Named dependants, visitors and staff away for a synthetic station (``planner synth --people``).
+"""Named dependants, visitors, staff away and warden readiness for a synthetic station.
+
+Written by ``planner synth --people``.
 
 Everything is drawn from its own generator, so that a station written without these files
 is byte for byte what it was before they existed. Dates are relative to the synthetic
@@ -32,6 +34,11 @@ NATIONALITIES = ("FR", "KE", "IN", "BR", "DE", "US", "GH", "PH", "JO", "CA", "SE
 VISITOR_COUNTRIES = ("CH", "US", "KE", "FR", "IT", "DK", "TH")
 # Households whose file names one dependant fewer than the roster counts (a file lags).
 LAGGING_SHARE = 0.02
+# Warden readiness: of the staff willing to serve (or who did not say), about one in four has
+# done the warden course (eight in ten of those within three years); of those, most visited
+# their households within six months, some a year ago, one in ten never recorded a visit.
+WARDEN_TRAINED_SHARE = 0.25
+VISIT_SHARES = {"recent": 0.7, "overdue": 0.2}
 
 
 def draw_presence(rng: np.random.Generator, n: int, reference: dt.date) -> pd.DataFrame:
@@ -156,6 +163,43 @@ def draw_visitors(
             ],
             "phone": phones,
             "sponsor_staff_id": sponsors,
+        }
+    )
+
+
+def draw_readiness(
+    rng: np.random.Generator, staff: pd.DataFrame, reference: dt.date
+) -> pd.DataFrame:
+    """Return ``warden_training_date`` and ``last_visit_date`` cells for the staff rows.
+
+    About a quarter of the staff who did not decline (``willing_warden`` not ``false``) have
+    done the warden course, eight in ten of them within three years, the others four to six
+    years ago; of those, seven in ten visited their households within six months, two in ten
+    seven to eighteen months ago, and one in ten has no visit recorded. Everyone else leaves
+    both cells empty, as rosters do.
+    """
+    n = len(staff)
+    willing = staff["willing_warden"].astype(str).str.lower().to_numpy() != "false"
+    trained = willing & (rng.random(n) < WARDEN_TRAINED_SHARE)
+    recent_course = rng.random(n) < 0.8
+    course_age = np.where(recent_course, rng.integers(0, 1095, n), rng.integers(1460, 2190, n))
+    visit_draw = rng.random(n)
+    visit_age = np.where(
+        visit_draw < VISIT_SHARES["recent"], rng.integers(0, 180, n), rng.integers(210, 540, n)
+    )
+    visited = trained & (visit_draw < VISIT_SHARES["recent"] + VISIT_SHARES["overdue"])
+
+    def day(age: int) -> str:
+        return (reference - dt.timedelta(days=int(age))).isoformat()
+
+    return pd.DataFrame(
+        {
+            "warden_training_date": [
+                day(a) if t else "" for a, t in zip(course_age, trained, strict=True)
+            ],
+            "last_visit_date": [
+                day(a) if v else "" for a, v in zip(visit_age, visited, strict=True)
+            ],
         }
     )
 

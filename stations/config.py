@@ -250,6 +250,7 @@ RULE_TABLES: dict[str, dict[str, Check]] = {
         "prefer_radio": _boolean,
         "prefer_training": _boolean,
         "training_max_age_days": _whole(0),
+        "visit_max_age_days": _whole(1),
         "prefer_category": _one_of("any", "international", "national"),
         "keep_existing": _boolean,
     },

@@ -39,7 +39,14 @@ STAFF_OPTIONAL_TEXT = (
     "area",
 )
 STAFF_OPTIONAL_BOOL = ("has_radio", "has_satphone", "willing_warden", "morss_surveyed")
-STAFF_OPTIONAL_DATE = ("bsafe_date", "ssafe_date", "briefed_date", "confirmed_date")
+STAFF_OPTIONAL_DATE = (
+    "bsafe_date",
+    "ssafe_date",
+    "briefed_date",
+    "confirmed_date",
+    "warden_training_date",  # warden readiness: the warden course, and the last visit to
+    "last_visit_date",  # the zone's households (checked for appointed wardens and deputies)
+)
 STAFF_OPTIONAL_INT = ("dependants",)
 # Where a staff member is: the roster's own ``status`` column is read into ``presence``
 # (``status`` itself says whether the row was accepted), with the dates it holds from and
@@ -77,6 +84,13 @@ COLUMN_ALIASES = {
     "call_sign": "radio_callsign",
     "mobile": "phone",
     "phone1": "phone",
+    "warden_training": "warden_training_date",
+    "warden_trained_date": "warden_training_date",
+    "warden_course_date": "warden_training_date",
+    "last_visit": "last_visit_date",
+    "last_household_visit": "last_visit_date",
+    "last_visit_to_households": "last_visit_date",
+    "visited_date": "last_visit_date",
 }
 
 # Households.

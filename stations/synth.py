@@ -45,7 +45,12 @@ from stations._synth_osm import (
     snap_homes,
     street_addresses,
 )
-from stations._synth_people import draw_dependants, draw_presence, draw_visitors
+from stations._synth_people import (
+    draw_dependants,
+    draw_presence,
+    draw_readiness,
+    draw_visitors,
+)
 from stations._synth_write import write_station
 from stations.config import ZonesConfig
 from stations.osm import OsmExtract
@@ -179,14 +184,16 @@ def synthesize_station(
 def _add_people(
     rng: np.random.Generator, staff: pd.DataFrame, points: pd.DataFrame, country: str
 ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
-    """Return the staff with where they are, and the dependants and visitors files."""
+    """Return the staff with presence and warden readiness, and the dependants and visitors."""
     presence = draw_presence(rng, len(staff), REFERENCE_DATE)
     staff = pd.concat([staff, presence.set_axis(staff.index)], axis=1)
     hotels = sorted(points.loc[points["kind"] == "hotel", "point_id"])
-    return staff, {
+    tables = {
         "dependants": draw_dependants(rng, staff, country, REFERENCE_DATE),
         "visitors": draw_visitors(rng, staff, hotels, REFERENCE_DATE),
     }
+    readiness = draw_readiness(rng, staff, REFERENCE_DATE)
+    return pd.concat([staff, readiness.set_axis(staff.index)], axis=1), tables
 
 
 # The sample's threat list: a plausible register for a Security Level 2 capital.

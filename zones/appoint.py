@@ -1,13 +1,15 @@
 """Appoint a warden, a deputy and optional alternates for every zone, and explain each choice.
 
 Eligibility (``[appointments]``, defaults in :class:`AppointmentRules`): lives in the zone;
-not ``willing_warden = false``; has a phone; not in an excluded role (the DO and the CSA);
-not already an Area Security Coordinator. Warden and deputy come from different households,
-and from different agencies when possible.
+not ``willing_warden = false``; has a phone; not in an excluded role (the members of the
+Security Management Team: the DO, the CSA or CSFP and the heads of agency, who have their own
+duties in a crisis); not already an Area Security Coordinator. Warden and deputy come from
+different households, and from different agencies when possible.
 
-Choice: candidates are ranked by how many preferences they miss (a radio, security training
-within ``training_max_age_days``, the preferred category), then by total travel to the
-zone's households (street network when the station has an extract), then by ``staff_id``.
+Choice: candidates are ranked by how many preferences they miss (a radio, current security
+training as :func:`zones.training.is_trained` defines it, the preferred category), then by
+total travel to the zone's households (street network when the station has an extract), then
+by ``staff_id``.
 Existing appointments (the roster's ``role`` warden or deputy with its ``zone``, or an
 earlier plan) are kept while the person is still eligible and still lives in the zone.
 """
@@ -28,13 +30,14 @@ from scipy.spatial.distance import cdist
 from stations.config import check_rule_table
 from stations.errors import StationError
 from zones.network import TravelModel
+from zones.training import TRAINING_MAX_AGE_DAYS, VISIT_MAX_AGE_DAYS, is_trained
 
 logger = logging.getLogger(__name__)
 
 # What ranking, picking and flagging read of a candidate.
 CANDIDATE_FIELDS = (
     "staff_id", "household_id", "agency", "phone", "phone2", "has_radio", "bsafe_date",
-    "ssafe_date", "category",
+    "category",
 )  # fmt: skip
 Candidate = dict[str, Any]
 
@@ -47,11 +50,12 @@ class AppointmentRules:
     """Who may be a warden, and what is preferred (the ``[appointments]`` table)."""
 
     alternates: int = 0
-    exclude_roles: tuple[str, ...] = ("DO", "CSA")
+    exclude_roles: tuple[str, ...] = ("DO", "CSA", "CSFP", "agency_head")
     require_phone: bool = True
     prefer_radio: bool = True
     prefer_training: bool = True
-    training_max_age_days: int = 1095
+    training_max_age_days: int = TRAINING_MAX_AGE_DAYS
+    visit_max_age_days: int = VISIT_MAX_AGE_DAYS
     prefer_category: str = "any"
     keep_existing: bool = True
 
@@ -273,15 +277,8 @@ def _misses(person: Mapping[str, Any], rules: AppointmentRules, as_of: dt.date) 
     missing = []
     if rules.prefer_radio and person.get("has_radio") is not True:
         missing.append("no radio")
-    if rules.prefer_training:
-        dates = [person.get("bsafe_date"), person.get("ssafe_date")]
-        current = [
-            d
-            for d in dates
-            if isinstance(d, dt.date) and (as_of - d).days <= rules.training_max_age_days
-        ]
-        if not current:
-            missing.append("no current security training")
+    if rules.prefer_training and not is_trained(person, as_of, rules.training_max_age_days):
+        missing.append("no current security training")
     if rules.prefer_category != "any" and person.get("category") != rules.prefer_category:
         missing.append(f"not {rules.prefer_category} staff")
     return missing

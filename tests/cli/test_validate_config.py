@@ -58,6 +58,7 @@ WRONG: dict[str, dict[str, Any]] = {
         "prefer_radio": 1,
         "prefer_training": "no",
         "training_max_age_days": 1.5,
+        "visit_max_age_days": 0,
         "prefer_category": "expat",
         "keep_existing": "y",
     },

@@ -121,14 +121,17 @@ def test_deputy_from_another_household_and_agency() -> None:
     assert roles(result) == {"warden": "A", "deputy": "D"}
 
 
-def test_a_second_phone_counts_and_either_training_counts() -> None:
+def test_a_second_phone_counts_and_trained_means_what_the_training_rule_says() -> None:
     only_phone2 = [person("A", 0, phone=None, phone2="+358451111111")]
     assert roles(appoint(only_phone2)) == {"warden": "A"}
-    field_trained = [
+    # Field training (SSAFE) without BSAFE fails MOSS TRN-01: appointment agrees (issue 20).
+    field_only = [
         person("A", 0, bsafe_date=None, ssafe_date=TRAINED),
-        person("B", 300, bsafe_date=None),
+        person("B", 300),
     ]
-    assert roles(appoint(field_trained))["warden"] == "A"
+    result = appoint(field_only)
+    assert roles(result) == {"warden": "B", "deputy": "A"}
+    assert "lacks current security training" in result.table.iloc[1]["reason"]
 
 
 def test_preferences_come_before_distance() -> None:
