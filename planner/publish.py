@@ -13,6 +13,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from outputs.compliance import write_compliance
 from outputs.contacts import write_contacts
 from outputs.csv_safe import write_csv_safely
 from outputs.gis import write_geojson, write_geopackage, write_kml
@@ -33,6 +34,7 @@ from outputs.risk_report import write_risk_files
 from outputs.security_plan import write_security_plan
 from outputs.warden_pdf import write_warden_pdfs
 from planner.build import PlanRun, assignments_table
+from planner.compliance import agency_compliance, compliance_table
 from planner.moss import MossReport
 from planner.summary import plan_summary
 from stations.schema import WGS84
@@ -41,12 +43,14 @@ from zones.plan import PlannedStation
 
 logger = logging.getLogger(__name__)
 
+COMPLIANCE_STEP = "compliance per agency"
 PUBLISH_STEPS = (
     "GIS files",
     "contacts and warden lists",
     "letters",
     "maps",
     "security plan",
+    COMPLIANCE_STEP,
     "MOSS report and index",
 )
 ZONE_FILE_COLUMNS = (
@@ -126,14 +130,20 @@ def write_plan(
         report = redacted_moss(report, scrub)
     step(PUBLISH_STEPS[4])
     paths.extend(_security_plan(run, folder, report, issued=issued, redact=redact))
-    step(PUBLISH_STEPS[5])
+    step(COMPLIANCE_STEP)
+    compliance = agency_compliance(run.planned, moss)
+    paths += write_compliance(
+        compliance.to_dict(), compliance_table(compliance), folder, issued=issued, redact=redact
+    )
+    step(PUBLISH_STEPS[-1])
     paths.append(write_moss_json(report, folder / "moss.json"))
     paths.append(write_moss_html(report, folder / "moss.html", map_href="map.html"))
     summary = plan_summary(run)
     if redact:
         summary = scrub.data(summary)  # type: ignore[assignment]
     paths.append(_summary_file(summary, folder))
-    paths.append(_index(run, folder, summary, paths, issued))
+    agencies = [a.agency for a in compliance.agencies]
+    paths.append(_index(run, folder, summary, paths, issued, agencies=agencies))
     logger.info("plan written to %s: %d files", folder, len(paths))
     return paths
 
@@ -235,15 +245,21 @@ def _summary_file(summary: dict[str, Any], folder: Path) -> Path:
 
 
 def _index(
-    run: PlanRun, folder: Path, summary: dict[str, Any], paths: list[Path], issued: dt.date
+    run: PlanRun,
+    folder: Path,
+    summary: dict[str, Any],
+    paths: list[Path],
+    issued: dt.date,
+    *,
+    agencies: list[str],
 ) -> Path:
-    """Write the entry page listing ``paths`` and the zones."""
+    """Write the entry page listing ``paths``, the zones and the agencies' compliance pages."""
     names = [p.relative_to(folder).as_posix() for p in paths]
     zones = run.planned.zones
     zone_names = [
         (str(z), text_of(n)) for z, n in zip(zones["zone_id"], zones["zone_name"], strict=True)
     ]
-    return write_index(folder, summary, names, zone_names, issued)
+    return write_index(folder, summary, names, zone_names, issued, agencies=agencies)
 
 
 def map_status(moss: MossReport) -> MapStatus:
