@@ -6,6 +6,9 @@ staff member is checked by each rule that applies to staff, a household by each 
 applies to households, an office by each rule that applies to offices, and the report says
 which of them fail. Nothing is judged twice, so "trained" means what the rule set says.
 
+- A rule's ``where`` selects staff, households and offices like the MOSS check does (on
+  ``role``: any of a person's roles, the plan's warden, deputy and ASC appointments
+  included).
 - A staff member belongs to their roster ``agency``; an office to its ``agency``; a
   household to the agencies of its members that the rule checks (all members when the
   rule's ``where`` does not select staff), so a household of two agencies counts in both.
@@ -31,6 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from planner.moss import SEVERITY_WEIGHT, MossReport, RuleResult
@@ -44,6 +48,7 @@ DUE_DAYS = {"critical": 7, "major": 30, "minor": 90}
 PER_AGENCY = ("staff", "household", "office")  # what a rule applies to, kept per agency
 TRAINING = "training"  # the rule component whose failure leaves a staff member untrained
 AGENCY_HEAD = "agency_head"
+APPOINTED_ROLES = ("warden", "deputy", "ASC")  # the plan's appointments a ``where`` can select
 NO_HEAD = "head of agency (not named in the roster)"
 NOT_RECORDED = "not recorded"
 STATION = "STATION"  # the total row of the CSV
@@ -369,8 +374,15 @@ class _People:
                 f"{role} of {where}" if where else str(role)
             )
         self.duties = {staff_id: ", ".join(roles) for staff_id, roles in duties.items()}
-        roles = self.staff.get("role", pd.Series("", index=self.staff.index)).map(text_of)
-        heads = self.staff[roles.map(lambda r: AGENCY_HEAD in r.split(";"))]
+        roster_roles = self.staff.get("role", pd.Series("", index=self.staff.index)).map(text_of)
+        heads = self.staff[roster_roles.map(lambda r: AGENCY_HEAD in r.split(";"))]
+        # A rule's ``where`` on ``role`` also finds the plan's wardens, deputies and ASCs.
+        appointed = appointments[appointments["role"].isin(APPOINTED_ROLES)]
+        extra = appointed.groupby("staff_id")["role"].agg(lambda r: ";".join(sorted(set(r))))
+        self.staff["role"] = [
+            ";".join(part for part in (roster, text_of(extra.get(staff_id))) if part)
+            for roster, staff_id in zip(roster_roles, self.staff["staff_id"], strict=True)
+        ]
         self.heads = {
             agency: (text_of(rows["name"].iloc[0]), text_of(rows["staff_id"].iloc[0]))
             for agency, rows in heads.sort_values("staff_id").groupby("agency")
@@ -464,6 +476,11 @@ def _matching(frame: pd.DataFrame, where: dict[str, Any]) -> pd.DataFrame:
         values = wanted if isinstance(wanted, list) else [wanted]
         if column not in frame.columns:
             return frame.iloc[0:0]
+        if column == "role":  # a person may hold several roles: "agency_head;warden"
+            wanted_roles = set(values)
+            held = [bool(wanted_roles & set(text_of(r).split(";"))) for r in frame[column]]
+            frame = frame[np.array(held, dtype=bool)]
+            continue
         frame = frame[frame[column].isin(values)]
     return frame
 

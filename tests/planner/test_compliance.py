@@ -260,3 +260,23 @@ def test_summary_names_the_worst_agency_and_the_untrained_share() -> None:
     rows = table[table["agency"] != STATION].sort_values(["compliance_pct", "agency"])
     assert figures["worst_agency"] == rows["agency"].iloc[0]
     assert figures["worst_agency_percentage"] == rows["compliance_pct"].iloc[0]
+
+
+def test_a_rule_on_some_roles_counts_only_those_staff() -> None:
+    station = load_station(SAMPLE, as_of=AS_OF)
+    planned = plan_by_hand(station)
+    radio = dataclasses.replace(
+        {r.id: r for r in load_rules()}["COM-01"],
+        min_level=1,
+        where={"role": ["agency_head"]},
+        check={"kind": "field", "fields": ["has_radio"], "test": "true"},
+    )
+    compliance = agency_compliance(planned, check_moss(planned, [radio], as_of=AS_OF))
+    staff = pd.read_csv(SAMPLE / "staff.csv", dtype=str, keep_default_na=False)
+    heads = staff[staff["role"] == "agency_head"]
+    assert len(heads) == len(compliance.agencies)  # one head each in the sample
+    for agency in compliance.agencies:
+        (coverage,) = agency.coverage
+        mine = heads[heads["agency"] == agency.agency]
+        assert coverage.checked == len(mine) == 1
+        assert coverage.passed == int((mine["has_radio"] == "true").sum())
