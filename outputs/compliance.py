@@ -141,6 +141,10 @@ def agency_document(
         _section("Coverage by rule", *_coverage(agency, compliance["rules"])),
         _section("Offices", _offices(agency)),
         _section(
+            "Wardens, deputies and ASCs",
+            _appointee_counts(agency) if redact else _appointees(agency["appointees"]),
+        ),
+        _section(
             "Out of compliance",
             _due_note(compliance["due_days"]),
             _counts(agency, rules) if redact else _items(agency["items"]),
@@ -225,6 +229,32 @@ def _offices(agency: Mapping[str, Any]) -> document.Table:
     ]
     return document.Table(
         ("Office", "MOSS status", "Rules"), rows, (4, 2, 3), empty="no office in the offices file"
+    )
+
+
+def _appointees(appointees: Sequence[Mapping[str, Any]]) -> document.Table:
+    rows = [
+        [
+            f"{a['name']}\n{a['staff_id']}",
+            a["duty"] if a["presence"] == "present" else f"{a['duty']}\n({a['presence']})",
+            "\n".join(a["flags"]) or "no gap flagged",
+        ]
+        for a in appointees
+    ]
+    return document.Table(
+        ("Staff", "Appointment", "Flagged in the plan"),
+        rows,
+        (4, 3, 7),
+        empty="none of the agency's staff is appointed",
+    )
+
+
+def _appointee_counts(agency: Mapping[str, Any]) -> str:
+    appointees = agency["appointees"]
+    flagged = sum(bool(a["flags"]) for a in appointees)
+    return (
+        f"{len(appointees)} of the agency's staff are appointed warden, deputy, alternate or "
+        f"ASC; the plan flags {flagged} of them."
     )
 
 

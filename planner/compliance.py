@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -94,6 +95,21 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Appointee:
+    """A staff member the plan appoints, with the plan's flags that name them.
+
+    Appointments are warden, deputy, alternate or ASC; the flags say what the plan found
+    about the person (readiness: untrained, unbriefed, visits overdue).
+    """
+
+    staff_id: str
+    name: str
+    duty: str
+    presence: str
+    flags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class OfficeStatus:
     """The MOSS status of one office: how many office rules apply and how many it fails."""
 
@@ -135,6 +151,8 @@ class AgencyCompliance:
         The failing staff, households and offices, most severe first.
     untrained
         Staff failing a training rule.
+    appointees
+        The agency's staff appointed in the plan, with the flags that name them.
     """
 
     agency: str
@@ -147,6 +165,7 @@ class AgencyCompliance:
     offices: tuple[OfficeStatus, ...]
     items: tuple[Item, ...]
     untrained: int
+    appointees: tuple[Appointee, ...] = ()
 
     @property
     def percentage(self) -> float | None:
@@ -225,6 +244,7 @@ def _agency_dict(agency: AgencyCompliance) -> dict[str, Any]:
         ],
         "offices": [dataclasses.asdict(o) | {"status": o.status} for o in agency.offices],
         "items": [dataclasses.asdict(i) | {"due": i.due.isoformat()} for i in agency.items],
+        "appointees": [dataclasses.asdict(a) for a in agency.appointees],
     }
 
 
@@ -374,6 +394,11 @@ class _People:
                 f"{role} of {where}" if where else str(role)
             )
         self.duties = {staff_id: ", ".join(roles) for staff_id, roles in duties.items()}
+        self.flags: dict[str, list[str]] = {}
+        for message in planned.flags["message"].map(text_of):
+            for token in {t.rstrip(".:") for t in _TOKEN.findall(message)}:
+                if token in self.duties:
+                    self.flags.setdefault(token, []).append(message)
         roster_roles = self.staff.get("role", pd.Series("", index=self.staff.index)).map(text_of)
         heads = self.staff[roster_roles.map(lambda r: AGENCY_HEAD in r.split(";"))]
         # A rule's ``where`` on ``role`` also finds the plan's wardens, deputies and ASCs.
@@ -470,6 +495,9 @@ class _People:
         return Item(subject=subject, owner=head, owner_id=head_id, **common)
 
 
+_TOKEN = re.compile(r"[^\s,;()\[\]'\"]+")  # an id in a flag's message
+
+
 def _matching(frame: pd.DataFrame, where: dict[str, Any]) -> pd.DataFrame:
     """Return the rows a rule's ``where`` selects (no rows when it names a missing column)."""
     for column, wanted in where.items():
@@ -537,4 +565,14 @@ def _agency(
         ),
         items=tuple(items),
         untrained=len(untrained & set(staff["staff_id"])),
+        appointees=tuple(
+            Appointee(
+                staff_id=staff_id,
+                name=text_of(staff.loc[staff_id, "name"]),
+                duty=people.duties[staff_id],
+                presence=str(staff.loc[staff_id, "where"]),
+                flags=tuple(people.flags.get(staff_id, ())),
+            )
+            for staff_id in sorted(set(people.duties) & set(staff["staff_id"]))
+        ),
     )

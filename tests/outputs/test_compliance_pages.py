@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import re
 from html.parser import HTMLParser
@@ -16,7 +17,7 @@ from outputs.compliance import write_compliance
 from planner.compliance import agency_compliance, compliance_table
 from planner.moss import check_moss
 from planner.moss_rules import load_rules
-from tests.factories import AS_OF, tiny_plan
+from tests.factories import AS_OF, WARDENS, tiny_plan
 from zones.plan import PlannedStation
 
 ISSUED = dt.date(2026, 12, 1)
@@ -132,3 +133,33 @@ def test_redacted_pages_keep_the_figures_and_drop_names_ids_and_phones(
     page = next(p for p in redacted if p.name == "UNDP.html").read_text(encoding="utf-8")
     assert "Out of compliance" in page
     assert "RESTRICTED" in page
+
+
+def test_wardens_of_the_agency_are_listed_with_the_flags_naming_them(
+    tiny_station: Path, tmp_path: Path
+) -> None:
+    planned = tiny_plan(tiny_station)
+    readiness = "warden S003 has no security briefing recorded"
+    flags = pd.concat(
+        [planned.flags, pd.DataFrame([{"zone_id": "Z02", "area_id": "A0", "code":
+            "warden_unbriefed", "severity": "minor", "message": readiness}])],
+        ignore_index=True,
+    )  # fmt: skip
+    planned = dataclasses.replace(planned, flags=flags)
+    compliance = agency_compliance(planned, check_moss(planned, load_rules(), as_of=AS_OF))
+    staff = pd.read_csv(tiny_station / "staff.csv", dtype=str).set_index("staff_id")
+    appointed = {s for pair in WARDENS.values() for s in pair if s}
+    for agency in compliance.agencies:
+        listed = {a.staff_id: a for a in agency.appointees}
+        assert set(listed) == {s for s in appointed if staff.loc[s, "agency"] == agency.agency}
+        for staff_id, appointee in listed.items():
+            assert appointee.flags == ((readiness,) if staff_id == "S003" else ())
+    agency = staff.loc["S003", "agency"]
+    full = write(planned, tmp_path / "full", redact=False)
+    shared = write(planned, tmp_path / "shared", redact=True)
+    page = next(p for p in full if p.name == f"{agency}.html").read_text(encoding="utf-8")
+    assert readiness in page
+    assert "warden of Z02" in page
+    page = next(p for p in shared if p.name == f"{agency}.html").read_text(encoding="utf-8")
+    assert readiness not in page
+    assert "the plan flags 1 of them" in page
