@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from outputs.compliance import compliance_file_names
 from outputs.escape import html_text
 from outputs.file_names import card_file_names, safe_file_names
 
@@ -18,6 +20,7 @@ GROUPS = (
             ("security_plan.html", "The security plan as a web page"),
             ("map.html", "Evacuation map of the duty station"),
             ("moss.html", "MOSS compliance, rule by rule"),
+            ("compliance/compliance_by_agency.csv", "MOSS compliance per agency (CSV)"),
             ("risk.html", "Risk register and heat maps"),
         ),
     ),
@@ -61,6 +64,8 @@ def write_index(
     files: list[str],
     zones: list[tuple[str, str]],
     issued: dt.date,
+    *,
+    agencies: Sequence[str] = (),
 ) -> Path:
     """Write ``folder/index.html`` and return its path.
 
@@ -78,6 +83,9 @@ def write_index(
         ``(zone_id, zone_name)`` of every zone, for the per-zone links.
     issued
         The date of issue.
+    agencies
+        The agencies with a compliance page (``compliance/<safe name>.html`` and ``.pdf``,
+        `outputs.compliance.compliance_file_names`).
 
     Returns
     -------
@@ -107,9 +115,10 @@ def write_index(
         "<th>Warden list</th><th>Wallet card</th><th>Zone map</th></tr></thead>"
         f"<tbody>{zone_rows}</tbody></table>"
     )
+    heads, per_agency = _agency_pages(agencies, present)
     stems = file_names.values()
     per_zone = {f"contacts/{n}.pdf" for n in [*stems, *cards.values()]}
-    per_zone |= {f"maps/{n}.html" for n in stems}
+    per_zone |= {f"maps/{n}.html" for n in stems} | per_agency
     others = sorted(
         n for n in files if n not in listed and n not in per_zone and n.split("/")[0] + "/" not in
         listed and n != "index.html" and not n.startswith("maps/assets/")
@@ -136,9 +145,10 @@ text-align:left}}thead th{{background:#e8eef6}}.marking{{color:#a00000;font-weig
 {summary["staff_rejected"]} rejected (see assignments.csv)</dd>
 <dt>Time to reach everyone (call cascade)</dt><dd>{reach}</dd>
 <dt>MOSS compliance</dt><dd>{html_text(str(summary["compliance_rating"]))}
-({summary["compliance_percentage"]} %)</dd>
+({summary["compliance_percentage"]} %){_agency_figures(summary)}</dd>
 <dt>Most urgent gaps</dt><dd><ul>{urgent}</ul></dd></dl>
 {"".join(groups)}
+{heads}
 {wardens if zones else ""}
 {f"<h2>Other files</h2><ul>{other}</ul>" if other else ""}
 </body></html>
@@ -146,6 +156,41 @@ text-align:left}}thead th{{background:#e8eef6}}.marking{{color:#a00000;font-weig
     path = folder / "index.html"
     path.write_text(html, encoding="utf-8")
     return path
+
+
+def _agency_pages(agencies: Sequence[str], present: set[str]) -> tuple[str, set[str]]:
+    """Return the heads of agency's table (agency as text, links by safe name) and its files."""
+    stems = compliance_file_names(list(agencies))
+    files = {f"compliance/{stems[a]}.{ext}" for a in agencies for ext in ("html", "pdf")}
+    rows = "".join(
+        f"<tr><td>{html_text(agency)}</td>"
+        + "".join(
+            f"<td><a href='{html_text(path)}'>{kind}</a></td>" if path in present else "<td>-</td>"
+            for kind, path in (
+                ("page", f"compliance/{stems[agency]}.html"),
+                ("PDF", f"compliance/{stems[agency]}.pdf"),
+            )
+        )
+        + "</tr>"
+        for agency in agencies
+    )
+    if not rows or not files & present:
+        return "", files
+    table = (
+        "<h2>For heads of agency (MOSS compliance)</h2><table><thead><tr><th>Agency</th>"
+        f"<th>Web page</th><th>A4 PDF</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+    return table, files
+
+
+def _agency_figures(summary: dict[str, Any]) -> str:
+    """Return the worst agency and the share of staff without training, escaped."""
+    worst, untrained = summary.get("worst_agency"), summary.get("staff_without_training_pct")
+    text = (
+        "" if worst is None else f"; worst agency {worst} ({summary['worst_agency_percentage']} %)"
+    )
+    text += "" if untrained is None else f"; staff without training {untrained} %"
+    return html_text(text)
 
 
 def _zone_row(zone_id: str, name: str, stems: tuple[str, str], present: set[str]) -> str:

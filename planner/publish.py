@@ -13,6 +13,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from outputs.compliance import write_compliance
 from outputs.contacts import write_contacts
 from outputs.csv_safe import write_csv_safely
 from outputs.gis import write_geojson, write_geopackage, write_kml
@@ -34,6 +35,7 @@ from outputs.risk_report import write_risk_files
 from outputs.security_plan import write_security_plan
 from outputs.warden_pdf import write_warden_pdfs
 from planner.build import PlanRun, assignments_table
+from planner.compliance import agency_compliance, compliance_table
 from planner.moss import MossReport
 from planner.summary import plan_summary
 from stations.schema import WGS84
@@ -42,16 +44,26 @@ from zones.plan import PlannedStation
 
 logger = logging.getLogger(__name__)
 
+GIS_STEP = "GIS files"
+CONTACTS_STEP = "contacts and warden lists"
+LETTERS_STEP = "letters"
 MEDICAL_STEP = "medical evacuation table"
+MAPS_STEP = "maps"
+SECURITY_PLAN_STEP = "security plan"
+RADIO_STEP = "radio net"
+COMPLIANCE_STEP = "compliance per agency"
+MOSS_STEP = "MOSS report and index"
+# The order in which write_plan takes its steps (for the progress bar).
 PUBLISH_STEPS = (
-    "GIS files",
-    "contacts and warden lists",
-    "letters",
-    "maps",
-    "security plan",
-    "radio net",
-    "MOSS report and index",
+    GIS_STEP,
+    CONTACTS_STEP,
+    LETTERS_STEP,
     MEDICAL_STEP,
+    MAPS_STEP,
+    SECURITY_PLAN_STEP,
+    RADIO_STEP,
+    COMPLIANCE_STEP,
+    MOSS_STEP,
 )
 ZONE_FILE_COLUMNS = (
     "zone_id", "zone_name", "area_id", "households", "staff", "dependants", "headcount",
@@ -104,7 +116,7 @@ def write_plan(
     scrub = Scrubber.of(run.planned)
     if redact:
         run = dataclasses.replace(run, planned=redact_planned(run.planned))
-    step(PUBLISH_STEPS[0])
+    step(GIS_STEP)
     paths = _gis_files(run, folder, redact=redact)
     if not redact:
         paths += _people_files(run, folder, issued=issued, pdf_password=pdf_password, step=step)
@@ -115,7 +127,7 @@ def write_plan(
     paths += _site_files(sites, folder)
     step(MEDICAL_STEP)
     paths.append(write_medical_table(run.planned.medical, folder / "medical.csv"))
-    step(PUBLISH_STEPS[3])
+    step(MAPS_STEP)
     paths.extend(
         write_maps(
             run.planned,
@@ -130,18 +142,24 @@ def write_plan(
     report = moss.to_dict() | {"site_suggestions": [s.to_dict() for s in run.sites]}
     if redact:
         report = redacted_moss(report, scrub)
-    step(PUBLISH_STEPS[4])
+    step(SECURITY_PLAN_STEP)
     paths.extend(_security_plan(run, folder, report, issued=issued, redact=redact))
-    step(PUBLISH_STEPS[5])
+    step(RADIO_STEP)
     paths.extend(_radio_net(run, folder, issued=issued, redact=redact))
-    step(PUBLISH_STEPS[6])
+    step(COMPLIANCE_STEP)
+    compliance = agency_compliance(run.planned, moss)
+    paths += write_compliance(
+        compliance.to_dict(), compliance_table(compliance), folder, issued=issued, redact=redact
+    )
+    step(MOSS_STEP)
     paths.append(write_moss_json(report, folder / "moss.json"))
     paths.append(write_moss_html(report, folder / "moss.html", map_href="map.html"))
     summary = plan_summary(run)
     if redact:
         summary = scrub.data(summary)  # type: ignore[assignment]
     paths.append(_summary_file(summary, folder))
-    paths.append(_index(run, folder, summary, paths, issued))
+    agencies = [a.agency for a in compliance.agencies]
+    paths.append(_index(run, folder, summary, paths, issued, agencies=agencies))
     logger.info("plan written to %s: %d files", folder, len(paths))
     return paths
 
@@ -185,14 +203,14 @@ def _people_files(
     """Write the contact tree, the warden lists and the letters (never when redacted)."""
     planned = run.planned
     station = planned.station
-    step(PUBLISH_STEPS[1])
+    step(CONTACTS_STEP)
     paths = write_contacts(planned, folder, cascade=run.cascade)
     paths.extend(
         write_warden_pdfs(
             planned, folder, issued=issued, cascade=run.cascade, password=pdf_password
         )
     )
-    step(PUBLISH_STEPS[2])
+    step(LETTERS_STEP)
     paths.extend(
         write_letters(
             planned.appointments,
@@ -286,15 +304,21 @@ def _summary_file(summary: dict[str, Any], folder: Path) -> Path:
 
 
 def _index(
-    run: PlanRun, folder: Path, summary: dict[str, Any], paths: list[Path], issued: dt.date
+    run: PlanRun,
+    folder: Path,
+    summary: dict[str, Any],
+    paths: list[Path],
+    issued: dt.date,
+    *,
+    agencies: list[str],
 ) -> Path:
-    """Write the entry page listing ``paths`` and the zones."""
+    """Write the entry page listing ``paths``, the zones and the agencies' compliance pages."""
     names = [p.relative_to(folder).as_posix() for p in paths]
     zones = run.planned.zones
     zone_names = [
         (str(z), text_of(n)) for z, n in zip(zones["zone_id"], zones["zone_name"], strict=True)
     ]
-    return write_index(folder, summary, names, zone_names, issued)
+    return write_index(folder, summary, names, zone_names, issued, agencies=agencies)
 
 
 def map_status(moss: MossReport) -> MapStatus:

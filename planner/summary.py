@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.build import PlanRun, assignments_table
+from planner.compliance import agency_compliance
 from planner.moss import MossReport
 from stations.text import text_of
 from zones.plan import PlannedStation
@@ -47,12 +48,38 @@ def plan_summary(run: PlanRun) -> dict[str, Any]:
         "contiguous_pct": zoning["contiguous_pct"],
         "compliance_percentage": moss.percentage,
         "compliance_rating": moss.rating,
+        **agency_figures(planned, moss),
         "minutes_to_reach_everyone": (
             None if math.isnan(run.cascade.station_minutes) else run.cascade.station_minutes
         ),
         "target_minutes": run.cascade.rules.target_minutes,
         "most_urgent": most_urgent(planned, moss),
         "notes": list(planned.notes),
+    }
+
+
+def agency_figures(planned: PlannedStation, moss: MossReport) -> dict[str, Any]:
+    """Return the worst agency and the share of staff without training (`planner.compliance`).
+
+    Parameters
+    ----------
+    planned
+        The planned station.
+    moss
+        Its MOSS report.
+
+    Returns
+    -------
+    dict
+        ``worst_agency`` (lowest overall compliance, ties by name; None when no agency is
+        rated), ``worst_agency_percentage`` and ``staff_without_training_pct``.
+    """
+    compliance = agency_compliance(planned, moss)
+    worst = compliance.worst()
+    return {
+        "worst_agency": None if worst is None else worst.agency,
+        "worst_agency_percentage": None if worst is None else worst.percentage,
+        "staff_without_training_pct": compliance.untrained_percentage,
     }
 
 
@@ -163,7 +190,8 @@ def plan_text(summary: dict[str, Any], *, seconds: float, index: Path) -> str:
             f"  households covered: {summary['households']}; staff assigned "
             f"{summary['staff_assigned']}, rejected {summary['staff_rejected']}"
         ),
-        f"  MOSS: {summary['compliance_rating']} ({summary['compliance_percentage']} %)",
+        f"  MOSS: {summary['compliance_rating']} ({summary['compliance_percentage']} %)"
+        + _agency_text(summary),
         (
             f"  time to reach everyone: {_minutes(summary['minutes_to_reach_everyone'])} "
             f"(target {summary['target_minutes']:g} min)"
@@ -173,6 +201,18 @@ def plan_text(summary: dict[str, Any], *, seconds: float, index: Path) -> str:
         f"  planned in {seconds:.0f} s; open {index}",
     ]
     return "\n".join(lines)
+
+
+def _agency_text(summary: dict[str, Any]) -> str:
+    """Return the worst agency and the staff without training, after the MOSS rating."""
+    worst = summary.get("worst_agency")
+    untrained = summary.get("staff_without_training_pct")
+    parts = (
+        [] if worst is None else [f"worst agency {worst} ({summary['worst_agency_percentage']} %)"]
+    )
+    if untrained is not None:
+        parts.append(f"staff without training {untrained} %")
+    return "".join(f"; {part}" for part in parts)
 
 
 def _minutes(value: float | None) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -63,3 +65,25 @@ def test_urgent_gaps_rank_by_severity_then_people_affected(planned) -> None:
     assert known == sorted(known)
     for line in ranked[:3]:
         assert f"    - {line}" in output
+
+
+def test_summary_names_the_worst_agency_and_staff_without_training(planned) -> None:
+    folder, out, output = planned
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    table = pd.read_csv(out / "compliance" / "compliance_by_agency.csv", encoding="utf-8-sig")
+    agencies = table[table["agency"] != "STATION"].sort_values(["compliance_pct", "agency"])
+    roster = pd.read_csv(folder / "staff.csv", dtype=str)
+    assert sorted(agencies["agency"]) == sorted(roster["agency"].unique())
+    assert summary["worst_agency"] == agencies["agency"].iloc[0]
+    assert summary["worst_agency_percentage"] == agencies["compliance_pct"].iloc[0]
+    # The tiny roster records no briefing: every staff member lacks a training.
+    assert "briefed_date" not in roster.columns
+    assert summary["staff_without_training_pct"] == 100.0
+    line = next(line for line in output.splitlines() if line.startswith("  MOSS: "))
+    assert line.endswith(
+        f"; worst agency {summary['worst_agency']} ({summary['worst_agency_percentage']} %)"
+        "; staff without training 100.0 %"
+    )
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert f"worst agency {summary['worst_agency']}" in index
+    assert f"href='compliance/{summary['worst_agency']}.html'" in index
