@@ -30,6 +30,7 @@ from outputs.redaction import (
     redacted_zone_table,
 )
 from outputs.risk_report import write_risk_files
+from outputs.roll_call import write_roll_call
 from outputs.security_plan import write_security_plan
 from outputs.warden_pdf import write_warden_pdfs
 from planner.build import PlanRun, assignments_table
@@ -38,6 +39,7 @@ from planner.summary import plan_summary
 from stations.schema import WGS84
 from stations.text import text_of
 from zones.plan import PlannedStation
+from zones.register import person_register
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +50,7 @@ PUBLISH_STEPS = (
     "maps",
     "security plan",
     "MOSS report and index",
+    "roll-call sheets",
 )
 ZONE_FILE_COLUMNS = (
     "zone_id", "zone_name", "area_id", "households", "staff", "dependants", "headcount",
@@ -104,6 +107,7 @@ def write_plan(
     paths = _gis_files(run, folder, redact=redact)
     if not redact:
         paths += _people_files(run, folder, issued=issued, pdf_password=pdf_password, step=step)
+        paths += _roll_call_files(run, folder, issued=issued, step=step)
     if run.risk is not None:
         register, matrix = run.risk
         paths.extend(write_risk_files(register, matrix, folder, station=run.planned.station.name))
@@ -199,6 +203,15 @@ def _people_files(
         )
     )
     return paths
+
+
+def _roll_call_files(
+    run: PlanRun, folder: Path, *, issued: dt.date, step: Callable[[str], None]
+) -> list[Path]:
+    """Write the person register and the zones' roll-call sheets (never when redacted)."""
+    step("roll-call sheets")
+    register = person_register(run.planned)
+    return write_roll_call(register, folder, station=run.planned.station.name, issued=issued)
 
 
 def _site_files(sites: gpd.GeoDataFrame, folder: Path) -> list[Path]:

@@ -62,6 +62,21 @@ ROUTE_COLUMNS = (
     "method",  # "network" or "straight-line"
     "reachable",
 )
+# visitors: visitors present on the plan date, placed in their hotel's zone.
+VISITOR_COLUMNS = (
+    "visitor_id",
+    "name",
+    "agency",
+    "phone",
+    "point_id",
+    "zone_id",
+    "sponsor_staff_id",
+)
+
+
+def _empty_visitors() -> gpd.GeoDataFrame:
+    """Return a visitors frame without rows (a plan of a station without visitors)."""
+    return gpd.GeoDataFrame({c: pd.Series([], dtype=object) for c in VISITOR_COLUMNS})
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,6 +108,8 @@ class PlannedStation:
     redacted
         Whether zones, areas, routes and flags were redacted for sharing
         (``outputs.redaction.redact_planned``).
+    visitors
+        Visitors present on the plan date with their zone (``VISITOR_COLUMNS``).
     """
 
     station: Station
@@ -106,6 +123,7 @@ class PlannedStation:
     distance_method: str
     notes: tuple[str, ...] = field(default=())
     redacted: bool = False
+    visitors: gpd.GeoDataFrame = field(default_factory=_empty_visitors)
 
 
 # Parts smaller than this share of a repaired polygon are rounding artefacts, dropped.
