@@ -73,8 +73,8 @@ def write_roll_call(
 
 def _sheet(people: pd.DataFrame) -> pd.DataFrame:
     """Return a zone's sheet: the people, their presence, and empty columns to fill in."""
-    sheet = people.reindex(columns=[*SHEET_COLUMNS[:5], "presence", *SHEET_COLUMNS[5:]])
-    return sheet.fillna("")
+    columns = [*SHEET_COLUMNS[:5], "presence", *SHEET_COLUMNS[5:]]
+    return people.reindex(columns=columns, fill_value="")
 
 
 def _write_pdf(people: pd.DataFrame, path: Path, *, station: str, issued: dt.date) -> Path:

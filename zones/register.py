@@ -58,11 +58,9 @@ def person_register(plan: PlannedStation) -> pd.DataFrame:
         ``REGISTER_COLUMNS``, text only (``""`` when unknown), ordered by zone,
         household, kind (staff, dependant, visitor) and id.
     """
-    people = pd.concat(
-        [_staff(plan), _dependants(plan), _visitors(plan)], ignore_index=True
-    ).fillna("")
-    wardens = _wardens(plan)
-    people = people.merge(wardens, on="zone_id", how="left").fillna("")
+    people = pd.concat([_staff(plan), _dependants(plan), _visitors(plan)], ignore_index=True)
+    people = people.astype(object).fillna("")
+    people = people.merge(_wardens(plan), on="zone_id", how="left").astype(object).fillna("")
     people["_kind"] = people["kind"].map(KINDS.index)
     people = people.sort_values(["zone_id", "household_id", "_kind", "person_id"], kind="stable")
     register = people.loc[:, list(REGISTER_COLUMNS)].astype(str).reset_index(drop=True)
