@@ -248,8 +248,15 @@ def test_a_binary_file_exits_1_named_and_the_other_reports_still_count(plan, reg
 
 def test_formula_and_html_in_reports_stay_text(plan, register, tmp_path):
     person = present(register)["person_id"].iloc[0]
-    rows = [{"person_id": person, "status": "safe", "reported_at": "2026-11-15 10:00",
-             "reporter": "=HYPERLINK(\"http://x\")", "location": "<script>alert(1)</script>"}]  # fmt: skip
+    rows = [
+        {
+            "person_id": person,
+            "status": "safe",
+            "reported_at": "2026-11-15 10:00",
+            "reporter": '=HYPERLINK("http://x")',
+            "location": "<script>alert(1)</script>",
+        }
+    ]
     result = run("muster", plan, write_reports(tmp_path / "r.csv", rows), "--out",
                  tmp_path / "out", "--at", AT)  # fmt: skip
     assert result.exit_code == 3
