@@ -19,12 +19,17 @@ from outputs.csv_safe import write_csv_safely
 from outputs.document import Document, Section, Table, render_html
 from outputs.phone_text import format_phone
 from stations.errors import Issue
-from zones.roll_call import ALL_STATUSES, RollCall
+from zones.roll_call import RollCall
 
 logger = logging.getLogger(__name__)
 
 CONFIDENTIAL = "CONFIDENTIAL - STAFF PERSONAL DATA"
 NOT_ACCOUNTED = ("missing", "unknown", "unaccounted")
+# On a phone a long name or path breaks anywhere rather than widen its table off the screen.
+PHONE_CSS = (
+    "td{overflow-wrap:anywhere}th{overflow-wrap:normal}\n"
+    "@media (max-width:30rem){body{padding:.75rem}th,td{padding:.2rem .25rem}}\n"
+)
 COUNT_LABELS = {"zone_id": "Zone", "area_id": "Area", "agency": "Agency"}
 
 
@@ -60,10 +65,8 @@ def write_muster(
         The page and the table.
     """
     page = folder / "muster.html"
-    page.write_text(
-        render_html(_document(result, station=station, at=at, issues=issues, files=files)),
-        encoding="utf-8",
-    )
+    html = render_html(_document(result, station=station, at=at, issues=issues, files=files))
+    page.write_text(html.replace("</style>", PHONE_CSS + "</style>", 1), encoding="utf-8")
     table = write_csv_safely(result.table(), folder / "muster.csv")
     logger.info("muster written to %s", folder)
     return [page, table]
@@ -136,16 +139,13 @@ def _people_table(people: pd.DataFrame, *, location: bool) -> Table:
 
 def _counts_table(result: RollCall, by: str, label: str) -> Table:
     counts = result.counts(by)
-    shown = [s for s in ALL_STATUSES if s != "safe"]
-    header = (label, "Present", "Accounted", *(s.capitalize() for s in shown))
+    counts["not accounted"] = counts[list(NOT_ACCOUNTED)].sum(axis=1)
+    shown = ("people", "accounted", "needs help", "not accounted")
+    header = (label, "Present", "Accounted", "Need help", "Not accounted")
     rows = [
-        (
-            str(row[by]) or "none",
-            *(str(int(row[c])) for c in ("people", "accounted", *shown)),
-        )
-        for _, row in counts.iterrows()
+        (str(row[by]) or "none", *(str(int(row[c])) for c in shown)) for _, row in counts.iterrows()
     ]
-    return Table(header, rows, (2, *([1] * (len(header) - 1))))
+    return Table(header, rows, (2, 1, 1, 1, 1))
 
 
 def _issues_table(issues: Sequence[Issue]) -> Table:
