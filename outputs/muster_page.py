@@ -117,6 +117,7 @@ def _document(
 
 def _people_table(people: pd.DataFrame, *, location: bool) -> Table:
     ordered = people.sort_values(["zone_id", "household_id", "person_id"], kind="stable")
+    phones = {p: format_phone(p) for p in ordered["warden_phone"].unique()}
     rows = [
         (
             f"{p.name}\n{p.person_id} ({p.kind})",
@@ -130,7 +131,7 @@ def _people_table(people: pd.DataFrame, *, location: bool) -> Table:
                 )
                 if part
             ),
-            "\n".join(part for part in (p.warden_name, format_phone(p.warden_phone)) if part),
+            "\n".join(part for part in (p.warden_name, phones[p.warden_phone]) if part),
         )
         for p in ordered.itertuples(index=False)
     ]

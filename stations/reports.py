@@ -22,7 +22,7 @@ import pandas as pd
 from stations.errors import InputError, Issue
 from stations.files import check_input_file
 from stations.schema import SOURCE_FILE, SOURCE_ROW
-from stations.tables import MAX_CSV_BYTES, normalise_header, read_table
+from stations.tables import MAX_CSV_BYTES, normalise_header, read_table, require_columns
 from stations.workbook import MAX_ROWS
 
 logger = logging.getLogger(__name__)
@@ -79,11 +79,27 @@ def read_register(path: Path, label: str) -> pd.DataFrame:
     InputError
         If the file cannot be read, lacks a column, or repeats a ``person_id``.
     """
-    frame = read_table(path, label=label, required=REGISTER_REQUIRED, issues=[])
-    register = frame.loc[:, list(REGISTER_REQUIRED)].fillna("").map(_unguarded)
+    size = check_input_file(path, label)
+    if size > MAX_CSV_BYTES:
+        msg = (
+            f"the file has {size / 2**20:,.0f} MB, more than the {MAX_CSV_BYTES // 2**20} MB limit"
+        )
+        raise InputError(label, msg, code="too_large")
+    try:  # the plan wrote it: pandas' own reader, every cell as text
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise InputError(
+            label, f"not a register written by planner plan: {exc}", code="format"
+        ) from exc
+    require_columns(frame, REGISTER_REQUIRED, label)
+    register = frame.loc[:, list(REGISTER_REQUIRED)].astype(object)
+    for column in REGISTER_REQUIRED:
+        guarded = register[column].str.startswith("'").to_numpy(dtype=bool)
+        if guarded.any():
+            register.loc[guarded, column] = [_unguarded(v) for v in register[column][guarded]]
     repeated = register["person_id"].duplicated()
     if repeated.any():
-        row = int(frame.loc[repeated.idxmax(), SOURCE_ROW])
+        row = int(repeated.to_numpy().argmax()) + 2  # the header is row 1
         msg = f"person_id {register['person_id'][repeated].iloc[0]!r} is listed twice"
         raise InputError(label, msg, row=row, column="person_id", code="duplicate")
     return register.reset_index(drop=True)
@@ -196,9 +212,18 @@ def _json_record(
     return record
 
 
-def _cell(row: dict[str, object], column: str) -> str:
-    value = row.get(column)
-    return "" if value is None else _unguarded(str(value).strip())
+def _texts(frame: pd.DataFrame, column: str) -> list[str]:
+    """Return a column's cells as stripped text without a formula guard, ``""`` if absent."""
+    if column not in frame.columns:
+        return [""] * len(frame)
+    return [
+        "" if value is None else _unguarded(str(value).strip())
+        for value in frame[column].to_numpy(dtype=object)
+    ]
+
+
+def _error(label: str, message: str, row: int, column: str, code: str) -> Issue:
+    return Issue("error", label, message, row=row, column=column, code=code)
 
 
 def _checked_rows(
@@ -210,85 +235,75 @@ def _checked_rows(
     fallback: dt.datetime,
 ) -> pd.DataFrame:
     """Return the usable reports; name every other row in ``issues``."""
-    kept: list[dict[str, object]] = []
+    ids = {c: _texts(frame, c) for c in (*PERSON_COLUMNS, HOUSEHOLD_COLUMN)}
+    statuses, times = _texts(frame, "status"), _texts(frame, "reported_at")
+    locations, reporters = _texts(frame, "location"), _texts(frame, "reporter")
+    parsed: dict[str, dt.datetime | None] = {}
+    kept: list[tuple[object, ...]] = []
     untimed: list[int] = []
     blank = 0
-    for row in frame.to_dict("records"):
-        number = int(row[SOURCE_ROW])
-        status = _status(_cell(row, "status"))
+    for index, number in enumerate(frame[SOURCE_ROW].to_numpy(dtype=int).tolist()):
+        status = _status(statuses[index])
         if status == "":
             blank += 1
             continue
-        target = _target(row)
+        target = next(((c, v[index]) for c, v in ids.items() if v[index]), None)
         if target is None:
-            known = ", ".join((*PERSON_COLUMNS, HOUSEHOLD_COLUMN))
-            issues.append(Issue("error", label, f"the report names nobody; fill in one of {known}",
-                                row=number, column=PERSON_COLUMNS[0], code="no_id"))  # fmt: skip
+            known = ", ".join(ids)
+            message = f"the report names nobody; fill in one of {known}"
+            issues.append(_error(label, message, number, PERSON_COLUMNS[0], "no_id"))
             continue
         if status not in STATUSES:
-            issues.append(Issue("error", label, f"status {_cell(row, 'status')!r} is not one of "
-                                f"{', '.join(STATUSES)}; the report is skipped", row=number,
-                                column="status", code="status",
-                                value=_cell(row, "status")))  # fmt: skip
+            message = (
+                f"status {statuses[index]!r} is not one of {', '.join(STATUSES)}; "
+                "the report is skipped"
+            )
+            issues.append(_error(label, message, number, "status", "status"))
             continue
-        when = _time(_cell(row, "reported_at"), at)
+        text = times[index]
+        if text not in parsed:
+            parsed[text] = _time(text, at)
+        when = parsed[text]
+        if when is None and text:
+            message = f"time {text!r} is not a time; write 2026-12-01 14:05 or 14:05; skipped"
+            issues.append(_error(label, message, number, "reported_at", "time"))
+            continue
         if when is None:
-            if _cell(row, "reported_at"):
-                issues.append(Issue("error", label, f"time {_cell(row, 'reported_at')!r} is not "
-                                    "a time; write 2026-12-01 14:05 or 14:05; the report is "
-                                    "skipped", row=number, column="reported_at",
-                                    code="time"))  # fmt: skip
-                continue
             untimed.append(number)
             when = fallback
         if when > at + CLOCK_SKEW:
-            issues.append(Issue("error", label, f"time {when:%Y-%m-%d %H:%M} is in the future "
-                                f"(the roll call is at {at:%Y-%m-%d %H:%M}); check the clock; "
-                                "the report is skipped", row=number, column="reported_at",
-                                code="future"))  # fmt: skip
+            message = (
+                f"time {when:%Y-%m-%d %H:%M} is in the future (the roll call is at "
+                f"{at:%Y-%m-%d %H:%M}); check the clock; the report is skipped"
+            )
+            issues.append(_error(label, message, number, "reported_at", "future"))
             continue
-        kept.append(
-            {
-                "target": target[1],
-                "target_kind": "household" if target[0] == HOUSEHOLD_COLUMN else "person",
-                "id_column": target[0],
-                "status": status,
-                "reported_at": when,
-                "location": _cell(row, "location"),
-                "reporter": _cell(row, "reporter"),
-                SOURCE_FILE: label,
-                SOURCE_ROW: number,
-            }
-        )
+        kind = "household" if target[0] == HOUSEHOLD_COLUMN else "person"
+        kept.append((target[1], kind, target[0], status, when, locations[index],
+                     reporters[index], label, number))  # fmt: skip
     _note_untimed(untimed, label, fallback, issues)
     if blank:
         logger.info("%s: %d row(s) without a status: not reported yet", label, blank)
-    columns = [*REPORT_FIELDS, SOURCE_FILE, SOURCE_ROW]
-    out = pd.DataFrame(kept, columns=columns)
+    out = pd.DataFrame(kept, columns=[*REPORT_FIELDS, SOURCE_FILE, SOURCE_ROW], dtype=object)
     out["reported_at"] = pd.to_datetime(out["reported_at"])
+    out[SOURCE_ROW] = out[SOURCE_ROW].astype(int)
     return out
 
 
 def _note_untimed(rows: list[int], label: str, fallback: dt.datetime, issues: list[Issue]) -> None:
     if rows:
         shown = ", ".join(str(r) for r in rows[:10]) + (", ..." if len(rows) > 10 else "")  # noqa: PLR2004
-        issues.append(Issue("warning", label, f"{len(rows)} report(s) without a time (rows "
-                            f"{shown}) are taken at the file's time, {fallback:%Y-%m-%d %H:%M}",
-                            row=rows[0], column="reported_at", code="no_time"))  # fmt: skip
+        message = (
+            f"{len(rows)} report(s) without a time (rows {shown}) are taken at the file's "
+            f"time, {fallback:%Y-%m-%d %H:%M}"
+        )
+        issues.append(Issue("warning", label, message, row=rows[0], column="reported_at",
+                            code="no_time"))  # fmt: skip
 
 
 def _status(text: str) -> str:
     plain = " ".join(text.casefold().split())
     return _STATUS_ALIASES.get(plain, plain)
-
-
-def _target(row: dict[str, object]) -> tuple[str, str] | None:
-    """Return the column and id the report is about: a person, else a household."""
-    for column in (*PERSON_COLUMNS, HOUSEHOLD_COLUMN):
-        value = _cell(row, column)
-        if value:
-            return column, value
-    return None
 
 
 def _time(text: str, at: dt.datetime) -> dt.datetime | None:

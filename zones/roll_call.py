@@ -186,25 +186,33 @@ def _other_zone(reports: pd.DataFrame, register: pd.DataFrame) -> list[Issue]:
                 keepers.setdefault(staff_id, set()).add(zone_id)
     person_zone = dict(zip(register["person_id"], register["zone_id"], strict=True))
     household_zone = dict(zip(register["household_id"], register["zone_id"], strict=True))
-    issues = []
     suspect = reports[reports["reporter"].isin(keepers)]
-    for row in suspect.itertuples(index=False):
-        lookup = household_zone if row.target_kind == "household" else person_zone
-        zone = lookup.get(row.target, "")
-        own = keepers[row.reporter]
-        if zone not in own:
-            issues.append(
-                Issue(
-                    "warning",
-                    str(getattr(row, SOURCE_FILE)),
-                    f"reporter {row.reporter!r} keeps zone {', '.join(sorted(own))} but "
-                    f"{row.target!r} is in zone {zone or 'none'}: check the id; the report "
-                    "counts",
-                    row=int(getattr(row, SOURCE_ROW)),
-                    column="reporter",
-                    code="other_zone",
-                )
+    is_household = (suspect["target_kind"] == "household").to_numpy()
+    targets = suspect["target"].to_numpy()
+    zone_of = [
+        (household_zone if household else person_zone).get(target, "")
+        for household, target in zip(is_household, targets, strict=True)
+    ]
+    strays = [
+        i
+        for i, (zone, reporter) in enumerate(zip(zone_of, suspect["reporter"], strict=True))
+        if zone not in keepers[reporter]
+    ]
+    issues = []
+    for i in strays:
+        row = suspect.iloc[i]
+        own = ", ".join(sorted(keepers[row["reporter"]]))
+        issues.append(
+            Issue(
+                "warning",
+                str(row[SOURCE_FILE]),
+                f"reporter {row['reporter']!r} keeps zone {own} but {row['target']!r} is in "
+                f"zone {zone_of[i] or 'none'}: check the id; the report counts",
+                row=int(row[SOURCE_ROW]),
+                column="reporter",
+                code="other_zone",
             )
+        )
     return issues
 
 
