@@ -729,3 +729,46 @@ def _show_muster(result: Any) -> None:
         f"{len(present) - accounted} not accounted for; "
         f"{len(result.files)} report file(s), {len(result.unreadable)} unreadable"
     )
+
+
+@main.command()
+@PLAN_DIR_ARG
+@click.argument("logs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@out_option("Folder for drill.html and drill.csv (default: drills/<date>-<n> beside PLAN_DIR).")
+@click.option(
+    "--start",
+    metavar="TIME",
+    callback=_roll_call_time,
+    help="Minute 0 of the drill, local (default: the earliest time in the logs); a log time "
+    "of day alone is on its date.",
+)
+def drill(*, plan_dir: Path, logs: tuple[Path, ...], out: Path | None, force: bool,
+          start: dt.datetime | None) -> None:  # fmt: skip
+    """Measure a call-cascade drill: LOGS (files or folders) against the plan in PLAN_DIR.
+
+    Exit status 0 when every log was read, 1 when a log file cannot be read.
+    """
+    from planner.drill import run_drill
+
+    if out is not None:
+        checked_out(out, kind="drill", keep=[plan_dir, *logs], force=force)
+    result = run_drill(plan_dir, logs, out, start=start, force=force)
+    named = [*result.unreadable, *result.issues]
+    for issue in named[:SHOWN_ISSUES]:
+        _echo(str(issue), err=True)
+    if len(named) > SHOWN_ISSUES:
+        _echo(f"... and {len(named) - SHOWN_ISSUES} more (see drill.html)", err=True)
+    station = result.drill.table.iloc[-1]
+    everyone = station["minutes_to_100"]
+    _echo(
+        f"{int(station['reached'])} of {int(station['households'])} households reached; "
+        f"everyone in {'never' if pd_isna(everyone) else f'{everyone:g} min'}; "
+        f"{len(result.drill.silent_callers)} caller(s) did not report back; "
+        f"written to {result.out}"
+    )
+    sys.exit(1 if result.unreadable else 0)
+
+
+def pd_isna(value: object) -> bool:
+    """Return whether a table cell is empty (None or NaN)."""
+    return value is None or (isinstance(value, float) and value != value)  # noqa: PLR0124

@@ -212,7 +212,7 @@ def _json_record(
     return record
 
 
-def _texts(frame: pd.DataFrame, column: str) -> list[str]:
+def column_texts(frame: pd.DataFrame, column: str) -> list[str]:
     """Return a column's cells as stripped text without a formula guard, ``""`` if absent."""
     if column not in frame.columns:
         return [""] * len(frame)
@@ -235,9 +235,9 @@ def _checked_rows(
     fallback: dt.datetime,
 ) -> pd.DataFrame:
     """Return the usable reports; name every other row in ``issues``."""
-    ids = {c: _texts(frame, c) for c in (*PERSON_COLUMNS, HOUSEHOLD_COLUMN)}
-    statuses, times = _texts(frame, "status"), _texts(frame, "reported_at")
-    locations, reporters = _texts(frame, "location"), _texts(frame, "reporter")
+    ids = {c: column_texts(frame, c) for c in (*PERSON_COLUMNS, HOUSEHOLD_COLUMN)}
+    statuses, times = column_texts(frame, "status"), column_texts(frame, "reported_at")
+    locations, reporters = column_texts(frame, "location"), column_texts(frame, "reporter")
     parsed: dict[str, dt.datetime | None] = {}
     kept: list[tuple[object, ...]] = []
     untimed: list[int] = []
@@ -262,7 +262,7 @@ def _checked_rows(
             continue
         text = times[index]
         if text not in parsed:
-            parsed[text] = _time(text, at)
+            parsed[text] = parse_time(text, at)
         when = parsed[text]
         if when is None and text:
             message = f"time {text!r} is not a time; write 2026-12-01 14:05 or 14:05; skipped"
@@ -306,8 +306,21 @@ def _status(text: str) -> str:
     return _STATUS_ALIASES.get(plain, plain)
 
 
-def _time(text: str, at: dt.datetime) -> dt.datetime | None:
-    """Return a report's time as naive local time, or None when empty or not a time."""
+def parse_time(text: str, at: dt.datetime) -> dt.datetime | None:
+    """Return a time as naive local time, or None when empty or not a time.
+
+    Parameters
+    ----------
+    text
+        ``2026-12-01 14:05``, ISO 8601 with or without an offset, or a bare ``14:05``.
+    at
+        A bare time of day is on this date.
+
+    Returns
+    -------
+    datetime.datetime or None
+        The time, naive and local; None when ``text`` is empty or not a time.
+    """
     if not text:
         return None
     if _BARE_TIME.fullmatch(text):

@@ -13,9 +13,7 @@ from openpyxl import Workbook
 from pypdf import PdfReader
 
 from planner.cli import main
-from stations.synth import synthesize_station
 
-AS_OF = "2026-11-15"
 AT = "2026-11-15T12:00"
 SHEET_HEADER = [
     "person_id", "kind", "name", "household_id", "zone_id", "presence",
@@ -25,22 +23,6 @@ SHEET_HEADER = [
 
 def run(*args: object):
     return CliRunner().invoke(main, [str(a) for a in args])
-
-
-@pytest.fixture(scope="module")
-def plan(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("muster")
-    synthesize_station(root / "station", households=120, seed=3, city="Wien", people=True)
-    result = run("-q", "plan", root / "station", "--out", root / "plan", "--as-of", AS_OF)
-    assert result.exit_code == 0, result.output
-    return root / "plan"
-
-
-@pytest.fixture(scope="module")
-def register(plan) -> pd.DataFrame:
-    return pd.read_csv(
-        plan / "roll_call" / "register.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig"
-    )
 
 
 def write_reports(path: Path, rows: list[dict[str, str]]) -> Path:
