@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from stations.errors import Issue
+from stations.errors import Issue, StationError
 from stations.reports import column_texts, parse_time
 from stations.schema import SOURCE_FILE, SOURCE_ROW
 from stations.tables import read_table
@@ -95,3 +95,45 @@ def _problem(target: str, household: str, known: set[str], column: str) -> tuple
         what = "household" if column == "household_id" else "staff member"
         return column, f"unknown {what} {target!r}: not in the plan"
     return None
+
+
+def last_drill(folder: Path, label: str) -> tuple[dt.datetime | None, list[Issue]]:
+    """Return the latest time a drill log in ``folder`` (or its subfolders) reached anyone.
+
+    The station keeps its drill logs in the ``[files] drills`` folder, so they survive
+    re-planning. A bare time of day is on its file's modification date.
+
+    Parameters
+    ----------
+    folder
+        The drills folder.
+    label
+        Its name in messages (relative to the station folder).
+
+    Returns
+    -------
+    tuple
+        The latest ``reached_at`` (None without any), and the issues of files that cannot
+        be read or rows whose time is not a time (warnings: the plan still runs).
+    """
+    issues: list[Issue] = []
+    if not folder.is_dir():
+        issues.append(Issue("warning", label, "the drills folder does not exist", code="missing"))
+        return None, issues
+    latest: dt.datetime | None = None
+    for path in sorted(p for p in folder.rglob("*") if p.suffix.lower() in LOG_SUFFIXES):
+        name = f"{label}/{path.relative_to(folder).as_posix()}"
+        try:
+            frame = read_table(path, label=name, required=("reached_at",), issues=[])
+        except StationError as error:
+            issues.append(Issue("warning", name, f"not read as a drill log: {error}", code="drill"))
+            continue
+        day = dt.datetime.combine(dt.date.fromtimestamp(path.stat().st_mtime), dt.time())  # noqa: DTZ012
+        times = [parse_time(text, day) for text in column_texts(frame, "reached_at") if text]
+        known = [t for t in times if t is not None]
+        if len(known) < len(times):
+            message = f"{len(times) - len(known)} reached_at value(s) are not times"
+            issues.append(Issue("warning", name, message, column="reached_at", code="time"))
+        if known and (latest is None or max(known) > latest):
+            latest = max(known)
+    return latest, issues
