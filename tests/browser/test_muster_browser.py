@@ -117,3 +117,33 @@ def test_muster_page_is_readable_at_phone_width(chromium, muster_page):
             assert box["x"] + box["width"] <= PHONE["width"]
     finally:
         context.close()
+
+
+def test_drill_page_opens_offline_readable_with_hostile_ids_as_text(chromium, muster_page):
+    root = muster_page.parents[1]
+    log = root / "drill-log.csv"
+    pd.DataFrame(
+        [
+            {"household_id": "HS1", "reached_at": "2026-11-15 10:00", "caller_id": HOSTILE_NAME},
+            {"staff_id": "S3", "reached_at": "2026-11-15 10:07", "caller_id": "C2",
+             "reported_at": "2026-11-15 10:30"},
+        ]
+    ).to_csv(log, index=False)  # fmt: skip
+    result = CliRunner().invoke(main, ["drill", str(root / "plan"), str(log), "--out",
+                                       str(root / "drill")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    context, page, (blocked, errors, dialogs) = open_offline(
+        chromium, root / "drill" / "drill.html", PHONE
+    )
+    try:
+        assert (errors, blocked, dialogs) == ([], [], [])
+        assert page.locator("script").count() == 0
+        callers = page.locator("section").nth(2).inner_text()
+        assert HOSTILE_NAME in callers  # did not report back, shown as text
+        assert "C2" not in callers
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        for table in page.locator("table").all():
+            box = table.bounding_box()
+            assert box["x"] + box["width"] <= PHONE["width"]
+    finally:
+        context.close()

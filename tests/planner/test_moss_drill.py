@@ -11,6 +11,7 @@ import pytest
 
 from planner.moss import check_moss
 from planner.moss_rules import load_rules
+from planner.summary import last_drill_text
 from tests.factories import AS_OF, tiny_plan
 
 
@@ -60,3 +61,13 @@ def test_an_empty_drills_folder_fails_and_says_so(tiny_station):
     with_drills(tiny_station)
     result = drill_rule_result(tiny_station)
     assert result.failures == (("Tiny", "no drill logged ([files] drills)"),)
+
+
+def test_the_plan_summary_shows_the_last_drill(tiny_station):
+    assert last_drill_text(tiny_plan(tiny_station)) == "none logged"
+    drills = with_drills(tiny_station)
+    (drills / "drill.csv").write_text(
+        "staff_id,reached_at\nS001,2026-11-05T10:00\nS002,2026-11-05T10:04\n", encoding="utf-8"
+    )
+    text = last_drill_text(tiny_plan(tiny_station))
+    assert text == "2026-11-05 (10 days before the plan date)"
