@@ -278,3 +278,40 @@ def test_watch_reads_a_folder_until_its_rounds_are_done(plan, register, tmp_path
                  "--rounds", "2", "--interval", "0.1")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert result.output.count("present accounted for") == 1  # the second look saw no change
+
+
+def test_a_redacted_plan_has_no_roll_call_and_muster_says_so(tmp_path):
+    station = tmp_path / "tiny"
+    shutil.copytree(Path(__file__).parents[1] / "data" / "tiny", station)
+    result = run(
+        "-q", "plan", station, "--out", tmp_path / "plan", "--redact", "--as-of", "2026-11-15"
+    )
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "plan" / "roll_call").exists()
+    report = write_reports(tmp_path / "r.csv", own_reports(["S001"]))
+    result = run("muster", tmp_path / "plan", report, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "has no roll_call/register.csv" in result.output
+    assert "not redacted" in result.output
+
+
+def test_watch_reruns_when_a_report_arrives(plan, register, tmp_path):
+    from planner.muster import watch_muster
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    everyone = list(present(register)["person_id"])
+    write_reports(inbox / "first.csv", own_reports(everyone[:-1]))
+    seen = []
+
+    def arrived(muster) -> None:
+        seen.append(muster.exit_code)
+        if len(seen) == 1:  # the last report comes in while the roll call runs
+            write_reports(inbox / "late.csv", own_reports(everyone[-1:]))
+
+    last = watch_muster(plan, [inbox], tmp_path / "out", at=pd.Timestamp(AT).to_pydatetime(),
+                        interval_s=0.05, rounds=4, report=arrived)  # fmt: skip
+    assert seen == [3, 0]
+    assert last is not None
+    assert [p.name for p in last.files] == ["first.csv", "late.csv"]
+    assert (muster_table(tmp_path / "out").query("status != 'away'")["status"] == "safe").all()
