@@ -748,6 +748,8 @@ def drill(*, plan_dir: Path, logs: tuple[Path, ...], out: Path | None, force: bo
 
     Exit status 0 when every log was read, 1 when a log file cannot be read.
     """
+    import math
+
     from planner.drill import run_drill
 
     if out is not None:
@@ -760,15 +762,11 @@ def drill(*, plan_dir: Path, logs: tuple[Path, ...], out: Path | None, force: bo
         _echo(f"... and {len(named) - SHOWN_ISSUES} more (see drill.html)", err=True)
     station = result.drill.table.iloc[-1]
     everyone = station["minutes_to_100"]
+    everyone_text = "never" if everyone is None or math.isnan(everyone) else f"{everyone:g} min"
     _echo(
         f"{int(station['reached'])} of {int(station['households'])} households reached; "
-        f"everyone in {'never' if pd_isna(everyone) else f'{everyone:g} min'}; "
+        f"everyone in {everyone_text}; "
         f"{len(result.drill.silent_callers)} caller(s) did not report back; "
         f"written to {result.out}"
     )
     sys.exit(1 if result.unreadable else 0)
-
-
-def pd_isna(value: object) -> bool:
-    """Return whether a table cell is empty (None or NaN)."""
-    return value is None or (isinstance(value, float) and value != value)  # noqa: PLR0124

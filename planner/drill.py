@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from outputs.drill_page import write_drill
-from planner.muster import REGISTER_PATH, _station
+from planner.muster import REGISTER_PATH, station_name
 from planner.output_folder import DRILL, atomic_folder
 from stations.drill_logs import LOG_FIELDS, LOG_SUFFIXES, read_drill_log
 from stations.errors import InputError, Issue, StationError
@@ -114,7 +114,7 @@ def run_drill(
     target = out or default_out(plan_dir, drill.start.date())
     named = (*unreadable, *issues)
     with atomic_folder(target, kind=DRILL, keep=[plan_dir, *logs], force=force) as folder:
-        write_drill(drill, folder, station=_station(plan_dir), issues=named, files=len(files))
+        write_drill(drill, folder, station=station_name(plan_dir), issues=named, files=len(files))
     return DrillRun(drill, tuple(issues), tuple(unreadable), target)
 
 

@@ -138,7 +138,7 @@ def run_muster(
     result = roll_call(register, reports)
     named = (*unreadable, *issues, *result.issues)
     with atomic_folder(out, kind=MUSTER, keep=[plan_dir, *sources], force=force) as folder:
-        write_muster(result, folder, station=_station(plan_dir), at=at, issues=named,
+        write_muster(result, folder, station=station_name(plan_dir), at=at, issues=named,
                      files=len(files))  # fmt: skip
     return Muster(result, tuple(issues) + result.issues, tuple(unreadable), tuple(files))
 
@@ -218,8 +218,14 @@ def _register(plan_dir: Path) -> pd.DataFrame:
     return read_register(path, _label(path))
 
 
-def _station(plan_dir: Path) -> str:
-    """Return the station's name from the plan's summary.json, or the folder's name."""
+def station_name(plan_dir: Path) -> str:
+    """Return the station's name from the plan's summary.json, or the folder's name.
+
+    Returns
+    -------
+    str
+        The name.
+    """
     try:
         summary = json.loads((plan_dir / "summary.json").read_text(encoding="utf-8"))
         return str(summary["station"])

@@ -191,20 +191,18 @@ def _json_record(
     try:
         value = json.loads(line)
     except json.JSONDecodeError as exc:
-        issues.append(Issue("error", label, f"not JSON ({exc.msg}); the line is skipped",
-                            row=number, code="format"))  # fmt: skip
+        issues.append(_error(label, f"not JSON ({exc.msg}); skipped", number, None, "format"))
         return None
     if not isinstance(value, dict):
-        issues.append(Issue("error", label, "the line is not a JSON object; it is skipped",
-                            row=number, code="format"))  # fmt: skip
+        message = "the line is not a JSON object; skipped"
+        issues.append(_error(label, message, number, None, "format"))
         return None
     record: dict[str, object] = {SOURCE_ROW: number}
     for key, cell in value.items():
         name = normalise_header(key)
         if isinstance(cell, dict | list):
-            issues.append(Issue("error", label, f"{key!r} holds a JSON {type(cell).__name__}, "
-                                "not a value; the line is skipped", row=number, column=name,
-                                code="format"))  # fmt: skip
+            message = f"{key!r} holds a JSON {type(cell).__name__}, not a value; skipped"
+            issues.append(_error(label, message, number, name, "format"))
             return None
         text = "" if cell is None else str(cell).strip()
         record[name] = text or None
@@ -222,7 +220,7 @@ def column_texts(frame: pd.DataFrame, column: str) -> list[str]:
     ]
 
 
-def _error(label: str, message: str, row: int, column: str, code: str) -> Issue:
+def _error(label: str, message: str, row: int, column: str | None, code: str) -> Issue:
     return Issue("error", label, message, row=row, column=column, code=code)
 
 
