@@ -636,3 +636,137 @@ def batch(  # click passes options by keyword
     )
     if failed:
         sys.exit(EXIT_STATIONS_FAILED)
+
+
+# --- roll call -------------------------------------------------------------------------------
+
+SHOWN_ISSUES = 40  # issues printed on the terminal; muster.html lists them all
+
+
+def _roll_call_time(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value).replace(tzinfo=None)
+    except ValueError:
+        message = f"{value!r} is not a time; write 2026-12-01T14:30 (local time)"
+        raise click.BadParameter(message) from None
+
+
+PLAN_DIR_ARG = click.argument(
+    "plan_dir", type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+
+
+@main.command()
+@PLAN_DIR_ARG
+@click.argument("reports", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@out_option("Folder for muster.html and muster.csv (replaced whole).", required=True)
+@click.option(
+    "--at",
+    metavar="TIME",
+    callback=_roll_call_time,
+    help="The time of the roll call, local (default now): later reports are errors; a report "
+    "that gives only a time of day is on this date.",
+)
+@click.option("--watch", is_flag=True, help="Read the reports again as they change (Ctrl-C stops).")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds between two looks at the reports, with --watch.",
+)
+@click.option(
+    "--rounds",
+    type=click.IntRange(min=1),
+    help="With --watch, stop after this many looks (default: until Ctrl-C).",
+)
+def muster(  # click passes options by keyword
+    *,
+    plan_dir: Path,
+    reports: tuple[Path, ...],
+    out: Path,
+    force: bool,
+    at: dt.datetime | None,
+    watch: bool,
+    interval: float,
+    rounds: int | None,
+) -> None:
+    """Read wardens' REPORTS (files or folders) against the plan in PLAN_DIR: who is safe.
+
+    Exit status 0 when everyone present is accounted for (safe or needs help), 3 when not,
+    1 when a report file cannot be read.
+    """
+    from planner.muster import run_muster, watch_muster
+
+    checked_out(out, kind="muster", keep=[plan_dir, *reports], force=force)
+    if watch:
+        last = watch_muster(
+            plan_dir, reports, out, at=at, interval_s=interval, rounds=rounds, force=force,
+            report=_show_muster,
+        )  # fmt: skip
+        sys.exit(0 if last is None else last.exit_code)
+    now = at or dt.datetime.now().replace(microsecond=0)  # noqa: DTZ005 (local wall time)
+    result = run_muster(plan_dir, reports, out, at=now, force=force)
+    _show_muster(result)
+    sys.exit(result.exit_code)
+
+
+def _show_muster(result: Any) -> None:
+    """Print the issues (stderr) and one line of counts (stdout)."""
+    named = [*result.unreadable, *result.issues]
+    for issue in named[:SHOWN_ISSUES]:
+        _echo(str(issue), err=True)
+    if len(named) > SHOWN_ISSUES:
+        _echo(f"... and {len(named) - SHOWN_ISSUES} more (see muster.html)", err=True)
+    present = result.result.present
+    counts = present["status"].value_counts()
+    accounted = int(counts.get("safe", 0) + counts.get("needs help", 0))
+    click.echo(
+        f"{accounted} of {len(present)} present accounted for; "
+        f"{int(counts.get('needs help', 0))} need help, "
+        f"{len(present) - accounted} not accounted for; "
+        f"{len(result.files)} report file(s), {len(result.unreadable)} unreadable"
+    )
+
+
+@main.command()
+@PLAN_DIR_ARG
+@click.argument("logs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@out_option("Folder for drill.html and drill.csv (default: drills/<date>-<n> beside PLAN_DIR).")
+@click.option(
+    "--start",
+    metavar="TIME",
+    callback=_roll_call_time,
+    help="Minute 0 of the drill, local (default: the earliest time in the logs); a log time "
+    "of day alone is on its date.",
+)
+def drill(*, plan_dir: Path, logs: tuple[Path, ...], out: Path | None, force: bool,
+          start: dt.datetime | None) -> None:  # fmt: skip
+    """Measure a call-cascade drill: LOGS (files or folders) against the plan in PLAN_DIR.
+
+    Exit status 0 when every log was read, 1 when a log file cannot be read.
+    """
+    import math
+
+    from planner.drill import run_drill
+
+    if out is not None:
+        checked_out(out, kind="drill", keep=[plan_dir, *logs], force=force)
+    result = run_drill(plan_dir, logs, out, start=start, force=force)
+    named = [*result.unreadable, *result.issues]
+    for issue in named[:SHOWN_ISSUES]:
+        _echo(str(issue), err=True)
+    if len(named) > SHOWN_ISSUES:
+        _echo(f"... and {len(named) - SHOWN_ISSUES} more (see drill.html)", err=True)
+    station = result.drill.table.iloc[-1]
+    everyone = station["minutes_to_100"]
+    everyone_text = "never" if everyone is None or math.isnan(everyone) else f"{everyone:g} min"
+    _echo(
+        f"{int(station['reached'])} of {int(station['households'])} households reached; "
+        f"everyone in {everyone_text}; "
+        f"{len(result.drill.silent_callers)} caller(s) did not report back; "
+        f"written to {result.out}"
+    )
+    sys.exit(1 if result.unreadable else 0)

@@ -576,7 +576,24 @@ def _check_roles(required: list[str | list[str]], minimum: int, context: _Contex
     return [context.plan.station.name], np.array([not missing]), [reason]
 
 
+def _check_drill(rule: Rule, context: _Context) -> Outcome:
+    """Pass when the station's drill logs show a drill within ``max_age_days`` of the plan date."""
+    from stations.drill_logs import last_drill
+
+    station = context.plan.station
+    limit = int(rule.check.get("max_age_days", 180))
+    relative = station.config.files.drills
+    latest = None if relative is None else last_drill(station.folder / relative, relative)[0]
+    if latest is None:
+        reason = "no drill logged ([files] drills)" if relative else "no [files] drills folder"
+        return [station.name], np.array([False]), [reason]
+    age = (context.as_of - latest.date()).days
+    reason = f"last drill {latest:%Y-%m-%d}, {age} days before the plan date (limit {limit})"
+    return [station.name], np.array([0 <= age <= limit]), [reason]
+
+
 CHECKS = {
+    "drill": _check_drill,
     "field": _check_field,
     "equipment": _check_equipment,
     "coverage": _check_coverage,

@@ -32,6 +32,7 @@ CHECK_KEYS: dict[str, set[str]] = {
     "evacuation": {"point_kind"},
     "count": {"point_kind", "roles", "minimum"},
     "training": set(),
+    "drill": {"max_age_days"},
 }
 FIELD_TESTS = ("present", "true", "recent", "present_or_true")
 STAFFING_REQUIRES = ("phone", "radio", "satphone", "training")

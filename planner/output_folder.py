@@ -33,7 +33,8 @@ PRIVATE_MODE = 0o700
 MARKER = ".warden-planner"
 PLAN, ZONES, BATCH, RISK, STATION = "plan", "zones", "batch", "risk", "station"
 STATION_FILE = "station.toml"
-_OUTPUT_KINDS = frozenset({PLAN, ZONES, BATCH, RISK})
+MUSTER, DRILL = "muster", "drill"
+_OUTPUT_KINDS = frozenset({PLAN, ZONES, BATCH, RISK, MUSTER, DRILL})
 # The folders written before the marker existed: (files that identify one, every entry).
 _PLAN_NAMES = frozenset(
     {

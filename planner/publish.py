@@ -32,6 +32,7 @@ from outputs.redaction import (
     redacted_zone_table,
 )
 from outputs.risk_report import write_risk_files
+from outputs.roll_call import write_roll_call
 from outputs.security_plan import write_security_plan
 from outputs.warden_pdf import write_warden_pdfs
 from planner.build import PlanRun, assignments_table
@@ -41,6 +42,7 @@ from planner.summary import plan_summary
 from stations.schema import WGS84
 from stations.text import text_of
 from zones.plan import PlannedStation
+from zones.register import person_register
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +55,7 @@ SECURITY_PLAN_STEP = "security plan"
 RADIO_STEP = "radio net"
 COMPLIANCE_STEP = "compliance per agency"
 MOSS_STEP = "MOSS report and index"
+ROLL_CALL_STEP = "roll-call sheets"
 # The order in which write_plan takes its steps (for the progress bar).
 PUBLISH_STEPS = (
     GIS_STEP,
@@ -64,6 +67,7 @@ PUBLISH_STEPS = (
     RADIO_STEP,
     COMPLIANCE_STEP,
     MOSS_STEP,
+    ROLL_CALL_STEP,
 )
 ZONE_FILE_COLUMNS = (
     "zone_id", "zone_name", "area_id", "households", "staff", "dependants", "headcount",
@@ -120,6 +124,7 @@ def write_plan(
     paths = _gis_files(run, folder, redact=redact)
     if not redact:
         paths += _people_files(run, folder, issued=issued, pdf_password=pdf_password, step=step)
+        paths += _roll_call_files(run, folder, issued=issued, step=step)
     if run.risk is not None:
         register, matrix = run.risk
         paths.extend(write_risk_files(register, matrix, folder, station=run.planned.station.name))
@@ -225,6 +230,15 @@ def _people_files(
         )
     )
     return paths
+
+
+def _roll_call_files(
+    run: PlanRun, folder: Path, *, issued: dt.date, step: Callable[[str], None]
+) -> list[Path]:
+    """Write the person register and the zones' roll-call sheets (never when redacted)."""
+    step(ROLL_CALL_STEP)
+    register = person_register(run.planned)
+    return write_roll_call(register, folder, station=run.planned.station.name, issued=issued)
 
 
 def _site_files(sites: gpd.GeoDataFrame, folder: Path) -> list[Path]:

@@ -53,6 +53,7 @@ def plan_summary(run: PlanRun) -> dict[str, Any]:
             None if math.isnan(run.cascade.station_minutes) else run.cascade.station_minutes
         ),
         "target_minutes": run.cascade.rules.target_minutes,
+        "last_drill": last_drill_text(planned),
         "most_urgent": most_urgent(planned, moss),
         "notes": list(planned.notes),
     }
@@ -81,6 +82,24 @@ def agency_figures(planned: PlannedStation, moss: MossReport) -> dict[str, Any]:
         "worst_agency_percentage": None if worst is None else worst.percentage,
         "staff_without_training_pct": compliance.untrained_percentage,
     }
+
+
+def last_drill_text(planned: PlannedStation) -> str:
+    """Return when the call cascade was last drilled, from the station's ``[files] drills``.
+
+    Returns
+    -------
+    str
+        ``2026-11-10 (5 days before the plan date)``, or ``none logged``.
+    """
+    from stations.drill_logs import last_drill
+
+    station = planned.station
+    relative = station.config.files.drills
+    latest = None if relative is None else last_drill(station.folder / relative, relative)[0]
+    if latest is None:
+        return "none logged"
+    return f"{latest:%Y-%m-%d} ({(station.as_of - latest.date()).days} days before the plan date)"
 
 
 def most_urgent(
@@ -196,6 +215,7 @@ def plan_text(summary: dict[str, Any], *, seconds: float, index: Path) -> str:
             f"  time to reach everyone: {_minutes(summary['minutes_to_reach_everyone'])} "
             f"(target {summary['target_minutes']:g} min)"
         ),
+        f"  last cascade drill: {summary.get('last_drill', 'none logged')}",
         "  most urgent gaps:",
         *[f"    - {item}" for item in summary["most_urgent"] or ["none"]],
         f"  planned in {seconds:.0f} s; open {index}",

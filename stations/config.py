@@ -62,6 +62,7 @@ class FilesConfig:
     threats: str | None = None
     dependants: str | None = None
     visitors: str | None = None
+    drills: str | None = None  # a folder of call-cascade drill logs (planner drill)
 
 
 @dataclass(frozen=True)

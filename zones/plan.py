@@ -78,6 +78,21 @@ MEDICAL_COLUMNS = (
     "length_m",  # the shortest way by road, metres (NaN when none is reachable)
     "method",  # "network" or "straight-line" (a straight line x 1.3, never a route)
 )
+# visitors: visitors present on the plan date, placed in their hotel's zone.
+VISITOR_COLUMNS = (
+    "visitor_id",
+    "name",
+    "agency",
+    "phone",
+    "point_id",
+    "zone_id",
+    "sponsor_staff_id",
+)
+
+
+def _empty_visitors() -> gpd.GeoDataFrame:
+    """Return a visitors frame without rows (a plan of a station without visitors)."""
+    return gpd.GeoDataFrame({c: pd.Series([], dtype=object) for c in VISITOR_COLUMNS})
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,6 +127,8 @@ class PlannedStation:
     medical
         The nearest hospitals of every zone and office by driving time
         (``MEDICAL_COLUMNS``, `zones.medical.nearest_hospitals`); empty when not measured.
+    visitors
+        Visitors present on the plan date with their zone (``VISITOR_COLUMNS``).
     """
 
     station: Station
@@ -126,6 +143,7 @@ class PlannedStation:
     notes: tuple[str, ...] = field(default=())
     redacted: bool = False
     medical: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MEDICAL_COLUMNS))
+    visitors: gpd.GeoDataFrame = field(default_factory=_empty_visitors)
 
 
 # Parts smaller than this share of a repaired polygon are rounding artefacts, dropped.

@@ -33,6 +33,7 @@ WRONG: dict[str, dict[str, Any]] = {
         "threats": 5,
         "dependants": 5,
         "visitors": ["visitors.csv"],
+        "drills": 5,
     },
     "zones": {
         "min_households": "2",

@@ -1,0 +1,333 @@
+"""Wardens' roll-call reports and the plan's person register, read for ``planner muster``.
+
+A report names a person (``person_id``, ``staff_id``, ``dependant_id`` or ``visitor_id``)
+or a whole household (``household_id`` alone), a ``status`` (safe, needs help, missing
+or unknown), and optionally ``location``, ``reported_at`` (the time) and ``reporter``.
+Reports come as CSV or XLSX (read by :func:`stations.tables.read_table`, within its size
+limits) or as JSON lines (one object per line), as wardens send them. A row that
+cannot be used is named (file, row, column) and skipped; only a file that cannot be
+read at all raises.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from stations.errors import InputError, Issue
+from stations.files import check_input_file
+from stations.schema import SOURCE_FILE, SOURCE_ROW
+from stations.tables import MAX_CSV_BYTES, normalise_header, read_table, require_columns
+from stations.workbook import MAX_ROWS
+
+logger = logging.getLogger(__name__)
+
+REPORT_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".jsonl", ".ndjson")
+# Columns that name one person, in the order they are looked at; household_id names many.
+PERSON_COLUMNS = ("person_id", "staff_id", "dependant_id", "visitor_id")
+HOUSEHOLD_COLUMN = "household_id"
+# The statuses a report may give, from the least to the most urgent.
+STATUSES = ("safe", "unknown", "missing", "needs help")
+ACCOUNTED = ("safe", "needs help")
+_STATUS_ALIASES = {"needs_help": "needs help", "needs-help": "needs help", "help": "needs help"}
+_REPORT_ALIASES = {
+    "time": "reported_at",
+    "timestamp": "reported_at",
+    "reported": "reported_at",
+    "dependant": "dependant_id",
+    "visitor": "visitor_id",
+    "reported_by": "reporter",
+    "id": "staff_id",
+}
+# A report this much after the time of the roll call is a clock error, not "the future".
+CLOCK_SKEW = dt.timedelta(minutes=5)
+_BARE_TIME = re.compile(r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?")
+_FORMULA_GUARD = re.compile(r"'(?=[=+\-@\t\r])")
+# The columns of the plan's roll_call/register.csv that the roll call needs.
+REGISTER_REQUIRED = (
+    "person_id", "kind", "name", "household_id", "zone_id", "area_id", "agency",
+    "presence", "warden_id", "warden_name", "warden_phone", "deputy_id",
+)  # fmt: skip
+# The columns of the reports once read (besides source_file and source_row).
+REPORT_FIELDS = ("target", "target_kind", "id_column", "status", "reported_at", "location",
+                 "reporter")  # fmt: skip
+
+
+def read_register(path: Path, label: str) -> pd.DataFrame:
+    """Read the person register a plan wrote (``roll_call/register.csv``).
+
+    Parameters
+    ----------
+    path
+        The register file.
+    label
+        The name used in messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``REGISTER_REQUIRED`` as text (``""`` when empty), one row per person, with the
+        apostrophe that kept a cell from running as a formula removed again.
+
+    Raises
+    ------
+    InputError
+        If the file cannot be read, lacks a column, or repeats a ``person_id``.
+    """
+    size = check_input_file(path, label)
+    if size > MAX_CSV_BYTES:
+        msg = (
+            f"the file has {size / 2**20:,.0f} MB, more than the {MAX_CSV_BYTES // 2**20} MB limit"
+        )
+        raise InputError(label, msg, code="too_large")
+    try:  # the plan wrote it: pandas' own reader, every cell as text
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise InputError(
+            label, f"not a register written by planner plan: {exc}", code="format"
+        ) from exc
+    require_columns(frame, REGISTER_REQUIRED, label)
+    register = frame.loc[:, list(REGISTER_REQUIRED)].astype(object)
+    for column in REGISTER_REQUIRED:
+        guarded = register[column].str.startswith("'").to_numpy(dtype=bool)
+        if guarded.any():
+            register.loc[guarded, column] = [_unguarded(v) for v in register[column][guarded]]
+    repeated = register["person_id"].duplicated()
+    if repeated.any():
+        row = int(repeated.to_numpy().argmax()) + 2  # the header is row 1
+        msg = f"person_id {register['person_id'][repeated].iloc[0]!r} is listed twice"
+        raise InputError(label, msg, row=row, column="person_id", code="duplicate")
+    return register.reset_index(drop=True)
+
+
+def read_reports(path: Path, label: str, *, at: dt.datetime) -> tuple[pd.DataFrame, list[Issue]]:
+    """Read one report file and check each row; the rows that cannot be used are named.
+
+    Parameters
+    ----------
+    path
+        A CSV, XLSX or JSON lines file ({.csv, .txt, .xlsx, .xlsm, .jsonl, .ndjson}).
+    label
+        The name used in messages.
+    at
+        The time of the roll call (naive local time): a report later than this (by more
+        than ``CLOCK_SKEW``) is an error; a bare time of day (``14:05``) is on its date.
+
+    Returns
+    -------
+    tuple
+        The usable reports (``REPORT_FIELDS``, ``source_file``, ``source_row``;
+        ``reported_at`` a naive datetime) and the issues of the skipped or doubtful rows.
+        Rows without a status (a sheet not yet filled in) are no reports.
+
+    Raises
+    ------
+    InputError
+        If the file cannot be read at all (missing, binary, too large, not a table).
+    """
+    issues: list[Issue] = []
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        frame = _read_json_lines(path, label, issues)
+    else:
+        frame = read_table(path, label=label, required=("status",), issues=issues)
+    frame = frame.rename(columns={k: v for k, v in _REPORT_ALIASES.items() if v not in frame})
+    if "status" not in frame.columns:
+        raise InputError(label, "no 'status' column", row=1, column="status", code="missing_column")
+    if not any(c in frame.columns for c in (*PERSON_COLUMNS, HOUSEHOLD_COLUMN)):
+        known = ", ".join((*PERSON_COLUMNS, HOUSEHOLD_COLUMN))
+        msg = f"no column names a person; give one of {known}"
+        raise InputError(label, msg, row=1, code="missing_column")
+    fallback = dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)  # noqa: DTZ006 (local wall time)
+    reports = _checked_rows(frame, label, issues, at=at, fallback=fallback)
+    logger.info("%s: %d report(s), %d issue(s)", label, len(reports), len(issues))
+    return reports, issues
+
+
+def _unguarded(value: object) -> str:
+    """Return a cell without the apostrophe `outputs.escape.csv_cell` put before a formula."""
+    text = "" if value is None else str(value)
+    return _FORMULA_GUARD.sub("", text, count=1) if text.startswith("'") else text
+
+
+def _read_json_lines(path: Path, label: str, issues: list[Issue]) -> pd.DataFrame:
+    """Return the objects of a JSON lines file as text columns with their line numbers."""
+    size = check_input_file(path, label)
+    if size > MAX_CSV_BYTES:
+        msg = (
+            f"the file has {size / 2**20:,.0f} MB, more than the {MAX_CSV_BYTES // 2**20} MB limit"
+        )
+        raise InputError(label, msg, code="too_large")
+    raw = path.read_bytes()
+    if b"\x00" in raw[:65536]:
+        raise InputError(label, "the file holds binary data, not JSON lines", code="format")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        msg = f"the file is not UTF-8 (byte {exc.start}); save it as UTF-8 JSON lines"
+        raise InputError(label, msg, code="encoding") from exc
+    records: list[dict[str, object]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if number > MAX_ROWS:
+            msg = f"the file has more than {MAX_ROWS:,} lines; split it"
+            raise InputError(label, msg, row=number, code="too_large")
+        if line.strip():
+            record = _json_record(line, label, number, issues)
+            if record is not None:
+                records.append(record)
+    if not records and not issues:
+        raise InputError(label, "the file holds no reports", code="empty")
+    frame = pd.DataFrame.from_records(records)
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def _json_record(
+    line: str, label: str, number: int, issues: list[Issue]
+) -> dict[str, object] | None:
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError as exc:
+        issues.append(_error(label, f"not JSON ({exc.msg}); skipped", number, None, "format"))
+        return None
+    if not isinstance(value, dict):
+        message = "the line is not a JSON object; skipped"
+        issues.append(_error(label, message, number, None, "format"))
+        return None
+    record: dict[str, object] = {SOURCE_ROW: number}
+    for key, cell in value.items():
+        name = normalise_header(key)
+        if isinstance(cell, dict | list):
+            message = f"{key!r} holds a JSON {type(cell).__name__}, not a value; skipped"
+            issues.append(_error(label, message, number, name, "format"))
+            return None
+        text = "" if cell is None else str(cell).strip()
+        record[name] = text or None
+    record[SOURCE_FILE] = label
+    return record
+
+
+def column_texts(frame: pd.DataFrame, column: str) -> list[str]:
+    """Return a column's cells as stripped text without a formula guard, ``""`` if absent."""
+    if column not in frame.columns:
+        return [""] * len(frame)
+    return [
+        "" if value is None else _unguarded(str(value).strip())
+        for value in frame[column].to_numpy(dtype=object)
+    ]
+
+
+def _error(label: str, message: str, row: int, column: str | None, code: str) -> Issue:
+    return Issue("error", label, message, row=row, column=column, code=code)
+
+
+def _checked_rows(
+    frame: pd.DataFrame,
+    label: str,
+    issues: list[Issue],
+    *,
+    at: dt.datetime,
+    fallback: dt.datetime,
+) -> pd.DataFrame:
+    """Return the usable reports; name every other row in ``issues``."""
+    ids = {c: column_texts(frame, c) for c in (*PERSON_COLUMNS, HOUSEHOLD_COLUMN)}
+    statuses, times = column_texts(frame, "status"), column_texts(frame, "reported_at")
+    locations, reporters = column_texts(frame, "location"), column_texts(frame, "reporter")
+    parsed: dict[str, dt.datetime | None] = {}
+    kept: list[tuple[object, ...]] = []
+    untimed: list[int] = []
+    blank = 0
+    for index, number in enumerate(frame[SOURCE_ROW].to_numpy(dtype=int).tolist()):
+        status = _status(statuses[index])
+        if status == "":
+            blank += 1
+            continue
+        target = next(((c, v[index]) for c, v in ids.items() if v[index]), None)
+        if target is None:
+            known = ", ".join(ids)
+            message = f"the report names nobody; fill in one of {known}"
+            issues.append(_error(label, message, number, PERSON_COLUMNS[0], "no_id"))
+            continue
+        if status not in STATUSES:
+            message = (
+                f"status {statuses[index]!r} is not one of {', '.join(STATUSES)}; "
+                "the report is skipped"
+            )
+            issues.append(_error(label, message, number, "status", "status"))
+            continue
+        text = times[index]
+        if text not in parsed:
+            parsed[text] = parse_time(text, at)
+        when = parsed[text]
+        if when is None and text:
+            message = f"time {text!r} is not a time; write 2026-12-01 14:05 or 14:05; skipped"
+            issues.append(_error(label, message, number, "reported_at", "time"))
+            continue
+        if when is None:
+            untimed.append(number)
+            when = fallback
+        if when > at + CLOCK_SKEW:
+            message = (
+                f"time {when:%Y-%m-%d %H:%M} is in the future (the roll call is at "
+                f"{at:%Y-%m-%d %H:%M}); check the clock; the report is skipped"
+            )
+            issues.append(_error(label, message, number, "reported_at", "future"))
+            continue
+        kind = "household" if target[0] == HOUSEHOLD_COLUMN else "person"
+        kept.append((target[1], kind, target[0], status, when, locations[index],
+                     reporters[index], label, number))  # fmt: skip
+    _note_untimed(untimed, label, fallback, issues)
+    if blank:
+        logger.info("%s: %d row(s) without a status: not reported yet", label, blank)
+    out = pd.DataFrame(kept, columns=[*REPORT_FIELDS, SOURCE_FILE, SOURCE_ROW], dtype=object)
+    out["reported_at"] = pd.to_datetime(out["reported_at"])
+    out[SOURCE_ROW] = out[SOURCE_ROW].astype(int)
+    return out
+
+
+def _note_untimed(rows: list[int], label: str, fallback: dt.datetime, issues: list[Issue]) -> None:
+    if rows:
+        shown = ", ".join(str(r) for r in rows[:10]) + (", ..." if len(rows) > 10 else "")  # noqa: PLR2004
+        message = (
+            f"{len(rows)} report(s) without a time (rows {shown}) are taken at the file's "
+            f"time, {fallback:%Y-%m-%d %H:%M}"
+        )
+        issues.append(Issue("warning", label, message, row=rows[0], column="reported_at",
+                            code="no_time"))  # fmt: skip
+
+
+def _status(text: str) -> str:
+    plain = " ".join(text.casefold().split())
+    return _STATUS_ALIASES.get(plain, plain)
+
+
+def parse_time(text: str, at: dt.datetime) -> dt.datetime | None:
+    """Return a time as naive local time, or None when empty or not a time.
+
+    Parameters
+    ----------
+    text
+        ``2026-12-01 14:05``, ISO 8601 with or without an offset, or a bare ``14:05``.
+    at
+        A bare time of day is on this date.
+
+    Returns
+    -------
+    datetime.datetime or None
+        The time, naive and local; None when ``text`` is empty or not a time.
+    """
+    if not text:
+        return None
+    if _BARE_TIME.fullmatch(text):
+        hour, rest = text.split(":", 1)
+        text = f"{at.date().isoformat()} {int(hour):02d}:{rest}"
+    try:
+        when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if when.tzinfo is not None:
+        when = when.astimezone().replace(tzinfo=None)
+    return when
