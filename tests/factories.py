@@ -48,6 +48,7 @@ def tiny_plan(folder: Path) -> PlannedStation:
                 "households": len(members),
                 "staff": int(members["staff_count"].sum()),
                 "dependants": int(members["dependants"].sum()),
+                "visitors": 0,
                 "headcount": int(members["headcount"].sum()),
                 "warden_id": warden,
                 "deputy_id": deputy,
