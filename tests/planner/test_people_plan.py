@@ -51,13 +51,17 @@ def zone_texts(plan: Path) -> dict[str, str]:
     }
 
 
+def rtl(name: str) -> bool:
+    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in name)
+
+
 def listed_as(name: str) -> str:
     """Return how a dependant's line starts in the PDF's text: ``↳ name (relation...``.
 
     The text layer keeps a right-to-left name in visual order: the bracket that follows
     it comes out before it (``↳ ( <name>spouse, 18-64)``).
     """
-    if any(unicodedata.bidirectional(c) in ("R", "AL") for c in name):
+    if rtl(name):
         return f"{ARROW} ( {name}"
     return f"{ARROW} {name} ("
 
@@ -277,15 +281,26 @@ def test_synthesized_visitors_on_their_hotels_list_and_away_staff_never_appointe
     present = station.visitors_on()
     assert len(present) >= 2
     zones = gpd.read_file(plan / "zones.geojson").to_crs(station.crs)
-    hotels = gpd.sjoin(present[["visitor_id", "name", "sponsor_staff_id", "geometry"]], zones)
+    hotels = gpd.sjoin(
+        present[["visitor_id", "name", "agency", "sponsor_staff_id", "geometry"]], zones
+    )
     names = station.accepted_staff.set_index("staff_id")["name"]
-    texts = zone_texts(plan)
+    sections = {
+        zone: text.split("Visitors at hotels in the zone")[1].split("Call cascade")[0]
+        for zone, text in zone_texts(plan).items()
+        if "Visitors at hotels in the zone" in text
+    }
+    assert set(sections) == set(hotels["zone_id"])
     for visitor in hotels.itertuples():
-        section = texts[visitor.zone_id].split("Visitors at hotels in the zone")[1]
-        assert visitor.name in section
-        assert names[visitor.sponsor_staff_id] in section
-        others = [t for z, t in texts.items() if z != visitor.zone_id]
-        assert not any(visitor.name in t for t in others)
+        section = sections[visitor.zone_id]
+        listed = f"{visitor.name} {visitor.agency}"  # the cell: name, agency under it
+        assert listed in section
+        sponsor = names[visitor.sponsor_staff_id]
+        assert (
+            f"( {sponsor}{visitor.agency})" if rtl(sponsor) else f"{sponsor} ({visitor.agency})"
+        ) in section
+        others = [t for z, t in sections.items() if z != visitor.zone_id]
+        assert not any(listed in t for t in others)
     assert int(zones["visitors"].sum()) == len(present)
     appointed = pd.read_csv(plan / "appointments.csv", dtype=str, encoding="utf-8-sig")
     away = set(station.away_on())
