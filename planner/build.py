@@ -212,6 +212,7 @@ def plan_station(
     Areas come first (sub-offices far from the capital form their own); zones are
     drawn inside each area, so each zone belongs to exactly one area; Area Security
     Coordinators are chosen before wardens, and are then not available as wardens.
+    Visitors present on ``as_of`` are placed in their hotel's zone (`zones.visitors`).
 
     Parameters
     ----------
