@@ -51,6 +51,7 @@ from zones.plan import PlannedStation
 from zones.readiness import readiness_flags
 from zones.routes import evacuation_routes
 from zones.sites import SiteSuggestions
+from zones.visitors import with_visitors
 from zones.zoning import ZoningResult, plan_zones, with_roster_columns
 
 logger = logging.getLogger(__name__)
@@ -218,6 +219,7 @@ def plan_station(
     Areas come first (sub-offices far from the capital form their own); zones are
     drawn inside each area, so each zone belongs to exactly one area; Area Security
     Coordinators are chosen before wardens, and are then not available as wardens.
+    Visitors present on ``as_of`` are placed in their hotel's zone (`zones.visitors`).
 
     Parameters
     ----------
@@ -285,6 +287,7 @@ def plan_station(
         coordinators,
         wardens,
     )
+    planned = with_visitors(planned, station.visitors_on(as_of))
     cascade = plan_cascade(planned, CascadeRules.from_table(extra.get("cascade", {})))
     cascade_flags = cascade.flags.reindex(columns=planned.flags.columns)
     planned = dataclasses.replace(

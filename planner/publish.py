@@ -70,8 +70,8 @@ PUBLISH_STEPS = (
     ROLL_CALL_STEP,
 )
 ZONE_FILE_COLUMNS = (
-    "zone_id", "zone_name", "area_id", "households", "staff", "dependants", "headcount",
-    "warden_id", "deputy_id",
+    "zone_id", "zone_name", "area_id", "households", "staff", "dependants", "visitors",
+    "headcount", "warden_id", "deputy_id",
 )  # fmt: skip
 
 

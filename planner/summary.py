@@ -37,6 +37,7 @@ def plan_summary(run: PlanRun) -> dict[str, Any]:
         "station": planned.station.name,
         "as_of": planned.station.as_of.isoformat(),
         "staff_away": len(planned.station.away_on()),
+        "visitors_present": len(planned.visitors),
         "security_level": planned.station.config.station.security_level,
         "zones": len(planned.zones),
         "areas": len(planned.areas),
@@ -161,7 +162,7 @@ class _People:
         self.household = dict(
             zip(households["household_id"], households["headcount"].astype(int), strict=True)
         )
-        self.everyone = int(households["headcount"].sum())
+        self.everyone = int(households["headcount"].sum()) + len(planned.visitors)
         staff = planned.station.staff
         self.office = (
             staff.groupby("office_id").size().to_dict() if "office_id" in staff.columns else {}
@@ -209,6 +210,7 @@ def plan_text(summary: dict[str, Any], *, seconds: float, index: Path) -> str:
             f"  households covered: {summary['households']}; staff assigned "
             f"{summary['staff_assigned']}, rejected {summary['staff_rejected']}"
         ),
+        *_visitors_line(summary),
         f"  MOSS: {summary['compliance_rating']} ({summary['compliance_percentage']} %)"
         + _agency_text(summary),
         (
@@ -233,6 +235,12 @@ def _agency_text(summary: dict[str, Any]) -> str:
     if untrained is not None:
         parts.append(f"staff without training {untrained} %")
     return "".join(f"; {part}" for part in parts)
+
+
+def _visitors_line(summary: dict[str, Any]) -> list[str]:
+    """Return the line of visitors present on the plan date (none without visitors)."""
+    count = summary.get("visitors_present", 0)
+    return [f"  visitors present on {summary['as_of']}: {count}"] if count else []
 
 
 def _minutes(value: float | None) -> str:

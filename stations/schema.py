@@ -175,7 +175,7 @@ VISITOR_COLUMNS = (
     REASON,
     SOURCE_FILE,
     SOURCE_ROW,
-    "geometry",  # EPSG:4326: the hotel's point, or lat/lon
+    "geometry",  # in the station CRS: the hotel's point, or lat/lon
 )
 
 # Threats.

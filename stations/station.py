@@ -62,7 +62,7 @@ class Station:
         counts for households the file does not name (all of them without a file).
     visitors
         Every row of the visitors file (columns ``stations.schema.VISITOR_COLUMNS``),
-        EPSG:4326, accepted or rejected with its reason; no rows without a file.
+        points in ``crs``, accepted or rejected with its reason; no rows without a file.
     """
 
     folder: Path

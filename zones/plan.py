@@ -25,7 +25,8 @@ ZONE_COLUMNS = (
     "households",
     "staff",
     "dependants",
-    "headcount",  # staff + dependants
+    "visitors",  # visitors present on the plan date whose hotel is in the zone
+    "headcount",  # staff + dependants + visitors (the load on the zone's assembly points)
     "warden_id",  # staff_id or None
     "deputy_id",  # staff_id or None
 )
@@ -49,6 +50,16 @@ APPOINTMENT_COLUMNS = (
 )
 # flags: problems the plan found and kept (no deputy, no candidate, reach...).
 FLAG_COLUMNS = ("zone_id", "area_id", "code", "severity", "message")
+# visitors: visitors present on the plan date, placed in their hotel's zone.
+VISITOR_COLUMNS = (
+    "visitor_id",
+    "name",
+    "agency",
+    "phone",
+    "point_id",
+    "zone_id",
+    "sponsor_staff_id",
+)
 # areas: one row per area with its coordinator.
 AREA_COLUMNS = ("area_id", "area_name", "coordinator_id", "coordinator_role")
 # routes: evacuation and relocation routes (LineStrings).
@@ -78,21 +89,12 @@ MEDICAL_COLUMNS = (
     "length_m",  # the shortest way by road, metres (NaN when none is reachable)
     "method",  # "network" or "straight-line" (a straight line x 1.3, never a route)
 )
-# visitors: visitors present on the plan date, placed in their hotel's zone.
-VISITOR_COLUMNS = (
-    "visitor_id",
-    "name",
-    "agency",
-    "phone",
-    "point_id",
-    "zone_id",
-    "sponsor_staff_id",
-)
 
 
-def _empty_visitors() -> gpd.GeoDataFrame:
-    """Return a visitors frame without rows (a plan of a station without visitors)."""
-    return gpd.GeoDataFrame({c: pd.Series([], dtype=object) for c in VISITOR_COLUMNS})
+def no_visitors(crs: Any = None) -> gpd.GeoDataFrame:
+    """Return a visitors frame without rows: every column of ``VISITOR_COLUMNS``, in ``crs``."""
+    columns = {c: pd.Series([], dtype=object) for c in VISITOR_COLUMNS}
+    return gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries([], crs=crs), crs=crs)
 
 
 @dataclass(frozen=True, eq=False)
@@ -128,7 +130,10 @@ class PlannedStation:
         The nearest hospitals of every zone and office by driving time
         (``MEDICAL_COLUMNS``, `zones.medical.nearest_hospitals`); empty when not measured.
     visitors
-        Visitors present on the plan date with their zone (``VISITOR_COLUMNS``).
+        Visitors present on the plan date (``VISITOR_COLUMNS``), points in
+        ``station.crs`` (their hotel, or their ``lat``/``lon``), each in the zone that
+        holds the point or, outside every zone, the nearest one (`zones.visitors`).
+        Empty (and without a CRS) unless the plan placed them.
     """
 
     station: Station
@@ -143,7 +148,7 @@ class PlannedStation:
     notes: tuple[str, ...] = field(default=())
     redacted: bool = False
     medical: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MEDICAL_COLUMNS))
-    visitors: gpd.GeoDataFrame = field(default_factory=_empty_visitors)
+    visitors: gpd.GeoDataFrame = field(default_factory=no_visitors)
 
 
 # Parts smaller than this share of a repaired polygon are rounding artefacts, dropped.

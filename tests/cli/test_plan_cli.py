@@ -88,13 +88,14 @@ def test_plan_folder_contract(sample_plan: Path) -> None:
     assert {f"{z}.pdf" for z in zones["zone_id"]} <= contacts
     letters = list((sample_plan / "letters").glob("*.pdf"))
     assert len(letters) == 2 * len(zones)  # a warden and a deputy in every zone
-    assert list(zones.columns[:9]) == [
+    assert list(zones.columns[:10]) == [
         "zone_id",
         "zone_name",
         "area_id",
         "households",
         "staff",
         "dependants",
+        "visitors",
         "headcount",
         "warden_id",
         "deputy_id",
