@@ -41,6 +41,7 @@ from zones.areas import (
     security_management_team,
 )
 from zones.cascade import Cascade, CascadeRules, plan_cascade
+from zones.evacuation import Evacuation, apply_evacuation, plan_evacuation
 from zones.metrics import farthest_home
 from zones.network import NetworkTravel
 from zones.partition_areas import zones_per_area
@@ -340,6 +341,8 @@ def _planned_station(
         ],
         ignore_index=True,
     )[["zone_id", "area_id", "role", "staff_id", "reason"]]
+    zones = _zones_frame(zoning, zone_area, wardens.table)
+    evacuation = _evacuation(decided, zones)
     routes = evacuation_routes(
         zoning.travel, _zone_centres(zoning), station.accepted_points, station.crs
     )
@@ -353,9 +356,8 @@ def _planned_station(
         ],
         ignore_index=True,
     )[FLAG_COLUMNS]
-    zones = _zones_frame(zoning, zone_area, wardens.table)
     area_frame = _areas_frame(decided.areas, decided.polygons, coordinators.coordinators)
-    return PlannedStation(
+    planned = PlannedStation(
         station=station,
         zones=zones,
         households=decided.households[PLANNED_HOUSEHOLD_COLUMNS],
@@ -366,6 +368,21 @@ def _planned_station(
         flags=flags,
         distance_method=zoning.travel.method,
         notes=tuple(zoning.plan.notes) + tuple(decided.areas.notes) + network_notes,
+    )
+    return apply_evacuation(planned, evacuation)
+
+
+def _evacuation(decided: _Decided, zones: gpd.GeoDataFrame) -> Evacuation:
+    """Decide the points that add up: assembly, alternate, concentration, departure, hibernation."""
+    station = decided.station
+    return plan_evacuation(
+        zones,
+        decided.households,
+        decided.staff,
+        station.accepted_points,
+        _zone_centres(decided.zoning),
+        decided.zoning.travel,
+        station.config.extra.get("evacuation", {}),
     )
 
 

@@ -28,6 +28,9 @@ ZONE_COLUMNS = (
     "headcount",  # staff + dependants
     "warden_id",  # staff_id or None
     "deputy_id",  # staff_id or None
+    "assembly_id",  # the zone's assembly point (zones.evacuation), or None
+    "assembly_alt_id",  # its alternate assembly point, or None
+    "concentration_id",  # the concentration point its assembly point goes on to, or None
 )
 # households: one row per household, with its zone.
 HOUSEHOLD_COLUMNS = (
@@ -38,6 +41,7 @@ HOUSEHOLD_COLUMNS = (
     "dependants",
     "headcount",
     "staff_ids",  # ";"-joined
+    "hibernation_id",  # the hibernation site the household goes to, or None
 )
 # appointments: one row per appointed person and role.
 APPOINTMENT_COLUMNS = (
@@ -52,6 +56,22 @@ FLAG_COLUMNS = ("zone_id", "area_id", "code", "severity", "message")
 # areas: one row per area with its coordinator.
 AREA_COLUMNS = ("area_id", "area_name", "coordinator_id", "coordinator_role")
 # routes: evacuation and relocation routes (LineStrings).
+# departures: where the people of each concentration point leave from, per movement.
+DEPARTURE_COLUMNS = (
+    "concentration_id",
+    "movement",  # "evacuate" or "relocate"
+    "departure_id",  # point id, or None when the station has no such point
+    "departure_kind",  # "airport", "border_crossing", "relocation_site", "safe_haven" or None
+)
+# point_loads: every assembly, concentration and hibernation point and what it takes.
+POINT_LOAD_COLUMNS = (
+    "point_id",
+    "kind",
+    "capacity",  # people; NaN when unknown (then unlimited in the assignment)
+    "load",  # people assigned
+    "zones",  # ";"-joined zone ids
+    "over",  # load above a known capacity
+)
 ROUTE_COLUMNS = (
     "route_id",
     "kind",  # "zone_to_assembly", "assembly_to_concentration", "assembly_to_airport"
@@ -93,6 +113,11 @@ class PlannedStation:
     redacted
         Whether zones, areas, routes and flags were redacted for sharing
         (``outputs.redaction.redact_planned``).
+    departures
+        Where each concentration point's people leave from (``DEPARTURE_COLUMNS``).
+    point_loads
+        Assembly, concentration and hibernation points with their loads
+        (``POINT_LOAD_COLUMNS``).
     """
 
     station: Station
@@ -106,6 +131,12 @@ class PlannedStation:
     distance_method: str
     notes: tuple[str, ...] = field(default=())
     redacted: bool = False
+    departures: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(DEPARTURE_COLUMNS))
+    )
+    point_loads: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(POINT_LOAD_COLUMNS))
+    )
 
 
 # Parts smaller than this share of a repaired polygon are rounding artefacts, dropped.
