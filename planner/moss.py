@@ -27,7 +27,7 @@ from scipy.spatial.distance import cdist
 
 from planner.moss_rules import Rule
 from stations.zones_file import zone_label
-from zones.evacuation import evacuate_planned
+from zones.evacuation import LOADED_KINDS, evacuate_planned
 from zones.network import NetworkTravel, StraightLineTravel, describe_method
 from zones.plan import PlannedStation
 
@@ -265,6 +265,23 @@ def _zone_centres(plan: PlannedStation, zone_homes: dict[str, np.ndarray]) -> pd
     return gpd.GeoSeries(centres, crs=crs)
 
 
+def _assigned_with_current_points(plan: PlannedStation) -> bool:
+    """Return whether the plan's assignment was made with the station's points as they are."""
+    if "assembly_id" not in plan.zones.columns or "hibernation_id" not in plan.households:
+        return False
+    points = plan.station.accepted_points
+    points = points[points["kind"].isin(LOADED_KINDS)]
+    capacity = pd.to_numeric(points["capacity"], errors="coerce").fillna(-1.0)
+    loads = plan.point_loads
+    current = set(zip(points["point_id"].astype(str), capacity.astype(float), strict=True))
+    assigned = set(
+        zip(
+            loads["point_id"].astype(str), loads["capacity"].fillna(-1.0).astype(float), strict=True
+        )
+    )
+    return current == assigned
+
+
 def _article(word: str) -> str:
     return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
 
@@ -272,8 +289,13 @@ def _article(word: str) -> str:
 def _with_evacuation(
     plan: PlannedStation, travel: Travel | None, centres: pd.Series
 ) -> PlannedStation:
-    """Return the plan with its points assigned (decided here for a plan built without)."""
-    if "assembly_id" in plan.zones.columns and "hibernation_id" in plan.households.columns:
+    """Return the plan with its points assigned.
+
+    The plan's own assignment is used when it was made with the station's current points
+    and capacities; it is decided here for a plan built without one, or whose points
+    have changed since.
+    """
+    if _assigned_with_current_points(plan):
         return plan
     model = travel if isinstance(travel, NetworkTravel | StraightLineTravel) else None
     frame = gpd.GeoDataFrame(

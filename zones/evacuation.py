@@ -34,6 +34,7 @@ from zones.plan import DEPARTURE_COLUMNS, POINT_LOAD_COLUMNS, PlannedStation
 
 __all__ = [
     "DEPARTURE_COLUMNS",
+    "LOADED_KINDS",
     "MOVEMENTS",
     "POINT_LOAD_COLUMNS",
     "Evacuation",
