@@ -48,6 +48,7 @@ from zones.partition_areas import zones_per_area
 from zones.plan import PlannedStation
 from zones.routes import evacuation_routes
 from zones.sites import SiteSuggestions
+from zones.transport import apply_transport
 from zones.zoning import ZoningResult, plan_zones, with_roster_columns
 
 logger = logging.getLogger(__name__)
@@ -369,7 +370,7 @@ def _planned_station(
         distance_method=zoning.travel.method,
         notes=tuple(zoning.plan.notes) + tuple(decided.areas.notes) + network_notes,
     )
-    return apply_evacuation(planned, evacuation)
+    return apply_transport(apply_evacuation(planned, evacuation))
 
 
 def _evacuation(decided: _Decided, zones: gpd.GeoDataFrame) -> Evacuation:

@@ -30,6 +30,7 @@ from stations.zones_file import zone_label
 from zones.evacuation import LOADED_KINDS, evacuate_planned
 from zones.network import NetworkTravel, StraightLineTravel, describe_method
 from zones.plan import PlannedStation
+from zones.transport import plan_transport
 
 logger = logging.getLogger(__name__)
 
@@ -228,6 +229,11 @@ class _Context:
         }  # the first appointment of a role wins
         self.zone_centres = _zone_centres(plan, self.zone_homes)
         self.evacuated = _with_evacuation(plan, travel, self.zone_centres)
+        self.transport = (
+            plan.transport
+            if self.evacuated is plan and not plan.transport.empty
+            else plan_transport(self.evacuated)
+        )
 
     def xy(self, geometries: pd.Series) -> np.ndarray:
         """Return the coordinates (n, 2) of point geometries in the station's CRS."""
@@ -581,6 +587,27 @@ def _check_count(rule: Rule, context: _Context) -> Outcome:
     )
 
 
+def _check_transport(rule: Rule, context: _Context) -> Outcome:
+    """Check that the vehicles at each zone's concentration point seat everyone who moves."""
+    transport = context.transport
+    if transport.empty or "concentration_id" not in context.evacuated.zones.columns:
+        return None
+    per_point = transport[transport["movement"] == "all"].set_index("concentration_id")
+    zones = _filter(context.evacuated.zones.set_index("zone_id", drop=False), rule.where)
+    ids, ok, reasons = [], [], []
+    for zone_id, point_id in zip(zones["zone_id"], zones["concentration_id"], strict=True):
+        if point_id is None or point_id not in per_point.index:
+            continue
+        row = per_point.loc[point_id]
+        ids.append(zone_id)
+        ok.append(int(row["shortfall"]) == 0)
+        reasons.append(
+            f"concentration point {point_id}: {int(row['seats_needed']):,} seat(s) needed, "
+            f"{int(row['seats_available']):,} available: {int(row['shortfall']):,} short"
+        )
+    return ids, np.array(ok, dtype=bool), reasons
+
+
 CHECKS = {
     "field": _check_field,
     "equipment": _check_equipment,
@@ -590,6 +617,7 @@ CHECKS = {
     "warden_reach": _check_warden_reach,
     "evacuation": _check_evacuation,
     "count": _check_count,
+    "transport": _check_transport,
 }
 DISTANCE_KINDS = {"coverage", "capacity", "warden_reach", "evacuation"}
 

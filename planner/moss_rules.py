@@ -24,6 +24,7 @@ CHECK_KEYS: dict[str, set[str]] = {
     "warden_reach": set(),
     "evacuation": {"point_kind"},
     "count": {"point_kind", "roles", "minimum"},
+    "transport": set(),
 }
 FIELD_TESTS = ("present", "true", "recent", "present_or_true")
 RULE_KEYS = {

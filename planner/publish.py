@@ -38,6 +38,7 @@ from planner.summary import plan_summary
 from stations.schema import WGS84
 from stations.text import text_of
 from zones.plan import PlannedStation
+from zones.transport import TRANSPORT_COLUMNS
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ PUBLISH_STEPS = (
     "letters",
     "maps",
     "security plan",
+    "transport",
     "MOSS report and index",
 )
 ZONE_FILE_COLUMNS = (
@@ -127,6 +129,8 @@ def write_plan(
     step(PUBLISH_STEPS[4])
     paths.extend(_security_plan(run, folder, report, issued=issued, redact=redact))
     step(PUBLISH_STEPS[5])
+    paths.append(_transport_file(run.planned, folder))
+    step(PUBLISH_STEPS[6])
     paths.append(write_moss_json(report, folder / "moss.json"))
     paths.append(write_moss_html(report, folder / "moss.html", map_href="map.html"))
     summary = plan_summary(run)
@@ -271,6 +275,12 @@ def _names(run: PlanRun, ids: pd.Series, redact: bool) -> pd.Series:
         return ids.map(lambda i: "appointed" if isinstance(i, str) else "none")
     names = run.planned.station.staff.set_index("staff_id")["name"]
     return ids.map(names).fillna("none")
+
+
+def _transport_file(planned: PlannedStation, folder: Path) -> Path:
+    """Write ``transport.csv``: seats needed and available per concentration point and departure."""
+    table = planned.transport.reindex(columns=list(TRANSPORT_COLUMNS))
+    return write_csv_safely(table, folder / "transport.csv")
 
 
 def _tables(run: PlanRun, planned: PlannedStation, folder: Path, *, redact: bool) -> list[Path]:

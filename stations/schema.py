@@ -41,6 +41,8 @@ STAFF_OPTIONAL_TEXT = (
 STAFF_OPTIONAL_BOOL = ("has_radio", "has_satphone", "willing_warden", "morss_surveyed")
 STAFF_OPTIONAL_DATE = ("bsafe_date", "ssafe_date", "briefed_date", "confirmed_date")
 STAFF_OPTIONAL_INT = ("dependants",)
+# Seats of the staff member's vehicle (optional; [evacuation] staff_vehicle_seats without it).
+VEHICLE_SEATS = "vehicle_seats"
 # Where a staff member is: the roster's own ``status`` column is read into ``presence``
 # (``status`` itself says whether the row was accepted), with the dates it holds from and
 # until (both inclusive; empty means open-ended).
@@ -106,6 +108,9 @@ OFFICE_EQUIPMENT = (
     "fire_extinguishers",
     "cctv",
 )
+
+# Office vehicles (optional): how many, and their seats in total.
+OFFICE_VEHICLES = ("vehicles", "seats")
 
 # Points of interest for the plan.
 POINT_ID = "point_id"

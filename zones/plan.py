@@ -118,6 +118,9 @@ class PlannedStation:
     point_loads
         Assembly, concentration and hibernation points with their loads
         (``POINT_LOAD_COLUMNS``).
+    transport
+        Seats needed and available per concentration point and departure
+        (``zones.transport.TRANSPORT_COLUMNS``).
     """
 
     station: Station
@@ -137,6 +140,7 @@ class PlannedStation:
     point_loads: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=list(POINT_LOAD_COLUMNS))
     )
+    transport: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 # Parts smaller than this share of a repaired polygon are rounding artefacts, dropped.
