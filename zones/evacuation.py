@@ -61,6 +61,8 @@ DEPARTURE_KINDS = {
 # the primary's path share its streets.
 ALTERNATE_CANDIDATES = 4
 SHARED_STREET_M = 5.0
+# A path sharing at most this share of its length with the primary's is a different route.
+DIFFERENT_ROUTE_SHARE = 0.1
 
 
 @dataclass(frozen=True, eq=False)
@@ -173,7 +175,7 @@ def plan_evacuation(
     notes: list[str] = []
     zone_ids = [str(z) for z in zones["zone_id"]]
     headcount = zones["headcount"].to_numpy(float)
-    by_kind = {kind: _points_of(points, kind) for kind in (*LOADED_KINDS, "airport")}
+    by_kind = {kind: _points_of(points, kind) for kind in LOADED_KINDS}
     centres = _centres(zone_ids, zone_centres, households)
     has_centre = ~np.isnan(centres).any(axis=1)
     assembly = by_kind["assembly"]
@@ -211,7 +213,8 @@ def plan_evacuation(
         int(loads["over"].sum()),
     )
     hibernation = hibernation[["household_id", "hibernation_id"]]
-    return Evacuation(zone_frame, hibernation, departures, loads, flags, tuple(notes))
+    unique_notes = tuple(dict.fromkeys(notes))
+    return Evacuation(zone_frame, hibernation, departures, loads, flags, unique_notes)
 
 
 def _points_of(points: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame:
@@ -284,9 +287,10 @@ def _alternates(
 ) -> np.ndarray:
     """Return each zone's alternate assembly point (-1 where there is only one point).
 
-    Among the nearest few other points, the alternate is one that can take the zone on
-    top of its own load, whose path shares the least of its length with the path to the
-    primary (in tenths), then the nearest.
+    Among the nearest few other points: one that can take the zone on top of its own load,
+    then the one whose path shares least of its length (in tenths) with the path to the
+    primary, then the nearest; the search stops at the nearest point with room whose path
+    shares at most a tenth.
     """
     capacity = _capacity(assembly)
     alternate = np.full(len(centres), -1)
@@ -295,15 +299,20 @@ def _alternates(
     targets = _xy(assembly)
     for zone, origin in enumerate(centres):
         main = int(first.target[zone])
-        others = [int(j) for j in np.argsort(walk[zone], kind="stable") if j != main]
-        others = others[:ALTERNATE_CANDIDATES]
+        nearest = [int(j) for j in np.argsort(walk[zone], kind="stable") if j != main]
+        others = sorted(
+            nearest[:ALTERNATE_CANDIDATES],
+            key=lambda j: (first.load[j] + headcount[zone] > capacity[j], walk[zone, j], j),
+        )
         main_line = _line(travel, origin, targets[main]) if main >= 0 else None
         scored = []
-        for j in others:
-            fits = first.load[j] + headcount[zone] <= capacity[j]
+        for rank, j in enumerate(others):
+            full = bool(first.load[j] + headcount[zone] > capacity[j])
             shared = _shared_share(_line(travel, origin, targets[j]), main_line)
-            scored.append((not fits, round(shared, 1), walk[zone, j], j))
-        alternate[zone] = min(scored)[3]
+            scored.append((full, round(shared, 1), rank))
+            if not full and shared <= DIFFERENT_ROUTE_SHARE:
+                break  # the nearest point with room on a different route
+        alternate[zone] = others[min(scored)[2]]
     return alternate
 
 
