@@ -43,6 +43,7 @@ from zones.areas import (
 )
 from zones.callsigns import RadioPlan, RadioRules, plan_radio, repeater_reach
 from zones.cascade import Cascade, CascadeRules, plan_cascade
+from zones.evacuation import Evacuation, apply_evacuation, plan_evacuation
 from zones.medical import MedicalRules, medical_flags, medical_origins, nearest_hospitals
 from zones.metrics import farthest_home
 from zones.network import NetworkTravel
@@ -51,6 +52,7 @@ from zones.plan import PlannedStation
 from zones.readiness import readiness_flags
 from zones.routes import evacuation_routes
 from zones.sites import SiteSuggestions
+from zones.transport import apply_transport
 from zones.visitors import with_visitors
 from zones.zoning import ZoningResult, plan_zones, with_roster_columns
 
@@ -422,6 +424,8 @@ def _planned_station(
         ],
         ignore_index=True,
     )[["zone_id", "area_id", "role", "staff_id", "reason"]]
+    zones = _zones_frame(zoning, zone_area, wardens.table)
+    evacuation = _evacuation(decided, zones)
     routes = evacuation_routes(
         zoning.travel, _zone_centres(zoning), station.accepted_points, station.crs
     )
@@ -435,9 +439,8 @@ def _planned_station(
         ],
         ignore_index=True,
     )[FLAG_COLUMNS]
-    zones = _zones_frame(zoning, zone_area, wardens.table)
     area_frame = _areas_frame(decided.areas, decided.polygons, coordinators.coordinators)
-    return PlannedStation(
+    planned = PlannedStation(
         station=station,
         zones=zones,
         households=decided.households[PLANNED_HOUSEHOLD_COLUMNS],
@@ -448,6 +451,21 @@ def _planned_station(
         flags=flags,
         distance_method=zoning.travel.method,
         notes=tuple(zoning.plan.notes) + tuple(decided.areas.notes) + network_notes,
+    )
+    return apply_transport(apply_evacuation(planned, evacuation))
+
+
+def _evacuation(decided: _Decided, zones: gpd.GeoDataFrame) -> Evacuation:
+    """Decide the points that add up: assembly, alternate, concentration, departure, hibernation."""
+    station = decided.station
+    return plan_evacuation(
+        zones,
+        decided.households,
+        decided.staff,
+        station.accepted_points,
+        _zone_centres(decided.zoning),
+        decided.zoning.travel,
+        station.config.extra.get("evacuation", {}),
     )
 
 

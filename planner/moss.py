@@ -28,9 +28,11 @@ from scipy.spatial.distance import cdist
 from planner.moss_rules import BASELINE_NOTE, Rule
 from stations.zones_file import zone_label
 from zones.appoint import AppointmentRules
-from zones.network import describe_method
+from zones.evacuation import LOADED_KINDS, evacuate_planned
+from zones.network import NetworkTravel, StraightLineTravel, describe_method
 from zones.plan import PlannedStation
 from zones.training import is_trained, trained_column
+from zones.transport import plan_transport
 
 logger = logging.getLogger(__name__)
 
@@ -241,6 +243,12 @@ class _Context:
             )
         }  # the first appointment of a role wins
         self.zone_centres = _zone_centres(plan, self.zone_homes)
+        self.evacuated = _with_evacuation(plan, travel, self.zone_centres)
+        self.transport = (
+            plan.transport
+            if self.evacuated is plan and not plan.transport.empty
+            else plan_transport(self.evacuated)
+        )
 
     def xy(self, geometries: pd.Series) -> np.ndarray:
         """Return the coordinates (n, 2) of point geometries in the station's CRS."""
@@ -300,6 +308,45 @@ def _zone_centres(plan: PlannedStation, zone_homes: dict[str, np.ndarray]) -> pd
         medoid = int(np.argmin(cdist(xy, xy).sum(axis=1))) if len(xy) < 3000 else 0  # noqa: PLR2004
         centres[zone_id] = shapely.Point(xy[medoid])
     return gpd.GeoSeries(centres, crs=crs)
+
+
+def _assigned_with_current_points(plan: PlannedStation) -> bool:
+    """Return whether the plan's assignment was made with the station's points as they are."""
+    if "assembly_id" not in plan.zones.columns or "hibernation_id" not in plan.households:
+        return False
+    points = plan.station.accepted_points
+    points = points[points["kind"].isin(LOADED_KINDS)]
+    capacity = pd.to_numeric(points["capacity"], errors="coerce").fillna(-1.0)
+    loads = plan.point_loads
+    current = set(zip(points["point_id"].astype(str), capacity.astype(float), strict=True))
+    assigned = set(
+        zip(
+            loads["point_id"].astype(str), loads["capacity"].fillna(-1.0).astype(float), strict=True
+        )
+    )
+    return current == assigned
+
+
+def _article(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
+def _with_evacuation(
+    plan: PlannedStation, travel: Travel | None, centres: pd.Series
+) -> PlannedStation:
+    """Return the plan with its points assigned.
+
+    The plan's own assignment is used when it was made with the station's current points
+    and capacities; it is decided here for a plan built without one, or whose points
+    have changed since.
+    """
+    if _assigned_with_current_points(plan):
+        return plan
+    model = travel if isinstance(travel, NetworkTravel | StraightLineTravel) else None
+    frame = gpd.GeoDataFrame(
+        {"zone_id": list(centres.index)}, geometry=list(centres.to_numpy()), crs=plan.station.crs
+    )
+    return evacuate_planned(plan, model or StraightLineTravel(), zone_centres=frame)
 
 
 def _evaluate(rule: Rule, context: _Context) -> RuleResult:
@@ -494,25 +541,62 @@ def _check_zone_staffing(rule: Rule, context: _Context) -> Outcome:
 
 
 def _check_capacity(rule: Rule, context: _Context) -> Outcome:
+    """Check the plan's assignment: no zone's point takes more people than it holds.
+
+    ``point_kind`` is one kind or a list of them (assembly, concentration, hibernation).
+    A zone fails when a point it uses (its assembly point, the concentration point after
+    it, its households' hibernation sites) is over capacity or has no known capacity;
+    the reason names the point, its load and its capacity.
+    """
     kind = rule.check["point_kind"]
-    points = context.points_of(kind)
-    ids, xy = _entity_locations(rule, context)
-    if points.empty:
-        return ids, np.zeros(len(ids), dtype=bool), [f"no {kind} point"] * len(ids)
-    nearest = context.distances(xy, context.xy(points.geometry)).argmin(axis=1)
-    capacity = pd.to_numeric(points["capacity"], errors="coerce").to_numpy(float)
-    headcount = context.zones.loc[ids, "headcount"].to_numpy(float)
+    kinds = [kind] if isinstance(kind, str) else list(kind)
+    ids = list(_filter(context.zones, rule.where)["zone_id"])
+    if context.points[context.points["kind"].isin(kinds)].empty:
+        return ids, np.zeros(len(ids), dtype=bool), [f"no {' or '.join(kinds)} point"] * len(ids)
+    loads = context.evacuated.point_loads.set_index("point_id")
+    used = _points_used(context.evacuated, kinds)
     ok, reasons = [], []
-    for zone_index, point_index in enumerate(nearest):
-        cap, need = capacity[point_index], headcount[zone_index]
-        name = points["name"].iloc[point_index]
-        ok.append(bool(np.isfinite(cap) and cap >= need))
-        reasons.append(
-            f"{name}: capacity unknown"
-            if not np.isfinite(cap)
-            else f"{name} holds {cap:,.0f}, the zone has {need:,.0f} people"
-        )
+    for zone_id in ids:
+        points = used.get(str(zone_id), [])
+        problems = [_capacity_problem(p, loads.loc[p], context) for _, p in points]
+        problems = [p for p in problems if p]
+        if "assembly" in kinds and "assembly" not in {k for k, _ in points}:
+            problems.append("no assembly point assigned")
+        ok.append(not problems)
+        reasons.append("; ".join(problems))
     return ids, np.array(ok, dtype=bool), reasons
+
+
+def _points_used(plan: PlannedStation, kinds: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """Return the points (kind, point id) of the kinds each zone uses, by zone id."""
+    used: dict[str, list[tuple[str, str]]] = {}
+    columns = {"assembly": "assembly_id", "concentration": "concentration_id"}
+    for kind in kinds:
+        if kind in columns:
+            pairs = zip(plan.zones["zone_id"], plan.zones[columns[kind]], strict=True)
+        elif kind == "hibernation":
+            sites = plan.households.dropna(subset=["hibernation_id"])
+            pairs = zip(sites["zone_id"], sites["hibernation_id"], strict=True)
+        else:
+            continue
+        for zone_id, point_id in sorted({(str(z), p) for z, p in pairs if p is not None}):
+            used.setdefault(zone_id, []).append((kind, str(point_id)))
+    return used
+
+
+def _capacity_problem(point_id: str, load: pd.Series, context: _Context) -> str:
+    """Return why a point cannot take its load, or "" when it can."""
+    names = context.points.set_index("point_id")["name"]
+    label = f"{load['kind']} point {point_id} ({names.get(point_id, '')})"
+    if not np.isfinite(load["capacity"]):
+        return f"{label}: capacity unknown (takes {int(load['load']):,} people)"
+    if not load["over"]:
+        return ""
+    return (
+        f"{label} takes {int(load['load']):,} people, capacity {load['capacity']:,.0f}: "
+        f"{int(load['load'] - load['capacity']):,} over; add {_article(load['kind'])} site near "
+        "its zones (see the suggested sites) or raise its capacity"
+    )
 
 
 def _check_warden_reach(rule: Rule, context: _Context) -> Outcome:
@@ -592,6 +676,27 @@ def _check_drill(rule: Rule, context: _Context) -> Outcome:
     return [station.name], np.array([0 <= age <= limit]), [reason]
 
 
+def _check_transport(rule: Rule, context: _Context) -> Outcome:
+    """Check that the vehicles at each zone's concentration point seat everyone who moves."""
+    transport = context.transport
+    if transport.empty or "concentration_id" not in context.evacuated.zones.columns:
+        return None
+    per_point = transport[transport["movement"] == "all"].set_index("concentration_id")
+    zones = _filter(context.evacuated.zones.set_index("zone_id", drop=False), rule.where)
+    ids, ok, reasons = [], [], []
+    for zone_id, point_id in zip(zones["zone_id"], zones["concentration_id"], strict=True):
+        if point_id is None or point_id not in per_point.index:
+            continue
+        row = per_point.loc[point_id]
+        ids.append(zone_id)
+        ok.append(int(row["shortfall"]) == 0)
+        reasons.append(
+            f"concentration point {point_id}: {int(row['seats_needed']):,} seat(s) needed, "
+            f"{int(row['seats_available']):,} available: {int(row['shortfall']):,} short"
+        )
+    return ids, np.array(ok, dtype=bool), reasons
+
+
 CHECKS = {
     "drill": _check_drill,
     "field": _check_field,
@@ -603,6 +708,7 @@ CHECKS = {
     "evacuation": _check_evacuation,
     "count": _check_count,
     "training": _check_training,
+    "transport": _check_transport,
 }
 DISTANCE_KINDS = {"coverage", "capacity", "warden_reach", "evacuation"}
 

@@ -33,6 +33,7 @@ CHECK_KEYS: dict[str, set[str]] = {
     "count": {"point_kind", "roles", "minimum"},
     "training": set(),
     "drill": {"max_age_days"},
+    "transport": set(),
 }
 FIELD_TESTS = ("present", "true", "recent", "present_or_true")
 STAFFING_REQUIRES = ("phone", "radio", "satphone", "training")

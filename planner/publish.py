@@ -43,6 +43,7 @@ from stations.schema import WGS84
 from stations.text import text_of
 from zones.plan import PlannedStation
 from zones.register import person_register
+from zones.transport import TRANSPORT_COLUMNS
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ MEDICAL_STEP = "medical evacuation table"
 MAPS_STEP = "maps"
 SECURITY_PLAN_STEP = "security plan"
 RADIO_STEP = "radio net"
+TRANSPORT_STEP = "transport"
 COMPLIANCE_STEP = "compliance per agency"
 MOSS_STEP = "MOSS report and index"
 ROLL_CALL_STEP = "roll-call sheets"
@@ -65,6 +67,7 @@ PUBLISH_STEPS = (
     MAPS_STEP,
     SECURITY_PLAN_STEP,
     RADIO_STEP,
+    TRANSPORT_STEP,
     COMPLIANCE_STEP,
     MOSS_STEP,
     ROLL_CALL_STEP,
@@ -151,6 +154,8 @@ def write_plan(
     paths.extend(_security_plan(run, folder, report, issued=issued, redact=redact))
     step(RADIO_STEP)
     paths.extend(_radio_net(run, folder, issued=issued, redact=redact))
+    step(TRANSPORT_STEP)
+    paths.append(_transport_file(run.planned, folder))
     step(COMPLIANCE_STEP)
     compliance = agency_compliance(run.planned, moss)
     paths += write_compliance(
@@ -360,6 +365,12 @@ def _names(run: PlanRun, ids: pd.Series, redact: bool) -> pd.Series:
         return ids.map(lambda i: "appointed" if isinstance(i, str) else "none")
     names = run.planned.station.staff.set_index("staff_id")["name"]
     return ids.map(names).fillna("none")
+
+
+def _transport_file(planned: PlannedStation, folder: Path) -> Path:
+    """Write ``transport.csv``: seats needed and available per concentration point and departure."""
+    table = planned.transport.reindex(columns=list(TRANSPORT_COLUMNS))
+    return write_csv_safely(table, folder / "transport.csv")
 
 
 def _tables(run: PlanRun, planned: PlannedStation, folder: Path, *, redact: bool) -> list[Path]:

@@ -39,8 +39,10 @@ def site_distance(rules: list[Rule], point_kind: str) -> float | None:
     return min(limits) if limits else None
 
 
-def capacity_shortfalls(report: MossReport, point_kind: str) -> list[str]:
-    """Return the zones whose nearest point of the kind cannot hold their headcount.
+def capacity_shortfalls(
+    report: MossReport, point_kind: str, planned: PlannedStation | None = None
+) -> list[str]:
+    """Return the zones whose point of the kind cannot take its load.
 
     Parameters
     ----------
@@ -48,22 +50,35 @@ def capacity_shortfalls(report: MossReport, point_kind: str) -> list[str]:
         A MOSS report of the plan.
     point_kind
         The point kind, e.g. ``"assembly"``.
+    planned
+        The planned station: when given, only zones using a point of this kind that is
+        over capacity (or has no capacity) count, not those failing for another kind.
 
     Returns
     -------
     list of str
         Sorted zone ids failing an applicable capacity rule for the kind.
     """
-    return sorted(
-        {
-            entity
-            for result in report.results
-            if result.applicable
-            and result.rule.kind == "capacity"
-            and result.rule.check.get("point_kind") == point_kind
-            for entity, _ in result.failures
-        }
-    )
+    failing = {
+        entity
+        for result in report.results
+        if result.applicable
+        and result.rule.kind == "capacity"
+        and point_kind in _kinds(result.rule.check.get("point_kind"))
+        for entity, _ in result.failures
+    }
+    if planned is None or planned.point_loads.empty:
+        return sorted(failing)
+    loads = planned.point_loads
+    short = loads[(loads["kind"] == point_kind) & (loads["over"] | loads["capacity"].isna())]
+    zones = {z for joined in short["zones"] for z in str(joined).split(";") if z}
+    return sorted(failing & zones)
+
+
+def _kinds(point_kind: object) -> list[str]:
+    if isinstance(point_kind, str):
+        return [point_kind]
+    return [str(kind) for kind in point_kind] if isinstance(point_kind, list) else []
 
 
 def suggest_for_plan(
@@ -97,7 +112,7 @@ def suggest_for_plan(
             point_kind=kind,
             max_distance_m=site_distance(rules, kind),
             max_sites=max_sites,
-            short_zones=capacity_shortfalls(report, kind),
+            short_zones=capacity_shortfalls(report, kind, planned),
         )
         for kind in ("assembly", "concentration")
     ]

@@ -11,6 +11,7 @@ from stations.schema import (
     OFFICE_EQUIPMENT,
     OFFICE_ID,
     OFFICE_KIND,
+    OFFICE_VEHICLES,
     POINT_ID,
     POINT_KIND,
     POINT_TRAUMA,
@@ -19,7 +20,7 @@ from stations.vocabulary import Vocabulary
 
 
 def check_offices(check: RecordCheck, vocabularies: dict[str, Vocabulary]) -> None:
-    """Check every office row: ids, names, kinds, coordinates and equipment flags.
+    """Check every office row: ids, names, kinds, coordinates, equipment flags and vehicles.
 
     An office kind nobody recognises is a warning and reads as ``office`` (not the
     main office); equipment flags read through the boolean vocabulary.
@@ -29,6 +30,7 @@ def check_offices(check: RecordCheck, vocabularies: dict[str, Vocabulary]) -> No
     check.coordinates()
     check.vocabulary_column(OFFICE_KIND, vocabularies["office_kind"])
     check.parse_bools(OFFICE_EQUIPMENT, vocabularies["boolean"])
+    check.parse_counts(OFFICE_VEHICLES, default=None)
     accepted = check.frame.index[check.kept()]
     if len(accepted) and not (check.frame.loc[accepted, OFFICE_KIND] == "main office").any():
         first = int(accepted[0])

@@ -17,6 +17,7 @@ from stations.schema import (
     STAFF_OPTIONAL_BOOL,
     STAFF_OPTIONAL_DATE,
     STAFF_OPTIONAL_INT,
+    VEHICLE_SEATS,
 )
 from stations.vocabulary import Vocabulary
 
@@ -64,6 +65,7 @@ def check_roster(
     check.parse_bools(STAFF_OPTIONAL_BOOL, vocabularies["boolean"])
     check.parse_dates(STAFF_OPTIONAL_DATE, configured=date_order, country=country)
     check.parse_counts(STAFF_OPTIONAL_INT, default=0)
+    check.parse_counts((VEHICLE_SEATS,), default=None)
     check_presence(check, vocabularies["presence"], date_order=date_order, country=country)
     normalise_phones(check, country)
     _check_offices(check, office_ids)

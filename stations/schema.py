@@ -48,6 +48,8 @@ STAFF_OPTIONAL_DATE = (
     "last_visit_date",  # the zone's households (checked for appointed wardens and deputies)
 )
 STAFF_OPTIONAL_INT = ("dependants",)
+# Seats of the staff member's vehicle (optional; [evacuation] staff_vehicle_seats without it).
+VEHICLE_SEATS = "vehicle_seats"
 # Where a staff member is: the roster's own ``status`` column is read into ``presence``
 # (``status`` itself says whether the row was accepted), with the dates it holds from and
 # until (both inclusive; empty means open-ended).
@@ -120,6 +122,9 @@ OFFICE_EQUIPMENT = (
     "fire_extinguishers",
     "cctv",
 )
+
+# Office vehicles (optional): how many, and their seats in total.
+OFFICE_VEHICLES = ("vehicles", "seats")
 
 # Points of interest for the plan.
 POINT_ID = "point_id"

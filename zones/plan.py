@@ -29,6 +29,9 @@ ZONE_COLUMNS = (
     "headcount",  # staff + dependants + visitors (the load on the zone's assembly points)
     "warden_id",  # staff_id or None
     "deputy_id",  # staff_id or None
+    "assembly_id",  # the zone's assembly point (zones.evacuation), or None
+    "assembly_alt_id",  # its alternate assembly point, or None
+    "concentration_id",  # the concentration point its assembly point goes on to, or None
 )
 # households: one row per household, with its zone.
 HOUSEHOLD_COLUMNS = (
@@ -39,6 +42,7 @@ HOUSEHOLD_COLUMNS = (
     "dependants",
     "headcount",
     "staff_ids",  # ";"-joined
+    "hibernation_id",  # the hibernation site the household goes to, or None
 )
 # appointments: one row per appointed person and role.
 APPOINTMENT_COLUMNS = (
@@ -63,6 +67,22 @@ VISITOR_COLUMNS = (
 # areas: one row per area with its coordinator.
 AREA_COLUMNS = ("area_id", "area_name", "coordinator_id", "coordinator_role")
 # routes: evacuation and relocation routes (LineStrings).
+# departures: where the people of each concentration point leave from, per movement.
+DEPARTURE_COLUMNS = (
+    "concentration_id",
+    "movement",  # "evacuate" or "relocate"
+    "departure_id",  # point id, or None when the station has no such point
+    "departure_kind",  # "airport", "border_crossing", "relocation_site", "safe_haven" or None
+)
+# point_loads: every assembly, concentration and hibernation point and what it takes.
+POINT_LOAD_COLUMNS = (
+    "point_id",
+    "kind",
+    "capacity",  # people; NaN when unknown (then unlimited in the assignment)
+    "load",  # people assigned
+    "zones",  # ";"-joined zone ids
+    "over",  # load above a known capacity
+)
 ROUTE_COLUMNS = (
     "route_id",
     "kind",  # "zone_to_assembly", "assembly_to_concentration", "assembly_to_airport"
@@ -134,6 +154,14 @@ class PlannedStation:
         ``station.crs`` (their hotel, or their ``lat``/``lon``), each in the zone that
         holds the point or, outside every zone, the nearest one (`zones.visitors`).
         Empty (and without a CRS) unless the plan placed them.
+    departures
+        Where each concentration point's people leave from (``DEPARTURE_COLUMNS``).
+    point_loads
+        Assembly, concentration and hibernation points with their loads
+        (``POINT_LOAD_COLUMNS``).
+    transport
+        Seats needed and available per concentration point and departure
+        (``zones.transport.TRANSPORT_COLUMNS``).
     """
 
     station: Station
@@ -149,6 +177,13 @@ class PlannedStation:
     redacted: bool = False
     medical: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MEDICAL_COLUMNS))
     visitors: gpd.GeoDataFrame = field(default_factory=no_visitors)
+    departures: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(DEPARTURE_COLUMNS))
+    )
+    point_loads: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(POINT_LOAD_COLUMNS))
+    )
+    transport: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 # Parts smaller than this share of a repaired polygon are rounding artefacts, dropped.

@@ -84,8 +84,12 @@ def test_capacity_against_zone_headcount(plan) -> None:
     points.loc[points["kind"] == "assembly", "capacity"] = 5
     report = check_moss(with_station(plan, frames={"points": points}), load_rules(), as_of=AS_OF)
     capacity = result(report, "ASM-02")
-    # Z01 has 9 people, Z02 has 3: only Z01 overflows the 5 places.
-    assert capacity.failures == (("Z01", "Esplanadi park holds 5, the zone has 9 people"),)
+    # Z01 has 9 people, Z02 has 3: both go to the only assembly point, 12 for 5 places.
+    over = (
+        "assembly point P1 (Esplanadi park) takes 12 people, capacity 5: 7 over; add an "
+        "assembly site near its zones (see the suggested sites) or raise its capacity"
+    )
+    assert capacity.failures == (("Z01", over), ("Z02", over))
 
 
 def test_warden_reach_limit(plan) -> None:
