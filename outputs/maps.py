@@ -29,9 +29,10 @@ from outputs._map_assets import asset_links, copy_assets
 from outputs._map_basemap import STYLES as BASEMAP_STYLES
 from outputs._map_basemap import Basemap
 from outputs._map_layers import (
-    NETWORK,
+    NOT_SURVEYED,
     OFFICE_COLOURS,
     POINT_LAYERS,
+    ROUTE_LABELS,
     ROUTE_STYLES,
     STRAIGHT_LINE_STYLE,
     MapStatus,
@@ -122,14 +123,11 @@ LEGEND = (
     {"symbol": "hotel", "label": "Hotel"},
     {"symbol": "repeater", "label": "Radio repeater (circle: coverage)"},
     {"symbol": "suggested", "label": "Suggested assembly or concentration site"},
-    {"key": "line", "fill": ROUTE_STYLES["zone_to_assembly"]["color"],
-     "label": "Route from a zone to its assembly point"},
-    {"key": "line", "fill": ROUTE_STYLES["assembly_to_concentration"]["color"],
-     "label": "Route to the concentration point"},
-    {"key": "line", "fill": ROUTE_STYLES["assembly_to_airport"]["color"],
-     "label": "Route to the airport"},
-    {"key": "dashed-line", "colour": STRAIGHT_LINE_STYLE["color"],
-     "label": "Straight line, not surveyed"},
+    *({"key": "line", "fill": ROUTE_STYLES[kind]["color"], "label": label}
+      for kind, label in ROUTE_LABELS.items()),
+    {"key": "dashed-line", "colour": ROUTE_STYLES["zone_to_assembly"]["color"],
+     "label": "Alternate route, avoiding the first one's streets (finely dashed)"},
+    {"key": "dashed-line", "colour": STRAIGHT_LINE_STYLE["color"], "label": NOT_SURVEYED},
     {"symbol": "airport", "label": "Airport"},
     {"symbol": "police", "label": "Police"},
     {"key": "line", "fill": BASEMAP_STYLES["major_roads"]["color"], "label": "Major road"},
@@ -400,20 +398,22 @@ def _by_zone(layer: dict) -> dict[str, list[dict]]:
 
 
 def _zone_routes(routes: list[dict], zone_id: str) -> list[dict]:
-    """Return a zone's route to its assembly point and the surveyed routes onward from there.
+    """Return a zone's surveyed legs: from it, and onward from its assembly points.
 
-    Straight-line legs onward (to an airport outside the extract) are left to the station
-    map: on a warden's page they would run across the map to a place off it.
+    Legs not surveyed (beyond the street extract, e.g. to an airport 20 km away, or
+    straight lines without one) are left to the station map: on a warden's page they
+    would run across the map to a place off it.
     """
+    surveyed = [r for r in routes if r["properties"]["surveyed"]]
     own = [
-        r for r in routes
-        if r["properties"]["kind"] == "zone_to_assembly" and r["properties"]["origin"] == zone_id
+        r for r in surveyed
+        if r["properties"]["kind"].startswith("zone_to_") and r["properties"]["origin"] == zone_id
     ]  # fmt: skip
     points = {r["properties"]["destination"] for r in own}
     onward = [
-        r for r in routes
-        if r["properties"]["kind"] != "zone_to_assembly" and r["properties"]["origin"] in points
-        and r["properties"]["method"] == NETWORK
+        r for r in surveyed
+        if not r["properties"]["kind"].startswith("zone_to_")
+        and r["properties"]["origin"] in points
     ]  # fmt: skip
     return own + onward
 

@@ -41,11 +41,11 @@ from zones.areas import (
     security_management_team,
 )
 from zones.cascade import Cascade, CascadeRules, plan_cascade
+from zones.legs import DEPARTURE_COLUMNS, ZONE_PAIR_COLUMNS, JourneyPairs, journey_legs
 from zones.metrics import farthest_home
-from zones.network import NetworkTravel
+from zones.network import NetworkTravel, TravelModel
 from zones.partition_areas import zones_per_area
 from zones.plan import PlannedStation
-from zones.routes import evacuation_routes
 from zones.sites import SiteSuggestions
 from zones.zoning import ZoningResult, plan_zones, with_roster_columns
 
@@ -340,9 +340,9 @@ def _planned_station(
         ],
         ignore_index=True,
     )[["zone_id", "area_id", "role", "staff_id", "reason"]]
-    routes = evacuation_routes(
-        zoning.travel, _zone_centres(zoning), station.accepted_points, station.crs
-    )
+    centres = _zone_centres(zoning)
+    pairs = interim_journey_pairs(station, zoning.travel, centres, decided.households)
+    routes = journey_legs(zoning.travel, centres, station.accepted_points, pairs, station.crs)
     network_flags, network_notes = _network_report(zoning, decided.households)
     flags = pd.concat(
         [
@@ -597,3 +597,108 @@ def _presence_by_id(station: Station) -> dict[str, str]:
     """Return where each accepted staff member is on the plan date, by ``staff_id``."""
     ids = station.accepted_staff["staff_id"].astype(str)
     return dict(zip(ids, station.presence_on(), strict=True))
+
+
+# Departure point kinds per movement, in order of preference.
+DEPARTURE_KINDS = {
+    "evacuate": ("airport", "border_crossing"),
+    "relocate": ("relocation_site",),
+}
+DEFAULT_MOVEMENTS = {"international": "evacuate", "national": "relocate"}
+
+
+def interim_journey_pairs(
+    station: Station,
+    travel: TravelModel,
+    zone_centres: gpd.GeoDataFrame,
+    households: gpd.GeoDataFrame,
+) -> JourneyPairs:
+    """Return who goes where by nearest travel time (INTERIM, until the assignment lands).
+
+    The capacitated assignment of zones to assembly and concentration points replaces
+    this function: it gives the same shape (``zones.legs.JourneyPairs``). Here each
+    zone walks to its nearest assembly point and its second nearest as the alternate;
+    the primary assembly point drives to its nearest concentration point; each
+    concentration point goes, per movement the station's ``[evacuation]`` table uses,
+    to the nearest airport or border crossing (evacuate) or relocation site (relocate),
+    or to the nearest safe haven without one; each household walks to its nearest
+    hibernation site.
+
+    Parameters
+    ----------
+    station
+        The loaded station (points, ``[evacuation]`` table).
+    travel
+        The station's travel model.
+    zone_centres
+        ``zone_id`` and each zone's centre household, in the station's CRS.
+    households
+        ``zone_id`` and each household's point, in the station's CRS.
+
+    Returns
+    -------
+    zones.legs.JourneyPairs
+        The pairs, with the ``[evacuation]`` destination.
+    """
+    points = station.accepted_points
+    evacuation = station.config.extra.get("evacuation", {})
+    assembly = points[points["kind"] == "assembly"].sort_values("point_id", kind="stable")
+    concentration = points[points["kind"] == "concentration"].sort_values("point_id")
+    centres = zone_centres.sort_values("zone_id", kind="stable")
+    zone_rows = []
+    if len(assembly) and len(centres):
+        seconds = travel.time_matrix(_points_xy(centres), _points_xy(assembly), mode="walking")
+        order = np.argsort(seconds, axis=1, kind="stable")
+        ids = assembly["point_id"].astype(str).to_numpy()
+        onward = _nearest_ids(travel, assembly, concentration)
+        for zone_id, ranked in zip(centres["zone_id"], order, strict=True):
+            first = ids[ranked[0]]
+            second = ids[ranked[1]] if len(ranked) > 1 else None
+            zone_rows.append((zone_id, first, second, onward.get(first)))
+    zones = pd.DataFrame(zone_rows, columns=list(ZONE_PAIR_COLUMNS))
+    used = sorted({c for c in zones["concentration_id"] if c is not None})
+    movements = sorted(
+        {str(evacuation.get(group, move)) for group, move in DEFAULT_MOVEMENTS.items()}
+        & set(DEPARTURE_KINDS)
+    )
+    departures = []
+    for movement in movements:
+        targets = points[points["kind"].isin(DEPARTURE_KINDS[movement])]
+        if targets.empty:
+            targets = points[points["kind"] == "safe_haven"]
+        chosen = _nearest_ids(travel, concentration[concentration["point_id"].isin(used)], targets)
+        kinds = dict(zip(targets["point_id"], targets["kind"], strict=True))
+        departures += [(c, movement, d, kinds[d]) for c, d in chosen.items()]
+    hibernation = points[points["kind"] == "hibernation"]
+    sites: list[tuple[str, str]] = []
+    if len(hibernation) and len(households):
+        seconds = travel.time_matrix(
+            _points_xy(households), _points_xy(hibernation), mode="walking"
+        )
+        site_ids = hibernation["point_id"].astype(str).to_numpy()[seconds.argmin(axis=1)]
+        sites = sorted(set(zip(households["zone_id"], site_ids, strict=True)))
+    return JourneyPairs(
+        zones=zones,
+        departures=pd.DataFrame(departures, columns=list(DEPARTURE_COLUMNS)),
+        hibernation=pd.DataFrame(sites, columns=["zone_id", "hibernation_id"]),
+        destination=str(evacuation.get("destination", "")),
+    )
+
+
+def _nearest_ids(
+    travel: TravelModel,
+    origins: gpd.GeoDataFrame,
+    targets: gpd.GeoDataFrame,
+    *,
+    mode: str = "driving",
+) -> dict[str, str]:
+    """Return each origin point's nearest target point by travel time (ids)."""
+    if origins.empty or targets.empty:
+        return {}
+    seconds = travel.time_matrix(_points_xy(origins), _points_xy(targets), mode=mode)
+    ids = targets["point_id"].astype(str).to_numpy()
+    return dict(zip(origins["point_id"].astype(str), ids[seconds.argmin(axis=1)], strict=True))
+
+
+def _points_xy(frame: gpd.GeoDataFrame) -> np.ndarray:
+    return np.column_stack([frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()])
