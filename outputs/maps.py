@@ -109,6 +109,8 @@ STATION_LAYERS = (
     ("other", "Airports and police", {"kind": "symbol"}, True),
     ("sites", "Suggested sites (MOSS gaps)", {"kind": "symbol"}, True),
 )  # fmt: skip
+ALTERNATE = "alternate"  # the legend entry of alternate routes
+# The legend: a page keeps the route entries of what it draws ("route" says which).
 LEGEND = (
     {"key": "zone", "fill": "rgba(31,120,180,0.25)", "colour": "#1f78b4", "label": "Warden zone"},
     {"key": "dashed", "colour": "#6a1b9a", "label": "Area (coordinated by an ASC, CSA or CSFP)"},
@@ -123,11 +125,13 @@ LEGEND = (
     {"symbol": "hotel", "label": "Hotel"},
     {"symbol": "repeater", "label": "Radio repeater (circle: coverage)"},
     {"symbol": "suggested", "label": "Suggested assembly or concentration site"},
-    *({"key": "line", "fill": ROUTE_STYLES[kind]["color"], "label": label}
+    *({"key": "line", "fill": ROUTE_STYLES[kind]["color"], "label": label, "route": kind}
       for kind, label in ROUTE_LABELS.items()),
     {"key": "dashed-line", "colour": ROUTE_STYLES["zone_to_assembly"]["color"],
-     "label": "Alternate route, avoiding the first one's streets (finely dashed)"},
-    {"key": "dashed-line", "colour": STRAIGHT_LINE_STYLE["color"], "label": NOT_SURVEYED},
+     "label": "Alternate route, avoiding the first one's streets (finely dashed)",
+     "route": ALTERNATE},
+    {"key": "dashed-line", "colour": STRAIGHT_LINE_STYLE["color"], "label": NOT_SURVEYED,
+     "route": NOT_SURVEYED},
     {"symbol": "airport", "label": "Airport"},
     {"symbol": "police", "label": "Police"},
     {"key": "line", "fill": BASEMAP_STYLES["major_roads"]["color"], "label": "Major road"},
@@ -255,6 +259,28 @@ def write_maps(
     return paths
 
 
+def legend_of(routes: list[dict]) -> list[dict]:
+    """Return the legend of a page: every entry, the route kinds only as the page draws them.
+
+    Each kind of leg drawn has its entry; alternates and legs not surveyed have theirs
+    when the page draws one.
+    """
+    drawn = {r["properties"]["kind"] for r in routes}
+    alternate = any(r["properties"]["alternate"] for r in routes)
+    unsurveyed = any(not r["properties"]["surveyed"] for r in routes)
+    keep = []
+    for entry in LEGEND:
+        kind = entry.get("route")
+        if kind == ALTERNATE and not alternate:
+            continue
+        if kind == NOT_SURVEYED and not unsurveyed:
+            continue
+        if kind in ROUTE_LABELS and kind not in drawn:
+            continue
+        keep.append({k: v for k, v in entry.items() if k != "route"})
+    return keep
+
+
 def tile_layer_of(tiles: str) -> folium.TileLayer | None:
     """Return the online tile layer asked for, or ``None`` for an offline map.
 
@@ -316,7 +342,7 @@ def _page_template(*, prefix: str, tile_layer: folium.TileLayer | None, cluster:
     _Script(
         "WZ.search($map, $zones, 'Zone id, zone name or warden');\n"
         "WZ.title($map, wzData.title);\n"
-        f"WZ.legend($map, {_json(LEGEND)});\n"
+        "WZ.legend($map, wzData.legend);\n"
         "WZ.fit($map, wzData.bounds);",
         map=page,
         zones=layers["zones"],
@@ -339,6 +365,7 @@ def _write_page(
     west, south, east, north = (round(float(b), 5) for b in bounds)
     data = {
         **layers,
+        "legend": legend_of(layers["routes"]["features"]),
         "bounds": [[south, west], [north, east]],
         "title": {"title": title, "subtitle": subtitle},
     }

@@ -41,7 +41,13 @@ from zones.areas import (
     security_management_team,
 )
 from zones.cascade import Cascade, CascadeRules, plan_cascade
-from zones.legs import DEPARTURE_COLUMNS, ZONE_PAIR_COLUMNS, JourneyPairs, journey_legs
+from zones.legs import (
+    DEFAULT_MOVEMENTS,
+    DEPARTURE_COLUMNS,
+    ZONE_PAIR_COLUMNS,
+    JourneyPairs,
+    journey_legs,
+)
 from zones.metrics import farthest_home
 from zones.network import NetworkTravel, TravelModel
 from zones.partition_areas import zones_per_area
@@ -604,7 +610,6 @@ DEPARTURE_KINDS = {
     "evacuate": ("airport", "border_crossing"),
     "relocate": ("relocation_site",),
 }
-DEFAULT_MOVEMENTS = {"international": "evacuate", "national": "relocate"}
 
 
 def interim_journey_pairs(

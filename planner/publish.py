@@ -15,6 +15,7 @@ import pandas as pd
 
 from outputs.contacts import write_contacts
 from outputs.csv_safe import write_csv_safely
+from outputs.evacuation import write_evacuation_json
 from outputs.gis import write_geojson, write_geopackage, write_kml
 from outputs.index_page import write_index
 from outputs.letters import write_letters
@@ -48,6 +49,7 @@ PUBLISH_STEPS = (
     "maps",
     "security plan",
     "MOSS report and index",
+    "evacuation legs",
 )
 ZONE_FILE_COLUMNS = (
     "zone_id", "zone_name", "area_id", "households", "staff", "dependants", "headcount",
@@ -133,6 +135,8 @@ def write_plan(
     if redact:
         summary = scrub.data(summary)  # type: ignore[assignment]
     paths.append(_summary_file(summary, folder))
+    step(PUBLISH_STEPS[6])
+    paths.append(_evacuation_file(run.planned, folder))
     paths.append(_index(run, folder, summary, paths, issued))
     logger.info("plan written to %s: %d files", folder, len(paths))
     return paths
@@ -226,6 +230,11 @@ def _security_plan(
         issued=issued,
         redact=redact,
     )
+
+
+def _evacuation_file(planned: PlannedStation, folder: Path) -> Path:
+    """Write ``evacuation.json``: every leg, surveyed or not, and each zone's way out."""
+    return write_evacuation_json(planned, folder / "evacuation.json")
 
 
 def _summary_file(summary: dict[str, Any], folder: Path) -> Path:

@@ -33,6 +33,7 @@ from zones.network import NetworkTravel, StraightLineTravel, TravelModel
 from zones.plan import ROUTE_COLUMNS
 
 __all__ = [
+    "DEFAULT_MOVEMENTS",
     "DEPARTURE_COLUMNS",
     "LEG_KINDS",
     "NO_DISTINCT_SHARE",
@@ -48,6 +49,9 @@ logger = logging.getLogger(__name__)
 ZONE_PAIR_COLUMNS = ("zone_id", "assembly_id", "assembly_alt_id", "concentration_id")
 DEPARTURE_COLUMNS = ("concentration_id", "movement", "departure_id", "departure_kind")
 HIBERNATION_PAIR_COLUMNS = ("zone_id", "hibernation_id")
+# Who moves how when the station's [evacuation] table does not say: international staff
+# are evacuated (out of the country), national staff relocated (inside it).
+DEFAULT_MOVEMENTS = {"international": "evacuate", "national": "relocate"}
 # Leg kind -> how it is travelled ("" for the last leg, which is a name and no line).
 LEG_KINDS = {
     "zone_to_assembly": "walking",
