@@ -234,7 +234,12 @@ def zone_map_flowable(
         west, south, east, north = _extent(zone, homes_xy, framed, width / height)
         frame = _Frame(west, south, width / (east - west), width, height)
         box = shapely.box(west, south, east, north)
-        _legend(canvas, width, has_hospital="hospital" in set(points["kind"]))
+        _legend(
+            canvas,
+            width,
+            has_hospital="hospital" in set(points["kind"]),
+            has_route=bool(layers.routes.get(zone_id)),
+        )
         canvas.saveState()
         canvas.translate(0, LEGEND_PT)
         clip = canvas.beginPath()
@@ -511,7 +516,7 @@ def _point_symbol(canvas: Any, x: float, y: float, kind: str) -> str:
     return colour
 
 
-def _legend(canvas: Any, width: float, *, has_hospital: bool) -> None:
+def _legend(canvas: Any, width: float, *, has_hospital: bool, has_route: bool) -> None:
     """Draw the map's legend under the frame, in rows that wrap at the map's width."""
     items: list[tuple[Callable[[float, float], object], str]] = [
         (lambda x, y: _household_symbol(canvas, x, y, "1"), "Household (number in the table)"),
@@ -521,7 +526,8 @@ def _legend(canvas: Any, width: float, *, has_hospital: bool) -> None:
     ]
     if has_hospital:
         items.append((lambda x, y: _point_symbol(canvas, x, y, "hospital"), "Hospital"))
-    items.append((lambda x, y: _route_symbol(canvas, x, y), "Route out (dashed)"))
+    if has_route:  # surveyed only: a leg not surveyed is never drawn here
+        items.append((lambda x, y: _route_symbol(canvas, x, y), "Route out (dashed)"))
     canvas.saveState()
     x, y = 4.0, LEGEND_PT - 7
     for draw, text in items:
