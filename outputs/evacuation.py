@@ -108,7 +108,7 @@ def _zones(routes: gpd.GeoDataFrame, movements: dict[str, str]) -> list[dict[str
 
 
 def _records(routes: gpd.GeoDataFrame) -> list[dict[str, Any]]:
-    return routes.drop(columns=routes.geometry.name).to_dict("records")  # type: ignore[return-value]
+    return routes.drop(columns=routes.geometry.name).to_dict("records")
 
 
 def _lines(routes: gpd.GeoDataFrame) -> list[shapely.Geometry | None]:

@@ -111,7 +111,7 @@ STATION_LAYERS = (
 )  # fmt: skip
 ALTERNATE = "alternate"  # the legend entry of alternate routes
 # The legend: a page keeps the route entries of what it draws ("route" says which).
-LEGEND = (
+LEGEND: tuple[dict[str, Any], ...] = (
     {"key": "zone", "fill": "rgba(31,120,180,0.25)", "colour": "#1f78b4", "label": "Warden zone"},
     {"key": "dashed", "colour": "#6a1b9a", "label": "Area (coordinated by an ASC, CSA or CSFP)"},
     {"key": "dot", "fill": "#37474f", "label": "Household"},

@@ -109,3 +109,14 @@ def test_station_without_extract_plans_unsurveyed_legs(tmp_path: Path) -> None:
     assert legs
     assert {leg["label"] for leg in legs} == {"not surveyed"}
     assert np.isfinite([leg["length_m"] for leg in legs if leg["length_m"] is not None]).all()
+
+
+def test_security_plan_tells_evacuation_from_relocation(tmp_path: Path) -> None:
+    from tests.outputs.test_security_plan import body_text, write
+
+    html, pdf = write(TINY, tmp_path, redact=False, threats=False)
+    for text in (" ".join(html.read_text(encoding="utf-8").split()), body_text(pdf)):
+        assert "when relocation is ordered, on to the airport" not in text
+        assert "national staff are relocated, not evacuated" in text
+        assert "When evacuation is ordered they go on to the airport or border crossing" in text
+        assert "not surveyed" in text  # the tiny station's legs are straight lines
