@@ -362,12 +362,14 @@ def best_route(
     weight: str,
     *,
     matrix: csr_matrix | None = None,
+    limit: float = np.inf,
 ) -> tuple[float, list[tuple[float, float]], list[int]]:
     """Return the cost, vertices and whole segments of the cheapest way between two snaps.
 
     ``matrix`` replaces the graph's own junction-to-junction costs (same entries, other
     values: a penalised copy to find another way); the segments list the ones passed
-    from junction to junction, not the two the points snapped to.
+    from junction to junction, not the two the points snapped to. ``limit`` bounds the
+    search (cost from the start's junctions): beyond it the way is ``inf``.
     """
     s_costs = graph.leave_costs(start, weight)
     e_costs = graph.enter_costs(end, weight)
@@ -378,6 +380,7 @@ def best_route(
         directed=True,
         indices=starts,
         return_predecessors=True,
+        limit=limit,
     )
     options = [
         (float(s_costs[i][0] + dist[i, ends[j]] + e_costs[j][0]), i, j)

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import CRS
+from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from zones._graph import WALKING_SPEED_KMH, Snap, StreetGraph, best_route
@@ -67,6 +68,10 @@ PENALTY = 25.0  # the first route's streets cost this many times more when looki
 NO_DISTINCT_SHARE = 0.5  # an alternate sharing more of the first route's length is no other way
 NOT_ROUTED = "not routed"
 UNSET_DESTINATION = "the designated country of relocation (not set in [evacuation])"
+# Searches stop this many times the straight line plus the margin away (the rare way
+# longer than that is found by a search without bounds).
+SEARCH_SPREAD = 3.0
+SEARCH_MARGIN_M = 1000.0
 # Where the roads stop short (one-way streets, a small extract) a leg is walked to the
 # edge of the extract when that brings it this much nearer its far end.
 FOOT_MARGIN_M = 200.0
@@ -334,13 +339,16 @@ class _Router:
 
     def _on_network(self, graph: StreetGraph, a: Snap, b: Snap, mode: str) -> list[_Row]:
         weight = "seconds" if mode == "driving" else "metres"
-        cost, coords, edges = best_route(graph, a, b, weight)
+        limit = _search_limit(graph, a, b, weight)
+        cost, coords, edges = _bounded_route(graph, a, b, weight, limit=limit)
         if not np.isfinite(cost):
             return [_row(None, np.nan, np.nan, method="network", surveyed=False, reachable=False)]
         first = _line(coords)
         primary = _row(first, first.length, _seconds(cost, first, weight), method="network")
         penalised = _penalised(graph, weight, edges)
-        alt_cost, alt_coords, alt_edges = best_route(graph, a, b, weight, matrix=penalised)
+        alt_cost, alt_coords, alt_edges = _bounded_route(
+            graph, a, b, weight, limit=limit * SEARCH_SPREAD, matrix=penalised
+        )
         second = _line(alt_coords)
         costs = graph.seconds if weight == "seconds" else graph.length
         again = np.isin(alt_edges, edges)
@@ -358,6 +366,30 @@ class _Router:
             row["distinct"] = distinct
         alternate["alternate"] = True
         return [primary, alternate]
+
+
+def _search_limit(graph: StreetGraph, a: Snap, b: Snap, weight: str) -> float:
+    """Return a bound on a search between two snaps: a few times the straight line."""
+    metres = SEARCH_SPREAD * float(np.hypot(*(a.point[0] - b.point[0]))) + SEARCH_MARGIN_M
+    if weight == "metres":
+        return metres
+    return metres / (float(graph.speed_kmh.min()) / 3.6)
+
+
+def _bounded_route(
+    graph: StreetGraph,
+    a: Snap,
+    b: Snap,
+    weight: str,
+    *,
+    limit: float,
+    matrix: csr_matrix | None = None,
+) -> tuple[float, list[tuple[float, float]], list[int]]:
+    """Return :func:`zones._graph.best_route` searched within ``limit``, unbounded if it fails."""
+    found = best_route(graph, a, b, weight, matrix=matrix, limit=limit)
+    if np.isfinite(found[0]):
+        return found
+    return best_route(graph, a, b, weight, matrix=matrix)
 
 
 def _unsurveyed_m(rows: list[_Row]) -> float:
@@ -383,7 +415,7 @@ def _edge_of_extract(
     return int(np.argmin(np.where(np.isfinite(reach), beyond, np.inf)))
 
 
-def _penalised(graph: StreetGraph, weight: str, edges: list[int]) -> object:
+def _penalised(graph: StreetGraph, weight: str, edges: list[int]) -> csr_matrix:
     """Return the graph's matrix with the given segments :data:`PENALTY` times dearer."""
     matrix = graph.matrix[weight].copy()
     matrix.data = matrix.data * np.where(np.isin(graph.entry_edges[weight], edges), PENALTY, 1.0)

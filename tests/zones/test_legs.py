@@ -323,3 +323,16 @@ def test_no_pairs_means_no_legs() -> None:
     assert legs.empty
     assert list(legs.columns) == [*ROUTE_COLUMNS, "geometry"]
     assert legs.crs.equals(UTM35)
+
+
+def test_matrix_entries_know_their_street_segment(helsinki) -> None:
+    _, travel = helsinki
+    for mode in ("walking", "driving"):
+        graph = travel.graph(mode)
+        for weight in ("metres", "seconds"):
+            matrix = graph.matrix[weight]
+            rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+            expected = [
+                graph.edge_of[weight][(r, c)] for r, c in zip(rows, matrix.indices, strict=True)
+            ]
+            assert list(graph.entry_edges[weight]) == expected
