@@ -23,13 +23,27 @@ DIGITS = 5
 OFFICE_COLOURS = {"pass": "#2e7d32", "fail": "#c62828", "n/a": "#757575"}
 ROUTE_STYLES = {
     "zone_to_assembly": {"color": "#1b8a3a", "weight": 3, "opacity": 0.9},
+    "zone_to_alternate_assembly": {"color": "#7cb342", "weight": 3, "opacity": 0.9},
+    "zone_to_hibernation": {"color": "#8e24aa", "weight": 3, "opacity": 0.9},
     "assembly_to_concentration": {"color": "#d9822b", "weight": 4, "opacity": 0.9},
-    "assembly_to_airport": {"color": "#37474f", "weight": 4, "opacity": 0.9},
+    "concentration_to_departure": {"color": "#37474f", "weight": 4, "opacity": 0.9},
+    "concentration_to_relocation": {"color": "#00838f", "weight": 4, "opacity": 0.9},
 }
-# A leg measured as a straight line (no street network there, e.g. to an airport outside
-# the extract) is not a surveyed route: drawn faint and dashed, whatever its kind.
+# The legend's words for each leg kind drawn (every kind drawn has its entry).
+ROUTE_LABELS = {
+    "zone_to_assembly": "Route from a zone to its assembly point",
+    "zone_to_alternate_assembly": "Route from a zone to its alternate assembly point",
+    "zone_to_hibernation": "Route from a zone to its hibernation site",
+    "assembly_to_concentration": "Route to the concentration point",
+    "concentration_to_departure": "Evacuation: to the airport or border crossing",
+    "concentration_to_relocation": "Relocation: to a relocation site or safe haven",
+}
+# A leg's alternate route (avoiding the first route's streets): thinner, finely dashed.
+ALTERNATE_STYLE = {"weight": 2, "opacity": 0.8, "dashArray": "2 5"}
+# A leg or part of one beyond the street extract (or without one) is not surveyed: a
+# straight line, drawn faint and dashed whatever its kind, and never on a warden's map.
 STRAIGHT_LINE_STYLE = {"color": "#546e7a", "weight": 2, "opacity": 0.55, "dashArray": "6 8"}
-NETWORK = "network"
+NOT_SURVEYED = "Not surveyed: straight line beyond the street extract"
 POINT_LAYERS = {
     "assembly": ("assembly", "concentration", "safe_haven"),
     "hospitals": ("hospital",),
@@ -363,33 +377,49 @@ def area_layer(planned: PlannedStation, roster: Roster, *, redact: bool) -> dict
 
 
 def route_layer(planned: PlannedStation) -> dict:
-    """Return evacuation and relocation routes with length and time.
+    """Return the legs of the journey with length, time, and whether they were surveyed.
 
-    A redacted plan (`outputs.redaction.redact_planned`) has routes from zones cut short
-    and without length or time: they show as "not shown".
+    Each leg's first route, its alternate where it is a distinct other way, and the part
+    of a leg beyond the street extract (not surveyed, faint and dashed). A leg to a
+    departure point names the destination beyond it. A redacted plan
+    (`outputs.redaction.redact_planned`) has routes from zones cut short and without
+    length or time: they show as "not shown".
     """
     routes = planned.routes
+    onward = {
+        str(r.origin_id): str(r.destination_id)
+        for r in routes[routes["kind"] == "departure_to_destination"].itertuples()
+    }
     routes = routes[routes.geometry.notna() & ~routes.geometry.is_empty]
+    routes = routes[~routes["alternate"].astype(bool) | routes["distinct"].astype(bool)]
     unknown = "not shown" if planned.redacted else "unknown"
     features = []
     for route in routes.itertuples():
-        minutes = _finite(route.time_s)
-        length = _finite(route.length_m)
+        surveyed = bool(route.surveyed)
         rows = [
             ["From", str(route.origin_id)],
             ["To", str(route.destination_id)],
-            ["Length", f"{length / 1000:.1f} km" if length is not None else unknown],
-            ["Time", f"{minutes / 60:.0f} min" if minutes is not None else unknown],
-            ["Measured", "street network" if route.method == NETWORK else "straight line"],
+            *_measures(route, unknown),
+            ["Surveyed", "yes, on the street network" if surveyed else NOT_SURVEYED],
+            *_alternate_rows(route),
         ]
-        style = ROUTE_STYLES.get(route.kind, ROUTE_STYLES["zone_to_assembly"])
-        if route.method != NETWORK:
-            style = {**style, **STRAIGHT_LINE_STYLE}
-        title = str(route.kind).replace("_", " ").capitalize()
+        if str(route.destination_id) in onward:
+            rows.append(["Onward to", onward[str(route.destination_id)] + " (not surveyed)"])
+        style = dict(ROUTE_STYLES.get(route.kind, ROUTE_STYLES["zone_to_assembly"]))
+        if bool(route.alternate):
+            style |= ALTERNATE_STYLE
+        if not surveyed:
+            style |= STRAIGHT_LINE_STYLE
+        title = ROUTE_LABELS.get(str(route.kind), str(route.kind).replace("_", " "))
+        if bool(route.alternate):
+            title = f"Alternate: {title[0].lower()}{title[1:]}"
         features.append(
             feature(
                 route.geometry,
                 kind=str(route.kind),
+                leg=str(route.leg),
+                alternate=bool(route.alternate),
+                surveyed=surveyed,
                 origin=str(route.origin_id),
                 destination=str(route.destination_id),
                 method=str(route.method),
@@ -398,6 +428,31 @@ def route_layer(planned: PlannedStation) -> dict:
             )
         )
     return collection(features)
+
+
+def _measures(route: object, unknown: str) -> list[list[str]]:
+    minutes = _finite(getattr(route, "time_s", None))
+    length = _finite(getattr(route, "length_m", None))
+    return [
+        ["Length", f"{length / 1000:.1f} km" if length is not None else unknown],
+        ["Time", f"{minutes / 60:.0f} min" if minutes is not None else unknown],
+        ["Travel", str(getattr(route, "mode", ""))],
+    ]
+
+
+def _alternate_rows(route: object) -> list[list[str]]:
+    """Return how much of the first route the alternate shares, or that there is none."""
+    shared = _finite(getattr(route, "shared_m", None))
+    if shared is None:
+        return []
+    if not bool(getattr(route, "distinct", False)):
+        return [["Alternate", "no distinct alternate (it shares most of these streets)"]]
+    label = (
+        "Shares with the first route"
+        if bool(getattr(route, "alternate", False))
+        else ("Alternate route shares")
+    )
+    return [[label, f"{shared / 1000:.1f} km"]]
 
 
 def _finite(value: object) -> float | None:

@@ -44,7 +44,6 @@ from zones.plan import PlannedStation
 ZONE_TINT = 0.12  # the zone's colour over white, drawn under the roads
 HOME_RED = "#c0392b"
 HOSPITAL_RED = "#c62828"
-STRAIGHT_TINT = 0.55  # a straight-line leg's colour over white
 LEGEND_PT = 24.0  # the legend strip under the map: two rows
 LEGEND_FONT_PT = 7.0
 WATER_FILL, WATER_LINE = "#cfe3f3", "#9cc3e4"
@@ -81,8 +80,8 @@ class ZoneMapLayers:
     background
         OSM water and roads, in drawing order.
     routes
-        Zone id -> the lines of its way out (to its assembly point, then onwards), each
-        with its colour and whether it is a straight line (no street route: drawn faint).
+        Zone id -> the surveyed lines of its way out (to its assembly point, then
+        onwards), each with its colour; legs not surveyed are never drawn.
     households
         Household id -> x and y, metres.
     points
@@ -96,7 +95,7 @@ class ZoneMapLayers:
     zones: gpd.GeoDataFrame
     zone_tree: shapely.STRtree
     background: tuple[_Layer, ...]
-    routes: dict[str, list[tuple[shapely.Geometry, str, bool]]]
+    routes: dict[str, list[tuple[shapely.Geometry, str]]]
     households: dict[str, tuple[float, float]]
     points: gpd.GeoDataFrame
     homes: dict[str, tuple[float, float]]
@@ -166,27 +165,30 @@ def _background(plan: PlannedStation) -> tuple[_Layer, ...]:
     return tuple(out)
 
 
-def _routes(routes: gpd.GeoDataFrame) -> dict[str, list[tuple[shapely.Geometry, str, bool]]]:
-    drawn = routes[routes.geometry.notna() & ~routes.geometry.is_empty]
-    straight = (drawn["method"] == "straight-line").to_numpy()
-    onward: dict[str, list[tuple[shapely.Geometry, bool]]] = {}
-    for kind, origin, line, is_straight in zip(
-        drawn["kind"], drawn["origin_id"], drawn.geometry, straight, strict=True
-    ):
+def _routes(routes: gpd.GeoDataFrame) -> dict[str, list[tuple[shapely.Geometry, str]]]:
+    """Return per zone its surveyed first route to its assembly point and onward from there.
+
+    Legs not surveyed (beyond the street extract, or straight lines without one) are
+    never drawn on a warden's map: they would run across it to a place off it.
+    """
+    drawn = routes[
+        routes.geometry.notna()
+        & ~routes.geometry.is_empty
+        & routes["surveyed"].astype(bool)
+        & ~routes["alternate"].astype(bool)
+    ]
+    onward: dict[str, list[shapely.Geometry]] = {}
+    for kind, origin, line in zip(drawn["kind"], drawn["origin_id"], drawn.geometry, strict=True):
         if kind == "assembly_to_concentration":
-            onward.setdefault(origin, []).append((line, bool(is_straight)))
-    out: dict[str, list[tuple[shapely.Geometry, str, bool]]] = {}
+            onward.setdefault(origin, []).append(line)
+    out: dict[str, list[tuple[shapely.Geometry, str]]] = {}
     firsts = drawn[drawn["kind"] == "zone_to_assembly"]
-    for origin, destination, line, method in zip(
-        firsts["origin_id"], firsts["destination_id"], firsts.geometry, firsts["method"],
-        strict=True,
-    ):  # fmt: skip
+    for origin, destination, line in zip(
+        firsts["origin_id"], firsts["destination_id"], firsts.geometry, strict=True
+    ):
         lines = out.setdefault(origin, [])
-        lines.append((line, POINT_COLOURS["assembly"], method == "straight-line"))
-        lines += [
-            (leg, POINT_COLOURS["concentration"], leg_straight)
-            for leg, leg_straight in onward.get(destination, [])
-        ]
+        lines.append((line, POINT_COLOURS["assembly"]))
+        lines += [(leg, POINT_COLOURS["concentration"]) for leg in onward.get(destination, [])]
     return out
 
 
@@ -236,7 +238,7 @@ def zone_map_flowable(
             canvas,
             width,
             has_hospital="hospital" in set(points["kind"]),
-            has_straight=any(straight for *_, straight in layers.routes.get(zone_id, [])),
+            has_route=bool(layers.routes.get(zone_id)),
         )
         canvas.saveState()
         canvas.translate(0, LEGEND_PT)
@@ -252,12 +254,9 @@ def zone_map_flowable(
                 _stroke(canvas, frame, near, layer.colour, layer.width)
         _neighbours(canvas, frame, layers, zone_id, box)
         _stroke(canvas, frame, [zone], zone_colour, 1.8)
-        for line, colour, straight in layers.routes.get(zone_id, []):
+        for line, colour in layers.routes.get(zone_id, []):
             clipped = [shapely.clip_by_rect(line, *box.bounds)]
-            if straight:  # no street route: faint, so that it does not read as a road
-                _stroke(canvas, frame, clipped, _tint(colour, STRAIGHT_TINT), 0.8, (1.2, 2.4))
-            else:
-                _stroke(canvas, frame, clipped, colour, 1.4, (4, 2))
+            _stroke(canvas, frame, clipped, colour, 1.4, (4, 2))
         homes = _homes(frame, layers, zone_id)
         _stars(canvas, homes)
         letters = [(x + 5, y + 4, text) for x, y, text in homes]
@@ -517,7 +516,7 @@ def _point_symbol(canvas: Any, x: float, y: float, kind: str) -> str:
     return colour
 
 
-def _legend(canvas: Any, width: float, *, has_hospital: bool, has_straight: bool) -> None:
+def _legend(canvas: Any, width: float, *, has_hospital: bool, has_route: bool) -> None:
     """Draw the map's legend under the frame, in rows that wrap at the map's width."""
     items: list[tuple[Callable[[float, float], object], str]] = [
         (lambda x, y: _household_symbol(canvas, x, y, "1"), "Household (number in the table)"),
@@ -527,14 +526,8 @@ def _legend(canvas: Any, width: float, *, has_hospital: bool, has_straight: bool
     ]
     if has_hospital:
         items.append((lambda x, y: _point_symbol(canvas, x, y, "hospital"), "Hospital"))
-    items.append((lambda x, y: _route_symbol(canvas, x, y), "Route out (dashed)"))
-    if has_straight:
-        items.append(
-            (
-                lambda x, y: _route_symbol(canvas, x, y, straight=True),
-                "Straight line, no street route",
-            )
-        )
+    if has_route:  # surveyed only: a leg not surveyed is never drawn here
+        items.append((lambda x, y: _route_symbol(canvas, x, y), "Route out (dashed)"))
     canvas.saveState()
     x, y = 4.0, LEGEND_PT - 7
     for draw, text in items:
@@ -559,11 +552,10 @@ def _household_symbol(canvas: Any, x: float, y: float, number: str) -> None:
     canvas.drawCentredString(x, y - 1.85, number)
 
 
-def _route_symbol(canvas: Any, x: float, y: float, *, straight: bool = False) -> None:
-    colour = POINT_COLOURS["assembly"]
-    canvas.setStrokeColor(HexColor(_tint(colour, STRAIGHT_TINT) if straight else colour))
-    canvas.setLineWidth(0.8 if straight else 1.4)
-    canvas.setDash([1.2, 2.4] if straight else [4, 2])
+def _route_symbol(canvas: Any, x: float, y: float) -> None:
+    canvas.setStrokeColor(HexColor(POINT_COLOURS["assembly"]))
+    canvas.setLineWidth(1.4)
+    canvas.setDash([4, 2])
     canvas.line(x - 6, y, x + 6, y)
     canvas.setDash([])
 

@@ -82,7 +82,11 @@ def render_station_map(plan: PlannedStation, *, homes: bool = False) -> tuple[by
     if homes and len(plan.households):
         homes_xy = shapely.get_coordinates(plan.households.geometry.to_numpy())
         ax.scatter(homes_xy[:, 0], homes_xy[:, 1], s=2, color="#37474f", linewidths=0, zorder=4)
-    routes = plan.routes[plan.routes["kind"] != "zone_to_assembly"]
+    routes = plan.routes[  # surveyed first routes only: an unsurveyed leg crosses the zones
+        (plan.routes["kind"] == "assembly_to_concentration")
+        & plan.routes["surveyed"].astype(bool)
+        & ~plan.routes["alternate"].astype(bool)
+    ]
     routes = routes[routes.geometry.notna() & ~routes.geometry.is_empty]
     if len(routes):
         _draw(ax, routes.geometry, edge=POINT_COLOURS["concentration"], width=1.2,

@@ -46,6 +46,7 @@ GROUPS = (
         "For GIS",
         (
             ("plan.gpkg", "GeoPackage: zones, households, offices, points, routes, areas"),
+            ("evacuation.json", "Legs of the journey, surveyed or not, with alternates (JSON)"),
             ("zones.geojson", "Zones (EPSG:4326)"),
             ("zones.kml", "Zones for Google Earth"),
             ("sites.geojson", "Suggested assembly and concentration sites (EPSG:4326)"),

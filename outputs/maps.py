@@ -29,9 +29,10 @@ from outputs._map_assets import asset_links, copy_assets
 from outputs._map_basemap import STYLES as BASEMAP_STYLES
 from outputs._map_basemap import Basemap
 from outputs._map_layers import (
-    NETWORK,
+    NOT_SURVEYED,
     OFFICE_COLOURS,
     POINT_LAYERS,
+    ROUTE_LABELS,
     ROUTE_STYLES,
     STRAIGHT_LINE_STYLE,
     MapStatus,
@@ -108,7 +109,9 @@ STATION_LAYERS = (
     ("other", "Airports and police", {"kind": "symbol"}, True),
     ("sites", "Suggested sites (MOSS gaps)", {"kind": "symbol"}, True),
 )  # fmt: skip
-LEGEND = (
+ALTERNATE = "alternate"  # the legend entry of alternate routes
+# The legend: a page keeps the route entries of what it draws ("route" says which).
+LEGEND: tuple[dict[str, Any], ...] = (
     {"key": "zone", "fill": "rgba(31,120,180,0.25)", "colour": "#1f78b4", "label": "Warden zone"},
     {"key": "dashed", "colour": "#6a1b9a", "label": "Area (coordinated by an ASC, CSA or CSFP)"},
     {"key": "dot", "fill": "#37474f", "label": "Household"},
@@ -122,14 +125,13 @@ LEGEND = (
     {"symbol": "hotel", "label": "Hotel"},
     {"symbol": "repeater", "label": "Radio repeater (circle: coverage)"},
     {"symbol": "suggested", "label": "Suggested assembly or concentration site"},
-    {"key": "line", "fill": ROUTE_STYLES["zone_to_assembly"]["color"],
-     "label": "Route from a zone to its assembly point"},
-    {"key": "line", "fill": ROUTE_STYLES["assembly_to_concentration"]["color"],
-     "label": "Route to the concentration point"},
-    {"key": "line", "fill": ROUTE_STYLES["assembly_to_airport"]["color"],
-     "label": "Route to the airport"},
-    {"key": "dashed-line", "colour": STRAIGHT_LINE_STYLE["color"],
-     "label": "Straight line, not surveyed"},
+    *({"key": "line", "fill": ROUTE_STYLES[kind]["color"], "label": label, "route": kind}
+      for kind, label in ROUTE_LABELS.items()),
+    {"key": "dashed-line", "colour": ROUTE_STYLES["zone_to_assembly"]["color"],
+     "label": "Alternate route, avoiding the first one's streets (finely dashed)",
+     "route": ALTERNATE},
+    {"key": "dashed-line", "colour": STRAIGHT_LINE_STYLE["color"], "label": NOT_SURVEYED,
+     "route": NOT_SURVEYED},
     {"symbol": "airport", "label": "Airport"},
     {"symbol": "police", "label": "Police"},
     {"key": "line", "fill": BASEMAP_STYLES["major_roads"]["color"], "label": "Major road"},
@@ -257,6 +259,28 @@ def write_maps(
     return paths
 
 
+def legend_of(routes: list[dict]) -> list[dict]:
+    """Return the legend of a page: every entry, the route kinds only as the page draws them.
+
+    Each kind of leg drawn has its entry; alternates and legs not surveyed have theirs
+    when the page draws one.
+    """
+    drawn = {r["properties"]["kind"] for r in routes}
+    alternate = any(r["properties"]["alternate"] for r in routes)
+    unsurveyed = any(not r["properties"]["surveyed"] for r in routes)
+    keep = []
+    for entry in LEGEND:
+        kind = entry.get("route")
+        if kind == ALTERNATE and not alternate:
+            continue
+        if kind == NOT_SURVEYED and not unsurveyed:
+            continue
+        if kind in ROUTE_LABELS and kind not in drawn:
+            continue
+        keep.append({k: v for k, v in entry.items() if k != "route"})
+    return keep
+
+
 def tile_layer_of(tiles: str) -> folium.TileLayer | None:
     """Return the online tile layer asked for, or ``None`` for an offline map.
 
@@ -318,7 +342,7 @@ def _page_template(*, prefix: str, tile_layer: folium.TileLayer | None, cluster:
     _Script(
         "WZ.search($map, $zones, 'Zone id, zone name or warden');\n"
         "WZ.title($map, wzData.title);\n"
-        f"WZ.legend($map, {_json(LEGEND)});\n"
+        "WZ.legend($map, wzData.legend);\n"
         "WZ.fit($map, wzData.bounds);",
         map=page,
         zones=layers["zones"],
@@ -341,6 +365,7 @@ def _write_page(
     west, south, east, north = (round(float(b), 5) for b in bounds)
     data = {
         **layers,
+        "legend": legend_of(layers["routes"]["features"]),
         "bounds": [[south, west], [north, east]],
         "title": {"title": title, "subtitle": subtitle},
     }
@@ -400,20 +425,22 @@ def _by_zone(layer: dict) -> dict[str, list[dict]]:
 
 
 def _zone_routes(routes: list[dict], zone_id: str) -> list[dict]:
-    """Return a zone's route to its assembly point and the surveyed routes onward from there.
+    """Return a zone's surveyed legs: from it, and onward from its assembly points.
 
-    Straight-line legs onward (to an airport outside the extract) are left to the station
-    map: on a warden's page they would run across the map to a place off it.
+    Legs not surveyed (beyond the street extract, e.g. to an airport 20 km away, or
+    straight lines without one) are left to the station map: on a warden's page they
+    would run across the map to a place off it.
     """
+    surveyed = [r for r in routes if r["properties"]["surveyed"]]
     own = [
-        r for r in routes
-        if r["properties"]["kind"] == "zone_to_assembly" and r["properties"]["origin"] == zone_id
+        r for r in surveyed
+        if r["properties"]["kind"].startswith("zone_to_") and r["properties"]["origin"] == zone_id
     ]  # fmt: skip
     points = {r["properties"]["destination"] for r in own}
     onward = [
-        r for r in routes
-        if r["properties"]["kind"] != "zone_to_assembly" and r["properties"]["origin"] in points
-        and r["properties"]["method"] == NETWORK
+        r for r in surveyed
+        if not r["properties"]["kind"].startswith("zone_to_")
+        and r["properties"]["origin"] in points
     ]  # fmt: skip
     return own + onward
 

@@ -44,8 +44,8 @@ Frame = TypeVar("Frame", bound=pd.DataFrame)
 REDACTED = "[redacted]"
 REDACTED_ROUTE_START_M = 200.0  # a zone's route is shown from this far from its home on
 # Routes from a zone start at its centre household: these measure from a home.
-MEASURED_FROM_HOME = ("length_m", "time_s", "access_m")
-FROM_HOME = "zone_to_assembly"
+MEASURED_FROM_HOME = ("length_m", "time_s", "access_m", "shared_m")
+FROM_HOME = "zone_to_"  # the kinds of legs that start at a zone's centre household
 # Findings about these entities name a person (or their home): only counts are kept.
 PERSONAL_ENTITIES = ("staff", "household")
 OFF_NETWORK = (
@@ -255,7 +255,7 @@ def redacted_routes(
     geopandas.GeoDataFrame
         The same rows in the same CRS as ``routes``.
     """
-    from_home = (routes["kind"] == FROM_HOME).to_numpy()
+    from_home = routes["kind"].astype(str).str.startswith(FROM_HOME).to_numpy()
     lines = [
         (route_beyond(line, skip_m) if line is not None and not line.is_empty else None)
         if home

@@ -38,6 +38,7 @@ from outputs.redaction import redact_planned
 from stations.text import roles_of, text_of
 from stations.zones_file import zone_title
 from zones.cascade import Cascade
+from zones.legs import NOT_ROUTED
 from zones.network import describe_method
 from zones.plan import PlannedStation
 
@@ -509,16 +510,16 @@ def _points_and_routes(plan: PlannedStation, redact: bool) -> Section:
         for p in points.itertuples()
     )
     names = dict(zip(points["point_id"], points["name"], strict=True))
-    routes = plan.routes.sort_values(["kind", "origin_id", "destination_id"])
+    routes = plan.routes[~plan.routes["alternate"] | plan.routes["distinct"]]
     route_rows = tuple(
         (
-            text_of(r.kind).replace("_", " "),
+            text_of(r.kind).replace("_", " ") + (" (alternate)" if r.alternate else ""),
             text_of(r.origin_id),
             f"{text_of(r.destination_id)} {text_of(names.get(r.destination_id, ''))}".strip(),
             _route_length(r),
-            text_of(r.method),
+            "street network" if r.surveyed else "not surveyed",
         )
-        for r in routes.itertuples()
+        for r in routes.sort_values("route_id").itertuples()
     )
     note = (
         " In this redacted copy routes from zones are neither drawn from the home nor "
@@ -530,8 +531,12 @@ def _points_and_routes(plan: PlannedStation, redact: bool) -> Section:
         "Assembly and concentration points, evacuation routes",
         (
             (
-                "Staff gather at their zone's assembly point, move to a concentration point, and, "
-                "when relocation is ordered, on to the airport or the safe haven."
+                "Staff gather at their zone's assembly point (or its alternate) and move to a "
+                "concentration point. When evacuation is ordered they go on to the airport or "
+                "border crossing and out of the country to the designated country or city of "
+                "relocation; when relocation is ordered, to a relocation site or safe haven "
+                "inside the country (national staff are relocated, not evacuated). Legs beyond "
+                "the street extract are not surveyed: reconnoitre them."
             ),
             Table(
                 ("Point", "Kind", "Name", "Address", "Capacity"), rows, (0.7, 1.0, 2.0, 2.0, 0.8)
@@ -558,6 +563,8 @@ def _capacity(value: object) -> str:
 
 
 def _route_length(route: Any) -> str:
+    if route.method == NOT_ROUTED:
+        return "not routed"
     if not bool(route.reachable):
         return "no route"
     if math.isnan(float(route.length_m)):

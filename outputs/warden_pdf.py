@@ -154,7 +154,7 @@ def _index(plan: PlannedStation, cascade: Cascade | None) -> _Index:
     people = pd.DataFrame(plan.staff.drop(columns="geometry"))
     for person in people.sort_values("staff_id", kind="stable").to_dict("records"):
         members.setdefault((person["zone_id"], person["household_id"]), []).append(person)
-    routes = plan.routes
+    routes = plan.routes[~plan.routes["alternate"].astype(bool)].drop_duplicates("leg")
     to_assembly: dict[str, list[Any]] = {}
     onward: dict[str, list[Any]] = {}
     for route in routes.itertuples():

@@ -44,13 +44,13 @@ from zones.areas import (
 from zones.callsigns import RadioPlan, RadioRules, plan_radio, repeater_reach
 from zones.cascade import Cascade, CascadeRules, plan_cascade
 from zones.evacuation import Evacuation, apply_evacuation, plan_evacuation
+from zones.legs import JourneyPairs, journey_legs
 from zones.medical import MedicalRules, medical_flags, medical_origins, nearest_hospitals
 from zones.metrics import farthest_home
 from zones.network import NetworkTravel
 from zones.partition_areas import zones_per_area
-from zones.plan import PlannedStation
+from zones.plan import ROUTE_COLUMNS, PlannedStation
 from zones.readiness import readiness_flags
-from zones.routes import evacuation_routes
 from zones.sites import SiteSuggestions
 from zones.transport import apply_transport
 from zones.visitors import with_visitors
@@ -288,8 +288,8 @@ def plan_station(
         _Decided(station, zoning, areas, polygons, households, zone_area, staff),
         coordinators,
         wardens,
+        station.visitors_on(as_of),
     )
-    planned = with_visitors(planned, station.visitors_on(as_of))
     cascade = plan_cascade(planned, CascadeRules.from_table(extra.get("cascade", {})))
     cascade_flags = cascade.flags.reindex(columns=planned.flags.columns)
     planned = dataclasses.replace(
@@ -413,9 +413,17 @@ class _Decided:
 
 
 def _planned_station(
-    decided: _Decided, coordinators: Coordinators, wardens: Appointments
+    decided: _Decided,
+    coordinators: Coordinators,
+    wardens: Appointments,
+    visitors: gpd.GeoDataFrame,
 ) -> PlannedStation:
-    """Assemble the planned station: appointments, zones, routes and flags (no cascade yet)."""
+    """Assemble the planned station: appointments, zones, points, legs and flags (no cascade).
+
+    Visitors present are placed in their hotels' zones before the evacuation is decided,
+    so that the zone headcounts the assembly points take include them; the legs of the
+    journey then join the points the evacuation assigned.
+    """
     station, zoning, zone_area = decided.station, decided.zoning, decided.zone_area
     appointments = pd.concat(
         [
@@ -425,10 +433,6 @@ def _planned_station(
         ignore_index=True,
     )[["zone_id", "area_id", "role", "staff_id", "reason"]]
     zones = _zones_frame(zoning, zone_area, wardens.table)
-    evacuation = _evacuation(decided, zones)
-    routes = evacuation_routes(
-        zoning.travel, _zone_centres(zoning), station.accepted_points, station.crs
-    )
     network_flags, network_notes = _network_report(zoning, decided.households)
     flags = pd.concat(
         [
@@ -447,12 +451,68 @@ def _planned_station(
         staff=decided.staff,
         appointments=appointments,
         areas=area_frame,
-        routes=routes,
+        routes=_no_routes(station.crs),
         flags=flags,
         distance_method=zoning.travel.method,
         notes=tuple(zoning.plan.notes) + tuple(decided.areas.notes) + network_notes,
     )
-    return apply_transport(apply_evacuation(planned, evacuation))
+    planned = with_visitors(planned, visitors)
+    evacuation = _evacuation(decided, planned.zones)
+    planned = apply_transport(apply_evacuation(planned, evacuation))
+    pairs = journey_pairs(evacuation, planned.households, station.config.extra)
+    routes = journey_legs(
+        zoning.travel, _zone_centres(zoning), station.accepted_points, pairs, station.crs
+    )
+    return dataclasses.replace(planned, routes=routes)
+
+
+def _no_routes(crs: object) -> gpd.GeoDataFrame:
+    """Return a routes frame without rows (the legs are drawn once the points are assigned)."""
+    return gpd.GeoDataFrame(columns=[*ROUTE_COLUMNS, "geometry"], geometry="geometry", crs=crs)
+
+
+def journey_pairs(
+    evacuation: Evacuation, households: pd.DataFrame, extra: dict[str, dict[str, object]]
+) -> JourneyPairs:
+    """Return who goes where, as the legs of the journey join them, from the assignment.
+
+    Parameters
+    ----------
+    evacuation
+        The capacitated assignment (`zones.evacuation.plan_evacuation`).
+    households
+        ``household_id`` and ``zone_id`` of every planned household.
+    extra
+        The station's rule tables (``station.config.extra``); ``[evacuation]
+        destination`` names the last leg.
+
+    Returns
+    -------
+    zones.legs.JourneyPairs
+        Each zone's assembly, alternate and concentration point, each concentration
+        point's departures, the hibernation sites each zone's households go to, and the
+        destination.
+    """
+    sites = evacuation.hibernation.dropna(subset=["hibernation_id"])
+    zone_of = households.set_index("household_id")["zone_id"]
+    hibernation = (
+        pd.DataFrame(
+            {
+                "zone_id": sites["household_id"].map(zone_of).to_numpy(),
+                "hibernation_id": sites["hibernation_id"].to_numpy(),
+            }
+        )
+        .dropna()
+        .drop_duplicates()
+        .sort_values(["zone_id", "hibernation_id"], kind="stable")
+        .reset_index(drop=True)
+    )
+    return JourneyPairs(
+        zones=evacuation.zones[["zone_id", "assembly_id", "assembly_alt_id", "concentration_id"]],
+        departures=evacuation.departures,
+        hibernation=hibernation,
+        destination=str(extra.get("evacuation", {}).get("destination", "")),
+    )
 
 
 def _evacuation(decided: _Decided, zones: gpd.GeoDataFrame) -> Evacuation:

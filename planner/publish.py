@@ -16,6 +16,7 @@ import pandas as pd
 from outputs.compliance import write_compliance
 from outputs.contacts import write_contacts
 from outputs.csv_safe import write_csv_safely
+from outputs.evacuation import write_evacuation_json
 from outputs.gis import write_geojson, write_geopackage, write_kml
 from outputs.index_page import write_index
 from outputs.letters import write_letters
@@ -55,6 +56,7 @@ MAPS_STEP = "maps"
 SECURITY_PLAN_STEP = "security plan"
 RADIO_STEP = "radio net"
 TRANSPORT_STEP = "transport"
+EVACUATION_STEP = "evacuation legs"
 COMPLIANCE_STEP = "compliance per agency"
 MOSS_STEP = "MOSS report and index"
 ROLL_CALL_STEP = "roll-call sheets"
@@ -63,14 +65,15 @@ PUBLISH_STEPS = (
     GIS_STEP,
     CONTACTS_STEP,
     LETTERS_STEP,
+    ROLL_CALL_STEP,
     MEDICAL_STEP,
     MAPS_STEP,
     SECURITY_PLAN_STEP,
     RADIO_STEP,
     TRANSPORT_STEP,
+    EVACUATION_STEP,
     COMPLIANCE_STEP,
     MOSS_STEP,
-    ROLL_CALL_STEP,
 )
 ZONE_FILE_COLUMNS = (
     "zone_id", "zone_name", "area_id", "households", "staff", "dependants", "visitors",
@@ -156,6 +159,8 @@ def write_plan(
     paths.extend(_radio_net(run, folder, issued=issued, redact=redact))
     step(TRANSPORT_STEP)
     paths.append(_transport_file(run.planned, folder))
+    step(EVACUATION_STEP)
+    paths.append(_evacuation_file(run.planned, folder))
     step(COMPLIANCE_STEP)
     compliance = agency_compliance(run.planned, moss)
     paths += write_compliance(
@@ -314,6 +319,11 @@ def _radio_net(run: PlanRun, folder: Path, *, issued: dt.date, redact: bool) -> 
     if run.radio is None:
         return []
     return write_radio_net(run.planned, run.radio, folder, issued=issued, redact=redact)
+
+
+def _evacuation_file(planned: PlannedStation, folder: Path) -> Path:
+    """Write ``evacuation.json``: every leg, surveyed or not, and each zone's way out."""
+    return write_evacuation_json(planned, folder / "evacuation.json")
 
 
 def _summary_file(summary: dict[str, Any], folder: Path) -> Path:

@@ -82,11 +82,19 @@ def tiny_plan(folder: Path) -> PlannedStation:
     routes = gpd.GeoDataFrame(
         {
             "route_id": ["R1", "R2", "R3"],
+            "leg": ["L1", "L2", "L3"],
             "kind": ["zone_to_assembly", "zone_to_assembly", "assembly_to_concentration"],
+            "alternate": [False] * 3,
+            "surveyed": [False] * 3,  # straight lines: no street network surveyed them
             "origin_id": ["Z01", "Z02", "P1"],
+            "origin_kind": ["zone", "zone", "assembly"],
             "destination_id": ["P1", "P1", "P2"],
+            "destination_kind": ["assembly", "assembly", "concentration"],
+            "mode": ["walking", "walking", "driving"],
             "length_m": [1200.0, 800.0, 2300.0],
             "time_s": [864.0, 576.0, 1656.0],
+            "shared_m": [float("nan")] * 3,
+            "distinct": [False] * 3,
             "method": ["straight-line"] * 3,
             "reachable": [True, True, True],
         },

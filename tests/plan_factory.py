@@ -186,18 +186,23 @@ def _routes(zones: gpd.GeoDataFrame, points: gpd.GeoDataFrame, crs: object) -> g
         for zone in zones.itertuples():
             start = zone.geometry.representative_point()
             nearest = assembly.iloc[int(np.argmin(assembly.distance(start)))]
-            legs.append(("zone_to_assembly", zone.zone_id, nearest, start))
+            legs.append(("zone_to_assembly", zone.zone_id, "zone", nearest, start))
         if len(concentration):
             first = assembly.iloc[0]
             nearest = concentration.iloc[int(np.argmin(concentration.distance(first.geometry)))]
-            legs.append(("assembly_to_concentration", first.point_id, nearest, first.geometry))
+            legs.append(
+                ("assembly_to_concentration", first.point_id, "assembly", nearest, first.geometry)
+            )
     rows, lines = [], []
-    for number, (kind, origin, destination, start) in enumerate(legs, start=1):
+    for number, (kind, origin, origin_kind, destination, start) in enumerate(legs, start=1):
         line = shapely.LineString([start, destination.geometry])
         length_m = round(line.length, 1)
         seconds = round(line.length / WALKING_M_PER_S, 1)
-        row = (kind, origin, destination.point_id, length_m, seconds, "straight-line", True)
-        rows.append((f"R{number}", *row))
+        rows.append(
+            (f"R{number}", f"L{number}", kind, False, False, origin, origin_kind,
+             destination.point_id, destination.kind, "walking", length_m, seconds, np.nan,
+             False, "straight-line", True)
+        )  # fmt: skip
         lines.append(line)
     return gpd.GeoDataFrame(rows, columns=list(ROUTE_COLUMNS), geometry=lines, crs=crs)
 

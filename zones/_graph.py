@@ -131,8 +131,10 @@ class StreetGraph:
         self.forward, self.backward = _directions(edges, mode)
         self.matrix: dict[str, csr_matrix] = {}
         self.edge_of: dict[str, dict[tuple[int, int], int]] = {}
+        # The segment behind each stored entry of the matrix, in its (row, column) order.
+        self.entry_edges: dict[str, np.ndarray] = {}
         for weight, cost in (("metres", self.length), ("seconds", self.seconds)):
-            self.matrix[weight], self.edge_of[weight] = self._sparse(cost)
+            self.matrix[weight], self.edge_of[weight], self.entry_edges[weight] = self._sparse(cost)
         self.n_components, self.component = connected_components(
             self.matrix["metres"], directed=True, connection="weak"
         )
@@ -152,7 +154,9 @@ class StreetGraph:
         """Return the junction-to-junction matrix weighted in metres."""
         return self.matrix["metres"]
 
-    def _sparse(self, cost: np.ndarray) -> tuple[csr_matrix, dict[tuple[int, int], int]]:
+    def _sparse(
+        self, cost: np.ndarray
+    ) -> tuple[csr_matrix, dict[tuple[int, int], int], np.ndarray]:
         rows = np.concatenate([self.u[self.forward], self.v[self.backward]])
         cols = np.concatenate([self.v[self.forward], self.u[self.backward]])
         edge_ids = np.concatenate([np.flatnonzero(self.forward), np.flatnonzero(self.backward)])
@@ -164,7 +168,8 @@ class StreetGraph:
         n = len(self.nodes)
         matrix = csr_matrix((cost[edge_ids], (rows, cols)), shape=(n, n))
         lookup = {(int(r), int(c)): int(e) for r, c, e in zip(rows, cols, edge_ids, strict=True)}
-        return matrix, lookup
+        # Entries are sorted by row then column, as csr stores them (no duplicates, no zeros).
+        return matrix, lookup, edge_ids
 
     def snap(self, xy: np.ndarray, max_snap_m: float = np.inf) -> Snap:
         """Return where each point (n, 2) meets the nearest segment of a major piece.
@@ -351,15 +356,31 @@ def reverse_search(
 
 
 def best_route(
-    graph: StreetGraph, start: Snap, end: Snap, weight: str
-) -> tuple[float, list[tuple[float, float]]]:
-    """Return the cost and vertices of the cheapest way between two snapped points."""
+    graph: StreetGraph,
+    start: Snap,
+    end: Snap,
+    weight: str,
+    *,
+    matrix: csr_matrix | None = None,
+    limit: float = np.inf,
+) -> tuple[float, list[tuple[float, float]], list[int]]:
+    """Return the cost, vertices and whole segments of the cheapest way between two snaps.
+
+    ``matrix`` replaces the graph's own junction-to-junction costs (same entries, other
+    values: a penalised copy to find another way); the segments list the ones passed
+    from junction to junction, not the two the points snapped to. ``limit`` bounds the
+    search (cost from the start's junctions): beyond it the way is ``inf``.
+    """
     s_costs = graph.leave_costs(start, weight)
     e_costs = graph.enter_costs(end, weight)
     starts = [int(start.node_a[0]), int(start.node_b[0])]
     ends = [int(end.node_a[0]), int(end.node_b[0])]
     dist, pred = dijkstra(
-        graph.matrix[weight], directed=True, indices=starts, return_predecessors=True
+        graph.matrix[weight] if matrix is None else matrix,
+        directed=True,
+        indices=starts,
+        return_predecessors=True,
+        limit=limit,
     )
     options = [
         (float(s_costs[i][0] + dist[i, ends[j]] + e_costs[j][0]), i, j)
@@ -378,9 +399,13 @@ def best_route(
             piece = [
                 tuple(c) for c in shapely.get_coordinates(substring(graph.lines[edge], low, high))
             ]
-            return abs(along) * per, [begin, *(piece if along >= 0 else piece[::-1]), finish]
+            return (
+                abs(along) * per,
+                [begin, *(piece if along >= 0 else piece[::-1]), finish],
+                [],
+            )
     if not np.isfinite(cost):
-        return cost, []
+        return cost, [], []
     nodes = [ends[j]]
     while nodes[-1] != starts[i]:
         nodes.append(int(pred[i, nodes[-1]]))
@@ -393,4 +418,5 @@ def best_route(
         *arrive,
         finish,
     ]
-    return cost, coords
+    lookup = graph.edge_of[weight]
+    return cost, coords, [lookup[(a, b)] for a, b in itertools.pairwise(nodes)]

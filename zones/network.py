@@ -442,7 +442,7 @@ class NetworkTravel:
         if not (start.on_network[0] and end.on_network[0]):
             return self.fallback.path(a_xy, b_xy, mode=mode)
         weight = "seconds" if mode == "driving" else "metres"
-        cost, coords = best_route(graph, start, end, weight)
+        cost, coords, _ = best_route(graph, start, end, weight)
         access = float(start.distance_m[0] + end.distance_m[0])
         if not np.isfinite(cost):
             return Path(None, np.inf, np.inf, access, self.method, reachable=False)

@@ -66,7 +66,6 @@ VISITOR_COLUMNS = (
 )
 # areas: one row per area with its coordinator.
 AREA_COLUMNS = ("area_id", "area_name", "coordinator_id", "coordinator_role")
-# routes: evacuation and relocation routes (LineStrings).
 # departures: where the people of each concentration point leave from, per movement.
 DEPARTURE_COLUMNS = (
     "concentration_id",
@@ -83,14 +82,23 @@ POINT_LOAD_COLUMNS = (
     "zones",  # ";"-joined zone ids
     "over",  # load above a known capacity
 )
+# routes: the legs of the journey (LineStrings; none for the last leg), zones.legs.
 ROUTE_COLUMNS = (
-    "route_id",
-    "kind",  # "zone_to_assembly", "assembly_to_concentration", "assembly_to_airport"
-    "origin_id",
-    "destination_id",
+    "route_id",  # "R001", ... one per row
+    "leg",  # "L001", ...: the rows of one leg (its first route, alternate, part beyond)
+    "kind",  # zones.legs.LEG_KINDS: zone_to_assembly ... departure_to_destination
+    "alternate",  # the leg's second route, avoiding the first one's streets
+    "surveyed",  # on the street network; false beyond the extract or without one
+    "origin_id",  # zone_id or point_id
+    "origin_kind",  # "zone" or the point's kind
+    "destination_id",  # point_id, or the [evacuation] destination's name
+    "destination_kind",
+    "mode",  # "walking", "driving", "flight"
     "length_m",
     "time_s",
-    "method",  # "network" or "straight-line"
+    "shared_m",  # the alternate's length on the first route's streets
+    "distinct",  # the alternate shares at most half the first route ("no distinct alternate")
+    "method",  # "network", "straight-line" or "not routed"
     "reachable",
 )
 # medical: the nearest hospitals of every zone (from its centre household) and office,

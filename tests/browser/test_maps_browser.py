@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from outputs._map_layers import NOT_SURVEYED, ROUTE_LABELS
 from outputs.maps import write_maps
 from planner.build import build_plan
 from planner.moss import check_moss
@@ -182,6 +183,7 @@ LEGS = """() => {
         const p = l.feature && l.feature.properties;
         if (p && p.kind && l.getLatLngs) {
             legs.push({kind: p.kind, method: p.method, origin: p.origin,
+                       surveyed: p.surveyed, alternate: p.alternate,
                        dash: l.options.dashArray || null, weight: l.options.weight,
                        opacity: l.options.opacity});
         }
@@ -273,34 +275,34 @@ def test_zone_page_title_clear_of_the_buttons_on_a_phone(open_page, plan_folder,
     assert seen.errors == []
 
 
-def test_legend_lists_straight_line_legs_airports_and_police(open_page, plan_folder):
+def test_legend_lists_every_leg_kind_drawn_and_the_unsurveyed_legs(open_page, plan_folder):
     seen = open_page(plan_folder / "map.html", **DESKTOP)
     page = seen.page
+    legs = page.evaluate(LEGS)
     page.locator("details.wz-legend summary").click()
     rows = page.locator(".wz-legend-row > span:last-child").all_inner_texts()
-    for label in ("Straight line, not surveyed", "Airport", "Police"):
+    for kind in {leg["kind"] for leg in legs}:
+        assert ROUTE_LABELS[kind] in rows, (kind, rows)
+    assert any(leg["alternate"] for leg in legs), legs
+    for label in (NOT_SURVEYED, "Airport", "Police"):
         assert label in rows, rows
+    assert any(row.startswith("Alternate route") for row in rows), rows
     assert seen.errors == []
 
 
-def test_straight_line_legs_are_faint_and_dashed_and_off_zone_pages(
-    open_page, plan_folder, planned
-):
+def test_unsurveyed_legs_are_faint_and_dashed_and_off_zone_pages(open_page, plan_folder, planned):
     legs = open_page(plan_folder / "map.html", **DESKTOP).page.evaluate(LEGS)
-    straight = [leg for leg in legs if leg["method"] == "straight-line"]
-    assert any(leg["kind"] == "assembly_to_airport" for leg in straight), legs
-    for leg in straight:
+    unsurveyed = [leg for leg in legs if not leg["surveyed"]]
+    assert any(leg["kind"] == "concentration_to_departure" for leg in unsurveyed), legs
+    for leg in unsurveyed:
         assert leg["dash"], leg
         assert leg["weight"] <= 2, leg
         assert leg["opacity"] < 0.7, leg
     for zone_id in planned.zones["zone_id"]:
-        page = open_page(plan_folder / "maps" / f"{zone_id}.html", **PHONE).page
-        legs = page.evaluate(LEGS)
+        seen = open_page(plan_folder / "maps" / f"{zone_id}.html", **PHONE)
+        legs = seen.page.evaluate(LEGS)
         assert legs, zone_id
-        assert not [leg for leg in legs if leg["kind"] == "assembly_to_airport"
-                    and leg["method"] != "network"], zone_id  # fmt: skip
-        for leg in legs:
-            if leg["method"] != "network":
-                assert leg["kind"] == "zone_to_assembly", leg
-                assert leg["origin"] == zone_id, leg
-                assert leg["dash"], leg
+        assert all(leg["surveyed"] for leg in legs), (zone_id, legs)
+        seen.page.locator("details.wz-legend summary").click()
+        rows = seen.page.locator(".wz-legend-row > span:last-child").all_inner_texts()
+        assert NOT_SURVEYED not in rows, (zone_id, rows)

@@ -186,7 +186,7 @@ def test_no_distance_measured_from_a_home(redacted: Path):
     routes = gpd.read_file(redacted / "plan.gpkg", layer="routes")
     from_zones = routes[routes["kind"] == "zone_to_assembly"]
     assert len(from_zones)
-    for column in ("length_m", "time_s", "access_m"):
+    for column in ("length_m", "time_s", "shared_m"):
         assert from_zones[column].isna().all(), column
         assert routes.loc[routes["kind"] != "zone_to_assembly", column].notna().any(), column
     shown = [
@@ -196,6 +196,11 @@ def test_no_distance_measured_from_a_home(redacted: Path):
     ]
     assert shown
     assert all(r["Length"] == "not shown" and r["Time"] == "not shown" for r in shown)
+    # evacuation.json keeps the legs from the points onwards and none that starts at a home.
+    legs = json.loads((redacted / "evacuation.json").read_text(encoding="utf-8"))["legs"]
+    assert legs
+    assert not [leg for leg in legs if leg["from_kind"] == "zone"]
+    assert {"assembly", "concentration"} <= {leg["from_kind"] for leg in legs}
     metrics = pd.read_csv(redacted / "zone_metrics.csv", encoding="utf-8-sig")
     assert "centre_household_id" not in metrics.columns
     flags = pd.read_csv(redacted / "flags.csv", encoding="utf-8-sig")

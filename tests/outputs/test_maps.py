@@ -10,6 +10,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
+from outputs._map_layers import NOT_SURVEYED, ROUTE_LABELS
 from outputs.maps import PLACEHOLDER, tile_layer_of, write_maps
 from planner.build import build_plan
 from planner.moss import check_moss
@@ -142,16 +143,13 @@ def test_redacted_map_has_no_people_and_no_homes(planned: PlannedStation, tmp_pa
     assert data["households"]["features"] == []
     assert data["appointees"]["features"] == []
     routes = planned.routes[planned.routes["kind"] == "zone_to_assembly"]
+    firsts = routes.drop_duplicates("origin_id")
     homes = gpd.GeoSeries(
-        [shapely.Point(line.coords[0]) for line in routes.geometry],
-        index=routes["origin_id"],
+        [shapely.Point(line.coords[0]) for line in firsts.geometry],
+        index=firsts["origin_id"],
         crs=planned.station.crs,
     )
-    shown = [
-        f
-        for f in data["routes"]["features"]
-        if f["properties"]["tip"]["title"] == "Zone to assembly"
-    ]
+    shown = [f for f in data["routes"]["features"] if f["properties"]["kind"] == "zone_to_assembly"]
     assert 0 < len(shown) <= len(routes)
     for route in shown:
         start = shapely.Point(shapely.geometry.shape(route["geometry"]).coords[0])
@@ -224,22 +222,24 @@ def test_pages_are_titled_after_the_station_and_the_zone(small: tuple[PlannedSta
         assert page.count("charset") == 1
 
 
-def test_zone_pages_draw_no_straight_line_leg_but_their_own_walk(
-    planned: PlannedStation, written: Path
-):
+def test_zone_pages_draw_only_surveyed_legs(planned: PlannedStation, written: Path):
     station_routes = page_data(written / "map.html")["routes"]["features"]
-    straight = [r for r in station_routes if r["properties"]["method"] != "network"]
-    assert any(r["properties"]["kind"] == "assembly_to_airport" for r in straight)
-    for route in straight:
+    unsurveyed = [r for r in station_routes if not r["properties"]["surveyed"]]
+    assert any(r["properties"]["kind"] == "concentration_to_departure" for r in unsurveyed)
+    for route in unsurveyed:
         assert route["properties"]["style"]["dashArray"]
         assert route["properties"]["style"]["weight"] <= 2
+        assert dict(route["properties"]["tip"]["rows"])["Surveyed"] == NOT_SURVEYED
+    legend = [entry["label"] for entry in page_data(written / "map.html")["legend"]]
+    assert NOT_SURVEYED in legend
+    for kind in {r["properties"]["kind"] for r in station_routes}:
+        assert ROUTE_LABELS[kind] in legend, kind
     for zone_id in planned.zones["zone_id"]:
-        routes = page_data(written / "maps" / f"{zone_id}.html")["routes"]["features"]
+        data = page_data(written / "maps" / f"{zone_id}.html")
+        routes = data["routes"]["features"]
         assert routes, zone_id
-        for route in routes:
-            props = route["properties"]
-            own_walk = props["kind"] == "zone_to_assembly" and props["origin"] == zone_id
-            assert own_walk or props["method"] == "network", (zone_id, props["tip"])
+        assert all(r["properties"]["surveyed"] for r in routes), zone_id
+        assert NOT_SURVEYED not in [entry["label"] for entry in data["legend"]], zone_id
 
 
 def test_zone_colours_are_distinct_hues_not_shades_of_one(small: tuple[PlannedStation, Path]):

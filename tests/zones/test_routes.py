@@ -1,4 +1,4 @@
-"""Routes on the street network: connected lines between snapped points, evacuation sets."""
+"""Routes on the street network: connected lines between snapped points (legs: test_legs)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import pyogrio
 import pyrosm
 import pytest
 import shapely
@@ -14,7 +13,7 @@ from pyproj import CRS
 
 from stations.osm import OsmExtract
 from zones.network import DETOUR_FACTOR, NetworkTravel, build_travel
-from zones.routes import ROUTE_COLUMNS, evacuation_routes, route_lines
+from zones.routes import route_lines
 
 UTM35 = CRS.from_epsg(32635)
 
@@ -113,63 +112,6 @@ def grid() -> NetworkTravel:
     return NetworkTravel.from_edges(_grid_with_river(), UTM35)
 
 
-def _points(rows: list[tuple[str, str, float, float]]) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame(
-        {"point_id": [r[0] for r in rows], "kind": [r[1] for r in rows]},
-        geometry=[shapely.Point(r[2], r[3]) for r in rows],
-        crs=UTM35,
-    )
-
-
-def test_evacuation_routes_cross_the_bridge_and_report_the_island(grid, tmp_path) -> None:
-    centres = gpd.GeoDataFrame(
-        {"zone_id": ["Z02", "Z01", "Z03"]},
-        geometry=[shapely.Point(3550, 3000), shapely.Point(150, 150), shapely.Point(650, 750)],
-        crs=UTM35,
-    )
-    points = _points(
-        [
-            ("AP2", "assembly", 700, 700),
-            ("AP1", "assembly", 200, 200),
-            ("CP1", "concentration", 900, 100),
-            ("AIR", "airport", 100, 900),
-            ("H1", "hospital", 500, 500),
-        ]
-    )
-    routes = evacuation_routes(grid, centres, points, UTM35)
-    assert list(routes.columns) == [*ROUTE_COLUMNS, "geometry"]
-    assert routes.crs.equals(UTM35)  # the station CRS, as the plan
-    assert list(routes["route_id"]) == [f"R{i:03d}" for i in range(1, len(routes) + 1)]
-    walks = routes[routes["kind"] == "zone_to_assembly"].set_index("origin_id")
-    assert list(walks.index) == ["Z01", "Z02", "Z03"]
-    assert walks.loc["Z01", "destination_id"] == "AP1"
-    assert walks.loc["Z03", "destination_id"] == "AP2"
-    # The island has no way off: no line, no number, and it says so.
-    assert not walks.loc["Z02", "reachable"]
-    assert np.isnan(walks.loc["Z02", "length_m"])
-    assert walks.loc["Z02", "geometry"] is None
-    onward = routes[routes["kind"].str.startswith("assembly_to_")]
-    # Both used assembly points (AP1, AP2) go on to the airport and the concentration point.
-    assert sorted(zip(onward["origin_id"], onward["destination_id"], strict=True)) == [
-        ("AP1", "AIR"),
-        ("AP1", "CP1"),
-        ("AP2", "AIR"),
-        ("AP2", "CP1"),
-    ]
-    assert set(onward["mode"]) == {"driving"}
-    assert set(onward["method"]) == {"network"}
-    # AP1 to CP1 is 700 m as the crow flies; the river sends the car round by the bridge.
-    leg = onward.set_index(["origin_id", "destination_id"]).loc[("AP1", "CP1")]
-    assert leg["length_m"] == pytest.approx(700 + 700 + 800, abs=0.1)  # up, across, down
-    assert leg["time_s"] == pytest.approx(leg["length_m"] / (30 / 3.6), abs=0.1)
-    # GIS files take the unreachable row: NaN length and a missing line.
-    path = tmp_path / "routes.gpkg"
-    pyogrio.write_dataframe(routes, path, layer="routes")
-    back = pyogrio.read_dataframe(path)
-    assert len(back) == len(routes)
-    assert back["length_m"].isna().sum() == 1
-
-
 def test_points_off_the_network_get_flagged_straight_lines(grid) -> None:
     routes = route_lines(
         grid,
@@ -184,21 +126,3 @@ def test_points_off_the_network_get_flagged_straight_lines(grid) -> None:
     far = routes.to_crs(UTM35).loc["far"]
     assert len(far.geometry.coords) == 2
     assert far["length_m"] == pytest.approx(3150 * DETOUR_FACTOR, abs=0.1)
-
-
-def test_without_extract_routes_are_straight_lines_that_say_so() -> None:
-    travel = build_travel(None, UTM35)
-    centres = gpd.GeoDataFrame({"zone_id": ["Z01"]}, geometry=[shapely.Point(0, 0)], crs=UTM35)
-    points = _points([("AP1", "assembly", 300, 400), ("CP1", "concentration", 300, 1400)])
-    routes = evacuation_routes(travel, centres, points, UTM35).to_crs(UTM35)
-    assert list(routes["method"]) == ["straight-line", "straight-line"]
-    assert list(routes["length_m"]) == pytest.approx([500 * 1.3, 1000 * 1.3])
-    assert all(len(line.coords) == 2 for line in routes.geometry)
-
-
-def test_no_assembly_points_means_no_routes(grid) -> None:
-    centres = gpd.GeoDataFrame({"zone_id": ["Z01"]}, geometry=[shapely.Point(0, 0)], crs=UTM35)
-    routes = evacuation_routes(grid, centres, _points([("CP1", "concentration", 1, 1)]), UTM35)
-    assert routes.empty
-    assert list(routes.columns) == [*ROUTE_COLUMNS, "geometry"]
-    assert routes.crs.equals(UTM35)  # the station CRS, as the plan
