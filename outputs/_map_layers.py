@@ -121,7 +121,9 @@ def zone_layer(
                 "People",
                 (
                     f"{int(zone.headcount)} ({int(zone.staff)} staff, {int(zone.dependants)} "
-                    f"dependant{'' if int(zone.dependants) == 1 else 's'})"
+                    f"dependant{'' if int(zone.dependants) == 1 else 's'}"
+                    + _visitors_text(int(getattr(zone, "visitors", 0)))
+                    + ")"
                 ),
             ],
             ["MOSS", compliance],
@@ -427,3 +429,8 @@ def _round(value: object) -> object:
             return [round(float(v), DIGITS) for v in value[:2]]
         return [_round(v) for v in value]
     return value
+
+
+def _visitors_text(visitors: int) -> str:
+    """Return ``, 2 visitors`` (nothing without visitors), for a zone's headcount."""
+    return f", {visitors} visitor{'' if visitors == 1 else 's'}" if visitors else ""

@@ -38,8 +38,11 @@ ROLE_LABELS = {
     "deputy": "Deputy warden",
     "household": "Household",
     "staff": "",
+    "dependant": "Dependant",
     "hotel": "Hotel",
     "visitors_contact": "Visitors' contact",
+    "visitor": "Visitor",
+    "sponsor": "Sponsor",
     "agency": "Agency",
     "agency_head": "Head of agency",
 }
@@ -210,7 +213,8 @@ def _line(node: dict[str, Any]) -> str:
     if role == "household":
         parts.append(f'<span class="note">{e(node["household_id"] or "")}:</span>')
     name = node["name"] or ""
-    css = "gap" if node["staff_id"] is None and role not in _GROUPS else "name"
+    person = node["staff_id"] or node.get("person_id")
+    css = "gap" if person is None and role not in _GROUPS else "name"
     parts.append(f'<bdi class="{css}">{e(name)}</bdi>')
     if node["agency"]:
         parts.append(f'<span class="agency">{e(node["agency"])}</span>')
@@ -221,8 +225,8 @@ def _line(node: dict[str, Any]) -> str:
     ]
     if node["radio_callsign"]:
         parts.append(f'<span class="radio">radio {e(node["radio_callsign"])}</span>')
-    if node["staff_id"] and role != "household":
-        parts.append(f'<span class="note">{e(node["staff_id"])}</span>')
+    if person and role != "household":
+        parts.append(f'<span class="note">{e(person)}</span>')
     if node["note"]:
         parts.append(f'<span class="note">({e(node["note"])})</span>')
     return " ".join(parts)

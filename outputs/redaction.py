@@ -1,7 +1,9 @@
 """A plan safe to share: whatever names or locates a person is left out.
 
 A redacted plan keeps zones, counts, offices, points and gaps, and leaves out names,
-phones and homes, and what would lead back to them: staff and household ids, zone
+phones and homes, and what would lead back to them: staff, household, dependant and
+visitor ids (dependants and visitors stay as rows without names, phones or ids, so that
+they are still counted), zone
 edges drawn between two homes (zones are redrawn on a grid, see `zones.coarse`), the
 first 200 m of every route from a home and the length and time of those routes,
 distances from a home to its street, and findings about single persons (MOSS lists
@@ -14,7 +16,7 @@ import dataclasses
 import re
 from collections.abc import Iterable
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -38,6 +40,7 @@ __all__ = [
     "route_beyond",
 ]
 
+Frame = TypeVar("Frame", bound=pd.DataFrame)
 REDACTED = "[redacted]"
 REDACTED_ROUTE_START_M = 200.0  # a zone's route is shown from this far from its home on
 # Routes from a zone start at its centre household: these measure from a home.
@@ -54,23 +57,35 @@ NO_BOUNDARY_FILE = (
     "grid, the outline of this redacted plan follows the outermost homes to within a few "
     "hundred metres; give the station a boundary file before sharing it"
 )
+# What names, reaches or identifies a dependant or a visitor: emptied in a redacted plan,
+# whose rows still count them (by household, zone, hotel and agency).
+PERSONAL_DEPENDANT_COLUMNS = (
+    "person_id", "name", "birth_date", "nationality", "phone", "special_needs", "reason",
+)  # fmt: skip
+PERSONAL_VISITOR_COLUMNS = (
+    "visitor_id", "name", "phone", "sponsor_staff_id", "lat", "lon", "reason",
+)  # fmt: skip
 _TOKEN = re.compile(r"[^\s,;()\[\]'\"]+")
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class Scrubber:
-    """Replaces every staff and household id in a text by ``[redacted]``."""
+    """Replaces every staff, household, dependant and visitor id in a text by ``[redacted]``."""
 
     ids: frozenset[str]
 
     @classmethod
     def of(cls, planned: PlannedStation) -> Scrubber:
-        """Return the scrubber of a plan's staff (every input row) and households."""
-        staff = planned.station.staff
+        """Return the scrubber of a plan's staff (every input row), households and people."""
+        station = planned.station
+        staff = station.staff
         columns = [c for c in ("staff_id", "household_id") if c in staff.columns]
         values: Iterable[object] = [
             *(v for c in columns for v in staff[c]),
             *planned.households["household_id"],
+            *station.dependants["person_id"],
+            *station.visitors["visitor_id"],
+            *planned.visitors["visitor_id"],
         ]
         return cls(frozenset(str(v) for v in values if isinstance(v, str) and v))
 
@@ -134,7 +149,12 @@ def redact_planned(planned: PlannedStation) -> PlannedStation:
         boundary = gpd.GeoDataFrame(
             {"source": ["redacted grid"]}, geometry=[area_shape], crs=station.crs
         )
-    copy = dataclasses.replace(station, boundary=boundary)
+    copy = dataclasses.replace(
+        station,
+        boundary=boundary,
+        dependants=_blanked(station.dependants, PERSONAL_DEPENDANT_COLUMNS),
+        visitors=_blanked(station.visitors, PERSONAL_VISITOR_COLUMNS),
+    )
     if "osm" in station.__dict__:  # the extract already read (a cached property)
         copy.__dict__["osm"] = station.__dict__["osm"]
     scrub = Scrubber.of(planned)
@@ -147,7 +167,15 @@ def redact_planned(planned: PlannedStation) -> PlannedStation:
         flags=redacted_flags(planned.flags, scrub),
         notes=tuple(str(scrub.text(n)) for n in notes),
         redacted=True,
+        visitors=_blanked(planned.visitors, PERSONAL_VISITOR_COLUMNS),
     )
+
+
+def _blanked(frame: Frame, columns: tuple[str, ...]) -> Frame:
+    """Return ``frame`` with ``columns`` (those it has) emptied: its rows still count."""
+    present = [c for c in columns if c in frame.columns]
+    out: Frame = frame.assign(**dict.fromkeys(present, None))
+    return out
 
 
 def _coarse_zones_and_areas(

@@ -27,7 +27,7 @@ import pandas as pd
 from outputs import fonts
 from outputs._parallel import run_all
 from outputs._zone_drawing import ZoneMapLayers, prepare_zone_maps, zone_map_flowable
-from outputs.document import Block, Document, Drawing, Section, Table, write_pdf
+from outputs.document import Block, Cell, Document, Drawing, Section, Table, write_pdf
 from outputs.file_names import card_file_names, safe_file_names
 from outputs.page import long_date
 from outputs.phone_text import format_phone
@@ -135,6 +135,7 @@ class _Index:
     to_assembly: dict[str, list[Any]]  # zone -> routes to its assembly points
     onward: dict[str, list[Any]]  # assembly point -> routes to concentration points
     maps: ZoneMapLayers
+    people: _People
 
 
 def _index(plan: PlannedStation, cascade: Cascade | None) -> _Index:
@@ -186,6 +187,7 @@ def _index(plan: PlannedStation, cascade: Cascade | None) -> _Index:
         to_assembly=to_assembly,
         onward=onward,
         maps=prepare_zone_maps(plan),
+        people=_people(plan),
     )
 
 
@@ -494,7 +496,9 @@ def _write_zone(
     entries = _household_rows(index, zone)
     document = Document(
         title=f"Warden list: {label}",
-        subtitle=_summary(station, zone, entries, issued),
+        subtitle=_summary(
+            station, zone, entries, issued, len(index.people.visitors.get(zone_id, []))
+        ),
         marking=CONFIDENTIAL,
         issued=issued,
         facts=(),
@@ -502,7 +506,8 @@ def _write_zone(
             _section("Chain of contacts", _chain_table(index, zone)),
             _section("Security operations centre and emergency numbers", _emergency_table(index)),
             *_points_and_map(index, zone_id, [e["household_id"] for e in entries]),
-            _section("Households", _household_table(entries, index.cascade)),
+            _section("Households", _with_dependants(index, entries, index.cascade)),
+            *_visitors_section(index, zone_id),
             *_cascade_sections(index, zone_id),
         ),
         layout="sheet",
@@ -518,14 +523,20 @@ def _section(title: str, *blocks: Block) -> Section:
 
 
 def _summary(
-    station: str, zone: dict[str, Any], entries: list[dict[str, Any]], issued: dt.date
+    station: str,
+    zone: dict[str, Any],
+    entries: list[dict[str, Any]],
+    issued: dt.date,
+    visitors: int = 0,
 ) -> str:
     staff_count = sum(len(e["people"]) for e in entries)
     dependants = sum(e["dependants"] for e in entries)
+    guests = f", {visitors} visitor{'' if visitors == 1 else 's'}" if visitors else ""
     return (
         f"{station} duty station · area {text_of(zone['area_id'])} · "
         f"{len(entries)} household{'' if len(entries) == 1 else 's'}, {staff_count} staff, "
-        f"{dependants} dependant{'' if dependants == 1 else 's'} · issued {long_date(issued)}"
+        f"{dependants} dependant{'' if dependants == 1 else 's'}{guests} · "
+        f"issued {long_date(issued)}"
     )
 
 
@@ -633,3 +644,150 @@ def _cascade_sections(index: _Index, zone_id: str) -> list[Section]:
         f"{severity.capitalize()}: {message}" for severity, message in index.flags.get(zone_id, [])
     ]
     return [_section("Call cascade and known gaps", *lines)] if lines else []
+
+
+# --- dependants and visitors ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _People:
+    """Named dependants by household and visitors by zone, looked up once per plan."""
+
+    named: bool  # the station has a dependants file naming someone
+    dependants: dict[str, list[dict[str, Any]]]  # household -> named dependants, file order
+    unnamed: dict[str, int]  # household -> dependants the roster counts but the file does not name
+    visitors: dict[str, list[dict[str, Any]]]  # zone -> visitors, by hotel then name
+    sponsors: dict[str, dict[str, Any]]  # staff_id -> sponsor's record
+
+
+def _people(plan: PlannedStation) -> _People:
+    station = plan.station
+    accepted = station.accepted_dependants
+    numbered = accepted["numbered"].astype(bool)
+    named_rows = pd.DataFrame(accepted[~numbered]).sort_values("source_row", kind="stable")
+    dependants: dict[str, list[dict[str, Any]]] = {}
+    for row in named_rows.to_dict("records"):
+        dependants.setdefault(str(row["household_id"]), []).append(row)
+    unnamed = accepted[numbered].groupby("household_id").size().astype(int).to_dict()
+    stays = pd.DataFrame(station.visitors.drop(columns="geometry")).drop_duplicates("visitor_id")
+    stay = stays.set_index("visitor_id")[["arrival", "departure", "lat", "lon"]].to_dict("index")
+    points = station.accepted_points.set_index("point_id")
+    visitors: dict[str, list[dict[str, Any]]] = {}
+    for row in pd.DataFrame(plan.visitors.drop(columns="geometry")).to_dict("records"):
+        point_id = text_of(row["point_id"])
+        where = stay.get(row["visitor_id"], {})
+        hotel = (
+            f"{text_of(points.at[point_id, 'name'])} ({point_id})"
+            if point_id in points.index
+            else "Lodging at " + _coordinates(float(where.get("lat")), float(where.get("lon")))
+            if where.get("lat") is not None
+            else "Lodging not given"
+        )
+        visitors.setdefault(text_of(row["zone_id"]), []).append(row | where | {"hotel": hotel})
+    for rows in visitors.values():
+        rows.sort(key=lambda r: (r["hotel"].casefold(), text_of(r["name"]).casefold()))
+    staff = station.accepted_staff
+    records = pd.DataFrame(staff.drop(columns="geometry")).to_dict("records")
+    return _People(
+        named=bool(len(named_rows)),
+        dependants=dependants,
+        unnamed={str(k): int(v) for k, v in unnamed.items()},
+        visitors=visitors,
+        sponsors={str(r["staff_id"]): r for r in records},
+    )
+
+
+def _with_dependants(
+    index: _Index, entries: list[dict[str, Any]], cascade: Cascade | None
+) -> Table:
+    """Return the households table with each household's named dependants under it.
+
+    Without a dependants file (no dependant named), the table is as before: a count per
+    household. With one, each named dependant gets a line of their own under the household
+    (name, relation, age band, phone, special needs), and dependants the roster counts
+    but the file does not name are counted on one line ("2 dependants (not named)").
+    """
+    table = _household_table(entries, cascade)
+    people = index.people
+    if not people.named or not entries:
+        return table
+    width = len(table.header)
+    rows: list[Any] = []
+    for entry, row in zip(entries, table.rows, strict=True):
+        rows.append(row)
+        household = entry["household_id"]
+        rows.extend(_dependant_row(d, width) for d in people.dependants.get(household, []))
+        unnamed = people.unnamed.get(household, 0)
+        if unnamed:
+            line = f"\u21b3 {unnamed} dependant{'' if unnamed == 1 else 's'} (not named)"
+            rows.append(["", line, *[""] * (width - 2)])
+    return Table(table.header, rows, table.widths, table.empty, table.bold_columns)
+
+
+def _dependant_row(dependant: dict[str, Any], width: int) -> list[Any]:
+    """Return a dependant's line: name and what they are, phone and special needs."""
+    about = ", ".join(
+        t for t in (text_of(dependant.get("relation")), text_of(dependant.get("age_band"))) if t
+    )
+    name = text_of(dependant.get("name")) or "name not given"
+    phone = text_of(dependant.get("phone"))
+    row: list[Any] = ["", [["\u21b3 ", name, f" ({about})" if about else ""]]]
+    row += [
+        "",
+        format_phone(phone) if phone else "",
+        "",
+        "",
+        text_of(dependant.get("special_needs")),
+    ]
+    return row + [""] * (width - len(row))
+
+
+def _visitors_section(index: _Index, zone_id: str) -> list[Section]:
+    """Return the zone's visitors under their hotel, with the staff member who keeps contact."""
+    visitors = index.people.visitors.get(zone_id, [])
+    if not visitors:
+        return []
+    rows = []
+    previous = None
+    for visitor in visitors:
+        hotel = visitor["hotel"]
+        phone = text_of(visitor.get("phone"))
+        rows.append(
+            [
+                hotel if hotel != previous else "",
+                [[text_of(visitor.get("name")) or "name not given"]]
+                + ([[text_of(visitor.get("agency"))]] if text_of(visitor.get("agency")) else []),
+                format_phone(phone) if phone else "",
+                _stay(visitor.get("arrival"), visitor.get("departure")),
+                _sponsor(index.people.sponsors.get(text_of(visitor.get("sponsor_staff_id")))),
+            ]
+        )
+        previous = hotel
+    table = Table(
+        ("Hotel", "Visitor (agency)", "Phone", "Stay", "Keeps contact (sponsor)"),
+        rows,
+        (42, 42, 32, 26, 48),
+    )
+    note = (
+        "UN visitors staying in the zone on the date of issue. Their sponsor keeps contact "
+        "with them; in an emergency, reach them through the sponsor and count them at the "
+        "zone's assembly point."
+    )
+    return [_section("Visitors at hotels in the zone", note, table)]
+
+
+def _stay(arrival: object, departure: object) -> str:
+    if not isinstance(arrival, dt.date) or not isinstance(departure, dt.date):
+        return ""
+    return f"{arrival.isoformat()} to {departure.isoformat()}"
+
+
+def _sponsor(person: dict[str, Any] | None) -> Cell:
+    if person is None:
+        return "nobody named: ask the Security Focal Point"
+    agency = text_of(person.get("agency"))
+    lines = [[text_of(person.get("name")), f" ({agency})" if agency else ""]]
+    phone = text_of(person.get("phone"))
+    if phone:
+        lines.append([format_phone(phone)])
+    return lines

@@ -49,6 +49,7 @@ from zones.plan import PlannedStation
 from zones.routes import evacuation_routes
 from zones.sites import SiteSuggestions
 from zones.transport import apply_transport
+from zones.visitors import with_visitors
 from zones.zoning import ZoningResult, plan_zones, with_roster_columns
 
 logger = logging.getLogger(__name__)
@@ -279,6 +280,7 @@ def plan_station(
         coordinators,
         wardens,
     )
+    planned = with_visitors(planned, station.visitors_on(as_of))
     cascade = plan_cascade(planned, CascadeRules.from_table(extra.get("cascade", {})))
     cascade_flags = cascade.flags.reindex(columns=planned.flags.columns)
     planned = dataclasses.replace(

@@ -52,8 +52,8 @@ PUBLISH_STEPS = (
     "MOSS report and index",
 )
 ZONE_FILE_COLUMNS = (
-    "zone_id", "zone_name", "area_id", "households", "staff", "dependants", "headcount",
-    "warden_id", "deputy_id",
+    "zone_id", "zone_name", "area_id", "households", "staff", "dependants", "visitors",
+    "headcount", "warden_id", "deputy_id",
 )  # fmt: skip
 
 

@@ -36,6 +36,7 @@ def plan_summary(run: PlanRun) -> dict[str, Any]:
         "station": planned.station.name,
         "as_of": planned.station.as_of.isoformat(),
         "staff_away": len(planned.station.away_on()),
+        "visitors_present": len(planned.visitors),
         "security_level": planned.station.config.station.security_level,
         "zones": len(planned.zones),
         "areas": len(planned.areas),
@@ -115,7 +116,7 @@ class _People:
         self.household = dict(
             zip(households["household_id"], households["headcount"].astype(int), strict=True)
         )
-        self.everyone = int(households["headcount"].sum())
+        self.everyone = int(households["headcount"].sum()) + len(planned.visitors)
         staff = planned.station.staff
         self.office = (
             staff.groupby("office_id").size().to_dict() if "office_id" in staff.columns else {}
@@ -163,6 +164,7 @@ def plan_text(summary: dict[str, Any], *, seconds: float, index: Path) -> str:
             f"  households covered: {summary['households']}; staff assigned "
             f"{summary['staff_assigned']}, rejected {summary['staff_rejected']}"
         ),
+        *_visitors_line(summary),
         f"  MOSS: {summary['compliance_rating']} ({summary['compliance_percentage']} %)",
         (
             f"  time to reach everyone: {_minutes(summary['minutes_to_reach_everyone'])} "
@@ -173,6 +175,12 @@ def plan_text(summary: dict[str, Any], *, seconds: float, index: Path) -> str:
         f"  planned in {seconds:.0f} s; open {index}",
     ]
     return "\n".join(lines)
+
+
+def _visitors_line(summary: dict[str, Any]) -> list[str]:
+    """Return the line of visitors present on the plan date (none without visitors)."""
+    count = summary.get("visitors_present", 0)
+    return [f"  visitors present on {summary['as_of']}: {count}"] if count else []
 
 
 def _minutes(value: float | None) -> str:

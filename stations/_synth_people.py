@@ -30,6 +30,8 @@ PARENT_WORDINGS = ("Parent", "Mother", "Father")
 SPECIAL_NEEDS = ("wheelchair user", "insulin-dependent diabetes", "hearing impaired", "asthma")
 NATIONALITIES = ("FR", "KE", "IN", "BR", "DE", "US", "GH", "PH", "JO", "CA", "SE", "NG", "PE")
 VISITOR_COUNTRIES = ("CH", "US", "KE", "FR", "IT", "DK", "TH")
+# Visitors over the six weeks around the reference date: one per this many staff.
+STAFF_PER_VISITOR = 15
 # Households whose file names one dependant fewer than the roster counts (a file lags).
 LAGGING_SHARE = 0.02
 
@@ -128,12 +130,14 @@ def draw_dependants(
 def draw_visitors(
     rng: np.random.Generator, staff: pd.DataFrame, hotels: list[str], reference: dt.date
 ) -> pd.DataFrame:
-    """Return a visitors file: about one visitor per 50 staff, at the station's hotels.
+    """Return a visitors file: one visitor per ``STAFF_PER_VISITOR`` staff, at the hotels.
 
-    Stays start up to three weeks either side of ``reference`` and last 2 to 21 days; the
-    sponsor is a staff member of the visitor's agency.
+    Stays start up to three weeks either side of ``reference`` and last 2 to 21 days, so
+    that on a day about one visitor per 55 staff is at the station (two or three at a
+    station of 150 staff: missions, consultants, visitors from headquarters); the sponsor
+    is a staff member of the visitor's agency.
     """
-    n = max(1, len(staff) // 50) if hotels else 0
+    n = max(1, len(staff) // STAFF_PER_VISITOR) if hotels else 0
     agency = rng.choice(AGENCIES, n)
     arrival = rng.integers(-21, 22, n)
     stay = rng.integers(2, 22, n)

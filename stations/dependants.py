@@ -163,8 +163,9 @@ def check_dependants(
     _ages(check, rules.as_of)
     named = _schema(check.finish())
     numbered, counted, issues = _headcounts(named, staff, households, label)
+    named, clashes = _numbered_clashes(named, numbered, label)
     dependants = _schema(pd.concat([named, numbered], ignore_index=True))
-    return dependants, counted, check.issues + issues
+    return dependants, counted, check.issues + clashes + issues
 
 
 def _link(check: RecordCheck, staff: pd.DataFrame, household_ids: set[str]) -> None:
@@ -330,6 +331,37 @@ def _headcounts(
     out[HEADCOUNT] = out[STAFF_COUNT].astype(int) + out[DEPENDANTS].astype(int)
     numbered = number_dependants(staff, households[households[HOUSEHOLD_ID].isin(unnamed)])
     return numbered, out, _capped(issues, label)
+
+
+def _numbered_clashes(
+    named: pd.DataFrame, numbered: pd.DataFrame, label: str
+) -> tuple[pd.DataFrame, list[Issue]]:
+    """Reject named rows whose id is the numbered id of a household the file does not name."""
+    household_of = dict(zip(numbered[PERSON_ID], numbered[HOUSEHOLD_ID], strict=True))
+    clash = (named[STATUS] == "accepted") & named[PERSON_ID].isin(household_of.keys())
+    issues = []
+    out = named.copy()
+    for index in out.index[clash]:
+        person = out.at[index, PERSON_ID]
+        household = household_of[person]
+        message = (
+            f"{person!r} is the id the plan gives a dependant the roster counts for household "
+            f"{household!r}, which {label} does not name; give this dependant another id, "
+            f"or name household {household!r}'s dependants in {label}"
+        )
+        issues.append(
+            Issue(
+                "error",
+                label,
+                message,
+                row=int(out.at[index, SOURCE_ROW]),
+                column=DEPENDANT_ID,
+                code="duplicate",
+            )
+        )
+        out.at[index, STATUS] = "rejected"
+        out.at[index, REASON] = f"{DEPENDANT_ID}: {message}"
+    return out, issues
 
 
 def _rows_by_household(frame: pd.DataFrame) -> dict[str, list[int]]:

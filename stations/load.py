@@ -29,7 +29,6 @@ from stations.schema import (
     LON,
     OFFICE_ID,
     OFFICE_REQUIRED,
-    PERSON_ID,
     POINT_ID,
     POINT_KIND,
     POINT_REQUIRED,
@@ -139,7 +138,7 @@ def load_station(folder: Path, *, as_of: dt.date | None = None) -> Station:
             crs=crs,
             country=config.station.country,
             date_order=config.roster.date_order,
-            dependant_ids=frozenset(dependants.loc[dependants[STATUS] == "accepted", PERSON_ID]),
+            dependants=dependants[dependants[STATUS] == "accepted"],
         )
         issues += found
     station = Station(

@@ -24,11 +24,15 @@ from stations.roster import normalise_phones
 from stations.schema import (
     ARRIVAL,
     DEPARTURE,
+    HOUSEHOLD_ID,
     LAT,
     LON,
     NAME,
+    PERSON_ID,
     POINT_ID,
     POINT_KIND,
+    SOURCE_FILE,
+    SOURCE_ROW,
     SPONSOR_STAFF_ID,
     STAFF_ID,
     STATUS,
@@ -48,7 +52,7 @@ def check_visitors(
     crs: CRS,
     country: str,
     date_order: str | None,
-    dependant_ids: frozenset[str] = frozenset(),
+    dependants: pd.DataFrame | None = None,
 ) -> tuple[gpd.GeoDataFrame, list[Issue]]:
     """Check a visitors file and locate every visitor.
 
@@ -70,8 +74,9 @@ def check_visitors(
         ISO 3166 alpha-2 code, for phone numbers and the day/month order of dates.
     date_order
         ``[roster] date_order``, for dates the columns do not settle.
-    dependant_ids
-        The ids of the accepted dependants, which no visitor may take.
+    dependants
+        The accepted dependants (``person_id``, ``household_id``, ``numbered``,
+        ``source_file``, ``source_row``), whose ids no visitor may take.
 
     Returns
     -------
@@ -92,7 +97,7 @@ def check_visitors(
             code="missing",
         )
     check.unique_ids(VISITOR_ID)
-    _not_taken(check, staff, dependant_ids)
+    _not_taken(check, staff, _dependant_rows(dependants))
     check.parse_dates((ARRIVAL, DEPARTURE), configured=date_order, country=country)
     _check_stays(check)
     normalise_phones(check, country, ("phone",))
@@ -124,7 +129,24 @@ def visitors_on(visitors: gpd.GeoDataFrame, date: dt.date) -> gpd.GeoDataFrame:
     return accepted[np.array(here, dtype=bool)]
 
 
-def _not_taken(check: RecordCheck, staff: pd.DataFrame, dependant_ids: frozenset[str]) -> None:
+def _dependant_rows(dependants: pd.DataFrame | None) -> dict[str, str]:
+    """Return each dependant's id -> where it comes from, for messages."""
+    if dependants is None:
+        return {}
+    return {
+        str(person): (
+            f"numbered for household {household!r}, {source} row {row}, column 'dependants'"
+            if numbered
+            else f"{source} row {row}"
+        )
+        for person, household, numbered, source, row in zip(
+            dependants[PERSON_ID], dependants[HOUSEHOLD_ID], dependants["numbered"],
+            dependants[SOURCE_FILE], dependants[SOURCE_ROW], strict=True,
+        )
+    }  # fmt: skip
+
+
+def _not_taken(check: RecordCheck, staff: pd.DataFrame, dependant_ids: dict[str, str]) -> None:
     """Reject visitor ids that are already a staff member's or a dependant's."""
     ids = set(staff.loc[staff[STATUS] == "accepted", STAFF_ID])
     for index, visitor in check.frame[VISITOR_ID].items():
@@ -141,7 +163,8 @@ def _not_taken(check: RecordCheck, staff: pd.DataFrame, dependant_ids: frozenset
             check.report(
                 int(index),
                 VISITOR_ID,
-                f"{visitor!r} is already a dependant's id; every person needs an id of their own",
+                f"{visitor!r} is already a dependant's id ({dependant_ids[visitor]}); every "
+                "person needs an id of their own",
                 code="duplicate",
             )
 

@@ -48,6 +48,7 @@ def tiny_plan(folder: Path) -> PlannedStation:
                 "households": len(members),
                 "staff": int(members["staff_count"].sum()),
                 "dependants": int(members["dependants"].sum()),
+                "visitors": 0,
                 "headcount": int(members["headcount"].sum()),
                 "warden_id": warden,
                 "deputy_id": deputy,
@@ -135,4 +136,44 @@ def hostile_helsinki(folder: Path) -> Path:
     staff["name"] = [f"{HOSTILE_NAME} {i}" for i in range(len(staff))]
     staff["address"] = HOSTILE_ADDRESS
     staff.to_csv(folder / "staff.csv", index=False)
+    return folder
+
+
+# The tiny station with people: two hotels (P5 in Z01, P6 in Z02), named dependants of H1
+# and H-S004 (H-S003 keeps its roster count, numbered), and visitors: V1 at P5, V2 at P6,
+# V3 gone before the plan date, V4 lodging east of the station area (outside every zone).
+PEOPLE_AS_OF = dt.date(2026, 12, 1)
+HOSTILE_DEPENDANT = "<script>alert('dep')</script>"
+HOSTILE_VISITOR = '=HYPERLINK("http://x","y")'
+TINY_HOTELS = (
+    "P5,hotel,Hotel Torni,60.1680,24.9380,,\n",
+    "P6,hotel,Hotel <b>Kämp</b>,60.1685,24.9480,,\n",
+)
+TINY_DEPENDANTS = f"""\
+dependant_id,staff_id,household_id,name,relation,birth_date,age_band,nationality,phone,\
+special_needs
+D1,S001,,Matti Virtanen,spouse,1980-01-01,,FI,+358401111111,
+D2,S001,,"{HOSTILE_DEPENDANT}",child,2015-05-05,,FI,,wheelchair user
+D3,,H-S004,Fatima Al-Khatib,spouse,,18-64,JO,+358402222222,
+"""
+TINY_VISITORS = f"""visitor_id,name,agency,point_id,lat,lon,arrival,departure,phone,sponsor_staff_id
+V1,Guest One,OCHA,P5,,,2026-11-28,2026-12-03,+41 22 917 1234,S004
+V2,"{HOSTILE_VISITOR.replace('"', '""')}",UNDP,P6,,,2026-11-30,2026-12-01,,S006
+V3,Gone Guest,WFP,P5,,,2026-11-01,2026-11-05,,S004
+V4,Far Guest,WHO,,60.1850,24.9900,2026-12-01,2026-12-01,+45 32 63 71 00,S005
+"""
+
+
+def tiny_with_people(folder: Path) -> Path:
+    """Give the tiny station in ``folder`` hotels, a dependants file and a visitors file."""
+    with (folder / "points.csv").open("a", encoding="utf-8") as handle:
+        handle.writelines(TINY_HOTELS)
+    (folder / "dependants.csv").write_text(TINY_DEPENDANTS, encoding="utf-8")
+    (folder / "visitors.csv").write_text(TINY_VISITORS, encoding="utf-8")
+    toml = folder / "station.toml"
+    text = toml.read_text(encoding="utf-8").replace(
+        'boundary = "boundary.geojson"\n',
+        'boundary = "boundary.geojson"\ndependants = "dependants.csv"\nvisitors = "visitors.csv"\n',
+    )
+    toml.write_text(text, encoding="utf-8")
     return folder

@@ -144,6 +144,7 @@ def _zones(
                 "households": len(members),
                 "staff": int(members["staff_count"].sum()),
                 "dependants": int(members["dependants"].sum()),
+                "visitors": 0,
                 "headcount": int(members["headcount"].sum()),
                 "warden_id": warden,
                 "deputy_id": deputy,

@@ -5,8 +5,11 @@ The security chain runs from the Designated Official to the Chief Security Advis
 wardens; each warden's branch holds the deputy, the alternates and every household of
 the zone with its staff. Each zone also lists its hotels and the person who keeps in
 touch with UN visitors staying there (the deputy, or the warden when there is no
-deputy). A second view, the agency channel, runs from each head of agency to the
-agency's staff.
+deputy), and the visitors present on the plan date under their hotel, each with the
+staff member who sponsors them. Where the station's dependants file names dependants, they
+are listed by name in their household (a household the file does not name says how many
+it has, not named). A second view, the agency channel, runs from each head of agency to
+the agency's staff.
 
 Every node is a plain dict with the keys of ``NODE_KEYS``; missing values are
 ``None``. Every assigned staff member appears exactly once in the warden branch of
@@ -30,7 +33,8 @@ logger = logging.getLogger(__name__)
 
 NODE_KEYS = (
     "role",  # "DO", "CSA", "CSFP", "ASC", "zone", "warden", "deputy", "alternate_N",
-    # "household", "staff", "hotel", "visitors_contact", "agency", "agency_head"
+    # "household", "staff", "dependant", "hotel", "visitors_contact", "visitor", "sponsor",
+    # "agency", "agency_head"
     "staff_id",
     "name",
     "agency",
@@ -41,6 +45,7 @@ NODE_KEYS = (
     "household_id",
     "dependants",
     "note",
+    "person_id",  # a dependant's or a visitor's id (staff have staff_id)
     "children",
 )
 NOT_APPOINTED = "not appointed"
@@ -267,6 +272,7 @@ class _Groups:
     ]  # (zone, household) -> staff ids, by staff_id
     hotels: list[Any]  # accepted hotels, by point_id
     hotel_tree: shapely.STRtree  # of the hotels, in that order
+    people: _People
 
     @classmethod
     def of(cls, plan: PlannedStation, records: dict[str, dict[str, Any]]) -> _Groups:
@@ -285,7 +291,8 @@ class _Groups:
         hotels = points[points["kind"] == "hotel"]
         hotels = hotels.sort_values("point_id", kind="stable")
         tree = shapely.STRtree(hotels.geometry.to_numpy())
-        return cls(alternates, households, members, list(hotels.itertuples()), tree)
+        people = _People.of(plan)
+        return cls(alternates, households, members, list(hotels.itertuples()), tree, people)
 
 
 def _zone_node(groups: _Groups, records: dict[str, dict[str, Any]], zone: Any) -> dict[str, Any]:
@@ -325,10 +332,12 @@ def _zone_node(groups: _Groups, records: dict[str, dict[str, Any]], zone: Any) -
                 note=(
                     f"{int(household.staff_count)} staff, {int(household.dependants)} "
                     f"dependant{'' if int(household.dependants) == 1 else 's'}"
+                    + _unnamed_note(groups.people, household.household_id)
                 ),
                 children=[
                     _person(records[sid], "staff") for sid in in_household if sid not in shown
-                ],
+                ]
+                + _dependant_nodes(groups.people, zone_id, household.household_id),
             )
         )
     contact = deputy_id if deputy_id in records else warden_id
@@ -339,9 +348,17 @@ def _zone_node(groups: _Groups, records: dict[str, dict[str, Any]], zone: Any) -
 def _hotels(
     groups: _Groups, records: dict[str, dict[str, Any]], zone: Any, contact_id: str
 ) -> list[dict[str, Any]]:
+    """Return the zone's hotels (those inside it, and those of its visitors) with visitors."""
     inside = np.sort(groups.hotel_tree.query(zone.geometry, predicate="contains"))
+    guests = groups.people.visitors.get(zone.zone_id, [])
+    by_hotel: dict[str, list[dict[str, Any]]] = {}
+    for guest in guests:
+        by_hotel.setdefault(text_of(guest.get("point_id")), []).append(guest)
+    hotels = {hotel.point_id: hotel for hotel in (groups.hotels[i] for i in inside)}
+    hotels |= {p: groups.people.lodgings[p] for p in by_hotel if p in groups.people.lodgings}
     nodes = []
-    for hotel in (groups.hotels[i] for i in inside):
+    for point_id in sorted(hotels):
+        hotel = hotels[point_id]
         node = _node(
             "hotel",
             name=text_of(hotel.name),
@@ -357,8 +374,90 @@ def _hotels(
                     note="keeps in touch with UN visitors staying here",
                 )
             )
+        node["children"] += [_visitor_node(g, records) for g in by_hotel.pop(point_id, [])]
+        nodes.append(node)
+    elsewhere = [g for rest in by_hotel.values() for g in rest]  # no hotel point: lat/lon
+    if elsewhere:
+        node = _node("hotel", name="Other lodging", zone_id=zone.zone_id, note="given by lat/lon")
+        node["children"] = [_visitor_node(g, records) for g in elsewhere]
         nodes.append(node)
     return nodes
+
+
+@dataclass(frozen=True)
+class _People:
+    """Named dependants by household and visitors by zone, looked up once."""
+
+    named: bool  # the dependants file names someone
+    dependants: dict[str, list[dict[str, Any]]]  # household -> named dependants, file order
+    unnamed: dict[str, int]  # household -> dependants counted but not named
+    visitors: dict[str, list[dict[str, Any]]]  # zone -> visitors, by visitor_id
+    lodgings: dict[str, Any]  # point_id -> the accepted point where visitors stay
+
+    @classmethod
+    def of(cls, plan: PlannedStation) -> _People:
+        accepted = plan.station.accepted_dependants
+        numbered = accepted["numbered"].astype(bool)
+        named = pd.DataFrame(accepted[~numbered]).sort_values("source_row", kind="stable")
+        dependants: dict[str, list[dict[str, Any]]] = {}
+        for row in named.to_dict("records"):
+            dependants.setdefault(str(row["household_id"]), []).append(row)
+        unnamed = accepted[numbered].groupby("household_id").size()
+        visitors: dict[str, list[dict[str, Any]]] = {}
+        frame = pd.DataFrame(plan.visitors.drop(columns="geometry"))
+        for row in frame.sort_values("visitor_id", kind="stable").to_dict("records"):
+            visitors.setdefault(text_of(row["zone_id"]), []).append(row)
+        points = plan.station.accepted_points
+        points = points[points["point_id"].isin(frame["point_id"])]
+        return cls(
+            named=bool(len(named)),
+            dependants=dependants,
+            unnamed={str(k): int(v) for k, v in unnamed.items()},
+            visitors=visitors,
+            lodgings={str(p.point_id): p for p in points.itertuples()},
+        )
+
+
+def _unnamed_note(people: _People, household_id: str) -> str:
+    unnamed = people.unnamed.get(household_id, 0) if people.named else 0
+    return f" ({unnamed} not named)" if unnamed else ""
+
+
+def _dependant_nodes(people: _People, zone_id: str, household_id: str) -> list[dict[str, Any]]:
+    """Return a node per named dependant of the household: name, phone, relation, age band."""
+    nodes = []
+    for row in people.dependants.get(household_id, []):
+        about = [text_of(row.get(c)) for c in ("relation", "age_band", "special_needs")]
+        nodes.append(
+            _node(
+                "dependant",
+                person_id=text_of(row.get("person_id")),
+                name=text_of(row.get("name")),
+                phone=text_of(row.get("phone")) or None,
+                zone_id=zone_id,
+                household_id=household_id,
+                note=", ".join(a for a in about if a) or None,
+            )
+        )
+    return nodes
+
+
+def _visitor_node(row: dict[str, Any], records: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Return a visitor's node, with the staff member who sponsors them under it."""
+    node = _node(
+        "visitor",
+        person_id=text_of(row.get("visitor_id")),
+        name=text_of(row.get("name")),
+        agency=text_of(row.get("agency")) or None,
+        phone=text_of(row.get("phone")) or None,
+        zone_id=text_of(row.get("zone_id")) or None,
+    )
+    sponsor = text_of(row.get("sponsor_staff_id"))
+    if sponsor in records:
+        node["children"].append(_person(records[sponsor], "sponsor", note="keeps contact"))
+    else:
+        node["note"] = "no sponsor named"
+    return node
 
 
 def _agency_channel(records: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:

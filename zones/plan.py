@@ -25,7 +25,8 @@ ZONE_COLUMNS = (
     "households",
     "staff",
     "dependants",
-    "headcount",  # staff + dependants
+    "visitors",  # visitors present on the plan date whose hotel is in the zone
+    "headcount",  # staff + dependants + visitors (the load on the zone's assembly points)
     "warden_id",  # staff_id or None
     "deputy_id",  # staff_id or None
     "assembly_id",  # the zone's assembly point (zones.evacuation), or None
@@ -53,6 +54,16 @@ APPOINTMENT_COLUMNS = (
 )
 # flags: problems the plan found and kept (no deputy, no candidate, reach...).
 FLAG_COLUMNS = ("zone_id", "area_id", "code", "severity", "message")
+# visitors: visitors present on the plan date, placed in their hotel's zone.
+VISITOR_COLUMNS = (
+    "visitor_id",
+    "name",
+    "agency",
+    "phone",
+    "point_id",
+    "zone_id",
+    "sponsor_staff_id",
+)
 # areas: one row per area with its coordinator.
 AREA_COLUMNS = ("area_id", "area_name", "coordinator_id", "coordinator_role")
 # routes: evacuation and relocation routes (LineStrings).
@@ -82,6 +93,12 @@ ROUTE_COLUMNS = (
     "method",  # "network" or "straight-line"
     "reachable",
 )
+
+
+def no_visitors(crs: Any = None) -> gpd.GeoDataFrame:
+    """Return a visitors frame without rows: every column of ``VISITOR_COLUMNS``, in ``crs``."""
+    columns = {c: pd.Series([], dtype=object) for c in VISITOR_COLUMNS}
+    return gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries([], crs=crs), crs=crs)
 
 
 @dataclass(frozen=True, eq=False)
@@ -121,6 +138,11 @@ class PlannedStation:
     transport
         Seats needed and available per concentration point and departure
         (``zones.transport.TRANSPORT_COLUMNS``).
+    visitors
+        Visitors present on the plan date (``VISITOR_COLUMNS``), points in
+        ``station.crs`` (their hotel, or their ``lat``/``lon``), each in the zone that
+        holds the point or, outside every zone, the nearest one (`zones.visitors`).
+        Empty (and without a CRS) unless the plan placed them.
     """
 
     station: Station
@@ -141,6 +163,7 @@ class PlannedStation:
         default_factory=lambda: pd.DataFrame(columns=list(POINT_LOAD_COLUMNS))
     )
     transport: pd.DataFrame = field(default_factory=pd.DataFrame)
+    visitors: gpd.GeoDataFrame = field(default_factory=no_visitors)
 
 
 # Parts smaller than this share of a repaired polygon are rounding artefacts, dropped.

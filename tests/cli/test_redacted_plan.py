@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -19,6 +20,7 @@ from pypdf import PdfReader
 
 from planner.cli import main
 from stations import Station
+from stations._synth_people import draw_dependants, draw_visitors
 from stations.load import load_station
 from tests.conftest import TINY
 
@@ -27,15 +29,44 @@ FINEST_GRID_M = 62.5  # every cell side of zones.coarse is a multiple of it
 TOLERANCE_M = 1.0  # map.html keeps 5 decimals of a degree (about 1 m)
 
 
-@pytest.fixture(scope="module")
-def station() -> Station:
-    return load_station(SAMPLE)
+AS_OF = dt.date(2026, 12, 1)
 
 
 @pytest.fixture(scope="module")
-def redacted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a copy of the sample with named dependants and visitors at its hotels."""
+    folder = tmp_path_factory.mktemp("sample") / "helsinki"
+    shutil.copytree(SAMPLE, folder)
+    staff = pd.read_csv(folder / "staff.csv", dtype=str, keep_default_na=False)
+    points = pd.read_csv(folder / "points.csv", dtype=str, keep_default_na=False)
+    rng = np.random.default_rng(20)
+    dependants = draw_dependants(rng, staff, "FI", AS_OF)
+    dependants.to_csv(folder / "dependants.csv", index=False)
+    hotels = sorted(points.loc[points["kind"] == "hotel", "point_id"])
+    visitors = draw_visitors(rng, staff, hotels, AS_OF)
+    visitors["arrival"] = AS_OF.isoformat()  # every one present on the plan date
+    visitors["departure"] = (AS_OF + dt.timedelta(days=3)).isoformat()
+    visitors.to_csv(folder / "visitors.csv", index=False)
+    toml = folder / "station.toml"
+    text = toml.read_text(encoding="utf-8").replace(
+        'threats = "threats.csv"\n',
+        'threats = "threats.csv"\ndependants = "dependants.csv"\nvisitors = "visitors.csv"\n',
+    )
+    toml.write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def station(sample: Path) -> Station:
+    return load_station(sample, as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def redacted(sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("shared") / "helsinki"
-    result = CliRunner().invoke(main, ["plan", str(SAMPLE), "--out", str(out), "--redact"])
+    result = CliRunner().invoke(
+        main, ["plan", str(sample), "--out", str(out), "--redact", "--as-of", AS_OF.isoformat()]
+    )
     assert result.exit_code == 0, result.output
     return out
 
@@ -59,14 +90,25 @@ def file_texts(path: Path) -> list[str]:
     return texts
 
 
-def test_no_output_holds_a_staff_id_household_id_or_name(redacted: Path, station: Station):
+def test_no_output_holds_an_id_or_name_of_staff_dependants_or_visitors(
+    redacted: Path, station: Station
+):
     ids = {*station.staff["staff_id"], *station.staff["household_id"].dropna()}
     ids |= set(station.households["household_id"])
     assert any(i.startswith("H-") for i in ids)  # households named by proximity are in too
+    dependants, visitors = station.accepted_dependants, station.visitors_on()
+    assert (~dependants["numbered"]).sum() > 100  # named ones, and a few numbered
+    assert dependants["numbered"].any()
+    assert len(visitors) >= 3
+    ids |= {*dependants["person_id"], *visitors["visitor_id"]}
     pattern = re.compile(
         r"(?<![A-Za-z0-9_-])(" + "|".join(map(re.escape, sorted(ids))) + r")(?![A-Za-z0-9_-])"
     )
-    names = set(station.staff["name"])
+    names = {*station.staff["name"], *dependants["name"].dropna(), *visitors["name"]}
+    phones = {*dependants["phone"].dropna(), *visitors["phone"].dropna()}
+    assert len(phones) > 50
+    zones = gpd.read_file(redacted / "zones.geojson")
+    assert zones["visitors"].sum() == len(visitors)  # the counts stay
     files = sorted(p for p in redacted.rglob("*") if p.is_file())
     assert {"assignments.csv", "moss.json", "plan.gpkg", "security_plan.pdf"} <= {
         p.name for p in files
@@ -75,7 +117,7 @@ def test_no_output_holds_a_staff_id_household_id_or_name(redacted: Path, station
         for text in file_texts(path):
             found = pattern.search(text)
             assert found is None, (path.name, found.group(0) if found else None)
-            leaked = [n for n in names if n in text]
+            leaked = [n for n in names | phones if n in text]
             assert not leaked, (path.name, leaked[:3])
 
 

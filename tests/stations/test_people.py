@@ -459,9 +459,36 @@ def test_without_a_visitors_file_there_are_none(tiny_station: Path) -> None:
 def test_a_visitor_may_not_take_a_dependants_id(with_hotel: Path) -> None:
     station = load_station(_with_visitors(with_hotel, [_visitor("H1-D2")]), as_of=AS_OF)
     assert (
-        "error: visitors.csv, row 2, column 'visitor_id': 'H1-D2' is already a dependant's id; "
-        "every person needs an id of their own"
+        "error: visitors.csv, row 2, column 'visitor_id': 'H1-D2' is already a dependant's id "
+        "(numbered for household 'H1', staff.csv row 2, column 'dependants'); every person "
+        "needs an id of their own"
     ) in _messages(station)
+
+
+def test_a_visitor_taking_a_named_dependants_id_names_its_row(with_hotel: Path) -> None:
+    _with_dependants(with_hotel, [_dependant("D1"), _dependant("D7", "S004")])
+    station = load_station(_with_visitors(with_hotel, [_visitor("D7")]), as_of=AS_OF)
+    assert (
+        "error: visitors.csv, row 2, column 'visitor_id': 'D7' is already a dependant's id "
+        "(dependants.csv row 3); every person needs an id of their own"
+    ) in _messages(station)
+
+
+def test_a_dependant_id_may_not_take_a_numbered_id_of_a_household_not_named(
+    tiny_station: Path,
+) -> None:
+    # H-S003 is not in the file: its roster dependant keeps the id H-S003-D1.
+    rows = [_dependant("D1"), _dependant("H-S003-D1", "S001")]
+    station = load_station(_with_dependants(tiny_station, rows), as_of=AS_OF)
+    assert (
+        "error: dependants.csv, row 3, column 'dependant_id': 'H-S003-D1' is the id the plan "
+        "gives a dependant the roster counts for household 'H-S003', which dependants.csv does "
+        "not name; give this dependant another id, or name household 'H-S003''s dependants in "
+        "dependants.csv"
+    ) in [str(e) for e in station.errors]
+    rejected = station.dependants[station.dependants["status"] == "rejected"]
+    assert rejected["source_row"].tolist() == [3]
+    assert rejected["reason"].iloc[0].startswith("dependant_id: 'H-S003-D1' is the id")
 
 
 def test_a_visitor_outside_the_station_area_is_a_warning(with_hotel: Path) -> None:
