@@ -279,8 +279,8 @@ def plan_station(
         _Decided(station, zoning, areas, polygons, households, zone_area, staff),
         coordinators,
         wardens,
+        station.visitors_on(as_of),
     )
-    planned = with_visitors(planned, station.visitors_on(as_of))
     cascade = plan_cascade(planned, CascadeRules.from_table(extra.get("cascade", {})))
     cascade_flags = cascade.flags.reindex(columns=planned.flags.columns)
     planned = dataclasses.replace(
@@ -333,9 +333,16 @@ class _Decided:
 
 
 def _planned_station(
-    decided: _Decided, coordinators: Coordinators, wardens: Appointments
+    decided: _Decided,
+    coordinators: Coordinators,
+    wardens: Appointments,
+    visitors: gpd.GeoDataFrame,
 ) -> PlannedStation:
-    """Assemble the planned station: appointments, zones, routes and flags (no cascade yet)."""
+    """Assemble the planned station: appointments, zones, routes and flags (no cascade yet).
+
+    Visitors present are placed in their hotels' zones before the evacuation is decided,
+    so that the zone headcounts the assembly points take include them.
+    """
     station, zoning, zone_area = decided.station, decided.zoning, decided.zone_area
     appointments = pd.concat(
         [
@@ -345,7 +352,6 @@ def _planned_station(
         ignore_index=True,
     )[["zone_id", "area_id", "role", "staff_id", "reason"]]
     zones = _zones_frame(zoning, zone_area, wardens.table)
-    evacuation = _evacuation(decided, zones)
     routes = evacuation_routes(
         zoning.travel, _zone_centres(zoning), station.accepted_points, station.crs
     )
@@ -372,7 +378,8 @@ def _planned_station(
         distance_method=zoning.travel.method,
         notes=tuple(zoning.plan.notes) + tuple(decided.areas.notes) + network_notes,
     )
-    return apply_transport(apply_evacuation(planned, evacuation))
+    planned = with_visitors(planned, visitors)
+    return apply_transport(apply_evacuation(planned, _evacuation(decided, planned.zones)))
 
 
 def _evacuation(decided: _Decided, zones: gpd.GeoDataFrame) -> Evacuation:
