@@ -42,6 +42,7 @@ from zones.areas import (
 )
 from zones.cascade import Cascade, CascadeRules, plan_cascade
 from zones.evacuation import Evacuation, apply_evacuation, plan_evacuation
+from zones.hibernation import supply_amounts
 from zones.metrics import farthest_home
 from zones.network import NetworkTravel
 from zones.partition_areas import zones_per_area
@@ -241,6 +242,7 @@ def plan_station(
     _check_usable(station)
     risk = _risk(station)
     extra = station.config.extra
+    supply_amounts(extra.get("evacuation", {}))  # an unknown supply item fails fast
     area_rules = AreaRules.from_table(extra.get("areas", {}))
     rules = AppointmentRules.from_table(extra.get("appointments", {}))
     earlier = read_previous_plan(previous) if previous is not None else None

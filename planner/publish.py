@@ -18,6 +18,7 @@ from outputs.csv_safe import write_csv_safely
 from outputs.gis import write_geojson, write_geopackage, write_kml
 from outputs.index_page import write_index
 from outputs.letters import write_letters
+from outputs.manifests import write_manifests
 from outputs.maps import MapStatus, write_maps
 from outputs.moss_report import write_moss_html, write_moss_json
 from outputs.redaction import (
@@ -37,6 +38,8 @@ from planner.moss import MossReport
 from planner.summary import plan_summary
 from stations.schema import WGS84
 from stations.text import text_of
+from zones.hibernation import hibernation_sites
+from zones.manifests import manifest_people
 from zones.plan import PlannedStation
 from zones.transport import TRANSPORT_COLUMNS
 
@@ -130,6 +133,7 @@ def write_plan(
     paths.extend(_security_plan(run, folder, report, issued=issued, redact=redact))
     step(PUBLISH_STEPS[5])
     paths.append(_transport_file(run.planned, folder))
+    paths.append(_hibernation_file(run.planned, folder, redact=redact))
     step(PUBLISH_STEPS[6])
     paths.append(write_moss_json(report, folder / "moss.json"))
     paths.append(write_moss_html(report, folder / "moss.html", map_href="map.html"))
@@ -201,6 +205,9 @@ def _people_files(
             zone_names=dict(zip(planned.zones["zone_id"], planned.zones["zone_name"], strict=True)),
             password=pdf_password,
         )
+    )
+    paths += write_manifests(
+        manifest_people(planned), folder, station_name=station.name, issued=issued
     )
     return paths
 
@@ -281,6 +288,17 @@ def _transport_file(planned: PlannedStation, folder: Path) -> Path:
     """Write ``transport.csv``: seats needed and available per concentration point and departure."""
     table = planned.transport.reindex(columns=list(TRANSPORT_COLUMNS))
     return write_csv_safely(table, folder / "transport.csv")
+
+
+def _hibernation_file(planned: PlannedStation, folder: Path, *, redact: bool) -> Path:
+    """Write ``hibernation.csv``: per site its households, people and supplies to stock.
+
+    A redacted plan keeps the counts and supplies, not which households go where.
+    """
+    sites = hibernation_sites(planned)
+    if redact:
+        sites = sites.drop(columns="household_ids")
+    return write_csv_safely(sites, folder / "hibernation.csv")
 
 
 def _tables(run: PlanRun, planned: PlannedStation, folder: Path, *, redact: bool) -> list[Path]:

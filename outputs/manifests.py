@@ -1,0 +1,115 @@
+"""Manifests: who gathers at each concentration point, and who leaves by each departure point.
+
+``manifests/<point>.csv`` and ``.pdf`` list the people of one concentration point, one row
+per person grouped by household (`zones.manifests.manifest_people`);
+``manifests/departures/<point>.csv`` and ``.pdf`` list the same people again by the
+departure point they leave from, route by route (concentration point -> departure).
+File names come from the point ids through `outputs.file_names`; CSV cells are
+formula-safe; the PDFs are A4 sheets marked for the security adviser only. A redacted
+plan writes none of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from outputs.csv_safe import write_csv_safely
+from outputs.document import Document, Section, Table, write_pdf
+from outputs.file_names import safe_file_names
+from zones.manifests import AWAY
+
+__all__ = ["MARKING", "write_manifests"]
+
+MARKING = "CONFIDENTIAL - FOR THE SECURITY ADVISER ONLY"
+NOTE = "Names and phones of staff and dependants: do not forward."
+MOVED = {"evacuate": "evacuated", "relocate": "relocated", "hibernate": "hibernates"}
+
+
+def write_manifests(
+    people: pd.DataFrame, folder: Path, *, station_name: str, issued: dt.date
+) -> list[Path]:
+    """Write the manifests of every concentration point and every departure point.
+
+    Parameters
+    ----------
+    people
+        The frame `zones.manifests.manifest_people` returns.
+    folder
+        The plan folder (``manifests/`` is created in it).
+    station_name
+        The station's name, on each sheet.
+    issued
+        The date of issue on each sheet.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The CSV and PDF files written.
+    """
+    out = folder / "manifests"
+    departures = out / "departures"
+    departures.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    names = safe_file_names(people["concentration_id"])
+    for point_id, group in people.groupby("concentration_id", sort=True):
+        title = f"Manifest of concentration point {point_id}"
+        paths += _write(group, out / names[str(point_id)], title, station_name, issued)
+    leaving = people[people["movement"].ne("hibernate") & people["destination_id"].notna()]
+    names = safe_file_names(leaving["destination_id"])
+    for point_id, group in leaving.groupby("destination_id", sort=True):
+        title = f"Departure manifest of {point_id}"
+        paths += _write(group, departures / names[str(point_id)], title, station_name, issued)
+    return paths
+
+
+def _write(
+    group: pd.DataFrame, stem: Path, title: str, station_name: str, issued: dt.date
+) -> list[Path]:
+    csv = write_csv_safely(group, stem.with_suffix(".csv"))
+    return [csv, write_pdf(_document(group, title, station_name, issued), stem.with_suffix(".pdf"))]
+
+
+def _document(group: pd.DataFrame, title: str, station_name: str, issued: dt.date) -> Document:
+    travelling = int((group["status"] != AWAY).sum())
+    facts = (
+        ("Station", station_name),
+        ("People listed", f"{len(group):,}"),
+        ("Seats needed", f"{travelling:,} (staff away on the plan date need none)"),
+        ("Households", f"{group['household_id'].dropna().nunique():,}"),
+    )
+    sections = tuple(
+        Section(f"From concentration point {concentration_id}", (_table(part),), numbered=False)
+        for concentration_id, part in group.groupby("concentration_id", sort=True)
+    )
+    return Document(
+        title=title,
+        subtitle=f"Evacuation, relocation and hibernation, {station_name}",
+        marking=MARKING,
+        issued=issued,
+        facts=facts,
+        sections=sections,
+        layout="sheet",
+        note=NOTE,
+    )
+
+
+def _table(part: pd.DataFrame) -> Table:
+    rows = [
+        (
+            str(row.household_id or "visitor"),
+            f"{row.name or '(not named)'}\n{row.person_id}",
+            str(row.person) if row.person == "visitor" else f"{row.person}, {row.category}",
+            f"{MOVED.get(str(row.movement), row.movement)}\nto {row.destination_id or 'no point'}",
+            str(row.status),
+            "\n".join(filter(None, (str(row.special_needs or ""), str(row.vehicle or "")))),
+        )
+        for row in part.itertuples(index=False)
+    ]
+    return Table(
+        ("Household", "Name / id", "Person", "Movement", "Status", "Needs / vehicle"),
+        rows,
+        (20, 44, 30, 30, 22, 34),
+    )
