@@ -32,6 +32,7 @@ from outputs.document import (
     render_html,
     write_pdf,
 )
+from outputs.manifests import manifest_section
 from outputs.phone_text import format_phone
 from outputs.redaction import redact_planned
 from stations.text import roles_of, text_of
@@ -165,6 +166,7 @@ def build_security_plan(
         _zones(plan, people),
         _communications(plan, cascade),
         _points_and_routes(plan, redact),
+        manifest_section(plan, redact=redact),
         _moss(moss),
         _risk(risk),
         _gaps(plan, people),

@@ -242,3 +242,19 @@ def test_sample_manifests_list_everyone_once(tmp_path: Path) -> None:
     write_plan(run, folder, issued=as_of)
     listed = check_every_person_once(run.planned, folder)
     assert len(listed) == int(run.planned.zones["headcount"].sum())
+
+
+def test_security_plan_lists_points_seats_manifests_and_supplies(written: Path) -> None:
+    text = " ".join(
+        "".join(p.extract_text() for p in PdfReader(written / "security_plan.pdf").pages).split()
+    )
+    section = text.split("Who goes where: manifests and hibernation")[-1]
+    listed = pd.concat(manifests(written / "manifests").values(), ignore_index=True)
+    for point_id, group in listed.groupby("concentration_id"):
+        assert f"{point_id} {len(group):,}" in section
+        assert f"manifests/{point_id}.csv" in section
+    sites = read_csv(written / "hibernation.csv")
+    for site in sites.itertuples():
+        assert f"{float(site.water_l):,.0f} l" in section
+    assert "Sphere Handbook 2018" in section
+    assert f"{WATER:g} l set by the station" in section
