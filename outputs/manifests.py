@@ -182,7 +182,7 @@ def manifest_section(plan: PlannedStation, *, redact: bool) -> Section:
         ),
     ]
     blocks += _hibernation_blocks(plan)
-    return Section("Who goes where: manifests and hibernation", tuple(blocks))
+    return Section("Who goes where: manifests and hibernation", tuple(blocks), level=2)
 
 
 def _hibernation_blocks(plan: PlannedStation) -> list[Block]:

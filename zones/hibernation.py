@@ -132,7 +132,9 @@ def hibernation_sites(planned: PlannedStation) -> pd.DataFrame:
     amounts = supply_amounts(table)
     points = planned.station.accepted_points
     sites = points[points["kind"] == "hibernation"].sort_values("point_id", kind="stable")
-    households = planned.households
+    households = planned.households.reindex(
+        columns=["household_id", "headcount", "hibernation_id"]
+    )  # without its evacuation decided, a plan sends no household to a site
     rows = []
     for site in sites.itertuples(index=False):
         members = households[households["hibernation_id"] == site.point_id]

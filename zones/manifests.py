@@ -66,7 +66,9 @@ def manifest_people(planned: PlannedStation) -> pd.DataFrame:
     """
     station = planned.station
     table = station.config.extra.get("evacuation", {})
-    zones = planned.zones.set_index("zone_id")
+    zones = planned.zones.reindex(columns=["zone_id", "assembly_id", "concentration_id"]).set_index(
+        "zone_id"
+    )  # a plan without its evacuation decided lists no one
     staff = _staff_rows(planned, table, set(station.away_on()))
     dependants = _dependant_rows(planned, staff)
     visitors = _visitor_rows(planned, table)
@@ -179,7 +181,9 @@ def _visitor_rows(planned: PlannedStation, table: dict) -> pd.DataFrame:
 def _destinations(planned: PlannedStation, people: pd.DataFrame) -> list[object]:
     """Return each person's departure point, or hibernation site for those who hibernate."""
     departures = planned.departures.set_index(["concentration_id", "movement"])["departure_id"]
-    sites = planned.households.set_index("household_id")["hibernation_id"]
+    sites = planned.households.reindex(columns=["household_id", "hibernation_id"]).set_index(
+        "household_id"
+    )["hibernation_id"]
     out: list[object] = []
     for concentration, movement, household in zip(
         people["concentration_id"], people["movement"], people["household_id"], strict=True
