@@ -83,7 +83,7 @@ def _document(group: pd.DataFrame, title: str, station_name: str, issued: dt.dat
         ("Households", f"{group['household_id'].dropna().nunique():,}"),
     )
     sections = tuple(
-        Section(f"From concentration point {concentration_id}", (_table(part),), numbered=False)
+        Section("", (f"From concentration point {concentration_id}:", _table(part)), numbered=False)
         for concentration_id, part in group.groupby("concentration_id", sort=True)
     )
     return Document(

@@ -172,6 +172,8 @@ def test_departure_manifests_list_the_same_people_by_route(written: Path) -> Non
         assert set(frame["destination_id"]) == {name}
         routes = frame["concentration_id"].tolist()
         assert routes == sorted(routes)
+        pdf = PdfReader(written / "manifests" / "departures" / f"{name}.pdf")
+        assert frame["person_id"].iloc[0] in pdf.pages[0].extract_text()  # the table starts
 
 
 def test_manifests_are_formula_safe_and_escaped(written: Path, tmp_path: Path) -> None:
