@@ -32,6 +32,7 @@ from outputs.document import (
     render_html,
     write_pdf,
 )
+from outputs.manifests import manifest_section
 from outputs.medical_section import medical_section
 from outputs.phone_text import format_phone
 from outputs.redaction import redact_planned
@@ -168,6 +169,7 @@ def build_security_plan(
         _communications(plan, cascade),
         _points_and_routes(plan, redact),
         medical_section(plan),
+        manifest_section(plan, redact=redact),
         _moss(moss),
         _risk(risk),
         _gaps(plan, people),

@@ -44,6 +44,7 @@ from zones.areas import (
 from zones.callsigns import RadioPlan, RadioRules, plan_radio, repeater_reach
 from zones.cascade import Cascade, CascadeRules, plan_cascade
 from zones.evacuation import Evacuation, apply_evacuation, plan_evacuation
+from zones.hibernation import supply_amounts
 from zones.legs import JourneyPairs, journey_legs
 from zones.medical import MedicalRules, medical_flags, medical_origins, nearest_hospitals
 from zones.metrics import farthest_home
@@ -249,6 +250,7 @@ def plan_station(
     _check_usable(station)
     risk = _risk(station)
     extra = station.config.extra
+    supply_amounts(extra.get("evacuation", {}))  # an unknown supply item fails fast
     area_rules = AreaRules.from_table(extra.get("areas", {}))
     rules = AppointmentRules.from_table(extra.get("appointments", {}))
     earlier = read_previous_plan(previous) if previous is not None else None

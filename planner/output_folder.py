@@ -42,7 +42,7 @@ _PLAN_NAMES = frozenset(
         "flags.csv", "zone_metrics.csv", "churn.csv", "plan.gpkg", "map.html", "maps",
         "moss.json", "moss.html", "sites.geojson", "sites.csv", "letters", "contacts",
         "security_plan.html", "security_plan.pdf", "risk.html", "risk.json", "risk.csv",
-        "summary.json", "compliance", "transport.csv",
+        "summary.json", "compliance", "transport.csv", "manifests", "hibernation.csv",
     }
 )  # fmt: skip
 _ZONES_NAMES = frozenset({"zones.geojson", "zones.kml", "assignments.csv", "zone_metrics.csv"})

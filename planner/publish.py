@@ -20,6 +20,7 @@ from outputs.evacuation import write_evacuation_json
 from outputs.gis import write_geojson, write_geopackage, write_kml
 from outputs.index_page import write_index
 from outputs.letters import write_letters
+from outputs.manifests import write_manifests
 from outputs.maps import MapStatus, write_maps
 from outputs.moss_report import write_moss_html, write_moss_json
 from outputs.radio_net import write_radio_net
@@ -42,6 +43,8 @@ from planner.moss import MossReport
 from planner.summary import plan_summary
 from stations.schema import WGS84
 from stations.text import text_of
+from zones.hibernation import hibernation_sites
+from zones.manifests import manifest_people
 from zones.plan import PlannedStation
 from zones.register import person_register
 from zones.transport import TRANSPORT_COLUMNS
@@ -159,6 +162,7 @@ def write_plan(
     paths.extend(_radio_net(run, folder, issued=issued, redact=redact))
     step(TRANSPORT_STEP)
     paths.append(_transport_file(run.planned, folder))
+    paths.append(_hibernation_file(run.planned, folder, redact=redact))
     step(EVACUATION_STEP)
     paths.append(_evacuation_file(run.planned, folder))
     step(COMPLIANCE_STEP)
@@ -238,6 +242,9 @@ def _people_files(
             zone_names=dict(zip(planned.zones["zone_id"], planned.zones["zone_name"], strict=True)),
             password=pdf_password,
         )
+    )
+    paths += write_manifests(
+        manifest_people(planned), folder, station_name=station.name, issued=issued
     )
     return paths
 
@@ -381,6 +388,17 @@ def _transport_file(planned: PlannedStation, folder: Path) -> Path:
     """Write ``transport.csv``: seats needed and available per concentration point and departure."""
     table = planned.transport.reindex(columns=list(TRANSPORT_COLUMNS))
     return write_csv_safely(table, folder / "transport.csv")
+
+
+def _hibernation_file(planned: PlannedStation, folder: Path, *, redact: bool) -> Path:
+    """Write ``hibernation.csv``: per site its households, people and supplies to stock.
+
+    A redacted plan keeps the counts and supplies, not which households go where.
+    """
+    sites = hibernation_sites(planned)
+    if redact:
+        sites = sites.drop(columns="household_ids")
+    return write_csv_safely(sites, folder / "hibernation.csv")
 
 
 def _tables(run: PlanRun, planned: PlannedStation, folder: Path, *, redact: bool) -> list[Path]:

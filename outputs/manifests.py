@@ -1,0 +1,218 @@
+"""Manifests: who gathers at each concentration point, and who leaves by each departure point.
+
+``manifests/<point>.csv`` and ``.pdf`` list the people of one concentration point, one row
+per person grouped by household (`zones.manifests.manifest_people`);
+``manifests/departures/<point>.csv`` and ``.pdf`` list the same people again by the
+departure point they leave from, route by route (concentration point -> departure).
+File names come from the point ids through `outputs.file_names`; CSV cells are
+formula-safe; the PDFs are A4 sheets marked for the security adviser only. A redacted
+plan writes none of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from outputs.csv_safe import write_csv_safely
+from outputs.document import Block, Document, Section, Table, write_pdf
+from outputs.file_names import safe_file_names
+from zones.hibernation import hibernation_sites, supply_amounts
+from zones.manifests import AWAY, manifest_people
+from zones.plan import PlannedStation
+
+__all__ = ["MARKING", "manifest_section", "write_manifests"]
+
+MARKING = "CONFIDENTIAL - FOR THE SECURITY ADVISER ONLY"
+NOTE = "Names and phones of staff and dependants: do not forward."
+MOVED = {"evacuate": "evacuated", "relocate": "relocated", "hibernate": "hibernates"}
+
+
+def write_manifests(
+    people: pd.DataFrame, folder: Path, *, station_name: str, issued: dt.date
+) -> list[Path]:
+    """Write the manifests of every concentration point and every departure point.
+
+    Parameters
+    ----------
+    people
+        The frame `zones.manifests.manifest_people` returns.
+    folder
+        The plan folder (``manifests/`` is created in it).
+    station_name
+        The station's name, on each sheet.
+    issued
+        The date of issue on each sheet.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The CSV and PDF files written.
+    """
+    out = folder / "manifests"
+    departures = out / "departures"
+    departures.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    names = safe_file_names(people["concentration_id"])
+    for point_id, group in people.groupby("concentration_id", sort=True):
+        title = f"Manifest of concentration point {point_id}"
+        paths += _write(group, out / names[str(point_id)], title, station_name, issued)
+    leaving = people[people["movement"].ne("hibernate") & people["destination_id"].notna()]
+    names = safe_file_names(leaving["destination_id"])
+    for point_id, group in leaving.groupby("destination_id", sort=True):
+        title = f"Departure manifest of {point_id}"
+        paths += _write(group, departures / names[str(point_id)], title, station_name, issued)
+    return paths
+
+
+def _write(
+    group: pd.DataFrame, stem: Path, title: str, station_name: str, issued: dt.date
+) -> list[Path]:
+    csv = write_csv_safely(group, stem.with_suffix(".csv"))
+    return [csv, write_pdf(_document(group, title, station_name, issued), stem.with_suffix(".pdf"))]
+
+
+def _document(group: pd.DataFrame, title: str, station_name: str, issued: dt.date) -> Document:
+    travelling = int((group["status"] != AWAY).sum())
+    facts = (
+        ("Station", station_name),
+        ("People listed", f"{len(group):,}"),
+        ("Seats needed", f"{travelling:,} (staff away on the plan date need none)"),
+        ("Households", f"{group['household_id'].dropna().nunique():,}"),
+    )
+    sections = tuple(
+        Section("", (f"From concentration point {concentration_id}:", _table(part)), numbered=False)
+        for concentration_id, part in group.groupby("concentration_id", sort=True)
+    )
+    return Document(
+        title=title,
+        subtitle=f"Evacuation, relocation and hibernation, {station_name}",
+        marking=MARKING,
+        issued=issued,
+        facts=facts,
+        sections=sections,
+        layout="sheet",
+        note=NOTE,
+    )
+
+
+def _table(part: pd.DataFrame) -> Table:
+    rows = [
+        (
+            str(row.household_id or "visitor"),
+            f"{row.name or '(not named)'}\n{row.person_id}",
+            str(row.person) if row.person == "visitor" else f"{row.person}, {row.category}",
+            f"{MOVED.get(str(row.movement), row.movement)}\nto {row.destination_id or 'no point'}",
+            str(row.status),
+            "\n".join(filter(None, (str(row.special_needs or ""), str(row.vehicle or "")))),
+        )
+        for row in part.itertuples(index=False)
+    ]
+    return Table(
+        ("Household", "Name / id", "Person", "Movement", "Status", "Needs / vehicle"),
+        rows,
+        (20, 44, 30, 30, 22, 34),
+    )
+
+
+def manifest_section(plan: PlannedStation, *, redact: bool) -> Section:
+    """Return the security plan's section on who goes where and the hibernation supplies.
+
+    Parameters
+    ----------
+    plan
+        The planned station (redacted or not).
+    redact
+        A redacted plan counts people and names no manifest file (none is written).
+
+    Returns
+    -------
+    Section
+        Per concentration point its people, seats and manifest; per hibernation site its
+        households, people and the supplies to stock; the amounts and their sources.
+    """
+    people = manifest_people(plan)
+    names = safe_file_names(people["concentration_id"])
+    seats = plan.transport
+    seats = (
+        seats[seats["movement"] == "all"].set_index("concentration_id")
+        if len(seats)
+        else pd.DataFrame(columns=["seats_available", "shortfall"])
+    )
+    rows = []
+    for point_id, group in people.groupby("concentration_id", sort=True):
+        counts = group["person"].value_counts()
+        away = int((group["status"] == AWAY).sum())
+        needed = int(((group["status"] != AWAY) & (group["movement"] != "hibernate")).sum())
+        known = point_id in seats.index
+        available = int(seats.loc[point_id, "seats_available"]) if known else None
+        rows.append(
+            (
+                str(point_id),
+                (
+                    f"{len(group):,}\n{int(counts.get('staff', 0))} staff, "
+                    f"{int(counts.get('dependant', 0))} dependants, "
+                    f"{int(counts.get('visitor', 0))} visitors"
+                ),
+                f"{needed:,} ({away} away)",
+                "unknown" if available is None else f"{available:,}",
+                "unknown" if available is None else f"{max(needed - available, 0):,}",
+                "not in a redacted plan"
+                if redact
+                else f"manifests/{names[str(point_id)]}.csv\nand .pdf",
+            )
+        )
+    blocks: list[Block] = [
+        (
+            "Each concentration point has a manifest: every staff member, dependant and visitor "
+            "present, once, grouped by household, with their movement (international staff "
+            "evacuated, national staff relocated or hibernating, as the station's [evacuation] "
+            "table decides), their departure point or hibernation site, special needs and "
+            "vehicle. Departure manifests list the same people by the departure point they "
+            "leave from (manifests/departures/). Staff away on the plan date need no seat; "
+            "their dependants do; people who hibernate need none to leave. The manifests are "
+            "for the security adviser only."
+        ),
+        Table(
+            ("Point", "People", "Seats needed", "Seats available", "Short", "Manifest"),
+            rows,
+            (18, 48, 26, 22, 16, 40),
+        ),
+    ]
+    blocks += _hibernation_blocks(plan)
+    return Section("Who goes where: manifests and hibernation", tuple(blocks), level=2)
+
+
+def _hibernation_blocks(plan: PlannedStation) -> list[Block]:
+    sites = hibernation_sites(plan)
+    amounts = supply_amounts(plan.station.config.extra.get("evacuation", {}))
+    if sites.empty:
+        return ["The station has no hibernation site (points of kind hibernation)."]
+    days = int(sites["days"].iloc[0])
+    rows = [
+        (
+            f"{site.point_id}\n{site.name}",
+            f"{site.households:,}",
+            f"{site.people:,}"
+            + (f" of {site.capacity:,.0f}" if pd.notna(site.capacity) else " (no capacity)")
+            + (f"\n{site.over:,.0f} over" if site.over else ""),
+            "\n".join(
+                f"{item.label}: {getattr(site, key):,.0f} {item.unit}"
+                for key, item in amounts.items()
+            ),
+        )
+        for site in sites.itertuples(index=False)
+    ]
+    sources = [
+        (item.label, f"{item.amount:g} {item.unit}", item.source) for item in amounts.values()
+    ]
+    return [
+        (
+            f"Hibernation sites and the supplies to stock for {days} days "
+            "(days x people x amount per person per day):"
+        ),
+        Table(("Site", "Households", "People", "Supplies to stock"), rows, (34, 20, 26, 90)),
+        Table(("Item", "Per person per day", "Source"), sources, (50, 30, 90)),
+    ]
