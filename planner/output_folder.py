@@ -43,6 +43,7 @@ _PLAN_NAMES = frozenset(
         "moss.json", "moss.html", "sites.geojson", "sites.csv", "letters", "contacts",
         "security_plan.html", "security_plan.pdf", "risk.html", "risk.json", "risk.csv",
         "summary.json", "compliance", "transport.csv", "manifests", "hibernation.csv",
+        "evacuation.json", "medical.csv", "radio", "roll_call",
     }
 )  # fmt: skip
 _ZONES_NAMES = frozenset({"zones.geojson", "zones.kml", "assignments.csv", "zone_metrics.csv"})

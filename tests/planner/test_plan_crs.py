@@ -44,7 +44,7 @@ def test_every_frame_of_the_station_and_the_plan_is_in_the_station_crs() -> None
     run = build_plan(station, as_of=AS_OF)
     planned = run.planned
     plan_frames = _frames(planned)
-    assert set(plan_frames) == {"zones", "households", "staff", "areas", "routes"}
+    assert set(plan_frames) == {"zones", "households", "staff", "areas", "routes", "visitors"}
     frames |= {f"plan.{name}": frame for name, frame in plan_frames.items()}
     redacted = _frames(redact_planned(planned))
     frames |= {f"redacted.{name}": frame for name, frame in redacted.items()}
