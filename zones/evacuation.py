@@ -521,7 +521,8 @@ def _flags(loads: pd.DataFrame, departures: pd.DataFrame, points: gpd.GeoDataFra
 
 def _departure_wanted(movement: str) -> str:
     kinds = [k for group in DEPARTURE_KINDS[movement] for k in group]
-    return " or ".join(f"a {k.replace('_', ' ')}" for k in kinds)
+    words = [k.replace("_", " ") for k in kinds]
+    return " or ".join(f"an {w}" if w[0] in "aeiou" else f"a {w}" for w in words)
 
 
 def _capacity_notes(loads: pd.DataFrame) -> list[str]:
