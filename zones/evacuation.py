@@ -562,8 +562,8 @@ def apply_evacuation(planned: PlannedStation, evacuation: Evacuation) -> Planned
     flags = evacuation.flags.reindex(columns=planned.flags.columns)
     return dataclasses.replace(
         planned,
-        zones=zones,
-        households=households,
+        zones=_geometry_last(zones),
+        households=_geometry_last(households),
         flags=pd.concat(
             [f for f in (planned.flags, flags) if len(f)] or [planned.flags], ignore_index=True
         ),
@@ -571,6 +571,11 @@ def apply_evacuation(planned: PlannedStation, evacuation: Evacuation) -> Planned
         departures=evacuation.departures,
         point_loads=evacuation.point_loads,
     )
+
+
+def _geometry_last(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    name = frame.geometry.name
+    return frame[[c for c in frame.columns if c != name] + [name]]
 
 
 def evacuate_planned(
