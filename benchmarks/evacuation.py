@@ -112,6 +112,8 @@ def main() -> None:
         f"{len(assembly)} assembly points, {int(planned.households['headcount'].sum()):,} "
         f"people; points over capacity: {len(over)} ({', '.join(over['point_id'])})"
     )
+    for note in evacuation.notes:  # type: ignore[attr-defined]
+        print(f"note: {note}")
     print("| assignment | s | x nearest-only |")
     print("|---|---|---|")
     print(f"| zones -> assembly, nearest only | {nearest_zones:.2f} | 1.0 |")

@@ -16,6 +16,7 @@ The frames are in the station's projected CRS (metres), like the pipeline's plan
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import geopandas as gpd
@@ -25,6 +26,8 @@ import shapely
 
 from stations.station import Station
 from zones.appoint import NO_DEPUTY
+from zones.evacuation import evacuate_planned
+from zones.network import StraightLineTravel
 from zones.plan import (
     APPOINTMENT_COLUMNS,
     AREA_COLUMNS,
@@ -70,7 +73,7 @@ def plan_by_hand(
     appointees = _appointees(staff, zone_count)
     zones = _zones(households, strips, appointees, zone_names, crs)
     points = station.accepted_points.to_crs(crs)
-    return PlannedStation(
+    planned = PlannedStation(
         station=station,
         zones=zones,
         households=households,
@@ -81,6 +84,9 @@ def plan_by_hand(
         flags=_flags(appointees),
         distance_method="straight-line",
     )
+    # The points that add up (zones.evacuation); the flags stay those chosen here.
+    evacuated = evacuate_planned(planned, StraightLineTravel())
+    return dataclasses.replace(evacuated, flags=planned.flags, notes=planned.notes)
 
 
 def zone_id_of(number: int) -> str:
@@ -93,7 +99,7 @@ def _households(households: gpd.GeoDataFrame, area: object, count: int) -> gpd.G
     zone = np.empty(len(households), dtype=object)
     for number, members in enumerate(np.array_split(order, count), start=1):
         zone[members] = zone_id_of(number)
-    frame = households.assign(zone_id=zone, area_id=AREA_ID)
+    frame = households.assign(zone_id=zone, area_id=AREA_ID, hibernation_id=None)
     return frame[[*HOUSEHOLD_COLUMNS, "geometry"]]
 
 

@@ -4,8 +4,10 @@ The generalized assignment problem (items of a given demand, targets of a given
 capacity, a cost per pair) solved as a mixed-integer programme with HiGHS
 (:func:`scipy.optimize.milp`). When total capacity is short, a target may take more than
 its capacity at a penalty far above any travel cost, so the overflow is the smallest
-possible and lands where it costs least; the caller reports it. A problem too large for
-the solver, or one it does not solve in time, falls back to a regret-greedy heuristic.
+possible and lands where it costs least; the caller reports it. The solver weighs each
+item's ``CANDIDATES`` cheapest targets. A problem too large for the solver, or one whose
+optimum it does not prove in time (a solution cut off by the clock could differ from run
+to run), falls back to a deterministic regret-greedy heuristic.
 Pairs of infinite cost (no route) are never chosen; an item with no finite pair gets -1.
 """
 
@@ -22,9 +24,11 @@ __all__ = ["CapacitatedAssignment", "assign_capacitated"]
 
 logger = logging.getLogger(__name__)
 
-# Above this many item-target pairs the solver is not tried (the greedy is used).
-MAX_SOLVER_PAIRS = 200_000
-SOLVER_TIME_LIMIT_S = 20.0
+# The solver weighs each item's this many cheapest targets (an item is not sent past them).
+CANDIDATES = 12
+# Above this many item-target pairs weighed the solver is not tried (the greedy is used).
+MAX_SOLVER_PAIRS = 50_000
+SOLVER_TIME_LIMIT_S = 10.0
 # Overflow costs this many times the dearest finite pair cost per person.
 OVERFLOW_PENALTY_FACTOR = 100.0
 
@@ -74,7 +78,7 @@ def assign_capacitated(
     max_solver_pairs
         Above this many finite pairs the greedy heuristic is used instead of the solver.
     time_limit_s
-        The solver's time limit; without a solution by then the greedy is used.
+        The solver's time limit; without a proven optimum by then the greedy is used.
 
     Returns
     -------
@@ -95,10 +99,9 @@ def assign_capacitated(
         raise ValueError(msg)
     if (demand < 0).any():
         raise ValueError("demand must not be negative")
-    finite = np.isfinite(cost)
     target = None
     method = "greedy"
-    if 0 < finite.sum() <= max_solver_pairs:
+    if 0 < _nearest_pairs(cost).sum() <= max_solver_pairs:
         target = _solve(cost, demand, capacity, time_limit_s)
         method = "milp"
     if target is None:
@@ -114,7 +117,7 @@ def _solve(
 ) -> np.ndarray | None:
     """Solve the assignment as a MILP; None when HiGHS finds no solution in time."""
     n, m = cost.shape
-    rows, cols = np.nonzero(np.isfinite(cost))  # row-major: deterministic order
+    rows, cols = np.nonzero(_nearest_pairs(cost))  # row-major: deterministic order
     pairs = len(rows)
     weighted = cost[rows, cols] * np.maximum(demand[rows], 1e-6)
     limited = np.flatnonzero(np.isfinite(capacity))
@@ -147,13 +150,24 @@ def _solve(
         bounds=Bounds(np.zeros(pairs + len(limited)), upper),
         options={"time_limit": time_limit_s, "presolve": True},
     )
-    if result.x is None:
+    if result.status != 0 or result.x is None:  # only a proven optimum: the same every run
         logger.info("assignment solver: %s; using the greedy heuristic", result.message)
         return None
     chosen = result.x[:pairs] > 0.5  # noqa: PLR2004
     target = np.full(n, -1)
     target[rows[chosen]] = cols[chosen]
     return target
+
+
+def _nearest_pairs(cost: np.ndarray) -> np.ndarray:
+    """Return which pairs the solver weighs: each item's ``CANDIDATES`` cheapest finite ones."""
+    keep = np.isfinite(cost)
+    if cost.shape[1] <= CANDIDATES:
+        return keep
+    order = np.argsort(cost, axis=1, kind="stable")[:, :CANDIDATES]
+    nearest = np.zeros_like(keep)
+    np.put_along_axis(nearest, order, values=True, axis=1)
+    return keep & nearest
 
 
 def _greedy(cost: np.ndarray, demand: np.ndarray, capacity: np.ndarray) -> np.ndarray:

@@ -521,7 +521,8 @@ def _flags(loads: pd.DataFrame, departures: pd.DataFrame, points: gpd.GeoDataFra
 
 def _departure_wanted(movement: str) -> str:
     kinds = [k for group in DEPARTURE_KINDS[movement] for k in group]
-    return " or ".join(f"a {k.replace('_', ' ')}" for k in kinds)
+    words = [k.replace("_", " ") for k in kinds]
+    return " or ".join(f"an {w}" if w[0] in "aeiou" else f"a {w}" for w in words)
 
 
 def _capacity_notes(loads: pd.DataFrame) -> list[str]:
@@ -561,8 +562,8 @@ def apply_evacuation(planned: PlannedStation, evacuation: Evacuation) -> Planned
     flags = evacuation.flags.reindex(columns=planned.flags.columns)
     return dataclasses.replace(
         planned,
-        zones=zones,
-        households=households,
+        zones=_geometry_last(zones),
+        households=_geometry_last(households),
         flags=pd.concat(
             [f for f in (planned.flags, flags) if len(f)] or [planned.flags], ignore_index=True
         ),
@@ -570,6 +571,11 @@ def apply_evacuation(planned: PlannedStation, evacuation: Evacuation) -> Planned
         departures=evacuation.departures,
         point_loads=evacuation.point_loads,
     )
+
+
+def _geometry_last(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    name = frame.geometry.name
+    return frame[[c for c in frame.columns if c != name] + [name]]
 
 
 def evacuate_planned(

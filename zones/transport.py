@@ -195,7 +195,9 @@ def _leg(movement: str, departure_id: object) -> str:
 
 
 def seat_flags(transport: pd.DataFrame) -> pd.DataFrame:
-    """Return a plan flag for every concentration point and departure short of seats.
+    """Return a plan flag for every concentration point short of seats.
+
+    ``transport.csv`` has the shortfall of each departure as well.
 
     Parameters
     ----------
@@ -207,7 +209,9 @@ def seat_flags(transport: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         ``zone_id, area_id, code, severity, message`` (code ``seat_shortfall``).
     """
-    short = transport[pd.to_numeric(transport["shortfall"]) > 0]
+    short = transport[
+        (pd.to_numeric(transport["shortfall"]) > 0) & (transport["movement"] == ALL_MOVEMENTS)
+    ]
     messages = [
         (
             f"concentration point {row.concentration_id}"
@@ -242,7 +246,7 @@ def apply_transport(planned: PlannedStation) -> PlannedStation:
     -------
     PlannedStation
         The same plan with ``transport`` (``TRANSPORT_COLUMNS``) and a ``seat_shortfall``
-        flag per concentration point and departure short of seats.
+        flag per concentration point short of seats.
     """
     transport = plan_transport(planned)
     flags = seat_flags(transport).reindex(columns=planned.flags.columns)
