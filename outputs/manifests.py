@@ -75,11 +75,14 @@ def _write(
 
 
 def _document(group: pd.DataFrame, title: str, station_name: str, issued: dt.date) -> Document:
-    travelling = int((group["status"] != AWAY).sum())
+    travelling = int(((group["status"] != AWAY) & (group["movement"] != "hibernate")).sum())
     facts = (
         ("Station", station_name),
         ("People listed", f"{len(group):,}"),
-        ("Seats needed", f"{travelling:,} (staff away on the plan date need none)"),
+        (
+            "Seats needed",
+            f"{travelling:,} (staff away on the plan date and people who hibernate need none)",
+        ),
         ("Households", f"{group['household_id'].dropna().nunique():,}"),
     )
     sections = tuple(
@@ -135,33 +138,41 @@ def manifest_section(plan: PlannedStation, *, redact: bool) -> Section:
     """
     people = manifest_people(plan)
     names = safe_file_names(people["concentration_id"])
-    seats = plan.transport
-    seats = (
-        seats[seats["movement"] == "all"].set_index("concentration_id")
-        if len(seats)
-        else pd.DataFrame(columns=["seats_available", "shortfall"])
-    )
+    listed = people.pivot_table(
+        index="concentration_id", columns="person", values="person_id", aggfunc="count"
+    ).fillna(0)
     rows = []
-    for point_id, group in people.groupby("concentration_id", sort=True):
-        counts = group["person"].value_counts()
-        away = int((group["status"] == AWAY).sum())
-        needed = int(((group["status"] != AWAY) & (group["movement"] != "hibernate")).sum())
-        known = point_id in seats.index
-        available = int(seats.loc[point_id, "seats_available"]) if known else None
-        rows.append(
-            (
-                str(point_id),
-                (
-                    f"{len(group):,}\n{int(counts.get('staff', 0))} staff, "
-                    f"{int(counts.get('dependant', 0))} dependants, "
-                    f"{int(counts.get('visitor', 0))} visitors"
-                ),
-                f"{needed:,} ({away} away)",
-                "unknown" if available is None else f"{available:,}",
-                "unknown" if available is None else f"{max(needed - available, 0):,}",
+    for row in plan.transport.itertuples(index=False):
+        point_id = str(row.concentration_id)
+        if row.movement == "all":
+            counts = listed.loc[point_id] if point_id in listed.index else {}
+            point = point_id
+            who = (
+                f"{sum(int(counts.get(k, 0)) for k in ('staff', 'dependant', 'visitor')):,}\n"
+                f"{int(counts.get('staff', 0))} staff, "
+                f"{int(counts.get('dependant', 0))} dependants, "
+                f"{int(counts.get('visitor', 0))} visitors"
+            )
+            manifest = (
                 "not in a redacted plan"
                 if redact
-                else f"manifests/{names[str(point_id)]}.csv\nand .pdf",
+                else f"manifests/{names.get(point_id, point_id)}.csv\nand .pdf"
+            )
+        else:
+            point = f"{point_id}: {MOVED.get(str(row.movement), row.movement)}"
+            who = f"to {row.departure_id or 'no departure point'}"
+            manifest = ""
+        rows.append(
+            (
+                point,
+                who,
+                f"{int(row.seats_needed):,}\n{int(row.people):,} moving, {int(row.away)} away",
+                (
+                    f"{int(row.seats_available):,}\n{int(row.office_seats):,} office, "
+                    f"{int(row.staff_vehicle_seats):,} staff"
+                ),
+                f"{int(row.shortfall):,}",
+                manifest,
             )
         )
     blocks: list[Block] = [
@@ -171,12 +182,14 @@ def manifest_section(plan: PlannedStation, *, redact: bool) -> Section:
             "evacuated, national staff relocated or hibernating, as the station's [evacuation] "
             "table decides), their departure point or hibernation site, special needs and "
             "vehicle. Departure manifests list the same people by the departure point they "
-            "leave from (manifests/departures/). Staff away on the plan date need no seat; "
-            "their dependants do; people who hibernate need none to leave. The manifests are "
-            "for the security adviser only."
+            "leave from (manifests/departures/). The seats are those of transport.csv: "
+            "everyone who moves needs one (visitors too); staff away on the plan date need "
+            "none, their dependants do; people who hibernate need none to leave. Seats "
+            "available count office vehicles and the vehicles of staff present. The "
+            "manifests are for the security adviser only."
         ),
         Table(
-            ("Point", "People", "Seats needed", "Seats available", "Short", "Manifest"),
+            ("Point", "People listed", "Seats needed", "Seats available", "Short", "Manifest"),
             rows,
             (18, 48, 26, 22, 16, 40),
         ),

@@ -1,8 +1,11 @@
 """Transport: the seats the move needs from each concentration point, and the seats there are.
 
-People who move (evacuated or relocated, ``zones.evacuation.movement_for``) need a seat from
-their concentration point to its departure point; people who hibernate do not. A staff
+The people are those of the manifests (``zones.manifests.manifest_people``): staff,
+dependants and the visitors present on the plan date. People who move (evacuated or
+relocated, ``zones.evacuation.movement_for``; visitors as international staff) need a seat
+from their concentration point to its departure point; people who hibernate do not. A staff
 member away on the plan date (on leave, on mission) needs no seat, their dependants do.
+This is the one computation of seats: the plan's flags, MOSS and the security plan use it.
 Seats come from office vehicles (the offices' optional ``seats``, the total seats of their
 vehicles; an office's seats count at the concentration point most of its staff use) and
 from staff vehicles (a staff member with a ``vehicle``: its ``vehicle_seats``, or the
@@ -19,7 +22,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from zones.evacuation import movement_for
+from zones.manifests import AWAY, manifest_people
 from zones.plan import PlannedStation
 
 __all__ = [
@@ -38,7 +41,7 @@ TRANSPORT_COLUMNS = (
     "concentration_id",
     "movement",  # "all" for the concentration point's row, else "evacuate" or "relocate"
     "departure_id",  # None on the concentration point's row, or without a departure point
-    "people",  # staff and dependants moving
+    "people",  # staff, dependants and visitors moving
     "away",  # staff away on the plan date (no seat needed)
     "seats_needed",
     "office_seats",
@@ -67,7 +70,7 @@ def plan_transport(planned: PlannedStation) -> pd.DataFrame:
     """
     station = planned.station
     table = station.config.extra.get("evacuation", {})
-    people = _people(planned, table, set(station.away_on()))
+    people = _people(planned, table)
     offices = _office_seats(planned, people)
     rows: list[dict[str, object]] = []
     departures = planned.departures.set_index(["concentration_id", "movement"])
@@ -130,42 +133,35 @@ def _row(
     }
 
 
-def _people(planned: PlannedStation, table: Mapping[str, object], away: set[str]) -> pd.DataFrame:
-    """Return one row per staff member: concentration point, movement, people, away, seats."""
-    staff = planned.staff
-    concentration_of = planned.zones.set_index("zone_id")["concentration_id"]
+def _people(planned: PlannedStation, table: Mapping[str, object]) -> pd.DataFrame:
+    """Return one row per person of the manifests: point, movement, away, vehicle seats."""
+    people = manifest_people(planned)
+    staff = planned.staff.assign(staff_id=planned.staff["staff_id"].astype(str)).set_index(
+        "staff_id"
+    )
     default_seats = int(str(table.get("staff_vehicle_seats", DEFAULT_STAFF_VEHICLE_SEATS)))
-    is_away = staff["staff_id"].astype(str).isin(away).to_numpy()
-    dependants = pd.to_numeric(staff.get("dependants"), errors="coerce")
-    dependants = (
-        dependants.fillna(0).to_numpy(int) if dependants is not None else np.zeros(len(staff))
-    )
-    has_vehicle = _has_vehicle(staff)
+    staff_ids = people["staff_id"]
+    is_away = people["status"].eq(AWAY).to_numpy()
+    drives = (people["vehicle"].fillna("").astype(str).str.strip() != "").to_numpy() & ~is_away
     seats = (
-        pd.to_numeric(staff["vehicle_seats"], errors="coerce")
+        pd.to_numeric(staff_ids.map(staff["vehicle_seats"]), errors="coerce")
         if "vehicle_seats" in staff.columns
-        else pd.Series(np.nan, index=staff.index)
+        else pd.Series(np.nan, index=people.index)
     )
-    vehicle_seats = np.where(has_vehicle & ~is_away, seats.fillna(default_seats).to_numpy(), 0)
-    frame = pd.DataFrame(
+    office = staff_ids.map(staff["office_id"]) if "office_id" in staff.columns else None
+    return pd.DataFrame(
         {
-            "staff_id": staff["staff_id"].astype(str).to_numpy(),
-            "office_id": staff.get("office_id", pd.Series(None, index=staff.index)).to_numpy(),
-            "concentration_id": staff["zone_id"].map(concentration_of).to_numpy(),
-            "movement": staff["category"].map(lambda c: movement_for(c, table)).to_numpy(),
-            "people": 1 + dependants,
+            "person_id": people["person_id"].to_numpy(),
+            "office_id": office.to_numpy() if office is not None else None,
+            "concentration_id": people["concentration_id"].to_numpy(),
+            "movement": people["movement"].to_numpy(),
+            "people": 1,
             "away": is_away.astype(int),
-            "vehicle_seats": vehicle_seats.astype(int),
+            "vehicle_seats": np.where(drives, seats.fillna(default_seats).to_numpy(), 0).astype(
+                int
+            ),
         }
     )
-    return frame.dropna(subset=["concentration_id"])
-
-
-def _has_vehicle(staff: pd.DataFrame) -> np.ndarray:
-    if "vehicle" not in staff.columns:
-        return np.zeros(len(staff), dtype=bool)
-    text = staff["vehicle"].map(lambda v: isinstance(v, str) and v.strip() != "")
-    return text.to_numpy(bool)
 
 
 def _office_seats(planned: PlannedStation, people: pd.DataFrame) -> pd.Series:

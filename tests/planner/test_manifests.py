@@ -14,6 +14,8 @@ from click.testing import CliRunner
 from PIL import Image
 from pypdf import PdfReader
 
+from outputs.document import Table
+from outputs.manifests import manifest_section
 from planner.build import PlanRun, build_plan
 from planner.cli import main
 from planner.publish import write_plan
@@ -260,3 +262,33 @@ def test_security_plan_lists_points_seats_manifests_and_supplies(written: Path) 
         assert f"{float(site.water_l):,.0f} l" in section
     assert "Sphere Handbook 2018" in section
     assert f"{WATER:g} l set by the station" in section
+
+
+def test_security_plan_seats_are_those_of_transport_csv(
+    synthesized: PlanRun, written: Path
+) -> None:
+    # The synthesized station has visitors and hibernating national staff: the section
+    # renders transport.csv, which counts the visitors and not the people who hibernate.
+    transport = read_csv(written / "transport.csv")
+    listed = pd.concat(manifests(written / "manifests").values(), ignore_index=True)
+    moving = listed[listed["movement"] != "hibernate"]
+    everyone = transport[transport["movement"] == "all"].set_index("concentration_id")
+    assert (listed["movement"] == "hibernate").any()
+    assert (moving["person"] == "visitor").any()
+    for point_id, group in moving.groupby("concentration_id"):
+        away = int((group["status"] != "travels").sum())
+        assert int(everyone.loc[point_id, "people"]) == len(group)
+        assert int(everyone.loc[point_id, "seats_needed"]) == len(group) - away
+    section = manifest_section(synthesized.planned, redact=False)
+    table = next(b for b in section.blocks if isinstance(b, Table))
+    rendered = [(row[2].split("\n")[0], row[3].split("\n")[0], row[4]) for row in table.rows]
+    expected = [
+        (f"{int(r.seats_needed):,}", f"{int(r.seats_available):,}", f"{int(r.shortfall):,}")
+        for r in transport.itertuples()
+    ]
+    assert rendered == expected
+    pdf = " ".join(
+        "".join(p.extract_text() for p in PdfReader(written / "security_plan.pdf").pages).split()
+    )
+    for row in transport[transport["movement"] == "all"].itertuples():
+        assert f"{int(row.people):,} moving, {int(row.away)} away" in pdf
