@@ -104,9 +104,11 @@ def helsinki_points(
     """Return the points of the Helsinki sample, from the extract's parks, schools and hotels.
 
     The two hospitals are fictitious and sit on real buildings near the north and south
-    edges of ``area`` (the city's real hospitals are outside the extract); the repeaters sit
-    on the tallest buildings; the airport and the police headquarters are real places
-    outside the extract.
+    edges of ``area`` (the city's real hospitals are outside the extract; the northern one
+    takes trauma); the repeaters sit on the tallest buildings; the airport, the police
+    headquarters, the relocation site (Hämeenlinna, inland) and the safe haven (Tapiola,
+    Espoo) are real places outside the extract; the hibernation site is a fictitious
+    shelter in the plain building nearest the middle of ``area``.
     """
     pois = extract.pois.to_crs(crs)
     pois = pois.assign(geometry=pois.geometry.representative_point())
@@ -154,7 +156,17 @@ def helsinki_points(
                  *to_utm.transform(24.9633, 60.3172), None, None))  # fmt: skip
     rows.append(("POL01", "police", "Helsinki Police Department (Pasila)",
                  *to_utm.transform(24.9327, 60.1993), None, None))  # fmt: skip
-    return pd.DataFrame(rows, columns=POINT_COLUMNS)
+    rows.append(("REL01", "relocation_site", "Hämeenlinna (relocation site)",
+                 *to_utm.transform(24.4643, 60.9959), 400, None))  # fmt: skip
+    rows.append(("SH01", "safe_haven", "Espoo, Tapiola (safe haven)",
+                 *to_utm.transform(24.8055, 60.1756), 200, None))  # fmt: skip
+    centre = shapely.Point(area.centroid.x, area.centroid.y)
+    shelter = plain.iloc[int(np.argmin(plain.distance(centre)))]
+    rows.append(("HIB01", "hibernation", "Keskusta shelter (fictitious hibernation site)",
+                 shelter.x, shelter.y, 120, None))  # fmt: skip
+    points = pd.DataFrame(rows, columns=POINT_COLUMNS)
+    trauma = {"HOS01": "true", "HOS02": "false"}
+    return points.assign(trauma=points["point_id"].map(trauma).fillna(""))
 
 
 def _spread(frame: gpd.GeoDataFrame, count: int) -> gpd.GeoDataFrame:

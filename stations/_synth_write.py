@@ -44,13 +44,15 @@ def write_station(
     zones: tuple[int, int, float] = (15, 40, 2000),
     threats: pd.DataFrame | None = None,
     people: dict[str, pd.DataFrame] | None = None,
+    tables: str = "",
 ) -> Path:
     """Write the station folder from frames in ``crs`` (with ``x``, ``y``); return the toml.
 
     Coordinates are written in EPSG:4326 with 6 decimals; the boundary gets 25 m of margin so
     that rounding never puts a home outside it. ``zones`` is (min households, max households,
     max warden distance in m). ``threats``, when given, is written to ``threats.csv``;
-    ``people`` ({``dependants``, ``visitors``} -> table), to ``<key>.csv``.
+    ``people`` ({``dependants``, ``visitors``} -> table), to ``<key>.csv``; ``tables``
+    (TOML text, e.g. an ``[evacuation]`` table) is appended to ``station.toml``.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     _csv(_to_lonlat(staff, crs), out_dir / "staff.csv")
@@ -111,7 +113,7 @@ boundary = "boundary.geojson"
 min_households = {min_h}
 max_households = {max_h}
 max_warden_distance_m = {reach}
-"""
+{tables}"""
     path = out_dir / "station.toml"
     path.write_text(toml, encoding="utf-8")
     logger.info("wrote %s: %d staff, %d households", out_dir, len(staff), households)

