@@ -134,6 +134,7 @@ class _Index:
     addresses: dict[str, str]  # point_id -> address, street or coordinates
     hospitals: dict[str, list[Any]]  # zone -> the plan's medical rows, by rank
     to_assembly: dict[str, list[Any]]  # zone -> routes to its assembly points
+    to_alternate: dict[str, Any]  # zone -> route to its alternate assembly point
     onward: dict[str, list[Any]]  # assembly point -> routes to concentration points
     maps: ZoneMapLayers
     people: _People
@@ -156,10 +157,13 @@ def _index(plan: PlannedStation, cascade: Cascade | None) -> _Index:
         members.setdefault((person["zone_id"], person["household_id"]), []).append(person)
     routes = plan.routes[~plan.routes["alternate"].astype(bool)].drop_duplicates("leg")
     to_assembly: dict[str, list[Any]] = {}
+    to_alternate: dict[str, Any] = {}
     onward: dict[str, list[Any]] = {}
     for route in routes.itertuples():
         if route.kind == "zone_to_assembly":
             to_assembly.setdefault(route.origin_id, []).append(route)
+        elif route.kind == "zone_to_alternate_assembly":
+            to_alternate.setdefault(route.origin_id, route)
         elif route.kind == "assembly_to_concentration":
             onward.setdefault(route.origin_id, []).append(route)
     by_zone: dict[str, list[tuple[str, str]]] = {}
@@ -187,6 +191,7 @@ def _index(plan: PlannedStation, cascade: Cascade | None) -> _Index:
         addresses=_addresses(plan, points),
         hospitals=_hospitals(plan),
         to_assembly=to_assembly,
+        to_alternate=to_alternate,
         onward=onward,
         maps=prepare_zone_maps(plan),
         people=_people(plan),
@@ -321,8 +326,8 @@ def _holders(staff: pd.DataFrame) -> dict[str, str]:
 def _points(index: _Index, zone_id: str) -> tuple[list[list[str]], list[str]]:
     """Return rows ``kind, name, address, how to get there`` and the points on the map.
 
-    The zone's assembly points and the concentration points beyond them come first,
-    then its nearest hospitals.
+    The zone's assembly point, its alternate and the concentration points beyond them
+    come first, then its nearest hospitals.
     """
     points = index.points
     rows: list[list[str]] = []
@@ -330,6 +335,10 @@ def _points(index: _Index, zone_id: str) -> tuple[list[list[str]], list[str]]:
     for route in index.to_assembly.get(zone_id, []):
         shown.append(route.destination_id)
         rows.append(_point_row(index, route, "Assembly point", "from the zone's centre"))
+        alternate = _alternate_row(index, zone_id)
+        if alternate is not None:
+            shown.append(alternate[0])
+            rows.append(alternate[1])
         for leg in index.onward.get(route.destination_id, []):
             shown.append(leg.destination_id)
             where = f"from {text_of(points.at[route.destination_id, 'name'])}"
@@ -350,6 +359,20 @@ def _points(index: _Index, zone_id: str) -> tuple[list[list[str]], list[str]]:
         if isinstance(hospital.hospital_id, str):
             shown.append(hospital.hospital_id)
     return rows, [p for p in dict.fromkeys(shown) if p in points.index]
+
+
+def _alternate_row(index: _Index, zone_id: str) -> tuple[str, list[str]] | None:
+    """Return the zone's alternate assembly point and its row, or None without one."""
+    point_id = text_of(index.zones.get(zone_id, {}).get("assembly_alt_id"))
+    if not point_id:
+        return None
+    kind = "Alternate assembly point"
+    route = index.to_alternate.get(zone_id)
+    if route is not None:
+        return point_id, _point_row(index, route, kind, "from the zone's centre")
+    points = index.points
+    name = text_of(points.at[point_id, "name"]) if point_id in points.index else point_id
+    return point_id, [kind, f"{name} ({point_id})", index.addresses.get(point_id, ""), ""]
 
 
 def _hospital_row(index: _Index, hospital: Any) -> list[str]:

@@ -23,6 +23,8 @@ from outputs.warden_pdf import CONFIDENTIAL, write_warden_pdfs
 from tests.conftest import TINY
 from tests.factories import tiny_plan
 from zones.cascade import CascadeRules, plan_cascade
+from zones.evacuation import evacuate_planned
+from zones.network import StraightLineTravel
 
 ISSUED = dt.date(2026, 11, 15)
 PASSWORD = "s3cret"  # noqa: S105 - a test's password
@@ -290,3 +292,19 @@ def test_card_names_never_take_a_lists_name():
     every = [n.casefold() for n in [*names.values(), *cards.values()]]
     assert len(set(every)) == len(every)
     assert cards["Z01-card"] == "Z01-card-card"
+
+
+def test_warden_list_names_the_alternate_assembly_point(tmp_path: Path):
+    folder = tmp_path / "tiny"
+    shutil.copytree(TINY, folder)
+    with (folder / "points.csv").open("a", encoding="utf-8") as handle:
+        handle.write("P5,assembly,Kaivopuisto park,60.1590,24.9560,200,\n")
+    plan = evacuate_planned(tiny_plan(folder), StraightLineTravel())
+    zones = plan.zones.set_index("zone_id")
+    assert set(zones["assembly_alt_id"]) == {"P1", "P5"} - set(zones["assembly_id"])
+    paths = write_warden_pdfs(plan, tmp_path / "out", issued=ISSUED)
+    text = pdf_text(next(p for p in paths if p.stem == "Z01"))
+    alternate = zones.loc["Z01", "assembly_alt_id"]
+    name = {"P1": "Esplanadi park", "P5": "Kaivopuisto park"}[alternate]
+    assert f"Alternate assembly point {name} ({alternate})" in text
+    assert text.index("Assembly point") < text.index("Alternate assembly point")
