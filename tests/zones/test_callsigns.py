@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from planner.build import plan_station, with_radio
+from planner.build import assignments_table, build_plan, plan_station, with_radio
 from stations import StationError, load_station
 from stations.synth import synthesize_station
 from stations.text import text_of
@@ -208,3 +208,22 @@ def test_synthesized_station_has_a_warden_net_per_area_and_a_callsign_for_all(tw
     assert (own["radio_callsign"] == roster.loc[own.index]).all()
     assert (table.loc[roster[roster == ""].index, "callsign_source"] == "generated").all()
     assert radio.schedule["time"].tolist() == ["10:00", "10:15", "10:30"]
+
+
+def test_assignments_show_the_callsign_the_plan_uses(tiny_station: Path):
+    run = build_plan(load_station(tiny_station, as_of=AS_OF), as_of=AS_OF)
+    table = assignments_table(run).set_index("staff_id")
+    planned = run.planned.staff.set_index("staff_id")
+    # The roster's call signs are kept; the wardens and deputies without one get theirs.
+    assert table.loc[["S002", "S004", "S005"], "radio_callsign"].tolist() == [
+        "UN-12",
+        "UN-1",
+        "UN-2",
+    ]
+    generated = planned.index[planned["callsign_source"] == "generated"]
+    assert len(generated) >= 2
+    for staff_id in planned.index:
+        assert table.loc[staff_id, "radio_callsign"] == text_of(
+            planned.loc[staff_id, "radio_callsign"]
+        )
+    assert all(DEFAULT_SCHEME.match(table.loc[s, "radio_callsign"]) for s in generated)
