@@ -407,3 +407,9 @@ def test_overview_map_uses_the_one_zone_colouring(station: Path) -> None:
         tint = 255 * (1 - 0.28) + rgb * 0.28  # the zone's colour over the white map
         share = (np.abs(pixels - tint).max(axis=1) <= 3).mean()
         assert share > 0.05, zone_id
+
+
+def test_communications_names_the_radio_net_page(written: list[Path]):
+    body = body_text(written[1])
+    communications = body[body.index("Communications") : body.index(SECTIONS[4])]
+    assert "radio/radio_net.pdf" in communications
