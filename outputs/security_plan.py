@@ -458,8 +458,10 @@ def _communications(plan: PlannedStation, cascade: Cascade | None) -> Section:
         ),
         f"{radios} of {len(staff)} staff hold a radio. Radio repeaters:",
         Table(("Repeater", "Name", "Range"), repeater_rows, (1, 3, 1)),
-        "The radio net (who is on which net, the channels, the call signs and the radio check "
-        "schedule) is in radio/radio_net.pdf and radio/radio_net.html.",
+        (
+            "The radio net (who is on which net, the channels, the call signs and the radio "
+            "check schedule) is in radio/radio_net.pdf and radio/radio_net.html."
+        ),
     ]
     if cascade is not None:
         minutes = cascade.station_minutes
