@@ -45,10 +45,10 @@ ALTERNATE_STYLE = {"weight": 2, "opacity": 0.8, "dashArray": "2 5"}
 STRAIGHT_LINE_STYLE = {"color": "#546e7a", "weight": 2, "opacity": 0.55, "dashArray": "6 8"}
 NOT_SURVEYED = "Not surveyed: straight line beyond the street extract"
 POINT_LAYERS = {
-    "assembly": ("assembly", "concentration", "safe_haven"),
+    "assembly": ("assembly", "concentration", "safe_haven", "relocation_site", "hibernation"),
     "hospitals": ("hospital",),
     "hotels": ("hotel",),
-    "other": ("airport", "police"),
+    "other": ("airport", "border_crossing", "police"),
 }
 
 

@@ -265,3 +265,16 @@ def test_zone_colours_are_distinct_hues_not_shades_of_one(small: tuple[PlannedSt
         features = page_data(written / "maps" / f"{zone.zone_id}.html")["zones"]["features"]
         own = next(f for f in features if f["properties"]["zone_id"] == zone.zone_id)
         assert own["properties"]["style"]["color"] == colours[zone.zone_id]
+
+
+def test_evacuation_point_kinds_have_symbols_and_legend_entries(written: Path):
+    data = page_data(written / "map.html")
+    legend = {entry.get("symbol"): entry["label"] for entry in data["legend"]}
+    script = Path(write_maps.__code__.co_filename).parent / "map_assets" / "planner" / "planner.js"
+    symbols = script.read_text(encoding="utf-8")
+    for kind in ("relocation_site", "hibernation", "border_crossing", "safe_haven"):
+        assert kind in legend, kind
+        assert re.search(rf"^\s*{kind}: \{{ text: ", symbols, re.MULTILINE), kind
+    drawn = json.dumps(data)
+    for kind in ("relocation_site", "hibernation", "safe_haven"):  # the sample has each
+        assert f'"symbol": "{kind}"' in drawn, kind

@@ -13,10 +13,13 @@ var WZ = (function () {
     assembly: { text: "A", colour: "#1b8a3a", shape: "triangle" },
     concentration: { text: "C", colour: "#d9822b", shape: "triangle" },
     safe_haven: { text: "S", colour: "#2e7d32", shape: "triangle" },
+    relocation_site: { text: "L", colour: "#00695c", shape: "triangle" },
+    hibernation: { text: "\u2302", colour: "#4e342e", shape: "triangle" },
     hospital: { text: "+", colour: "#c62828", shape: "square" },
     hotel: { text: "H", colour: "#5d4037", shape: "square" },
     repeater: { text: "R", colour: "#7b1fa2", shape: "diamond" },
     airport: { text: "\u2708", colour: "#37474f", shape: "square" },
+    border_crossing: { text: "B", colour: "#37474f", shape: "square" },
     police: { text: "P", colour: "#283593", shape: "square" },
     office: { text: "O", colour: "#455a64", shape: "square" },
     suggested: { text: "?", colour: "#9e9d24", shape: "triangle" }
