@@ -45,7 +45,10 @@ def test_evacuation_json_lists_every_leg_surveyed_or_not(helsinki, evacuation) -
             assert leg["minutes"] == pytest.approx(leg["time_s"] / 60, abs=0.05)
         for lon, lat in leg["coordinates"] or []:  # degrees, not the station's metres
             assert 24.0 < lon < 25.5, leg["route_id"]
-            assert 60.0 < lat < 60.5, leg["route_id"]
+            assert 60.0 < lat < 61.1, leg["route_id"]  # the relocation site: Hämeenlinna
+    relocation = [leg for leg in legs if leg["to"] == "REL01"]
+    assert relocation
+    assert not any(leg["surveyed"] for leg in relocation)  # inland, beyond the extract
     airport = [leg for leg in legs if leg["to"] == "AIR"]
     beyond = [leg for leg in airport if not leg["surveyed"]]
     assert len(beyond) == 1
