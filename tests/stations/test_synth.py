@@ -249,6 +249,19 @@ def test_bundled_sample_is_current_and_valid(tmp_path: Path) -> None:
     assert len(inside) == 9
     assert inside.within(area).all()
     assert station.offices.within(area).all()
+    # Every evacuation feature: a destination, a relocation site inland (beyond the
+    # extract), a safe haven, a hibernation site in the city, trauma care, vehicle seats.
+    assert station.config.extra["evacuation"]["destination"] == "Tallinn, Estonia"
+    points = station.points.set_index("point_id")
+    assert points.loc["REL01", "kind"] == "relocation_site"
+    assert not points.loc[["REL01", "SH01"]].within(area).any()
+    assert points.loc["SH01", "kind"] == "safe_haven"
+    assert points.loc["HIB01", "kind"] == "hibernation"
+    assert points.loc[["HIB01"]].within(area).all()
+    assert points.loc["HIB01", "capacity"] == 120
+    assert {str(v).lower() for v in points.loc[["HOS01", "HOS02"], "trauma"]} == {"true", "false"}
+    assert (station.offices["seats"].notna()).sum() == 2
+    assert station.staff["vehicle_seats"].notna().sum() >= 3
     readme = (SAMPLE / "README.md").read_text(encoding="utf-8")
     assert "© OpenStreetMap contributors, ODbL 1.0" in readme
     assert "write_helsinki_sample(Path('stations/sample/helsinki'))" in readme
