@@ -33,7 +33,7 @@ from stations.text import text_of
 logger = logging.getLogger(__name__)
 
 CONFIDENTIAL = "CONFIDENTIAL - STAFF PERSONAL DATA"  # a letter holds names and phones
-PERSON_FIELDS = ("staff_id", "name", "agency", "phone", "phone2", "role")  # what a letter shows
+PERSON_FIELDS = ("staff_id", "name", "agency", "phone", "phone2", "role", "radio_callsign")
 ROLE_CODES = {"warden": "WRD", "deputy": "DEP", "alternate": "ALT", "ASC": "ASC"}
 CONTACT_LABELS = {
     "security_operations_centre": "Security Operations Centre",
@@ -134,6 +134,7 @@ class _Person:
     name: str
     agency: str
     phone: str
+    callsign: str = ""
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,8 @@ def write_letters(
         rows are ignored.
     staff
         Staff with ``staff_id, name, agency, phone`` and ``role`` (to find the DO,
-        the CSA or CSFP for the chain of contacts).
+        the CSA or CSFP for the chain of contacts), and optionally ``radio_callsign``
+        (the call sign the plan uses), shown beside the phone.
     station_name
         The duty station's name.
     station_contacts
@@ -333,7 +335,11 @@ def _records(frame: pd.DataFrame, columns: tuple[str, ...] | None = None) -> lis
 def _person(row: Mapping[str, Any]) -> _Person:
     phone = text_of(row.get("phone")) or text_of(row.get("phone2"))
     return _Person(
-        text_of(row.get("staff_id")), text_of(row.get("name")), text_of(row.get("agency")), phone
+        text_of(row.get("staff_id")),
+        text_of(row.get("name")),
+        text_of(row.get("agency")),
+        phone,
+        text_of(row.get("radio_callsign")),
     )
 
 
@@ -418,9 +424,10 @@ def _document(letter: _Letter) -> document.Document:
     """Return the letter as a sheet of the shared document stack (`outputs.document`)."""
     p, station = letter.person, letter.station
     chain = [
-        [title, q.name if q else "not appointed", q.agency if q else "", q.phone if q else ""]
+        [title, q.name if q else "not appointed", q.agency if q else "", _means(q)]
         for title, q in letter.chain
     ]
+    radio = f"; your radio call sign: {p.callsign}" if p.callsign else ""
     return document.Document(
         title=f"Letter of appointment: {letter.title}",
         subtitle=f"United Nations Security Management System, {station}",
@@ -429,7 +436,10 @@ def _document(letter: _Letter) -> document.Document:
         facts=(("Ref.", letter.reference), ("Date:", long_date(letter.issued))),
         sections=(
             _section(
-                "", f"To: {p.name} ({p.staff_id}), {p.agency}", _opening(letter), ACCOUNTABILITY
+                "",
+                f"To: {p.name} ({p.staff_id}), {p.agency}{radio}",
+                _opening(letter),
+                ACCOUNTABILITY,
             ),
             _section("Your duties", document.Steps(letter.duties)),
             _section(
@@ -459,6 +469,13 @@ def _document(letter: _Letter) -> document.Document:
         header=f"{letter.reference} · {station}",
         author=f"Designated Official, {station}",
     )
+
+
+def _means(person: _Person | None) -> str:
+    """Return a person's phone and radio call sign, one a line."""
+    if person is None:
+        return ""
+    return "\n".join(filter(None, (person.phone, person.callsign and f"radio {person.callsign}")))
 
 
 def _section(title: str, *blocks: document.Block) -> document.Section:

@@ -233,7 +233,7 @@ def _people_files(
     paths.extend(
         write_letters(
             planned.appointments,
-            station.staff,
+            _with_plan_callsigns(station.staff, planned),
             station_name=station.name,
             station_contacts=station.config.station.contacts,
             out_dir=folder / "letters",
@@ -319,6 +319,21 @@ def _security_plan(
         issued=issued,
         redact=redact,
     )
+
+
+def _with_plan_callsigns(staff: pd.DataFrame, planned: PlannedStation) -> pd.DataFrame:
+    """Return the roster with the call signs the plan uses (the roster's, else generated)."""
+    if "radio_callsign" not in planned.staff.columns:
+        return staff
+    plan = dict(
+        zip(planned.staff["staff_id"].astype(str), planned.staff["radio_callsign"], strict=True)
+    )
+    roster = staff.get("radio_callsign", pd.Series(None, index=staff.index))
+    callsigns = [
+        text_of(plan.get(str(s))) or text_of(r)
+        for s, r in zip(staff["staff_id"], roster, strict=True)
+    ]
+    return staff.assign(radio_callsign=callsigns)
 
 
 def _radio_net(run: PlanRun, folder: Path, *, issued: dt.date, redact: bool) -> list[Path]:
