@@ -163,7 +163,7 @@ def helsinki_points(
     centre = shapely.Point(area.centroid.x, area.centroid.y)
     shelter = plain.iloc[int(np.argmin(plain.distance(centre)))]
     rows.append(("HIB01", "hibernation", "Keskusta shelter (fictitious hibernation site)",
-                 shelter.x, shelter.y, 120, None))  # fmt: skip
+                 shelter.x, shelter.y, 400, None))  # fmt: skip
     points = pd.DataFrame(rows, columns=POINT_COLUMNS)
     trauma = {"HOS01": "true", "HOS02": "false"}
     return points.assign(trauma=points["point_id"].map(trauma).fillna(""))

@@ -258,7 +258,7 @@ def test_bundled_sample_is_current_and_valid(tmp_path: Path) -> None:
     assert points.loc["SH01", "kind"] == "safe_haven"
     assert points.loc["HIB01", "kind"] == "hibernation"
     assert points.loc[["HIB01"]].within(area).all()
-    assert points.loc["HIB01", "capacity"] == 120
+    assert points.loc["HIB01", "capacity"] == 400
     assert {str(v).lower() for v in points.loc[["HOS01", "HOS02"], "trauma"]} == {"true", "false"}
     assert (station.offices["seats"].notna()).sum() == 2
     assert station.staff["vehicle_seats"].notna().sum() >= 3

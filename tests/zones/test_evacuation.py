@@ -93,12 +93,11 @@ def test_helsinki_departures(helsinki) -> None:
     evacuate = departures[departures["movement"] == "evacuate"]
     columns = ["concentration_id", "departure_id", "departure_kind"]
     assert evacuate[columns].to_numpy().tolist() == [["CP01", "AIR", "airport"]]
-    # Helsinki has no relocation site or safe haven: national staff have nowhere to go.
+    # National staff are relocated to Helsinki's relocation site, inland at Hämeenlinna.
     relocate = departures[departures["movement"] == "relocate"]
-    assert relocate["departure_id"].isna().all()
-    assert len(relocate) == 1
+    assert relocate[columns].to_numpy().tolist() == [["CP01", "REL01", "relocation_site"]]
     flags = helsinki.planned.flags
-    assert (flags["code"] == "no_departure_point").sum() == 1
+    assert not (flags["code"] == "no_departure_point").any()
 
 
 def test_too_little_assembly_capacity_fails_moss_naming_points(crowded) -> None:

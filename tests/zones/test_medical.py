@@ -160,6 +160,8 @@ def test_trauma_column_reads_synonyms_and_warns_on_a_bad_value(tmp_path: Path):
 def test_no_trauma_data_is_one_station_flag(tmp_path: Path):
     folder = tmp_path / "hel"
     shutil.copytree(SAMPLE, folder)
+    points = pd.read_csv(folder / "points.csv", dtype=str, keep_default_na=False)
+    points.drop(columns="trauma").to_csv(folder / "points.csv", index=False)  # none known
     planned = build_plan(folder, as_of=AS_OF, until="plan").planned
     codes = planned.flags["code"]
     assert (codes == NO_TRAUMA_DATA).sum() == 1
