@@ -371,10 +371,42 @@ def best_route(
     from junction to junction, not the two the points snapped to. ``limit`` bounds the
     search (cost from the start's junctions): beyond it the way is ``inf``.
     """
-    s_costs = graph.leave_costs(start, weight)
-    e_costs = graph.enter_costs(end, weight)
+    return best_routes(graph, start, end, weight, matrix=matrix, limit=limit)[0]
+
+
+def best_routes(
+    graph: StreetGraph,
+    start: Snap,
+    end: Snap,
+    weight: str,
+    *,
+    matrix: csr_matrix | None = None,
+    limit: float = np.inf,
+) -> list[tuple[float, list[tuple[float, float]], list[int]]]:
+    """Return :func:`best_route` from one snapped start to each of many snapped ends.
+
+    One search from the start's junctions serves every end: its predecessors rebuild
+    each way, the same as a search per pair.
+
+    Parameters
+    ----------
+    graph
+        The mode's street graph.
+    start
+        One snapped point (the first entry is used).
+    end
+        The snapped ends.
+    weight
+        {"metres", "seconds"}.
+    matrix, limit
+        As for :func:`best_route`.
+
+    Returns
+    -------
+    list of tuple
+        Per end: cost (``inf`` when unreachable), vertices and whole segments.
+    """
     starts = [int(start.node_a[0]), int(start.node_b[0])]
-    ends = [int(end.node_a[0]), int(end.node_b[0])]
     dist, pred = dijkstra(
         graph.matrix[weight] if matrix is None else matrix,
         directed=True,
@@ -382,41 +414,69 @@ def best_route(
         return_predecessors=True,
         limit=limit,
     )
-    options = [
-        (float(s_costs[i][0] + dist[i, ends[j]] + e_costs[j][0]), i, j)
-        for i in (0, 1)
-        for j in (0, 1)
-    ]
-    cost, i, j = min(options)
-    begin, finish = tuple(start.point[0]), tuple(end.point[0])
-    if start.edge[0] == end.edge[0]:
-        along = float(end.along_a[0] - start.along_a[0])
-        edge = int(start.edge[0])
-        allowed = graph.forward[edge] if along >= 0 else graph.backward[edge]
-        per = graph.seconds[edge] / graph.length[edge] if weight == "seconds" else 1.0
-        if allowed and abs(along) * per <= cost:
-            low, high = sorted((float(start.along_a[0]), float(end.along_a[0])))
-            piece = [
-                tuple(c) for c in shapely.get_coordinates(substring(graph.lines[edge], low, high))
-            ]
-            return (
-                abs(along) * per,
-                [begin, *(piece if along >= 0 else piece[::-1]), finish],
-                [],
-            )
-    if not np.isfinite(cost):
-        return cost, [], []
-    nodes = [ends[j]]
-    while nodes[-1] != starts[i]:
-        nodes.append(int(pred[i, nodes[-1]]))
-    nodes.reverse()
-    arrive = graph.partial_coords(end, 0, to_start=j == 0)[::-1]
-    coords = [
-        begin,
-        *graph.partial_coords(start, 0, to_start=i == 0),
-        *graph.node_path_coords(nodes, weight),
-        *arrive,
-        finish,
-    ]
-    lookup = graph.edge_of[weight]
-    return cost, coords, [lookup[(a, b)] for a, b in itertools.pairwise(nodes)]
+    search = _Search(graph, start, end, weight, dist, pred)
+    return [search.route(k) for k in range(len(end.edge))]
+
+
+class _Search:
+    """One search from a snapped start, read for any of its snapped ends."""
+
+    def __init__(
+        self,
+        graph: StreetGraph,
+        start: Snap,
+        end: Snap,
+        weight: str,
+        dist: np.ndarray,
+        pred: np.ndarray,
+    ) -> None:
+        self.graph, self.start, self.end, self.weight = graph, start, end, weight
+        self.dist, self.pred = dist, pred
+        self.s_costs = graph.leave_costs(start, weight)
+        self.e_costs = graph.enter_costs(end, weight)
+        self.starts = [int(start.node_a[0]), int(start.node_b[0])]
+
+    def route(self, k: int) -> tuple[float, list[tuple[float, float]], list[int]]:
+        """Return the cost, vertices and whole segments of the way to end ``k``."""
+        graph, start, end, weight = self.graph, self.start, self.end, self.weight
+        starts = self.starts
+        ends = [int(end.node_a[k]), int(end.node_b[k])]
+        options = [
+            (float(self.s_costs[i][0] + self.dist[i, ends[j]] + self.e_costs[j][k]), i, j)
+            for i in (0, 1)
+            for j in (0, 1)
+        ]
+        cost, i, j = min(options)
+        begin, finish = tuple(start.point[0]), tuple(end.point[k])
+        if start.edge[0] == end.edge[k]:
+            along = float(end.along_a[k] - start.along_a[0])
+            edge = int(start.edge[0])
+            allowed = graph.forward[edge] if along >= 0 else graph.backward[edge]
+            per = graph.seconds[edge] / graph.length[edge] if weight == "seconds" else 1.0
+            if allowed and abs(along) * per <= cost:
+                low, high = sorted((float(start.along_a[0]), float(end.along_a[k])))
+                piece = [
+                    tuple(c)
+                    for c in shapely.get_coordinates(substring(graph.lines[edge], low, high))
+                ]
+                return (
+                    abs(along) * per,
+                    [begin, *(piece if along >= 0 else piece[::-1]), finish],
+                    [],
+                )
+        if not np.isfinite(cost):
+            return cost, [], []
+        nodes = [ends[j]]
+        while nodes[-1] != starts[i]:
+            nodes.append(int(self.pred[i, nodes[-1]]))
+        nodes.reverse()
+        arrive = graph.partial_coords(end, k, to_start=j == 0)[::-1]
+        coords = [
+            begin,
+            *graph.partial_coords(start, 0, to_start=i == 0),
+            *graph.node_path_coords(nodes, weight),
+            *arrive,
+            finish,
+        ]
+        lookup = graph.edge_of[weight]
+        return cost, coords, [lookup[(a, b)] for a, b in itertools.pairwise(nodes)]
