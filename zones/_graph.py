@@ -406,6 +406,36 @@ def best_routes(
     list of tuple
         Per end: cost (``inf`` when unreachable), vertices and whole segments.
     """
+    search = search_from(graph, start, weight, matrix=matrix, limit=limit)
+    return [search.route(end, k) for k in range(len(end.edge))]
+
+
+def search_from(
+    graph: StreetGraph,
+    start: Snap,
+    weight: str,
+    *,
+    matrix: csr_matrix | None = None,
+    limit: float = np.inf,
+) -> RouteSearch:
+    """Return one search from a snapped start's junctions, to read ways to any end.
+
+    Parameters
+    ----------
+    graph
+        The mode's street graph.
+    start
+        One snapped point (the first entry is used).
+    weight
+        {"metres", "seconds"}.
+    matrix, limit
+        As for :func:`best_route`.
+
+    Returns
+    -------
+    RouteSearch
+        The search; :meth:`RouteSearch.route` gives :func:`best_route` to an end.
+    """
     starts = [int(start.node_a[0]), int(start.node_b[0])]
     dist, pred = dijkstra(
         graph.matrix[weight] if matrix is None else matrix,
@@ -414,35 +444,34 @@ def best_routes(
         return_predecessors=True,
         limit=limit,
     )
-    search = _Search(graph, start, end, weight, dist, pred)
-    return [search.route(k) for k in range(len(end.edge))]
+    return RouteSearch(graph, start, weight, dist, pred, limit)
 
 
-class _Search:
-    """One search from a snapped start, read for any of its snapped ends."""
+class RouteSearch:
+    """One search from a snapped start (within ``limit``), read for any snapped end."""
 
     def __init__(
         self,
         graph: StreetGraph,
         start: Snap,
-        end: Snap,
         weight: str,
         dist: np.ndarray,
         pred: np.ndarray,
+        limit: float,
     ) -> None:
-        self.graph, self.start, self.end, self.weight = graph, start, end, weight
-        self.dist, self.pred = dist, pred
+        self.graph, self.start, self.weight = graph, start, weight
+        self.dist, self.pred, self.limit = dist, pred, limit
         self.s_costs = graph.leave_costs(start, weight)
-        self.e_costs = graph.enter_costs(end, weight)
         self.starts = [int(start.node_a[0]), int(start.node_b[0])]
 
-    def route(self, k: int) -> tuple[float, list[tuple[float, float]], list[int]]:
+    def route(self, end: Snap, k: int = 0) -> tuple[float, list[tuple[float, float]], list[int]]:
         """Return the cost, vertices and whole segments of the way to end ``k``."""
-        graph, start, end, weight = self.graph, self.start, self.end, self.weight
+        graph, start, weight = self.graph, self.start, self.weight
+        e_costs = graph.enter_costs(end, weight)
         starts = self.starts
         ends = [int(end.node_a[k]), int(end.node_b[k])]
         options = [
-            (float(self.s_costs[i][0] + self.dist[i, ends[j]] + self.e_costs[j][k]), i, j)
+            (float(self.s_costs[i][0] + self.dist[i, ends[j]] + e_costs[j][k]), i, j)
             for i in (0, 1)
             for j in (0, 1)
         ]
