@@ -233,13 +233,19 @@ class StreetGraph:
 
     def node_path_coords(self, nodes: list[int], weight: str) -> list[tuple[float, float]]:
         """Return the vertices of the segments joining consecutive junctions of a path."""
-        coords: list[tuple[float, float]] = []
+        if len(nodes) < 2:  # noqa: PLR2004
+            return []
         lookup = self.edge_of[weight]
-        for a, b in itertools.pairwise(nodes):
-            edge = lookup[(a, b)]
-            line = shapely.get_coordinates(self.lines[edge])
-            coords.extend(map(tuple, line if self.u[edge] == a else line[::-1]))
-        return coords
+        edges = np.array([lookup[pair] for pair in itertools.pairwise(nodes)], dtype=int)
+        points, owner = shapely.get_coordinates(self.lines[edges], return_index=True)
+        # Each segment's vertices in the direction travelled: reversed where it runs v -> u.
+        backwards = self.u[edges] != np.asarray(nodes[:-1])
+        starts = np.searchsorted(owner, np.arange(len(edges)))
+        ends = np.r_[starts[1:], len(owner)]
+        position = np.arange(len(owner))
+        flipped = starts[owner] + ends[owner] - 1 - position
+        points = points[np.where(backwards[owner], flipped, position)]
+        return list(map(tuple, points.tolist()))
 
     def partial_coords(self, snap: Snap, i: int, *, to_start: bool) -> list[tuple[float, float]]:
         """Return the vertices from snapped point ``i`` along its segment to one junction."""
