@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 # benchmarks/zones.py is named like the `zones` package: keep this folder off the import path.
 sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
@@ -77,7 +78,7 @@ def save_inputs(households: int, path: Path) -> None:
         pickle.dump(inputs, out)
 
 
-def time_tree(tree: Path, inputs: Path, out: Path) -> tuple[float, float, int, object]:
+def time_tree(tree: Path, inputs: Path, out: Path) -> tuple[float, float, int, Any]:
     """Return the evacuation and legs seconds, the legs' row count and the results."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
     subprocess.run(
@@ -87,10 +88,10 @@ def time_tree(tree: Path, inputs: Path, out: Path) -> tuple[float, float, int, o
         return pickle.load(done)  # noqa: S301 (written by this script just now)
 
 
-def same(a: object, b: object) -> bool:
+def same(a: tuple[Any, Any, Any, Any], b: tuple[Any, Any, Any, Any]) -> bool:
     """Return whether two timing results decided the same (frames and geometries)."""
-    zones_a, hib_a, legs_a, wkb_a = a  # type: ignore[misc]
-    zones_b, hib_b, legs_b, wkb_b = b  # type: ignore[misc]
+    zones_a, hib_a, legs_a, wkb_a = a
+    zones_b, hib_b, legs_b, wkb_b = b
     return bool(
         zones_a.equals(zones_b)
         and hib_a.equals(hib_b)
