@@ -233,13 +233,19 @@ class StreetGraph:
 
     def node_path_coords(self, nodes: list[int], weight: str) -> list[tuple[float, float]]:
         """Return the vertices of the segments joining consecutive junctions of a path."""
-        coords: list[tuple[float, float]] = []
+        if len(nodes) < 2:  # noqa: PLR2004
+            return []
         lookup = self.edge_of[weight]
-        for a, b in itertools.pairwise(nodes):
-            edge = lookup[(a, b)]
-            line = shapely.get_coordinates(self.lines[edge])
-            coords.extend(map(tuple, line if self.u[edge] == a else line[::-1]))
-        return coords
+        edges = np.array([lookup[pair] for pair in itertools.pairwise(nodes)], dtype=int)
+        points, owner = shapely.get_coordinates(self.lines[edges], return_index=True)
+        # Each segment's vertices in the direction travelled: reversed where it runs v -> u.
+        backwards = self.u[edges] != np.asarray(nodes[:-1])
+        starts = np.searchsorted(owner, np.arange(len(edges)))
+        ends = np.r_[starts[1:], len(owner)]
+        position = np.arange(len(owner))
+        flipped = starts[owner] + ends[owner] - 1 - position
+        points = points[np.where(backwards[owner], flipped, position)]
+        return list(map(tuple, points.tolist()))
 
     def partial_coords(self, snap: Snap, i: int, *, to_start: bool) -> list[tuple[float, float]]:
         """Return the vertices from snapped point ``i`` along its segment to one junction."""
@@ -371,10 +377,72 @@ def best_route(
     from junction to junction, not the two the points snapped to. ``limit`` bounds the
     search (cost from the start's junctions): beyond it the way is ``inf``.
     """
-    s_costs = graph.leave_costs(start, weight)
-    e_costs = graph.enter_costs(end, weight)
+    return best_routes(graph, start, end, weight, matrix=matrix, limit=limit)[0]
+
+
+def best_routes(
+    graph: StreetGraph,
+    start: Snap,
+    end: Snap,
+    weight: str,
+    *,
+    matrix: csr_matrix | None = None,
+    limit: float = np.inf,
+) -> list[tuple[float, list[tuple[float, float]], list[int]]]:
+    """Return :func:`best_route` from one snapped start to each of many snapped ends.
+
+    One search from the start's junctions serves every end: its predecessors rebuild
+    each way, the same as a search per pair.
+
+    Parameters
+    ----------
+    graph
+        The mode's street graph.
+    start
+        One snapped point (the first entry is used).
+    end
+        The snapped ends.
+    weight
+        {"metres", "seconds"}.
+    matrix, limit
+        As for :func:`best_route`.
+
+    Returns
+    -------
+    list of tuple
+        Per end: cost (``inf`` when unreachable), vertices and whole segments.
+    """
+    search = search_from(graph, start, weight, matrix=matrix, limit=limit)
+    return [search.route(end, k) for k in range(len(end.edge))]
+
+
+def search_from(
+    graph: StreetGraph,
+    start: Snap,
+    weight: str,
+    *,
+    matrix: csr_matrix | None = None,
+    limit: float = np.inf,
+) -> RouteSearch:
+    """Return one search from a snapped start's junctions, to read ways to any end.
+
+    Parameters
+    ----------
+    graph
+        The mode's street graph.
+    start
+        One snapped point (the first entry is used).
+    weight
+        {"metres", "seconds"}.
+    matrix, limit
+        As for :func:`best_route`.
+
+    Returns
+    -------
+    RouteSearch
+        The search; :meth:`RouteSearch.route` gives :func:`best_route` to an end.
+    """
     starts = [int(start.node_a[0]), int(start.node_b[0])]
-    ends = [int(end.node_a[0]), int(end.node_b[0])]
     dist, pred = dijkstra(
         graph.matrix[weight] if matrix is None else matrix,
         directed=True,
@@ -382,41 +450,68 @@ def best_route(
         return_predecessors=True,
         limit=limit,
     )
-    options = [
-        (float(s_costs[i][0] + dist[i, ends[j]] + e_costs[j][0]), i, j)
-        for i in (0, 1)
-        for j in (0, 1)
-    ]
-    cost, i, j = min(options)
-    begin, finish = tuple(start.point[0]), tuple(end.point[0])
-    if start.edge[0] == end.edge[0]:
-        along = float(end.along_a[0] - start.along_a[0])
-        edge = int(start.edge[0])
-        allowed = graph.forward[edge] if along >= 0 else graph.backward[edge]
-        per = graph.seconds[edge] / graph.length[edge] if weight == "seconds" else 1.0
-        if allowed and abs(along) * per <= cost:
-            low, high = sorted((float(start.along_a[0]), float(end.along_a[0])))
-            piece = [
-                tuple(c) for c in shapely.get_coordinates(substring(graph.lines[edge], low, high))
-            ]
-            return (
-                abs(along) * per,
-                [begin, *(piece if along >= 0 else piece[::-1]), finish],
-                [],
-            )
-    if not np.isfinite(cost):
-        return cost, [], []
-    nodes = [ends[j]]
-    while nodes[-1] != starts[i]:
-        nodes.append(int(pred[i, nodes[-1]]))
-    nodes.reverse()
-    arrive = graph.partial_coords(end, 0, to_start=j == 0)[::-1]
-    coords = [
-        begin,
-        *graph.partial_coords(start, 0, to_start=i == 0),
-        *graph.node_path_coords(nodes, weight),
-        *arrive,
-        finish,
-    ]
-    lookup = graph.edge_of[weight]
-    return cost, coords, [lookup[(a, b)] for a, b in itertools.pairwise(nodes)]
+    return RouteSearch(graph, start, weight, dist, pred, limit)
+
+
+class RouteSearch:
+    """One search from a snapped start (within ``limit``), read for any snapped end."""
+
+    def __init__(
+        self,
+        graph: StreetGraph,
+        start: Snap,
+        weight: str,
+        dist: np.ndarray,
+        pred: np.ndarray,
+        limit: float,
+    ) -> None:
+        self.graph, self.start, self.weight = graph, start, weight
+        self.dist, self.pred, self.limit = dist, pred, limit
+        self.s_costs = graph.leave_costs(start, weight)
+        self.starts = [int(start.node_a[0]), int(start.node_b[0])]
+
+    def route(self, end: Snap, k: int = 0) -> tuple[float, list[tuple[float, float]], list[int]]:
+        """Return the cost, vertices and whole segments of the way to end ``k``."""
+        graph, start, weight = self.graph, self.start, self.weight
+        e_costs = graph.enter_costs(end, weight)
+        starts = self.starts
+        ends = [int(end.node_a[k]), int(end.node_b[k])]
+        options = [
+            (float(self.s_costs[i][0] + self.dist[i, ends[j]] + e_costs[j][k]), i, j)
+            for i in (0, 1)
+            for j in (0, 1)
+        ]
+        cost, i, j = min(options)
+        begin, finish = tuple(start.point[0]), tuple(end.point[k])
+        if start.edge[0] == end.edge[k]:
+            along = float(end.along_a[k] - start.along_a[0])
+            edge = int(start.edge[0])
+            allowed = graph.forward[edge] if along >= 0 else graph.backward[edge]
+            per = graph.seconds[edge] / graph.length[edge] if weight == "seconds" else 1.0
+            if allowed and abs(along) * per <= cost:
+                low, high = sorted((float(start.along_a[0]), float(end.along_a[k])))
+                piece = [
+                    tuple(c)
+                    for c in shapely.get_coordinates(substring(graph.lines[edge], low, high))
+                ]
+                return (
+                    abs(along) * per,
+                    [begin, *(piece if along >= 0 else piece[::-1]), finish],
+                    [],
+                )
+        if not np.isfinite(cost):
+            return cost, [], []
+        nodes = [ends[j]]
+        while nodes[-1] != starts[i]:
+            nodes.append(int(self.pred[i, nodes[-1]]))
+        nodes.reverse()
+        arrive = graph.partial_coords(end, k, to_start=j == 0)[::-1]
+        coords = [
+            begin,
+            *graph.partial_coords(start, 0, to_start=i == 0),
+            *graph.node_path_coords(nodes, weight),
+            *arrive,
+            finish,
+        ]
+        lookup = graph.edge_of[weight]
+        return cost, coords, [lookup[(a, b)] for a, b in itertools.pairwise(nodes)]

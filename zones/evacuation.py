@@ -304,11 +304,13 @@ def _alternates(
             nearest[:ALTERNATE_CANDIDATES],
             key=lambda j: (first.load[j] + headcount[zone] > capacity[j], walk[zone, j], j),
         )
-        main_line = _line(travel, origin, targets[main]) if main >= 0 else None
+        weighed = [main, *others] if main >= 0 else others
+        lines = dict(zip(weighed, _lines(travel, origin, targets[weighed]), strict=True))
+        main_line = lines[main] if main >= 0 else None
         scored = []
         for rank, j in enumerate(others):
             full = bool(first.load[j] + headcount[zone] > capacity[j])
-            shared = _shared_share(_line(travel, origin, targets[j]), main_line)
+            shared = _shared_share(lines[j], main_line)
             scored.append((full, round(shared, 1), rank))
             if not full and shared <= DIFFERENT_ROUTE_SHARE:
                 break  # the nearest point with room on a different route
@@ -316,10 +318,15 @@ def _alternates(
     return alternate
 
 
-def _line(travel: TravelModel, origin: np.ndarray, target: np.ndarray) -> shapely.Geometry | None:
-    if isinstance(travel, NetworkTravel | StraightLineTravel):
-        return travel.path(origin, target, mode="walking").line
-    return shapely.LineString([tuple(origin), tuple(target)])
+def _lines(
+    travel: TravelModel, origin: np.ndarray, targets: np.ndarray
+) -> list[shapely.Geometry | None]:
+    """Return the walking path's line from ``origin`` to each target (one search)."""
+    if isinstance(travel, NetworkTravel):
+        return [path.line for path in travel.paths(origin, targets, mode="walking")]
+    if isinstance(travel, StraightLineTravel):
+        return [travel.path(origin, target, mode="walking").line for target in targets]
+    return [shapely.LineString([tuple(origin), tuple(target)]) for target in targets]
 
 
 def _shared_share(line: shapely.Geometry | None, other: shapely.Geometry | None) -> float:

@@ -29,7 +29,14 @@ from pyproj import CRS
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from zones._graph import WALKING_SPEED_KMH, Snap, StreetGraph, best_route
+from zones._graph import (
+    WALKING_SPEED_KMH,
+    RouteSearch,
+    Snap,
+    StreetGraph,
+    best_route,
+    search_from,
+)
 from zones.network import NetworkTravel, StraightLineTravel, TravelModel
 from zones.plan import ROUTE_COLUMNS
 
@@ -141,8 +148,21 @@ def journey_legs(
     """
     ends = _leg_ends(zone_centres, points, pairs)
     router = _Router(travel)
+    router.expect(ends)
+    # Legs from one origin are routed one after another (one search serves them all),
+    # and written in their own order.
+    order = ends.sort_values(["mode", "ox", "oy"], kind="stable").index
+    routed = {
+        int(i): router.parts(
+            np.array([ends.at[i, "ox"], ends.at[i, "oy"]]),
+            np.array([ends.at[i, "dx"], ends.at[i, "dy"]]),
+            str(ends.at[i, "mode"]),
+        )
+        for i in order
+        if ends.at[i, "kind"] != "departure_to_destination"
+    }
     rows: list[_Row] = []
-    for number, end in enumerate(ends.itertuples(index=False), start=1):
+    for number, end in enumerate(ends.itertuples(), start=1):
         base = {
             "leg": f"L{number:03d}",
             "kind": end.kind,
@@ -155,9 +175,7 @@ def journey_legs(
         if end.kind == "departure_to_destination":
             rows.append(base | _unrouted())
             continue
-        start = np.array([end.ox, end.oy])
-        finish = np.array([end.dx, end.dy])
-        rows.extend(base | part for part in router.parts(start, finish, str(end.mode)))
+        rows.extend(base | part for part in routed[int(end.Index)])
     legs = _frame(rows, crs)
     logger.info(
         "legs: %d (%d rows), %d not surveyed, %d with a distinct alternate",
@@ -277,8 +295,16 @@ def _given(value: object) -> bool:
     return not (value is None or bool(pd.isna(value)) or value == "")
 
 
+_SearchKey = tuple[str, str, int, float, float]  # graph mode, weight, where the start snapped
+SEARCHES_KEPT = 4  # searches kept for the legs that follow (legs come grouped by origin)
+
+
 class _Router:
-    """Routes one leg at a time on a travel model, with its alternate and its unsurveyed rest."""
+    """Routes legs on a travel model, each with its alternate and its unsurveyed rest.
+
+    The first route of every leg from one start is read from one search, bounded by the
+    farthest of them (:meth:`expect`); legs with the same ends and mode are routed once.
+    """
 
     def __init__(self, travel: TravelModel) -> None:
         self.travel = travel
@@ -286,9 +312,37 @@ class _Router:
         self.fallback = (
             travel.fallback if isinstance(travel, NetworkTravel) else StraightLineTravel()
         )
+        self.reach: dict[_SearchKey, float] = {}
+        self.searches: dict[_SearchKey, RouteSearch] = {}
+        self.routed: dict[tuple[float, float, float, float, str], list[_Row]] = {}
+        self.reversed: dict[str, csr_matrix] = {}
+
+    def expect(self, ends: pd.DataFrame) -> None:
+        """Note, per start, how far the searches from it must reach for the given legs."""
+        if self.network is None:
+            return
+        for mode, group in ends.groupby("mode"):
+            if mode not in ("walking", "driving"):
+                continue  # the last leg is a name, not a route
+            graph = self.network.graph(str(mode))
+            weight = "seconds" if mode == "driving" else "metres"
+            limit = self.network.max_snap_m
+            a = graph.snap(group[["ox", "oy"]].to_numpy(float), limit)
+            b = graph.snap(group[["dx", "dy"]].to_numpy(float), limit)
+            both = a.on_network & b.on_network
+            reach = _search_limits(graph, a.point, b.point, weight)
+            for edge, (x, y), far in zip(a.edge[both], a.point[both], reach[both], strict=True):
+                key = (graph.mode, weight, int(edge), float(x), float(y))
+                self.reach[key] = max(self.reach.get(key, 0.0), float(far))
 
     def parts(self, start: np.ndarray, finish: np.ndarray, mode: str) -> list[_Row]:
         """Return the leg's rows, on foot where no road leads (one-way ends, footpaths)."""
+        key = (float(start[0]), float(start[1]), float(finish[0]), float(finish[1]), mode)
+        if key not in self.routed:
+            self.routed[key] = self._leg(start, finish, mode)
+        return [dict(row) for row in self.routed[key]]
+
+    def _leg(self, start: np.ndarray, finish: np.ndarray, mode: str) -> list[_Row]:
         rows = [row | {"mode": mode} for row in self._parts(start, finish, mode)]
         stuck = not all(row["reachable"] for row in rows)
         if mode == "driving" and self.network is not None and (stuck or _unsurveyed_m(rows) > 0):
@@ -317,7 +371,10 @@ class _Router:
             return self._on_network(graph, a, b, mode)
         # One end beyond the extract: on the streets as far as they lead towards it.
         inside, outside = (a, finish) if on_a else (b, start)
-        edge = graph.nodes[_edge_of_extract(graph, inside, outside, leaving=on_a)]
+        if not on_a and graph.mode not in self.reversed:
+            self.reversed[graph.mode] = graph.matrix["metres"].T.tocsr()
+        matrix = graph.matrix["metres"] if on_a else self.reversed[graph.mode]
+        edge = graph.nodes[_edge_of_extract(graph, inside, outside, matrix, leaving=on_a)]
         edge_snap = graph.snap(edge[None, :], np.inf)
         network = (
             self._on_network(graph, a, edge_snap, mode)
@@ -327,6 +384,28 @@ class _Router:
         network = [p for p in network if not (p["reachable"] and p["length_m"] < _MIN_PART_M)]
         rest = self._straight(edge, finish, mode) if on_a else self._straight(start, edge, mode)
         return [rest, *network] if not on_a else [*network, rest]
+
+    def _first_route(
+        self, graph: StreetGraph, a: Snap, b: Snap, weight: str, limit: float
+    ) -> tuple[float, list[tuple[float, float]], list[int]]:
+        """Return :func:`_bounded_route` from ``a`` to ``b``, read from a search kept per start.
+
+        A search bounded further finds the same cheapest way (every way it finds is the
+        cheapest); where none is found within the bound, a search without one.
+        """
+        key = (graph.mode, weight, int(a.edge[0]), float(a.point[0, 0]), float(a.point[0, 1]))
+        search = self.searches.get(key)
+        if search is None or search.limit < limit:
+            reach = max(limit, self.reach.get(key, limit))
+            search = search_from(graph, a, weight, limit=reach)
+            self.searches.pop(key, None)
+            self.searches[key] = search
+            while len(self.searches) > SEARCHES_KEPT:
+                self.searches.pop(next(iter(self.searches)))
+        found = search.route(b)
+        if np.isfinite(found[0]):
+            return found
+        return best_route(graph, a, b, weight)
 
     def _time(self, row: _Row, mode: str) -> float:
         return round(float(row["length_m"]) / self.fallback.speed_ms(mode), 1)
@@ -340,7 +419,7 @@ class _Router:
     def _on_network(self, graph: StreetGraph, a: Snap, b: Snap, mode: str) -> list[_Row]:
         weight = "seconds" if mode == "driving" else "metres"
         limit = _search_limit(graph, a, b, weight)
-        cost, coords, edges = _bounded_route(graph, a, b, weight, limit=limit)
+        cost, coords, edges = self._first_route(graph, a, b, weight, limit)
         if not np.isfinite(cost):
             return [_row(None, np.nan, np.nan, method="network", surveyed=False, reachable=False)]
         first = _line(coords)
@@ -370,7 +449,12 @@ class _Router:
 
 def _search_limit(graph: StreetGraph, a: Snap, b: Snap, weight: str) -> float:
     """Return a bound on a search between two snaps: a few times the straight line."""
-    metres = SEARCH_SPREAD * float(np.hypot(*(a.point[0] - b.point[0]))) + SEARCH_MARGIN_M
+    return float(_search_limits(graph, a.point[:1], b.point[:1], weight)[0])
+
+
+def _search_limits(graph: StreetGraph, a: np.ndarray, b: np.ndarray, weight: str) -> np.ndarray:
+    """Return :func:`_search_limit` for each pair of snapped points (n, 2)."""
+    metres = SEARCH_SPREAD * np.hypot(*(a - b).T) + SEARCH_MARGIN_M
     if weight == "metres":
         return metres
     return metres / (float(graph.speed_kmh.min()) / 3.6)
@@ -397,16 +481,15 @@ def _unsurveyed_m(rows: list[_Row]) -> float:
 
 
 def _edge_of_extract(
-    graph: StreetGraph, inside: Snap, outside: np.ndarray, *, leaving: bool
+    graph: StreetGraph, inside: Snap, outside: np.ndarray, matrix: csr_matrix, *, leaving: bool
 ) -> int:
     """Return the junction nearest a far point that the network joins to the inside end.
 
     Where the extract stops in the far point's direction: of the junctions reachable
     from the snapped end (or that reach it, when arriving), the one nearest the far
     point in a straight line. One search over the piece of network, vectorised over
-    its junctions.
+    its junctions. ``matrix`` is the metres matrix, transposed when arriving.
     """
-    matrix = graph.matrix["metres"] if leaving else graph.matrix["metres"].T.tocsr()
     costs = graph.leave_costs(inside, "metres") if leaving else graph.enter_costs(inside, "metres")
     nodes = [int(inside.node_a[0]), int(inside.node_b[0])]
     dist = dijkstra(matrix, directed=True, indices=nodes)

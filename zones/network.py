@@ -35,6 +35,7 @@ from zones._graph import (
     Snap,
     StreetGraph,
     best_route,
+    best_routes,
     network_block,
     parse_maxspeed,
     reverse_search,
@@ -450,6 +451,47 @@ class NetworkTravel:
         length = float(line.length)
         seconds = cost if weight == "seconds" else length / (WALKING_SPEED_KMH / 3.6)
         return Path(line, length, float(seconds), access, self.method, reachable=True)
+
+    def paths(
+        self, origin: np.ndarray, destinations: np.ndarray, *, mode: str = "walking"
+    ) -> list[Path]:
+        """Return :meth:`path` from one origin to each of many destinations (one search).
+
+        Parameters
+        ----------
+        origin
+            One point (x, y) in the projected CRS.
+        destinations
+            (k, 2) points.
+        mode
+            {"walking", "driving"}.
+
+        Returns
+        -------
+        list of Path
+            The same paths as :meth:`path` per destination.
+        """
+        graph = self.graph(mode)
+        a_xy = _xy(origin)[:1]
+        ends_xy = _xy(destinations)
+        start = graph.snap(a_xy, self.max_snap_m)
+        end = graph.snap(ends_xy, self.max_snap_m)
+        out = [self.fallback.path(a_xy, b[None, :], mode=mode) for b in ends_xy]
+        reached = np.flatnonzero(end.on_network) if start.on_network[0] else np.zeros(0, int)
+        if not len(reached):
+            return out
+        weight = "seconds" if mode == "driving" else "metres"
+        routes = best_routes(graph, start, _take(end, reached), weight)
+        for k, (cost, coords, _) in zip(reached, routes, strict=True):
+            access = float(start.distance_m[0] + end.distance_m[k])
+            if not np.isfinite(cost):
+                out[k] = Path(None, np.inf, np.inf, access, self.method, reachable=False)
+                continue
+            line = shapely.LineString(_dedupe(coords))
+            length = float(line.length)
+            seconds = cost if weight == "seconds" else length / (WALKING_SPEED_KMH / 3.6)
+            out[k] = Path(line, length, float(seconds), access, self.method, reachable=True)
+        return out
 
     def _walk_scale(self, weight: str) -> float:
         return 1.0 if weight == "metres" else 3.6 / WALKING_SPEED_KMH

@@ -336,3 +336,42 @@ def test_matrix_entries_know_their_street_segment(helsinki) -> None:
                 graph.edge_of[weight][(r, c)] for r, c in zip(rows, matrix.indices, strict=True)
             ]
             assert list(graph.entry_edges[weight]) == expected
+
+
+def test_helsinki_legs_read_from_shared_searches_match_one_search_per_leg(
+    helsinki, helsinki_legs
+) -> None:
+    """Legs sharing a start read one search; each first route is the single-pair route."""
+    station, travel = helsinki
+    points = station.accepted_points
+    where = dict(zip(points["point_id"], points.geometry, strict=True))
+    homes = station.accepted_staff.drop_duplicates("household_id").iloc[[0, 7, 19, 33]]
+    where |= dict(zip(["Z1", "Z2", "Z3", "Z4"], homes.geometry, strict=True))
+    walks = helsinki_legs[
+        helsinki_legs["kind"].isin(["zone_to_assembly", "zone_to_alternate_assembly"])
+        & ~helsinki_legs["alternate"]
+    ]
+    assert len(walks) == 8
+    for leg in walks.itertuples():
+        a, b = where[leg.origin_id], where[leg.destination_id]
+        single = travel.path(np.array([a.x, a.y]), np.array([b.x, b.y]), mode="walking")
+        assert leg.length_m == pytest.approx(single.length_m, abs=0.1)
+        assert leg.geometry.equals_exact(single.line, 1e-6)
+
+
+def test_starts_on_one_street_segment_get_their_own_routes(helsinki) -> None:
+    """Two zone centres snapped to one segment: a search kept for one serves not the other."""
+    station, travel = helsinki
+    graph = travel.graph("walking")
+    edge = int(np.argmax(graph.length))
+    line = graph.lines[edge]
+    near, far = (shapely.line_interpolate_point(line, f * line.length) for f in (0.1, 0.9))
+    centres = gpd.GeoDataFrame({"zone_id": ["Z1", "Z2"]}, geometry=[near, far], crs=station.crs)
+    pairs = _pairs([("Z1", "AP01", None, None), ("Z2", "AP01", None, None)])
+    legs = journey_legs(travel, centres, station.accepted_points, pairs, station.crs)
+    first = legs[~legs["alternate"]].set_index("origin_id")
+    for zone_id, spot in (("Z1", near), ("Z2", far)):
+        target = station.accepted_points.set_index("point_id").geometry["AP01"]
+        single = travel.path(np.array([spot.x, spot.y]), np.array([target.x, target.y]))
+        assert first.loc[zone_id, "length_m"] == pytest.approx(single.length_m, abs=0.1)
+    assert first.loc["Z1", "length_m"] != pytest.approx(first.loc["Z2", "length_m"], abs=1.0)

@@ -294,3 +294,18 @@ def test_without_extract_straight_lines_say_so() -> None:
 )
 def test_maxspeed_parsing(tag, kmh) -> None:
     assert parse_maxspeed(tag) == pytest.approx(kmh, nan_ok=True)
+
+
+def test_paths_from_one_search_match_a_search_per_destination(travel, sample_points) -> None:
+    """`NetworkTravel.paths` (one search) gives the paths `path` gives one by one."""
+    origin = sample_points[0]
+    far = origin + np.array([50_000.0, 0.0])  # off the network: a straight line
+    targets = np.vstack([sample_points[1:9], far])
+    batched = travel.paths(origin, targets, mode="walking")
+    for target, path in zip(targets, batched, strict=True):
+        single = travel.path(origin, target, mode="walking")
+        assert (path.method, path.reachable) == (single.method, single.reachable)
+        assert path.length_m == pytest.approx(single.length_m)
+        assert path.line is not None
+        assert single.line is not None
+        assert path.line.equals_exact(single.line, 1e-9)
