@@ -118,7 +118,7 @@ def read_table(
     if frame.empty:
         raise InputError(label, "the file has a header but no data rows", code="empty")
     rows_column = frame.pop(SOURCE_ROW).to_numpy()
-    frame = frame.map(_to_text).astype(object)
+    frame = frame.apply(_column_text).astype(object)
     frame = frame.where(frame.notna(), None)
     frame[SOURCE_FILE] = label
     frame[SOURCE_ROW] = rows_column
@@ -392,6 +392,14 @@ def _canonical_columns(frame: pd.DataFrame, label: str, header_row: int) -> pd.D
     frame = frame.copy()
     frame.columns = names
     return frame.loc[:, [c for c in frame.columns if c and not c.startswith("unnamed")]]
+
+
+def _column_text(column: pd.Series) -> pd.Series:
+    """Return a column as :func:`_to_text` makes each cell; a column of text at once."""
+    if pd.api.types.infer_dtype(column, skipna=True) != "string":
+        return column.map(_to_text)
+    stripped = column.str.strip()
+    return stripped.where(stripped.str.len() > 0, None)
 
 
 def _to_text(value: object) -> str | None:  # noqa: PLR0911 (one return per kind of cell)
