@@ -94,11 +94,10 @@ def read_register(path: Path, label: str) -> pd.DataFrame:
             label, f"not a register written by planner plan: {exc}", code="format"
         ) from exc
     require_columns(frame, REGISTER_REQUIRED, label)
-    register = frame.loc[:, list(REGISTER_REQUIRED)].astype(object)
-    for column in REGISTER_REQUIRED:
-        guarded = register[column].str.startswith("'").to_numpy(dtype=bool)
-        if guarded.any():
-            register.loc[guarded, column] = [_unguarded(v) for v in register[column][guarded]]
+    register = pd.DataFrame(
+        {c: _unguarded_column(frame[c].to_numpy(dtype=object)) for c in REGISTER_REQUIRED},
+        dtype=object,
+    )
     repeated = register["person_id"].duplicated()
     if repeated.any():
         row = int(repeated.to_numpy().argmax()) + 2  # the header is row 1
@@ -225,9 +224,19 @@ def _texts(frame: pd.DataFrame, column: str) -> np.ndarray:
     present = pd.notna(cells)
     texts = np.full(len(cells), "", dtype=object)
     texts[present] = pd.Series(cells[present], dtype=object).astype(str).str.strip().to_numpy()
-    guarded = np.fromiter((t.startswith("'") for t in texts), dtype=bool, count=len(texts))
-    texts[guarded] = [_unguarded(t) for t in texts[guarded]]
-    return texts
+    return _unguarded_column(texts)
+
+
+def _unguarded_column(texts: np.ndarray) -> np.ndarray:
+    """Return :func:`_unguarded` of each text: a column without an apostrophe at once."""
+    if not len(texts) or "'" not in "\n".join(texts):
+        return texts
+    distinct = pd.unique(texts)
+    changed = {t: _unguarded(t) for t in distinct if t.startswith("'")}
+    if not changed:
+        return texts
+    mapped = pd.Series(texts, dtype=object).map(changed).to_numpy(dtype=object)
+    return np.where(pd.isna(mapped), texts, mapped)
 
 
 def _error(label: str, message: str, row: int, column: str | None, code: str) -> Issue:
@@ -276,9 +285,7 @@ def _checked_rows(
         )
         found.append((index, _error(label, message, numbers[index], "status", "status")))
     for index in np.flatnonzero(not_time):
-        message = (
-            f"time {times[index]!r} is not a time; write 2026-12-01 14:05 or 14:05; skipped"
-        )
+        message = f"time {times[index]!r} is not a time; write 2026-12-01 14:05 or 14:05; skipped"
         found.append((index, _error(label, message, numbers[index], "reported_at", "time")))
     for index in np.flatnonzero(future):
         message = (
@@ -313,8 +320,10 @@ def _mapped(values: np.ndarray, function: Callable[[str], object]) -> np.ndarray
     """Return ``function`` of each value, computed once per distinct value."""
     distinct = pd.unique(values)
     results = dict(zip(distinct, (function(v) for v in distinct), strict=True))
-    return np.array([results[v] for v in values], dtype=object) if len(values) else np.array(
-        [], dtype=object
+    return (
+        np.array([results[v] for v in values], dtype=object)
+        if len(values)
+        else np.array([], dtype=object)
     )
 
 

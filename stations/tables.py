@@ -30,7 +30,6 @@ from openpyxl.utils import get_column_letter
 
 from stations.errors import InputError, Issue
 from stations.files import check_input_file
-from stations.geodata import read_geodata
 from stations.schema import COLUMN_ALIASES, LAT, LON, SOURCE_FILE, SOURCE_ROW, WGS84
 from stations.workbook import MAX_ROWS, read_sheet
 
@@ -357,6 +356,8 @@ def _check_cells(frame: pd.DataFrame, label: str, notes: list[Issue], *, stray: 
 
 
 def _read_geo(path: Path, label: str) -> pd.DataFrame:
+    from stations.geodata import read_geodata
+
     frame = read_geodata(path, label)
     if frame.crs is None:
         msg = "the layer has no CRS; write it with EPSG:4326"

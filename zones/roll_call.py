@@ -184,20 +184,24 @@ def _other_zone(reports: pd.DataFrame, register: pd.DataFrame) -> list[Issue]:
         for staff_id in (warden, deputy):
             if staff_id:
                 keepers.setdefault(staff_id, set()).add(zone_id)
-    person_zone = dict(zip(register["person_id"], register["zone_id"], strict=True))
-    household_zone = dict(zip(register["household_id"], register["zone_id"], strict=True))
+    person_zone = pd.Series(register["zone_id"].to_numpy(), index=register["person_id"])
+    households = register.drop_duplicates("household_id", keep="last")
+    household_zone = households.set_index("household_id")["zone_id"]
     suspect = reports[reports["reporter"].isin(keepers)]
+    if suspect.empty:
+        return []
     is_household = (suspect["target_kind"] == "household").to_numpy()
-    targets = suspect["target"].to_numpy()
-    zone_of = [
-        (household_zone if household else person_zone).get(target, "")
-        for household, target in zip(is_household, targets, strict=True)
-    ]
-    strays = [
-        i
-        for i, (zone, reporter) in enumerate(zip(zone_of, suspect["reporter"], strict=True))
-        if zone not in keepers[reporter]
-    ]
+    zone_of = np.where(
+        is_household,
+        suspect["target"].map(household_zone).to_numpy(dtype=object),
+        suspect["target"].map(person_zone).to_numpy(dtype=object),
+    )
+    zone_of = np.where(pd.isna(zone_of), "", zone_of)
+    kept = pd.MultiIndex.from_tuples(
+        [(staff_id, zone) for staff_id, zones_kept in keepers.items() for zone in zones_kept]
+    )
+    pairs = pd.MultiIndex.from_arrays([suspect["reporter"].to_numpy(), zone_of])
+    strays = np.flatnonzero(~pairs.isin(kept))
     issues = []
     for i in strays:
         row = suspect.iloc[i]
