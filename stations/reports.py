@@ -256,6 +256,7 @@ def _checked_rows(
     Each test runs on whole columns; only the rows that fail one are named one by one.
     """
     numbers = frame[SOURCE_ROW].to_numpy(dtype=int)
+    rows: list[int] = numbers.tolist()
     raw_status = _texts(frame, "status")
     statuses = _mapped(raw_status, _status)
     blank = statuses == ""
@@ -275,24 +276,24 @@ def _checked_rows(
     future = ~blank & ~nobody & ~unknown & ~not_time
     future[future] = [when > limit for when in parsed[future]]
     found: list[tuple[int, Issue]] = []
-    for index in np.flatnonzero(nobody):
+    for index in np.flatnonzero(nobody).tolist():
         message = f"the report names nobody; fill in one of {', '.join(id_columns)}"
-        found.append((index, _error(label, message, numbers[index], PERSON_COLUMNS[0], "no_id")))
-    for index in np.flatnonzero(unknown):
+        found.append((index, _error(label, message, rows[index], PERSON_COLUMNS[0], "no_id")))
+    for index in np.flatnonzero(unknown).tolist():
         message = (
             f"status {raw_status[index]!r} is not one of {', '.join(STATUSES)}; "
             "the report is skipped"
         )
-        found.append((index, _error(label, message, numbers[index], "status", "status")))
-    for index in np.flatnonzero(not_time):
+        found.append((index, _error(label, message, rows[index], "status", "status")))
+    for index in np.flatnonzero(not_time).tolist():
         message = f"time {times[index]!r} is not a time; write 2026-12-01 14:05 or 14:05; skipped"
-        found.append((index, _error(label, message, numbers[index], "reported_at", "time")))
-    for index in np.flatnonzero(future):
+        found.append((index, _error(label, message, rows[index], "reported_at", "time")))
+    for index in np.flatnonzero(future).tolist():
         message = (
             f"time {parsed[index]:%Y-%m-%d %H:%M} is in the future (the roll call is at "
             f"{at:%Y-%m-%d %H:%M}); check the clock; the report is skipped"
         )
-        found.append((index, _error(label, message, numbers[index], "reported_at", "future")))
+        found.append((index, _error(label, message, rows[index], "reported_at", "future")))
     issues.extend(issue for _index, issue in sorted(found, key=lambda pair: pair[0]))
     kept = ~(blank | nobody | unknown | not_time | future)
     _note_untimed(numbers[untimed & kept].tolist(), label, fallback, issues)
