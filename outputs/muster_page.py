@@ -154,9 +154,9 @@ def _counts_table(result: RollCall, by: str, label: str) -> Table:
     counts["not accounted"] = counts[list(NOT_ACCOUNTED)].sum(axis=1)
     shown = ("people", "accounted", "needs help", "not accounted")
     header = (label, "Present", "Accounted", "Need help", "Not accounted")
-    rows = [
-        (str(row[by]) or "none", *(str(int(row[c])) for c in shown)) for _, row in counts.iterrows()
-    ]
+    numbers = counts.loc[:, list(shown)].astype(int).astype(str).to_numpy().tolist()
+    names = [str(name) or "none" for name in counts[by]]
+    rows = [(name, *cells) for name, cells in zip(names, numbers, strict=True)]
     return Table(header, rows, (2, 1, 1, 1, 1))
 
 

@@ -25,6 +25,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
@@ -50,6 +51,8 @@ _UTF8_MULTIBYTE = re.compile(
 )
 # Bytes that are not UTF-8, as Python keeps them with errors="surrogateescape".
 _STRAY_BYTE = re.compile("[\udc80-\udcff]")
+# A cell that starts or ends with white space, in cells joined by NUL.
+_PADDED = re.compile(r"\A\s|\s\Z|\s\x00|\x00\s")
 
 
 def read_table(
@@ -399,8 +402,13 @@ def _column_text(column: pd.Series) -> pd.Series:
     """Return a column as :func:`_to_text` makes each cell; a column of text at once."""
     if pd.api.types.infer_dtype(column, skipna=True) != "string":
         return column.map(_to_text)
-    stripped = column.str.strip()
-    return stripped.where(stripped.str.len() > 0, None)
+    texts = column.to_numpy(dtype=object)
+    present = pd.notna(texts)
+    # One search of the whole column (cells apart by NUL, refused later): most need no strip.
+    if _PADDED.search("\x00".join(texts[present])) is not None:
+        texts = column.str.strip().to_numpy(dtype=object)
+    empty = ~present | (texts == "")
+    return pd.Series(np.where(empty, None, texts), index=column.index, dtype=object)
 
 
 def _to_text(value: object) -> str | None:  # noqa: PLR0911 (one return per kind of cell)

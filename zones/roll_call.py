@@ -239,7 +239,7 @@ def _latest(per_person: pd.DataFrame) -> pd.DataFrame:
     """Return each person's report that wins: the latest minute, own, most urgent."""
     frame = per_person.assign(
         minute=per_person["reported_at"].dt.floor("min"),
-        urgency=per_person["status"].map(STATUSES.index),
+        urgency=per_person["status"].map({status: STATUSES.index(status) for status in STATUSES}),
     )
     frame = frame.sort_values(["person_id", "minute", "priority", "urgency", "reported_at"])
     latest = frame.drop_duplicates("person_id", keep="last")
@@ -247,12 +247,18 @@ def _latest(per_person: pd.DataFrame) -> pd.DataFrame:
         {
             "person_id": latest["person_id"].to_numpy(),
             "status": latest["status"].to_numpy(),
-            "reported_at": latest["reported_at"].dt.strftime("%Y-%m-%d %H:%M").to_numpy(),
+            "reported_at": _minutes_text(latest["reported_at"]),
             "reporter": latest["reporter"].to_numpy(),
             "location": latest["location"].to_numpy(),
-            "source": [
-                f"{f}, row {r}"
-                for f, r in zip(latest[SOURCE_FILE], latest[SOURCE_ROW], strict=True)
-            ],
+            "source": (
+                latest[SOURCE_FILE].astype(str) + ", row " + latest[SOURCE_ROW].astype(str)
+            ).to_numpy(),
         }
     )
+
+
+def _minutes_text(times: pd.Series) -> np.ndarray:
+    """Return each time as ``YYYY-MM-DD HH:MM``, formatted once per distinct time."""
+    distinct = times.drop_duplicates()
+    text = dict(zip(distinct, distinct.dt.strftime("%Y-%m-%d %H:%M"), strict=True))
+    return times.map(text).to_numpy(dtype=object)
