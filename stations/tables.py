@@ -228,6 +228,14 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _blank_row(row: Sequence[object]) -> bool:
+    """Return whether every cell of a row is blank; a row of text is tested at once."""
+    try:
+        return not "".join(row).strip()  # type: ignore[arg-type]
+    except TypeError:  # a sheet's numbers, dates or empty cells
+        return all(_blank(v) for v in row)
+
+
 def _grid_frame(
     rows: Sequence[Sequence[object]],
     label: str,
@@ -237,7 +245,7 @@ def _grid_frame(
     csv: bool,
 ) -> tuple[pd.DataFrame, int]:
     """Return the records below the header row, with ``source_row``, and the header's row."""
-    filled = [i for i, row in enumerate(rows) if not all(_blank(v) for v in row)]
+    filled = [i for i, row in enumerate(rows) if not _blank_row(row)]
     if not filled:
         raise InputError(label, "the file is empty", code="empty")
     header_at = _header_index(rows, filled, required)
@@ -267,7 +275,10 @@ def _grid_frame(
         _check_row_widths(body, len(header), label)
     header += [""] * (width - len(header))
     keep = _named_columns(header, body, label, header_row, notes)
-    values = [[(r[i] if i < len(r) else None) for i in keep] for _, r in body]
+    if keep == list(range(width)) and all(len(r) == width for _, r in body):
+        values = [r for _, r in body]  # every column named and every row full: as read
+    else:
+        values = [[(r[i] if i < len(r) else None) for i in keep] for _, r in body]
     frame = pd.DataFrame(values, columns=[header[i] for i in keep], dtype=object)
     frame[SOURCE_ROW] = [n for n, _ in body]
     return frame, header_row
