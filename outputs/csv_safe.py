@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 
-from outputs.escape import csv_cell
+from outputs.escape import BIDI_CONTROLS, CONTROL, FORMULA_STARTS, csv_cell
+
+# What csv_cell would change in a text: a control or bidi character anywhere.
+_CHANGED = re.compile(f"{CONTROL.pattern[:-1]}{BIDI_CONTROLS.pattern[1:]}")
 
 
 def write_csv_safely(frame: pd.DataFrame, path: Path) -> Path:
@@ -27,6 +31,38 @@ def write_csv_safely(frame: pd.DataFrame, path: Path) -> Path:
     safe = frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(csv_cell)
+            safe[column] = csv_column(safe[column])
     safe.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
     return path
+
+
+def csv_column(values: pd.Series) -> pd.Series:
+    """Return a column with every cell as :func:`csv_cell` makes it, whole columns at once.
+
+    A column of plain text is tested as a whole; only the cells that fail the test (or
+    every cell of a column mixing text with other values) go through ``csv_cell``.
+
+    Parameters
+    ----------
+    values
+        The column.
+
+    Returns
+    -------
+    pandas.Series
+        The column, each cell equal to ``csv_cell`` of the cell.
+    """
+    if values.dtype != object or pd.api.types.infer_dtype(values, skipna=False) != "string":
+        return values.map(csv_cell)
+    texts = values.to_numpy(dtype=object)
+    # One search of the whole column ("\n" is no control character): most columns pass.
+    joined = "\n".join(texts)
+    starts = joined.startswith(FORMULA_STARTS) or any(f"\n{s}" in joined for s in FORMULA_STARTS)
+    if not starts and _CHANGED.search(joined) is None:
+        return values
+    failing = (
+        values.str.startswith(FORMULA_STARTS) | values.str.contains(_CHANGED, regex=True)
+    ).to_numpy(dtype=bool)
+    out = values.copy()
+    out[failing] = [csv_cell(text) for text in texts[failing]]
+    return out

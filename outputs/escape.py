@@ -28,7 +28,7 @@ from xml.sax.saxutils import escape as _xml_escape
 REPLACEMENT = "\ufffd"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _TERMINAL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
@@ -54,7 +54,7 @@ def plain_text(value: object) -> str:
     """
     if value is None:
         return ""
-    return _CONTROL.sub(REPLACEMENT, BIDI_CONTROLS.sub("", str(value)))
+    return CONTROL.sub(REPLACEMENT, BIDI_CONTROLS.sub("", str(value)))
 
 
 def reportlab_markup(value: object) -> str:

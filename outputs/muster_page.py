@@ -31,6 +31,8 @@ PHONE_CSS = (
     "@media (max-width:30rem){body{padding:.75rem}th,td{padding:.2rem .25rem}}\n"
 )
 COUNT_LABELS = {"zone_id": "Zone", "area_id": "Area", "agency": "Agency"}
+# The rows a list of people shows on the page; muster.csv always has everyone.
+LISTED = 1000
 
 
 def write_muster(
@@ -95,12 +97,12 @@ def _document(
         sections=(
             Section(
                 f"Need help ({len(needs_help)})",
-                (_people_table(needs_help, location=True),),
+                _people_list(needs_help, location=True),
                 numbered=False,
             ),
             Section(
                 f"Not accounted for ({len(missing)})",
-                (_people_table(missing, location=False),),
+                _people_list(missing, location=False),
                 numbered=False,
             ),
             *(
@@ -115,8 +117,17 @@ def _document(
     )
 
 
-def _people_table(people: pd.DataFrame, *, location: bool) -> Table:
+def _people_list(people: pd.DataFrame, *, location: bool) -> tuple[Table | str, ...]:
+    """Return the table of the first ``LISTED`` people, by zone, and a line for the rest."""
     ordered = people.sort_values(["zone_id", "household_id", "person_id"], kind="stable")
+    table = _people_table(ordered.iloc[:LISTED], location=location)
+    if len(ordered) <= LISTED:
+        return (table,)
+    rest = len(ordered) - LISTED
+    return (table, f"{rest:,} more in muster.csv (the first {LISTED:,} by zone are shown).")
+
+
+def _people_table(ordered: pd.DataFrame, *, location: bool) -> Table:
     phones = {p: format_phone(p) for p in ordered["warden_phone"].unique()}
     rows = [
         (
@@ -143,9 +154,9 @@ def _counts_table(result: RollCall, by: str, label: str) -> Table:
     counts["not accounted"] = counts[list(NOT_ACCOUNTED)].sum(axis=1)
     shown = ("people", "accounted", "needs help", "not accounted")
     header = (label, "Present", "Accounted", "Need help", "Not accounted")
-    rows = [
-        (str(row[by]) or "none", *(str(int(row[c])) for c in shown)) for _, row in counts.iterrows()
-    ]
+    numbers = counts.loc[:, list(shown)].astype(int).astype(str).to_numpy().tolist()
+    names = [str(name) or "none" for name in counts[by]]
+    rows = [(name, *cells) for name, cells in zip(names, numbers, strict=True)]
     return Table(header, rows, (2, 1, 1, 1, 1))
 
 

@@ -34,7 +34,7 @@ from planner.options import (
     repair_option,
     seed_option,
 )
-from stations import StationError, load_station
+from stations import StationError
 
 logger = logging.getLogger("planner")
 
@@ -154,6 +154,8 @@ def validate(station: Path, output_format: str, strict: bool, suggest: Path | No
         raise click.BadParameter(
             f"{suggest} exists; choose a new file name", param_hint="--suggest-vocabulary"
         )
+    from stations import load_station
+
     try:
         loaded = load_station(station)
         issues = list(loaded.issues)
@@ -337,6 +339,7 @@ def zones(  # click passes options by keyword
     from planner.build import zone_station
     from planner.output_folder import ZONES, atomic_folder
     from planner.summary import zones_text
+    from stations import load_station
     from zones.replan import churn_summary
     from zones.zoning import staff_assignments
 

@@ -15,8 +15,10 @@ import datetime as dt
 import json
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from stations.errors import InputError, Issue
@@ -92,11 +94,10 @@ def read_register(path: Path, label: str) -> pd.DataFrame:
             label, f"not a register written by planner plan: {exc}", code="format"
         ) from exc
     require_columns(frame, REGISTER_REQUIRED, label)
-    register = frame.loc[:, list(REGISTER_REQUIRED)].astype(object)
-    for column in REGISTER_REQUIRED:
-        guarded = register[column].str.startswith("'").to_numpy(dtype=bool)
-        if guarded.any():
-            register.loc[guarded, column] = [_unguarded(v) for v in register[column][guarded]]
+    register = pd.DataFrame(
+        {c: _unguarded_column(frame[c].to_numpy(dtype=object)) for c in REGISTER_REQUIRED},
+        dtype=object,
+    )
     repeated = register["person_id"].duplicated()
     if repeated.any():
         row = int(repeated.to_numpy().argmax()) + 2  # the header is row 1
@@ -212,12 +213,30 @@ def _json_record(
 
 def column_texts(frame: pd.DataFrame, column: str) -> list[str]:
     """Return a column's cells as stripped text without a formula guard, ``""`` if absent."""
+    return _texts(frame, column).tolist()
+
+
+def _texts(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """Return :func:`column_texts` as an array: whole column at once, guards cell by cell."""
     if column not in frame.columns:
-        return [""] * len(frame)
-    return [
-        "" if value is None else _unguarded(str(value).strip())
-        for value in frame[column].to_numpy(dtype=object)
-    ]
+        return np.full(len(frame), "", dtype=object)
+    cells = frame[column].to_numpy(dtype=object)
+    present = pd.notna(cells)
+    texts = np.full(len(cells), "", dtype=object)
+    texts[present] = pd.Series(cells[present], dtype=object).astype(str).str.strip().to_numpy()
+    return _unguarded_column(texts)
+
+
+def _unguarded_column(texts: np.ndarray) -> np.ndarray:
+    """Return :func:`_unguarded` of each text: a column without an apostrophe at once."""
+    if not len(texts) or "'" not in "\n".join(texts):
+        return texts
+    distinct = pd.unique(texts)
+    changed = {t: _unguarded(t) for t in distinct if t.startswith("'")}
+    if not changed:
+        return texts
+    mapped = pd.Series(texts, dtype=object).map(changed).to_numpy(dtype=object)
+    return np.where(pd.isna(mapped), texts, mapped)
 
 
 def _error(label: str, message: str, row: int, column: str | None, code: str) -> Issue:
@@ -232,60 +251,81 @@ def _checked_rows(
     at: dt.datetime,
     fallback: dt.datetime,
 ) -> pd.DataFrame:
-    """Return the usable reports; name every other row in ``issues``."""
-    ids = {c: column_texts(frame, c) for c in (*PERSON_COLUMNS, HOUSEHOLD_COLUMN)}
-    statuses, times = column_texts(frame, "status"), column_texts(frame, "reported_at")
-    locations, reporters = column_texts(frame, "location"), column_texts(frame, "reporter")
-    parsed: dict[str, dt.datetime | None] = {}
-    kept: list[tuple[object, ...]] = []
-    untimed: list[int] = []
-    blank = 0
-    for index, number in enumerate(frame[SOURCE_ROW].to_numpy(dtype=int).tolist()):
-        status = _status(statuses[index])
-        if status == "":
-            blank += 1
-            continue
-        target = next(((c, v[index]) for c, v in ids.items() if v[index]), None)
-        if target is None:
-            known = ", ".join(ids)
-            message = f"the report names nobody; fill in one of {known}"
-            issues.append(_error(label, message, number, PERSON_COLUMNS[0], "no_id"))
-            continue
-        if status not in STATUSES:
-            message = (
-                f"status {statuses[index]!r} is not one of {', '.join(STATUSES)}; "
-                "the report is skipped"
-            )
-            issues.append(_error(label, message, number, "status", "status"))
-            continue
-        text = times[index]
-        if text not in parsed:
-            parsed[text] = parse_time(text, at)
-        when = parsed[text]
-        if when is None and text:
-            message = f"time {text!r} is not a time; write 2026-12-01 14:05 or 14:05; skipped"
-            issues.append(_error(label, message, number, "reported_at", "time"))
-            continue
-        if when is None:
-            untimed.append(number)
-            when = fallback
-        if when > at + CLOCK_SKEW:
-            message = (
-                f"time {when:%Y-%m-%d %H:%M} is in the future (the roll call is at "
-                f"{at:%Y-%m-%d %H:%M}); check the clock; the report is skipped"
-            )
-            issues.append(_error(label, message, number, "reported_at", "future"))
-            continue
-        kind = "household" if target[0] == HOUSEHOLD_COLUMN else "person"
-        kept.append((target[1], kind, target[0], status, when, locations[index],
-                     reporters[index], label, number))  # fmt: skip
-    _note_untimed(untimed, label, fallback, issues)
-    if blank:
-        logger.info("%s: %d row(s) without a status: not reported yet", label, blank)
-    out = pd.DataFrame(kept, columns=[*REPORT_FIELDS, SOURCE_FILE, SOURCE_ROW], dtype=object)
-    out["reported_at"] = pd.to_datetime(out["reported_at"])
-    out[SOURCE_ROW] = out[SOURCE_ROW].astype(int)
-    return out
+    """Return the usable reports; name every other row in ``issues``.
+
+    Each test runs on whole columns; only the rows that fail one are named one by one.
+    """
+    numbers = frame[SOURCE_ROW].to_numpy(dtype=int)
+    rows: list[int] = numbers.tolist()
+    raw_status = _texts(frame, "status")
+    statuses = _mapped(raw_status, _status)
+    blank = statuses == ""
+    # The first column that names somebody, in the order of PERSON_COLUMNS, household last.
+    id_columns = (*PERSON_COLUMNS, HOUSEHOLD_COLUMN)
+    ids = [_texts(frame, c) for c in id_columns]
+    named = np.stack([i != "" for i in ids]) if len(frame) else np.zeros((len(ids), 0), bool)
+    which = named.argmax(axis=0)
+    nobody = ~named.any(axis=0) & ~blank
+    unknown = ~blank & ~nobody & ~np.isin(statuses, STATUSES)
+    times = _texts(frame, "reported_at")
+    parsed = _mapped(times, lambda text: parse_time(text, at))
+    not_time = ~blank & ~nobody & ~unknown & (times != "") & pd.isna(parsed)
+    untimed = (times == "") & ~blank & ~nobody & ~unknown
+    parsed[untimed] = fallback
+    limit = at + CLOCK_SKEW
+    future = ~blank & ~nobody & ~unknown & ~not_time
+    future[future] = [when > limit for when in parsed[future]]
+    found: list[tuple[int, Issue]] = []
+    for index in np.flatnonzero(nobody).tolist():
+        message = f"the report names nobody; fill in one of {', '.join(id_columns)}"
+        found.append((index, _error(label, message, rows[index], PERSON_COLUMNS[0], "no_id")))
+    for index in np.flatnonzero(unknown).tolist():
+        message = (
+            f"status {raw_status[index]!r} is not one of {', '.join(STATUSES)}; "
+            "the report is skipped"
+        )
+        found.append((index, _error(label, message, rows[index], "status", "status")))
+    for index in np.flatnonzero(not_time).tolist():
+        message = f"time {times[index]!r} is not a time; write 2026-12-01 14:05 or 14:05; skipped"
+        found.append((index, _error(label, message, rows[index], "reported_at", "time")))
+    for index in np.flatnonzero(future).tolist():
+        message = (
+            f"time {parsed[index]:%Y-%m-%d %H:%M} is in the future (the roll call is at "
+            f"{at:%Y-%m-%d %H:%M}); check the clock; the report is skipped"
+        )
+        found.append((index, _error(label, message, rows[index], "reported_at", "future")))
+    issues.extend(issue for _index, issue in sorted(found, key=lambda pair: pair[0]))
+    kept = ~(blank | nobody | unknown | not_time | future)
+    _note_untimed(numbers[untimed & kept].tolist(), label, fallback, issues)
+    if blank.any():
+        logger.info("%s: %d row(s) without a status: not reported yet", label, blank.sum())
+    columns = np.array(id_columns, dtype=object)[which[kept]]
+    out = pd.DataFrame(
+        {
+            "target": np.choose(which[kept], [i[kept] for i in ids]) if kept.any() else [],
+            "target_kind": np.where(columns == HOUSEHOLD_COLUMN, "household", "person"),
+            "id_column": columns,
+            "status": statuses[kept],
+            "reported_at": pd.to_datetime(pd.Series(parsed[kept], dtype=object)),
+            "location": _texts(frame, "location")[kept],
+            "reporter": _texts(frame, "reporter")[kept],
+            SOURCE_FILE: label,
+            SOURCE_ROW: numbers[kept].astype(int),
+        },
+        columns=[*REPORT_FIELDS, SOURCE_FILE, SOURCE_ROW],
+    )
+    return out.astype({c: object for c in out.columns if c not in ("reported_at", SOURCE_ROW)})
+
+
+def _mapped(values: np.ndarray, function: Callable[[str], object]) -> np.ndarray:
+    """Return ``function`` of each value, computed once per distinct value."""
+    distinct = pd.unique(values)
+    results = dict(zip(distinct, (function(v) for v in distinct), strict=True))
+    return (
+        np.array([results[v] for v in values], dtype=object)
+        if len(values)
+        else np.array([], dtype=object)
+    )
 
 
 def _note_untimed(rows: list[int], label: str, fallback: dt.datetime, issues: list[Issue]) -> None:

@@ -25,12 +25,12 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from stations.errors import InputError, Issue
 from stations.files import check_input_file
-from stations.geodata import read_geodata
 from stations.schema import COLUMN_ALIASES, LAT, LON, SOURCE_FILE, SOURCE_ROW, WGS84
 from stations.workbook import MAX_ROWS, read_sheet
 
@@ -51,6 +51,8 @@ _UTF8_MULTIBYTE = re.compile(
 )
 # Bytes that are not UTF-8, as Python keeps them with errors="surrogateescape".
 _STRAY_BYTE = re.compile("[\udc80-\udcff]")
+# A cell that starts or ends with white space, in cells joined by NUL.
+_PADDED = re.compile(r"\A\s|\s\Z|\s\x00|\x00\s")
 
 
 def read_table(
@@ -118,7 +120,7 @@ def read_table(
     if frame.empty:
         raise InputError(label, "the file has a header but no data rows", code="empty")
     rows_column = frame.pop(SOURCE_ROW).to_numpy()
-    frame = frame.map(_to_text).astype(object)
+    frame = frame.apply(_column_text).astype(object)
     frame = frame.where(frame.notna(), None)
     frame[SOURCE_FILE] = label
     frame[SOURCE_ROW] = rows_column
@@ -226,6 +228,14 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _blank_row(row: Sequence[object]) -> bool:
+    """Return whether every cell of a row is blank; a row of text is tested at once."""
+    try:
+        return not "".join(row).strip()  # type: ignore[arg-type]
+    except TypeError:  # a sheet's numbers, dates or empty cells
+        return all(_blank(v) for v in row)
+
+
 def _grid_frame(
     rows: Sequence[Sequence[object]],
     label: str,
@@ -235,7 +245,7 @@ def _grid_frame(
     csv: bool,
 ) -> tuple[pd.DataFrame, int]:
     """Return the records below the header row, with ``source_row``, and the header's row."""
-    filled = [i for i, row in enumerate(rows) if not all(_blank(v) for v in row)]
+    filled = [i for i, row in enumerate(rows) if not _blank_row(row)]
     if not filled:
         raise InputError(label, "the file is empty", code="empty")
     header_at = _header_index(rows, filled, required)
@@ -265,7 +275,10 @@ def _grid_frame(
         _check_row_widths(body, len(header), label)
     header += [""] * (width - len(header))
     keep = _named_columns(header, body, label, header_row, notes)
-    values = [[(r[i] if i < len(r) else None) for i in keep] for _, r in body]
+    if keep == list(range(width)) and all(len(r) == width for _, r in body):
+        values = [r for _, r in body]  # every column named and every row full: as read
+    else:
+        values = [[(r[i] if i < len(r) else None) for i in keep] for _, r in body]
     frame = pd.DataFrame(values, columns=[header[i] for i in keep], dtype=object)
     frame[SOURCE_ROW] = [n for n, _ in body]
     return frame, header_row
@@ -357,6 +370,8 @@ def _check_cells(frame: pd.DataFrame, label: str, notes: list[Issue], *, stray: 
 
 
 def _read_geo(path: Path, label: str) -> pd.DataFrame:
+    from stations.geodata import read_geodata
+
     frame = read_geodata(path, label)
     if frame.crs is None:
         msg = "the layer has no CRS; write it with EPSG:4326"
@@ -392,6 +407,19 @@ def _canonical_columns(frame: pd.DataFrame, label: str, header_row: int) -> pd.D
     frame = frame.copy()
     frame.columns = names
     return frame.loc[:, [c for c in frame.columns if c and not c.startswith("unnamed")]]
+
+
+def _column_text(column: pd.Series) -> pd.Series:
+    """Return a column as :func:`_to_text` makes each cell; a column of text at once."""
+    if pd.api.types.infer_dtype(column, skipna=True) != "string":
+        return column.map(_to_text)
+    texts = column.to_numpy(dtype=object)
+    present = pd.notna(texts)
+    # One search of the whole column (cells apart by NUL, refused later): most need no strip.
+    if _PADDED.search("\x00".join(texts[present])) is not None:
+        texts = column.str.strip().to_numpy(dtype=object)
+    empty = ~present | (texts == "")
+    return pd.Series(np.where(empty, None, texts), index=column.index, dtype=object)
 
 
 def _to_text(value: object) -> str | None:  # noqa: PLR0911 (one return per kind of cell)

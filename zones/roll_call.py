@@ -184,20 +184,24 @@ def _other_zone(reports: pd.DataFrame, register: pd.DataFrame) -> list[Issue]:
         for staff_id in (warden, deputy):
             if staff_id:
                 keepers.setdefault(staff_id, set()).add(zone_id)
-    person_zone = dict(zip(register["person_id"], register["zone_id"], strict=True))
-    household_zone = dict(zip(register["household_id"], register["zone_id"], strict=True))
+    person_zone = pd.Series(register["zone_id"].to_numpy(), index=register["person_id"])
+    households = register.drop_duplicates("household_id", keep="last")
+    household_zone = households.set_index("household_id")["zone_id"]
     suspect = reports[reports["reporter"].isin(keepers)]
+    if suspect.empty:
+        return []
     is_household = (suspect["target_kind"] == "household").to_numpy()
-    targets = suspect["target"].to_numpy()
-    zone_of = [
-        (household_zone if household else person_zone).get(target, "")
-        for household, target in zip(is_household, targets, strict=True)
-    ]
-    strays = [
-        i
-        for i, (zone, reporter) in enumerate(zip(zone_of, suspect["reporter"], strict=True))
-        if zone not in keepers[reporter]
-    ]
+    zone_of = np.where(
+        is_household,
+        suspect["target"].map(household_zone).to_numpy(dtype=object),
+        suspect["target"].map(person_zone).to_numpy(dtype=object),
+    )
+    zone_of = np.where(pd.isna(zone_of), "", zone_of)
+    kept = pd.MultiIndex.from_tuples(
+        [(staff_id, zone) for staff_id, zones_kept in keepers.items() for zone in zones_kept]
+    )
+    pairs = pd.MultiIndex.from_arrays([suspect["reporter"].to_numpy(), zone_of])
+    strays = np.flatnonzero(~pairs.isin(kept))
     issues = []
     for i in strays:
         row = suspect.iloc[i]
@@ -235,7 +239,7 @@ def _latest(per_person: pd.DataFrame) -> pd.DataFrame:
     """Return each person's report that wins: the latest minute, own, most urgent."""
     frame = per_person.assign(
         minute=per_person["reported_at"].dt.floor("min"),
-        urgency=per_person["status"].map(STATUSES.index),
+        urgency=per_person["status"].map({status: STATUSES.index(status) for status in STATUSES}),
     )
     frame = frame.sort_values(["person_id", "minute", "priority", "urgency", "reported_at"])
     latest = frame.drop_duplicates("person_id", keep="last")
@@ -243,12 +247,18 @@ def _latest(per_person: pd.DataFrame) -> pd.DataFrame:
         {
             "person_id": latest["person_id"].to_numpy(),
             "status": latest["status"].to_numpy(),
-            "reported_at": latest["reported_at"].dt.strftime("%Y-%m-%d %H:%M").to_numpy(),
+            "reported_at": _minutes_text(latest["reported_at"]),
             "reporter": latest["reporter"].to_numpy(),
             "location": latest["location"].to_numpy(),
-            "source": [
-                f"{f}, row {r}"
-                for f, r in zip(latest[SOURCE_FILE], latest[SOURCE_ROW], strict=True)
-            ],
+            "source": (
+                latest[SOURCE_FILE].astype(str) + ", row " + latest[SOURCE_ROW].astype(str)
+            ).to_numpy(),
         }
     )
+
+
+def _minutes_text(times: pd.Series) -> np.ndarray:
+    """Return each time as ``YYYY-MM-DD HH:MM``, formatted once per distinct time."""
+    distinct = times.drop_duplicates()
+    text = dict(zip(distinct, distinct.dt.strftime("%Y-%m-%d %H:%M"), strict=True))
+    return times.map(text).to_numpy(dtype=object)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -315,3 +317,36 @@ def test_watch_reruns_when_a_report_arrives(plan, register, tmp_path):
     assert last is not None
     assert [p.name for p in last.files] == ["first.csv", "late.csv"]
     assert (muster_table(tmp_path / "out").query("status != 'away'")["status"] == "safe").all()
+
+
+def test_a_long_unaccounted_list_is_cut_on_the_page_and_whole_in_the_csv(plan, register, tmp_path):
+    from outputs.muster_page import LISTED
+
+    people = present(register)
+    copies = LISTED // len(people) + 1  # the station's present people, copied past the cut
+    big = pd.concat(
+        [people.assign(person_id=people["person_id"] + f"-{n}") for n in range(copies)],
+        ignore_index=True,
+    )
+    big_plan = tmp_path / "big"
+    (big_plan / "roll_call").mkdir(parents=True)
+    big.to_csv(big_plan / "roll_call" / "register.csv", index=False)
+    report = write_reports(tmp_path / "r.csv", own_reports([big["person_id"].iloc[0]]))
+    result = run("-q", "muster", big_plan, report, "--out", tmp_path / "out", "--at", AT)
+    assert result.exit_code == 3, result.output
+    assert len(muster_table(tmp_path / "out")) == len(big)
+    page = (tmp_path / "out" / "muster.html").read_text(encoding="utf-8")
+    more = len(big) - 1 - LISTED
+    assert f"Not accounted for ({len(big) - 1})" in page
+    assert f"{more:,} more in muster.csv" in page
+    shown = page.split(f"Not accounted for ({len(big) - 1})<")[1].split("By zone")[0]
+    assert shown.count("<tr>") == LISTED + 1  # the header and the first LISTED people
+
+
+def test_muster_does_not_import_the_geodata_stack() -> None:
+    code = (
+        "import sys, planner.cli, planner.muster; "
+        "print(sorted({'geopandas', 'shapely', 'pyproj'} & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -37,3 +37,31 @@ def test_written_file_reads_back_as_text(tmp_path: Path) -> None:
     assert rows[0]["name"] == '\'=HYPERLINK("http://x")'
     assert rows[1]["name"] == "José"
     assert rows[0]["dependants"] == "-1"
+
+
+HOSTILE = [
+    "=cmd|' /C calc'!A0", "+41 22 917 1234", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1",
+    "Aino\x00Virtanen", "\x1b[31mred", "\u202eevil", "line\n=1+1", "José", "", " =1",
+    "a\u2066b\u2069", "\x7f", "\ud800", "'=already", "plain",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        HOSTILE,
+        ["Aino", "Matti", "\u202eevil"],
+        ["Aino", "Matti", "-1"],
+        ["Aino", "Matti"],
+        ["Aino", None, "=1", 3],
+        [None, None],
+    ],
+)
+def test_column_path_writes_the_bytes_of_the_cell_path(tmp_path: Path, column) -> None:
+    frame = pd.DataFrame({"text": column, "n": range(len(column))})
+    by_cell = frame.copy()
+    by_cell["text"] = by_cell["text"].map(csv_cell)
+    by_cell.to_csv(tmp_path / "cell.csv", index=False, encoding="utf-8-sig", lineterminator="\n",
+                   errors="surrogatepass")  # fmt: skip
+    write_csv_safely(frame, tmp_path / "column.csv")
+    assert (tmp_path / "column.csv").read_bytes() == (tmp_path / "cell.csv").read_bytes()

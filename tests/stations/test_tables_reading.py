@@ -179,3 +179,22 @@ def test_row_limits_name_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     with pytest.raises(InputError, match="more than 100 rows") as caught:
         read_table(tmp_path / "staff.xlsx", label="staff.xlsx")
     assert caught.value.issue.file == "staff.xlsx"
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["plain", "text", "only"],
+        [" padded ", "\u00a0nbsp", "tab\t"],
+        ["", "   ", "kept"],
+        ["in\x1cside", "x\x1c", "\u2003"],
+    ],
+)
+def test_csv_cells_are_stripped_and_blanks_are_none_column_by_column(tmp_path, cells) -> None:
+    rows = [("S1", cells[0], "a"), ("S2", cells[1], "b"), ("S3", cells[2], "c")]
+    path = tmp_path / "t.csv"
+    pd.DataFrame(rows, columns=["staff_id", "note", "other"]).to_csv(path, index=False)
+    frame = read_table(path, label="t.csv", required=("staff_id",))
+    expected = [cell.strip() or None for cell in cells]
+    assert frame["note"].tolist() == expected
+    assert frame["staff_id"].tolist() == ["S1", "S2", "S3"]
