@@ -28,7 +28,8 @@ logger = logging.getLogger(__name__)
 CANDIDATES = 12
 # Above this many item-target pairs weighed the solver is not tried (the greedy is used).
 MAX_SOLVER_PAIRS = 50_000
-SOLVER_TIME_LIMIT_S = 10.0
+SOLVER_TIME_LIMIT_S = 120.0  # a safety net only: the node limit decides, the same on any machine
+SOLVER_NODE_LIMIT = 20_000
 # Overflow costs this many times the dearest finite pair cost per person.
 OVERFLOW_PENALTY_FACTOR = 100.0
 
@@ -148,7 +149,7 @@ def _solve(
         constraints=constraints,
         integrality=integrality,
         bounds=Bounds(np.zeros(pairs + len(limited)), upper),
-        options={"time_limit": time_limit_s, "presolve": True},
+        options={"time_limit": time_limit_s, "node_limit": SOLVER_NODE_LIMIT, "presolve": True},
     )
     if result.status != 0 or result.x is None:  # only a proven optimum: the same every run
         logger.info("assignment solver: %s; using the greedy heuristic", result.message)
