@@ -756,8 +756,14 @@ def assignments_table(run: PlanRun) -> pd.DataFrame:
     rows = with_roster_columns(rows, staff)
     if "radio_callsign" in planned.columns:  # the plan's: the roster's, else generated
         callsign = rows["staff_id"].map(planned["radio_callsign"].map(text_of)).fillna("")
-        roster = rows.get("radio_callsign", pd.Series(None, index=rows.index))
-        rows["radio_callsign"] = callsign.where(callsign != "", roster)
+        if "radio_callsign" in rows.columns:
+            rows["radio_callsign"] = callsign.where(callsign != "", rows["radio_callsign"])
+        else:  # before the roster's own columns, which stay last
+            rows.insert(
+                rows.columns.get_loc("reason") + 1,
+                "radio_callsign",
+                callsign.where(callsign != "", None),
+            )
     return rows.astype(object).where(rows.notna(), None)
 
 
