@@ -45,12 +45,12 @@ def spread_labels(
     spots = np.asarray(spots, dtype=float).reshape(-1, 2)
     angles = np.pi / 2 - np.arange(DIRECTIONS) * 2 * np.pi / DIRECTIONS  # from the top, clockwise
     ring = np.column_stack([np.cos(angles), np.sin(angles)])
+    offsets = np.vstack([np.zeros((1, 2)), *(ring * gap * (1 + k / 2) for k in range(MAX_RINGS))])
     fixed = np.empty((0, 2)) if taken is None else np.asarray(taken, dtype=float).reshape(-1, 2)
-    placed = fixed
+    placed = np.vstack([fixed, np.empty_like(spots)])
+    count = len(fixed)
     for spot in spots:
-        candidates = [spot[None, :]]
-        candidates += [spot + ring * gap * (1 + k / 2) for k in range(MAX_RINGS)]
-        options = np.vstack(candidates)
+        options = spot + offsets
         if bounds is not None:
             x0, y0, x1, y1 = bounds
             half = gap / 2
@@ -62,13 +62,20 @@ def spread_labels(
             )
             inside[0] = True  # a label may always sit on its own point
             options = options[inside]
-        chosen = options[-1]
-        for option in options:
-            if not len(placed) or np.hypot(*(placed - option).T).min() >= gap:
-                chosen = option
-                break
-        placed = np.vstack([placed, chosen])
+        placed[count] = _first_clear(options, placed[:count], gap)
+        count += 1
     return placed[len(fixed) :]
+
+
+def _first_clear(options: np.ndarray, placed: np.ndarray, gap: float) -> np.ndarray:
+    """Return the first option at least ``gap`` from every placed label, else the last."""
+    if not len(placed) or np.hypot(*(placed - options[0]).T).min() >= gap:
+        return options[0]  # most labels sit on their point: test it alone first
+    nearest = np.hypot(
+        placed[None, :, 0] - options[1:, None, 0], placed[None, :, 1] - options[1:, None, 1]
+    ).min(axis=1)
+    clear = np.flatnonzero(nearest >= gap)
+    return options[1 + clear[0]] if len(clear) else options[-1]
 
 
 def needs_leader(spot: np.ndarray, label: np.ndarray, gap: float) -> bool:

@@ -77,6 +77,8 @@ class ZoneMapLayers:
         Zone polygons indexed by ``zone_id``, with ``warden_id`` and ``deputy_id``.
     zone_tree
         Spatial index of ``zones.geometry``, in row order.
+    zone_ids, zone_geometries
+        ``zones``' ids and polygons as arrays, in row order.
     background
         OSM water and roads, in drawing order.
     routes
@@ -94,6 +96,8 @@ class ZoneMapLayers:
 
     zones: gpd.GeoDataFrame
     zone_tree: shapely.STRtree
+    zone_ids: np.ndarray
+    zone_geometries: np.ndarray
     background: tuple[_Layer, ...]
     routes: dict[str, list[tuple[shapely.Geometry, str]]]
     households: dict[str, tuple[float, float]]
@@ -126,6 +130,8 @@ def prepare_zone_maps(plan: PlannedStation) -> ZoneMapLayers:
     return ZoneMapLayers(
         zones=zones,
         zone_tree=shapely.STRtree(zones.geometry.to_numpy()),
+        zone_ids=zones["zone_id"].to_numpy(dtype=object),
+        zone_geometries=zones.geometry.to_numpy(),
         background=_background(plan),
         routes=_routes(plan.routes),
         households=dict(zip(households["household_id"], map(tuple, xy), strict=True)),
@@ -201,6 +207,7 @@ def zone_map_flowable(
     width: float,
     height: float,
     min_height: float | None = None,
+    replayed: bool = True,
 ) -> Flowable:
     """Return a flowable that draws one zone's map as vector paths.
 
@@ -218,6 +225,10 @@ def zone_map_flowable(
         The map's size on the page, points; the legend strip is added below.
     min_height
         When given, the map shrinks down to this height to fit what is left of the page.
+    replayed
+        Record the drawing once per height and replay it on every canvas it is drawn on
+        (a document with contents is drawn three times, its HTML once more); False paints
+        it straight onto the canvas, for a document laid out once (a warden list).
 
     Returns
     -------
@@ -277,7 +288,7 @@ def zone_map_flowable(
         canvas.restoreState()
 
     low = height if min_height is None else min(min_height, height)
-    return _Map(width, (low + LEGEND_PT, height + LEGEND_PT), paint)
+    return _Map(width, (low + LEGEND_PT, height + LEGEND_PT), paint, replayed=replayed)
 
 
 class _Map(Flowable):
@@ -285,15 +296,21 @@ class _Map(Flowable):
 
     The function runs once per height: its canvas calls are recorded and replayed on
     each canvas drawn (reportlab draws a document with contents three times; the HTML
-    draws it once more as SVG).
+    draws it once more as SVG), unless it is drawn once (``replayed`` False).
     """
 
     def __init__(
-        self, width: float, heights: tuple[float, float], paint: Callable[[Any, float], None]
+        self,
+        width: float,
+        heights: tuple[float, float],
+        paint: Callable[[Any, float], None],
+        *,
+        replayed: bool = True,
     ) -> None:
         super().__init__()
         self.width, self._heights, self._paint = width, heights, paint
         self.height = heights[1]
+        self._replayed = replayed
         self._recorded: dict[float, _Recording] = {}
 
     def wrap(self, _width: float, available: float) -> tuple[float, float]:
@@ -302,6 +319,9 @@ class _Map(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
+        if not self._replayed:
+            self._paint(self.canv, self.height - LEGEND_PT)
+            return
         recording = self._recorded.get(self.height)
         if recording is None:
             recording = _Recording(self.canv)
@@ -430,20 +450,20 @@ def _stroke(
 def _neighbours(
     canvas: Any, frame: _Frame, layers: ZoneMapLayers, zone_id: str, box: shapely.Geometry
 ) -> None:
-    others = layers.zones.iloc[np.sort(layers.zone_tree.query(box, predicate="intersects"))]
-    others = others[others["zone_id"] != zone_id]
-    if not len(others):
+    hits = np.sort(layers.zone_tree.query(box, predicate="intersects"))
+    hits = hits[layers.zone_ids[hits] != zone_id]
+    if not len(hits):
         return
+    geometries = layers.zone_geometries[hits]  # the neighbours, in zone order
+    outlines = shapely.clip_by_rect(shapely.boundary(geometries), *box.bounds)
+    inside = shapely.point_on_surface(shapely.intersection(geometries, box))
+    spots = frame.page(np.column_stack([shapely.get_x(inside), shapely.get_y(inside)]))
     canvas.setFont(fonts.REGULAR, 7)
-    for other, geometry in zip(others["zone_id"], others.geometry, strict=True):
+    for other, outline, (x, y) in zip(layers.zone_ids[hits], outlines, spots, strict=True):
         colour = layers.colours.get(other, ZONE_BLUE)
-        outline = shapely.clip_by_rect(shapely.boundary(geometry), *box.bounds)
         _stroke(canvas, frame, [outline], colour, 0.8, (2.2, 1.0))
-        spot = frame.page(
-            shapely.get_coordinates(geometry.intersection(box).representative_point())
-        )
         canvas.setFillColor(HexColor(colour))
-        canvas.drawCentredString(spot[0, 0], spot[0, 1] - 2.5, fonts.shape_text(str(other)))
+        canvas.drawCentredString(x, y - 2.5, fonts.shape_text(str(other)))
 
 
 def _households(canvas: Any, frame: _Frame, homes_xy: np.ndarray, taken: np.ndarray) -> None:

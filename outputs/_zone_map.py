@@ -93,15 +93,15 @@ def render_station_map(plan: PlannedStation, *, homes: bool = False) -> tuple[by
               dashes=(0, (4, 2)), zorder=5)  # fmt: skip
     points = plan.station.accepted_points
     for kind, marker in (("assembly", "^"), ("concentration", "^"), ("hospital", "P")):
-        chosen = points[points["kind"] == kind]
-        colour = POINT_COLOURS.get(kind, "#c62828")
-        for point in chosen.itertuples():
-            ax.scatter(point.geometry.x, point.geometry.y, marker=marker, s=50, color=colour,
-                       edgecolor="white", linewidth=0.6, zorder=8)  # fmt: skip
-    offices = plan.station.accepted_offices
-    for office in offices.itertuples():
-        ax.scatter(office.geometry.x, office.geometry.y, marker="s", s=40, color="#1565c0",
-                   edgecolor="white", linewidth=0.6, zorder=8)  # fmt: skip
+        xy = shapely.get_coordinates(points.geometry[(points["kind"] == kind).to_numpy()])
+        if len(xy):  # one collection per kind draws its markers in the same order
+            ax.scatter(xy[:, 0], xy[:, 1], marker=marker, s=50,
+                       color=POINT_COLOURS.get(kind, "#c62828"), edgecolor="white",
+                       linewidth=0.6, zorder=8)  # fmt: skip
+    xy = shapely.get_coordinates(plan.station.accepted_offices.geometry)
+    if len(xy):
+        ax.scatter(xy[:, 0], xy[:, 1], marker="s", s=40, color="#1565c0", edgecolor="white",
+                   linewidth=0.6, zorder=8)  # fmt: skip
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
     ax.set_aspect(1 / stretch)

@@ -48,6 +48,7 @@ ROLE_LABELS = {
 }
 _OPEN_ROLES = ("DO", "CSA", "CSFP", "ASC", "zone", "warden")
 VCARD_LINE_OCTETS = 75
+UTF8_CONTINUATION = 0x80  # the top two bits of a UTF-8 byte inside a character
 NAME_PARTICLES = frozenset(
     ("van", "von", "der", "den", "de", "da", "das", "do", "dos", "du", "del", "della", "di",
      "la", "le", "ten", "ter", "bin", "binti", "ibn", "al", "el")
@@ -277,20 +278,19 @@ def _cascade_table(cascade: Cascade) -> str:
 
 def _fold(line: str) -> str:
     """Fold a content line at 75 octets without splitting a UTF-8 character."""
-    if len(line) * 4 <= VCARD_LINE_OCTETS or len(line.encode("utf-8")) <= VCARD_LINE_OCTETS:
+    if len(line) * 4 <= VCARD_LINE_OCTETS:
         return line
-    parts: list[str] = []
-    current, size = "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        limit = VCARD_LINE_OCTETS if not parts else VCARD_LINE_OCTETS - 1
-        if size + width > limit:
-            parts.append(current)
-            current, size = "", 0
-        current += char
-        size += width
-    parts.append(current)
-    return "\r\n ".join(parts)
+    data = line.encode("utf-8")
+    parts: list[bytes] = []
+    start, limit = 0, VCARD_LINE_OCTETS
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == UTF8_CONTINUATION:  # cut before the character it is in
+            end -= 1
+        parts.append(data[start:end])
+        start, limit = end, VCARD_LINE_OCTETS - 1  # a folded line starts with a space
+    parts.append(data[start:])
+    return "\r\n ".join(part.decode("utf-8") for part in parts)
 
 
 def render_vcards(people: pd.DataFrame) -> str:

@@ -107,25 +107,31 @@ def _trauma(value: object) -> str:
 
 def _origin_rows(medical: pd.DataFrame) -> tuple[tuple[str, ...], ...]:
     """Return one row per zone and office: nearest hospital and nearest trauma care."""
+    columns = ["origin_kind", "origin_id", "origin_name", "rank", "nearest_trauma", "method"]
+    origins: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
+    records = pd.DataFrame(medical[[*columns, "time_s", "hospital_name", "hospital_id"]])
+    for row in records.to_dict("records"):  # grouped in order of first appearance
+        if not (pd.isna(row["origin_kind"]) or pd.isna(row["origin_id"])):
+            origins.setdefault((row["origin_kind"], row["origin_id"]), []).append(row)
     rows = []
-    for (kind, origin_id), rows_of in medical.groupby(["origin_kind", "origin_id"], sort=False):
-        name = text_of(rows_of["origin_name"].iloc[0])
+    for (kind, origin_id), rows_of in origins.items():
+        name = text_of(rows_of[0]["origin_name"])
         where = f"{'Zone' if kind == 'zone' else 'Office'} {origin_id}"
         where += f"\n{name}" if name and name != origin_id else ""
-        first = rows_of[rows_of["rank"] == 1]
-        trauma = rows_of[rows_of["nearest_trauma"].astype(bool)]
+        first = [r for r in rows_of if not pd.isna(r["rank"]) and r["rank"] == 1]
+        trauma = [r for r in rows_of if bool(r["nearest_trauma"])]
         nearest, minutes = _hospital(first, "none by road")
         care, care_minutes = _hospital(trauma, "none known")
-        methods = set(rows_of["method"].dropna())
+        methods = {r["method"] for r in rows_of if not pd.isna(r["method"])}
         how = "straight line x 1.3" if "straight-line" in methods else "street network"
         rows.append((where, nearest, minutes, care, care_minutes, how))
     return tuple(rows)
 
 
-def _hospital(rows: pd.DataFrame, none: str) -> tuple[str, str]:
-    if rows.empty:
+def _hospital(rows: list[dict[str, Any]], none: str) -> tuple[str, str]:
+    if not rows:
         return none, ""
-    row: Any = rows.iloc[0]
+    row = rows[0]
     seconds = float(row["time_s"])
     minutes = "" if math.isnan(seconds) else f"{max(1, math.ceil(seconds / 60))}"
     return f"{text_of(row['hospital_name'])} ({text_of(row['hospital_id'])})", minutes

@@ -198,7 +198,13 @@ class _People:
     """Names and phones of the staff as the plan may print them (roles only if redacted)."""
 
     def __init__(self, plan: PlannedStation, redact: bool) -> None:
-        self.staff = plan.station.staff.set_index("staff_id")
+        staff = plan.station.staff
+        self.roles = list(zip(staff["staff_id"], staff.get("role", ()), strict=False))
+        self.holders: dict[str, str | None] = {}
+        records = pd.DataFrame(staff.drop(columns="geometry", errors="ignore")).to_dict("records")
+        self.staff: dict[str, dict[str, Any]] = {}
+        for record in records:  # looked up once per plan: a name per zone and flag
+            self.staff.setdefault(record["staff_id"], record)
         self.redact = redact
         self.country = plan.station.config.station.country
         self.households = dict(
@@ -206,20 +212,20 @@ class _People:
         )
 
     def name(self, staff_id: object, role: str) -> str:
-        if not isinstance(staff_id, str) or staff_id not in self.staff.index:
+        if not isinstance(staff_id, str) or staff_id not in self.staff:
             return "not appointed"
         if self.redact:
             return f"{role} (appointed)"
-        row = self.staff.loc[staff_id]
+        row = self.staff[staff_id]
         agency = text_of(row.get("agency"))
         # Name and agency on two lines: a right-to-left name is shaped on its own.
         return text_of(row["name"]) + (f"\n{agency}" if agency else "")
 
     def reach(self, staff_id: object) -> str:
         """Return phone and radio call sign, or "" when redacted or unknown."""
-        if self.redact or not isinstance(staff_id, str) or staff_id not in self.staff.index:
+        if self.redact or not isinstance(staff_id, str) or staff_id not in self.staff:
             return ""
-        row = self.staff.loc[staff_id]
+        row = self.staff[staff_id]
         parts = [
             format_phone(text_of(row.get("phone")), self.country),
             text_of(row.get("radio_callsign")),
@@ -228,14 +234,9 @@ class _People:
 
     def holder_id(self, role: str) -> str | None:
         """Return the staff id of the first holder of ``role`` in the roster, or None."""
-        if "role" not in self.staff:
-            return None
-        ids = [
-            i
-            for i, r in zip(self.staff.index, self.staff["role"], strict=True)
-            if role in roles_of(r)
-        ]
-        return ids[0] if ids else None
+        if role not in self.holders:
+            self.holders[role] = next((i for i, r in self.roles if role in roles_of(r)), None)
+        return self.holders[role]
 
     def holder(self, role: str) -> str:
         staff_id = self.holder_id(role)
@@ -270,17 +271,15 @@ class _People:
     def _token(self, match: re.Match[str]) -> str:
         token = match.group(0)
         bare = token.rstrip(".:")
-        if bare in self.staff.index:
-            return text_of(self.staff.loc[bare, "name"]) + token[len(bare) :]
+        if bare in self.staff:
+            return text_of(self.staff[bare]["name"]) + token[len(bare) :]
         if bare in self.households:
             return f"the household of {self._members(bare)}" + token[len(bare) :]
         return token
 
     def _members(self, household_id: str) -> str:
-        ids = [
-            i for i in text_of(self.households[household_id]).split(";") if i in self.staff.index
-        ]
-        names = [text_of(self.staff.loc[i, "name"]) for i in ids]
+        ids = [i for i in text_of(self.households[household_id]).split(";") if i in self.staff]
+        names = [text_of(self.staff[i]["name"]) for i in ids]
         if not names:
             return household_id
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

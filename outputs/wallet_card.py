@@ -25,6 +25,7 @@ TEXT_PT, TEXT_LEADING = 6.8, 8.0
 HEADING_PT = 7.6
 TITLE_PT = 9.5
 FRAME_PADDING_PT = 6.0  # reportlab's frame padding on each side
+HOUSEHOLD_SHARES = [6, 50, 44]  # number, names, phones
 
 
 @dataclass(frozen=True)
@@ -120,11 +121,29 @@ def write_wallet_card(
 
 
 def _fitted_story(card: WalletCard, width: float, height: float) -> list[Any]:
-    """Return the card's flowables with as many households as fit in ``height``."""
+    """Return the card's flowables with as many households as fit in ``height``.
+
+    The part above the households is measured once, and the households' table once with
+    every row: the table of the first ``n`` rows is as tall as those rows (reportlab sums
+    the heights given, `_rows_height`), so each try of the search costs no layout.
+    """
+    styles = _Styles.make()
+    above = _height(_head(card, width, styles), width)
+    rows: list[float] = []
+    if card.households:
+        full = _table(card.households, HOUSEHOLD_SHARES, width)
+        full.wrap(width, 10_000)
+        rows = list(full._rowHeights)  # noqa: SLF001 - each row's height, as laid out
+
+    def fits(shown: int) -> bool:
+        tail = [_rows_height(rows[:shown], width)]
+        tail += [_height(_more(len(rows) - shown, styles), width)] if shown < len(rows) else []
+        return sum(tail, start=above) <= height
+
     low, high = 0, len(card.households)
     while low < high:  # the most households whose story fits
         middle = (low + high + 1) // 2
-        if _height(_story(card, middle, width), width) <= height:
+        if fits(middle):
             low = middle
         else:
             high = middle - 1
@@ -135,52 +154,92 @@ def _height(story: list[Any], width: float) -> float:
     return sum(f.wrap(width, 10_000)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in story)
 
 
+def _rows_height(heights: list[float], width: float) -> float:
+    """Return the height reportlab gives a table of rows of these heights."""
+    from reportlab.platypus import Table
+
+    return float(
+        Table([[""]] * len(heights), colWidths=[width], rowHeights=heights).wrap(width, 10_000)[1]
+    )
+
+
+@dataclass(frozen=True)
+class _Styles:
+    """The card's paragraph styles."""
+
+    body: Any
+    heading: Any
+    title: Any
+
+    @classmethod
+    def make(cls) -> _Styles:
+        from reportlab.lib import colors
+        from reportlab.lib.styles import ParagraphStyle
+
+        body = ParagraphStyle(
+            "card", fontName=fonts.REGULAR, fontSize=TEXT_PT, leading=TEXT_LEADING
+        )
+        heading = ParagraphStyle(
+            "card-h",
+            parent=body,
+            fontName=fonts.BOLD,
+            fontSize=HEADING_PT,
+            leading=HEADING_PT + 2,
+            spaceBefore=3,
+            spaceAfter=1.5,
+            textColor=colors.HexColor(BLUE),
+        )
+        title = ParagraphStyle(
+            "card-t", parent=heading, fontSize=TITLE_PT, leading=TITLE_PT + 2, spaceBefore=0
+        )
+        return cls(body, heading, title)
+
+
 def _story(card: WalletCard, shown: int, width: float) -> list[Any]:
-    from reportlab.lib import colors
-    from reportlab.lib.styles import ParagraphStyle
+    """Return the card's flowables with the first ``shown`` households."""
+    from reportlab.platypus import Paragraph
+
+    styles = _Styles.make()
+    story = _head(card, width, styles)
+    if card.households:
+        rows = card.households[:shown] or [["", "see the warden list", ""]]
+        story.append(_table(rows, HOUSEHOLD_SHARES, width))
+    else:
+        story.append(Paragraph(fonts.markup("No households in this zone."), styles.body))
+    return story + _more(len(card.households) - shown, styles)
+
+
+def _more(hidden: int, styles: _Styles) -> list[Any]:
+    """Return the line counting the households left off the card (none if none is)."""
+    from reportlab.platypus import Paragraph
+
+    if hidden <= 0:
+        return []
+    return [Paragraph(fonts.markup(f"+{hidden} more on the warden list", bold=True), styles.body)]
+
+
+def _table(rows: list[list[str]], shares: list[float], width: float) -> Any:
+    widths = [width * share / sum(shares) for share in shares]
+    return text_table(None, rows, widths, size=TEXT_PT, leading=TEXT_LEADING, style=_style())
+
+
+def _head(card: WalletCard, width: float, styles: _Styles) -> list[Any]:
+    """Return the flowables above the households: title, chain, emergency, assembly."""
     from reportlab.platypus import Paragraph
 
     m = fonts.markup
-    body = ParagraphStyle("card", fontName=fonts.REGULAR, fontSize=TEXT_PT, leading=TEXT_LEADING)
-    heading = ParagraphStyle(
-        "card-h",
-        parent=body,
-        fontName=fonts.BOLD,
-        fontSize=HEADING_PT,
-        leading=HEADING_PT + 2,
-        spaceBefore=3,
-        spaceAfter=1.5,
-        textColor=colors.HexColor(BLUE),
-    )
-    title = ParagraphStyle(
-        "card-t", parent=heading, fontSize=TITLE_PT, leading=TITLE_PT + 2, spaceBefore=0
-    )
-
-    def table(rows: list[list[str]], shares: list[float]) -> Any:
-        widths = [width * share / sum(shares) for share in shares]
-        style = _style()
-        return text_table(None, rows, widths, size=TEXT_PT, leading=TEXT_LEADING, style=style)
-
-    story: list[Any] = [
+    body, heading, title = styles.body, styles.heading, styles.title
+    return [
         Paragraph(m(f"Warden card: {card.title}", bold=True), title),
         Paragraph(m(f"{card.station} duty station"), body),
         Paragraph(m("Chain of contacts", bold=True), heading),
-        table(card.chain, [30, 34, 36]),
+        _table(card.chain, [30, 34, 36], width),
         Paragraph(m("Emergency numbers", bold=True), heading),
-        table(card.emergency or [["none configured", ""]], [55, 45]),
+        _table(card.emergency or [["none configured", ""]], [55, 45], width),
         Paragraph(m("Assembly points", bold=True), heading),
-        table(card.assembly or [["none in the plan", ""]], [45, 55]),
+        _table(card.assembly or [["none in the plan", ""]], [45, 55], width),
         Paragraph(m("Households", bold=True), heading),
     ]
-    if card.households:
-        rows = card.households[:shown] or [["", "see the warden list", ""]]
-        story.append(table(rows, [6, 50, 44]))
-    else:
-        story.append(Paragraph(m("No households in this zone."), body))
-    hidden = len(card.households) - shown
-    if hidden > 0:
-        story.append(Paragraph(m(f"+{hidden} more on the warden list", bold=True), body))
-    return story
 
 
 def _style() -> list[tuple[Any, ...]]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -100,10 +100,11 @@ def write_warden_pdfs(
     card_names = card_file_names(file_names)
 
     def write(zone_id: str) -> list[Path]:
+        content = _zone_content(index, zone_id)  # once for the list and the card
         path = folder / f"{file_names[zone_id]}.pdf"
-        _write_zone(index, zone_id, path, issued, password)
+        _write_zone(index, content, path, issued, password)
         card = folder / f"{card_names[zone_id]}.pdf"
-        write_wallet_card(_card_content(index, zone_id), card, issued=issued, password=password)
+        write_wallet_card(_card_content(index, content), card, issued=issued, password=password)
         return [path, card]
 
     paths = [p for pair in run_all(write, sorted(plan.zones["zone_id"])) for p in pair]
@@ -130,6 +131,7 @@ class _Index:
     callers: dict[tuple[str, str], tuple[str, str]]  # (zone, household) -> name, when
     zone_minutes: dict[str, float]
     flags: dict[str, list[tuple[str, str]]]  # zone -> severity, message
+    readiness: dict[tuple[str, str], list[str]]  # (zone, role) -> readiness gaps
     points: pd.DataFrame  # accepted points by point_id
     addresses: dict[str, str]  # point_id -> address, street or coordinates
     hospitals: dict[str, list[Any]]  # zone -> the plan's medical rows, by rank
@@ -138,12 +140,13 @@ class _Index:
     onward: dict[str, list[Any]]  # assembly point -> routes to concentration points
     maps: ZoneMapLayers
     people: _People
+    phones: dict[str, str] = field(default_factory=dict)  # number -> formatted, as met
 
 
 def _index(plan: PlannedStation, cascade: Cascade | None) -> _Index:
     station_staff = plan.station.staff
     accepted = station_staff[station_staff["status"] == "accepted"]
-    records = pd.DataFrame(accepted.drop(columns="geometry")).to_dict("records")
+    records = _records(accepted)
     alternates: dict[str, list[tuple[str, str]]] = {}
     chosen = plan.appointments[plan.appointments["role"].astype(str).str.startswith("alternate")]
     for row in chosen.sort_values("role", kind="stable").itertuples():
@@ -152,8 +155,7 @@ def _index(plan: PlannedStation, cascade: Cascade | None) -> _Index:
     for household in plan.households.sort_values("household_id", kind="stable").itertuples():
         households.setdefault(household.zone_id, []).append(household)
     members: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    people = pd.DataFrame(plan.staff.drop(columns="geometry"))
-    for person in people.sort_values("staff_id", kind="stable").to_dict("records"):
+    for person in _records(plan.staff.sort_values("staff_id", kind="stable")):
         members.setdefault((person["zone_id"], person["household_id"]), []).append(person)
     routes = plan.routes[~plan.routes["alternate"].astype(bool)].drop_duplicates("leg")
     to_assembly: dict[str, list[Any]] = {}
@@ -175,7 +177,7 @@ def _index(plan: PlannedStation, cascade: Cascade | None) -> _Index:
     return _Index(
         plan=plan,
         cascade=cascade,
-        zones=plan.zones.drop(columns="geometry").set_index("zone_id", drop=False).to_dict("index"),
+        zones={zone["zone_id"]: zone for zone in _records(plan.zones)},
         staff={r["staff_id"]: r | callsigns.get(r["staff_id"], {}) for r in records},
         holders=_holders(accepted),
         areas=pd.DataFrame(plan.areas.drop(columns="geometry"))
@@ -187,6 +189,7 @@ def _index(plan: PlannedStation, cascade: Cascade | None) -> _Index:
         callers=_callers(plan, cascade),
         zone_minutes=_zone_minutes(cascade),
         flags=by_zone,
+        readiness=readiness_marks(plan.flags),
         points=points,
         addresses=_addresses(plan, points),
         hospitals=_hospitals(plan),
@@ -196,6 +199,16 @@ def _index(plan: PlannedStation, cascade: Cascade | None) -> _Index:
         maps=prepare_zone_maps(plan),
         people=_people(plan),
     )
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return the rows as dicts of their columns but the geometry, as ``to_dict("records")``.
+
+    Column by column: pandas' ``to_dict`` boxes cell by cell, four times slower.
+    """
+    columns = [c for c in frame.columns if c != "geometry"]
+    rows = zip(*(frame[c].tolist() for c in columns), strict=True)
+    return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
 def _plan_callsigns(plan: PlannedStation) -> dict[str, dict[str, str]]:
@@ -273,6 +286,14 @@ def _minutes(seconds: float | None) -> str:
     return "" if math.isnan(value) else f"about {max(1, round(value / 60))} min"
 
 
+def _phone(index: _Index, text: str) -> str:
+    """Return :func:`outputs.phone_text.format_phone` of a number, each number parsed once."""
+    formatted = index.phones.get(text)
+    if formatted is None:
+        formatted = index.phones[text] = format_phone(text)
+    return formatted
+
+
 def _chain(index: _Index, zone: dict[str, Any]) -> list[list[str]]:
     """Return rows ``role, name, agency, phones, radio`` from the warden up to the DO."""
 
@@ -281,7 +302,7 @@ def _chain(index: _Index, zone: dict[str, Any]) -> list[list[str]]:
         if person is None:
             return [title, "not appointed", "", "", ""]
         phones = " / ".join(
-            format_phone(p) for p in (text_of(person.get(c)) for c in ("phone", "phone2")) if p
+            _phone(index, p) for p in (text_of(person.get(c)) for c in ("phone", "phone2")) if p
         )
         return [
             title,
@@ -430,17 +451,40 @@ def _emergency(plan: PlannedStation) -> list[list[str]]:
     ]
 
 
-def _card_content(index: _Index, zone_id: str) -> WalletCard:
-    """Return what the zone's wallet card prints: chain, emergency, assembly, households."""
+@dataclass(frozen=True)
+class _ZoneContent:
+    """What a zone's list and card both print, worked out once per zone."""
+
+    zone_id: str
+    zone: dict[str, Any]
+    entries: list[dict[str, Any]]  # the households, numbered (`_household_rows`)
+    chain: list[list[str]]  # `_chain`, without the readiness marks
+    point_rows: list[list[str]]
+    point_ids: list[str]  # the points on the map
+
+
+def _zone_content(index: _Index, zone_id: str) -> _ZoneContent:
     zone = index.zones[zone_id]
-    zone_name = text_of(zone["zone_name"])
-    point_rows, _ = _points(index, zone_id)
+    point_rows, point_ids = _points(index, zone_id)
+    return _ZoneContent(
+        zone_id=zone_id,
+        zone=zone,
+        entries=_household_rows(index, zone),
+        chain=_chain(index, zone),
+        point_rows=point_rows,
+        point_ids=point_ids,
+    )
+
+
+def _card_content(index: _Index, content: _ZoneContent) -> WalletCard:
+    """Return what the zone's wallet card prints: chain, emergency, assembly, households."""
+    zone_name = text_of(content.zone["zone_name"])
     return WalletCard(
-        title=zone_title(zone_id) + (f" - {zone_name}" if zone_name else ""),
+        title=zone_title(content.zone_id) + (f" - {zone_name}" if zone_name else ""),
         station=index.plan.station.name,
         chain=[
             [role, name, phones.replace(" / ", "\n")]
-            for role, name, _agency, phones, _radio in _chain(index, zone)
+            for role, name, _agency, phones, _radio in content.chain
         ],
         emergency=[
             [name if service.casefold() in name.casefold() else f"{service} ({name})", phone]
@@ -448,7 +492,7 @@ def _card_content(index: _Index, zone_id: str) -> WalletCard:
         ],
         assembly=[
             [f"{kind}: {name}", address]
-            for kind, name, address, _how in point_rows
+            for kind, name, address, _how in content.point_rows
             if kind != "Hospital"
         ],
         households=[
@@ -457,7 +501,7 @@ def _card_content(index: _Index, zone_id: str) -> WalletCard:
                 ", ".join(person[0] for person in entry["people"]),
                 "\n".join(entry["phones"]),
             ]
-            for entry in _household_rows(index, zone)
+            for entry in content.entries
         ],
     )
 
@@ -484,7 +528,7 @@ def _household_rows(index: _Index, zone: dict[str, Any]) -> list[dict[str, Any]]
                 ],
                 "address": _first(members, "address"),
                 "phones": [
-                    format_phone(p)
+                    _phone(index, p)
                     for m in members
                     for p in (text_of(m.get("phone")), text_of(m.get("phone2")))
                     if p
@@ -513,13 +557,13 @@ def _first(members: list[dict[str, Any]], column: str) -> str:
 
 
 def _write_zone(
-    index: _Index, zone_id: str, path: Path, issued: dt.date, password: str | None
+    index: _Index, content: _ZoneContent, path: Path, issued: dt.date, password: str | None
 ) -> None:
     """Write one zone's list: a sheet of the shared document stack (`outputs.document`)."""
-    station, zone = index.plan.station.name, index.zones[zone_id]
+    station, zone, zone_id = index.plan.station.name, content.zone, content.zone_id
     zone_name = text_of(zone["zone_name"])
     label = zone_title(zone_id) + (f" - {zone_name}" if zone_name else "")
-    entries = _household_rows(index, zone)
+    entries = content.entries
     document = Document(
         title=f"Warden list: {label}",
         subtitle=_summary(
@@ -529,9 +573,9 @@ def _write_zone(
         issued=issued,
         facts=(),
         sections=(
-            _section("Chain of contacts", _chain_table(index, zone)),
+            _section("Chain of contacts", _chain_table(index, content)),
             _section("Security operations centre and emergency numbers", _emergency_table(index)),
-            *_points_and_map(index, zone_id, [e["household_id"] for e in entries]),
+            *_points_and_map(index, content),
             _section("Households", _with_dependants(index, entries, index.cascade)),
             *_visitors_section(index, zone_id),
             *_cascade_sections(index, zone_id),
@@ -566,19 +610,22 @@ def _summary(
     )
 
 
-def _chain_table(index: _Index, zone: dict[str, Any]) -> Table:
-    rows = _with_readiness(index, zone, _chain(index, zone))
+def _chain_table(index: _Index, content: _ZoneContent) -> Table:
+    rows = _with_readiness(index, content.zone, content.chain)
     return Table(("Role", "Name", "Agency", "Phone", "Radio"), rows, (44, 46, 22, 50, 18))
 
 
 def _with_readiness(index: _Index, zone: dict[str, Any], rows: list[list[str]]) -> list[list[str]]:
-    """Mark the warden and deputy rows with their readiness gaps ("Warden (untrained)")."""
-    marks = readiness_marks(index.plan.flags)
-    for row, role in zip(rows, ("warden", "deputy"), strict=False):
-        gaps = marks.get((str(zone["zone_id"]), role))
+    """Return the rows, the warden's and deputy's marked with their readiness gaps.
+
+    ("Warden (untrained)"); the rows given are left as they are (the card prints them).
+    """
+    marked = [list(row) for row in rows]
+    for row, role in zip(marked, ("warden", "deputy"), strict=False):
+        gaps = index.readiness.get((str(zone["zone_id"]), role))
         if gaps:
             row[0] = f"{row[0]} ({', '.join(gaps)})"
-    return rows
+    return marked
 
 
 def _emergency_table(index: _Index) -> Table:
@@ -586,9 +633,10 @@ def _emergency_table(index: _Index) -> Table:
     return Table(("Service", "Name", "Phone"), rows, (50, 80, 50))
 
 
-def _points_and_map(index: _Index, zone_id: str, households: list[str]) -> list[Section]:
+def _points_and_map(index: _Index, content: _ZoneContent) -> list[Section]:
     """Return the section of the zone's points and the one of its map, which shows them."""
-    point_rows, point_ids = _points(index, zone_id)
+    zone_id, point_rows, point_ids = content.zone_id, content.point_rows, content.point_ids
+    households = [e["household_id"] for e in content.entries]
     points = Table(
         ("Point", "Name", "Address", "How to get there"),
         point_rows or [["", "none in the plan", "", ""]],
@@ -604,6 +652,7 @@ def _points_and_map(index: _Index, zone_id: str, households: list[str]) -> list[
             width=width,
             height=width * MAP_ASPECT,
             min_height=width * MAP_MIN_ASPECT,
+            replayed=False,  # a warden list is laid out once, and has no HTML
         )
 
     caption = (
@@ -721,8 +770,7 @@ def _people(plan: PlannedStation) -> _People:
         visitors.setdefault(text_of(row["zone_id"]), []).append(row | where | {"hotel": hotel})
     for rows in visitors.values():
         rows.sort(key=lambda r: (r["hotel"].casefold(), text_of(r["name"]).casefold()))
-    staff = station.accepted_staff
-    records = pd.DataFrame(staff.drop(columns="geometry")).to_dict("records")
+    records = _records(station.accepted_staff)
     return _People(
         named=bool(len(named_rows)),
         dependants=dependants,

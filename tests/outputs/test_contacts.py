@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
+import random
 import re
 from pathlib import Path
 
 import pytest
 import vobject
 
-from outputs.contacts import render_vcards, write_contacts
+from outputs.contacts import _fold, render_vcards, write_contacts
 from outputs.escape import vcard_text
 from tests.factories import tiny_plan
 from zones.cascade import CascadeRules, plan_cascade
@@ -148,3 +149,28 @@ def test_vcard_n_keeps_particles_with_the_family_name(tiny_station: Path):
     assert (ludwig.family, ludwig.given) == ("van Beethoven", "Ludwig")
     assert (cards["S002"].n.value.family, cards["S002"].n.value.given) == ("", "")
     assert cards["S002"].fn.value == "Madonna"
+
+
+def folded_char_by_char(line: str) -> str:
+    """Fold as RFC 6350 says, a character at a time: 75 octets, then 74 after the space."""
+    parts, current, size = [], "", 0
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > (75 if not parts else 74):
+            parts.append(current)
+            current, size = "", 0
+        current += char
+        size += width
+    return "\r\n ".join([*parts, current])
+
+
+def test_vcard_lines_fold_at_75_octets_between_characters():
+    rng = random.Random(5)  # noqa: S311 - test data, not secrets
+    alphabet = "aZ09 ,;é€ж李😀أ"  # one to four octets each
+    for length in (0, 18, 19, 74, 75, 76, 150, 400):
+        for _ in range(20):
+            line = "".join(rng.choice(alphabet) for _ in range(length))
+            folded = _fold(line)
+            assert folded == folded_char_by_char(line)
+            assert folded.replace("\r\n ", "") == line
+            assert all(len(p.encode("utf-8")) <= 75 for p in folded.split("\r\n"))

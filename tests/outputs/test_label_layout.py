@@ -47,3 +47,40 @@ def test_labels_keep_clear_of_other_marks():
     labels = spread_labels(spots, GAP, taken=taken)
     assert len(labels) == 2
     assert pairwise_min(np.vstack([labels, taken])) >= GAP
+
+
+def one_by_one(spots: np.ndarray, gap: float, bounds: tuple[float, ...], taken: np.ndarray):
+    """The layout as specified: each label tries its spot, then the rings, option by option."""
+    angles = np.pi / 2 - np.arange(16) * 2 * np.pi / 16
+    ring = np.column_stack([np.cos(angles), np.sin(angles)])
+    placed = taken
+    for spot in spots:
+        options = np.vstack([spot[None, :], *(spot + ring * gap * (1 + k / 2) for k in range(40))])
+        x0, y0, x1, y1 = bounds
+        inside = (
+            (options[:, 0] >= x0 + gap / 2)
+            & (options[:, 0] <= x1 - gap / 2)
+            & (options[:, 1] >= y0 + gap / 2)
+            & (options[:, 1] <= y1 - gap / 2)
+        )
+        inside[0] = True
+        options = options[inside]
+        chosen = options[-1]
+        for option in options:
+            if not len(placed) or np.hypot(*(placed - option).T).min() >= gap:
+                chosen = option
+                break
+        placed = np.vstack([placed, chosen])
+    return placed[len(taken) :]
+
+
+def test_crowds_get_the_layout_of_the_one_by_one_search():
+    rng = np.random.default_rng(3)
+    for size in (1, 5, 40, 120):
+        spots = rng.normal(150, 12, size=(size, 2))
+        taken = rng.uniform(100, 200, size=(6, 2))
+        bounds = (0.0, 0.0, 300.0, 200.0)
+        expected = one_by_one(spots, GAP, bounds, taken)
+        labels = spread_labels(spots, GAP, bounds=bounds, taken=taken)
+        assert np.array_equal(labels, expected)
+        assert (np.hypot(*(labels - spots).T) > 0).any() or size == 1  # crowds do move

@@ -17,6 +17,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from outputs import wallet_card
 from outputs.file_names import card_file_names
 from outputs.wallet_card import WalletCard, write_wallet_card
 from outputs.warden_pdf import CONFIDENTIAL, write_warden_pdfs
@@ -272,6 +273,42 @@ def test_crowded_card_shows_what_fits_and_counts_the_rest(tmp_path: Path):
     assert "+358 40 1234572" in text
     assert "112" in text
     assert smallest_font_pt(path) >= 6.5
+
+
+def searched_story(card: WalletCard, width: float, height: float) -> list[object]:
+    """The card's story found by laying out the whole story at each try of the search."""
+    low, high = 0, len(card.households)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if wallet_card._height(wallet_card._story(card, middle, width), width) <= height:
+            low = middle
+        else:
+            high = middle - 1
+    return wallet_card._story(card, low, width)
+
+
+def story_content(story: list[object]) -> list[object]:
+    return [getattr(f, "text", None) or getattr(f, "_cellvalues", None) for f in story]
+
+
+@pytest.mark.parametrize("households", [0, 1, 9, 10, 11, 12, 40, 90])
+def test_card_fits_the_households_the_whole_layout_fits(households: int):
+    # Some households on two or three lines (two names, a long one, two phones).
+    rows = [
+        [
+            str(n),
+            f"Person {n}" + (", Maria-Magdalena Inês da Conceição Vasconcelos" * (n % 3)),
+            "\n".join([f"+358 40 00000{n:02d}"] * (1 + n % 2)),
+        ]
+        for n in range(1, households + 1)
+    ]
+    chain = [["Warden", "José Núñez", "+358 40 1234572"]]
+    assembly = [["Assembly point: P1", "Esplanadi 1"]]
+    card = WalletCard("Zone Z09", "Tiny", chain, [["Police", "112"]], assembly, rows)
+    width, height = 250.0, 340.0
+    fitted = wallet_card._fitted_story(card, width, height)
+    assert story_content(fitted) == story_content(searched_story(card, width, height))
+    assert wallet_card._height(fitted, width) <= height or households == 0
 
 
 def test_cards_are_encrypted_with_the_lists(tiny_station: Path, tmp_path: Path):
