@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from outputs.escape import BIDI_CONTROLS, CONTROL, FORMULA_STARTS, csv_cell
@@ -39,8 +40,9 @@ def write_csv_safely(frame: pd.DataFrame, path: Path) -> Path:
 def csv_column(values: pd.Series) -> pd.Series:
     """Return a column with every cell as :func:`csv_cell` makes it, whole columns at once.
 
-    A column of plain text is tested as a whole; only the cells that fail the test (or
-    every cell of a column mixing text with other values) go through ``csv_cell``.
+    A column of text (missing cells aside) is tested as a whole; only the cells that fail
+    the test (or every cell of a column mixing text with other values) go through
+    ``csv_cell``.
 
     Parameters
     ----------
@@ -52,17 +54,21 @@ def csv_column(values: pd.Series) -> pd.Series:
     pandas.Series
         The column, each cell equal to ``csv_cell`` of the cell.
     """
-    if values.dtype != object or pd.api.types.infer_dtype(values, skipna=False) != "string":
+    textual = values.dtype == object or isinstance(values.dtype, pd.StringDtype)
+    if not textual or pd.api.types.infer_dtype(values, skipna=True) != "string":
         return values.map(csv_cell)
-    texts = values.to_numpy(dtype=object)
+    # Text with missing cells (None, NaN): csv_cell leaves a missing cell as it is.
+    present = values.notna().to_numpy(dtype=bool)
+    texts = values.to_numpy(dtype=object)[present]
     # One search of the whole column ("\n" is no control character): most columns pass.
     joined = "\n".join(texts)
     starts = joined.startswith(FORMULA_STARTS) or any(f"\n{s}" in joined for s in FORMULA_STARTS)
     if not starts and _CHANGED.search(joined) is None:
         return values
-    failing = (
-        values.str.startswith(FORMULA_STARTS) | values.str.contains(_CHANGED, regex=True)
-    ).to_numpy(dtype=bool)
+    failing = np.zeros(len(values), dtype=bool)
+    failing[present] = [
+        text.startswith(FORMULA_STARTS) or _CHANGED.search(text) is not None for text in texts
+    ]
     out = values.copy()
-    out[failing] = [csv_cell(text) for text in texts[failing]]
+    out[failing] = [csv_cell(text) for text in values.to_numpy(dtype=object)[failing]]
     return out

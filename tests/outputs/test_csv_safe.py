@@ -55,10 +55,14 @@ HOSTILE = [
         ["Aino", "Matti"],
         ["Aino", None, "=1", 3],
         [None, None],
+        ["Aino", None, "=1", float("nan"), "Matti"],
+        ["Aino", None, float("nan"), "Matti"],
+        [None, *HOSTILE],
     ],
 )
-def test_column_path_writes_the_bytes_of_the_cell_path(tmp_path: Path, column) -> None:
-    frame = pd.DataFrame({"text": column, "n": range(len(column))})
+@pytest.mark.parametrize("dtype", [None, object])
+def test_column_path_writes_the_bytes_of_the_cell_path(tmp_path: Path, column, dtype) -> None:
+    frame = pd.DataFrame({"text": pd.Series(column, dtype=dtype), "n": range(len(column))})
     by_cell = frame.copy()
     by_cell["text"] = by_cell["text"].map(csv_cell)
     by_cell.to_csv(tmp_path / "cell.csv", index=False, encoding="utf-8-sig", lineterminator="\n",
