@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import geopandas as gpd
@@ -54,6 +55,7 @@ HOUSEHOLD_RADIUS_PT = 4.0
 TRIANGLE_PT = 5.0  # centre to corner
 STAR_PT = 6.0  # centre to tip
 POLYGON = 3  # GEOS type id
+_colour = cache(HexColor)  # a colour is parsed once: a map sets a hundred
 
 
 @dataclass(frozen=True)
@@ -422,7 +424,7 @@ def _path(canvas: Any, frame: _Frame, geometries: Any, *, closed: bool) -> Any:
 
 
 def _fill(canvas: Any, frame: _Frame, geometries: Any, colour: str) -> None:
-    canvas.setFillColor(HexColor(colour))
+    canvas.setFillColor(_colour(colour))
     path = _path(canvas, frame, geometries, closed=True)
     canvas.drawPath(path, stroke=0, fill=1, fillMode=FILL_EVEN_ODD)
 
@@ -438,7 +440,7 @@ def _stroke(
     parts = shapely.get_parts(np.asarray(geometries, dtype=object))
     polygon = shapely.get_type_id(parts) == POLYGON
     outlines = [*parts[~polygon], *shapely.boundary(parts[polygon])]
-    canvas.setStrokeColor(HexColor(colour))
+    canvas.setStrokeColor(_colour(colour))
     canvas.setLineWidth(width)
     canvas.setLineJoin(1)
     canvas.setLineCap(0)
@@ -462,7 +464,7 @@ def _neighbours(
     for other, outline, (x, y) in zip(layers.zone_ids[hits], outlines, spots, strict=True):
         colour = layers.colours.get(other, ZONE_BLUE)
         _stroke(canvas, frame, [outline], colour, 0.8, (2.2, 1.0))
-        canvas.setFillColor(HexColor(colour))
+        canvas.setFillColor(_colour(colour))
         canvas.drawCentredString(x, y - 2.5, fonts.shape_text(str(other)))
 
 
@@ -471,7 +473,7 @@ def _households(canvas: Any, frame: _Frame, homes_xy: np.ndarray, taken: np.ndar
 
     Labels also keep clear of ``taken``: the W and D letters and the points' symbols and ids.
     """
-    blue = HexColor(ZONE_BLUE)
+    blue = _colour(ZONE_BLUE)
     spots = frame.page(homes_xy) if len(homes_xy) else homes_xy.reshape(-1, 2)
     gap = 2 * HOUSEHOLD_RADIUS_PT + 0.6
     labels = spread_labels(spots, gap, bounds=(0, 0, frame.width, frame.height), taken=taken)
@@ -555,7 +557,7 @@ def _legend(canvas: Any, width: float, *, has_hospital: bool, has_route: bool) -
         if x + span > width:
             x, y = 4.0, y - 10
         draw(x + 6, y)
-        canvas.setFillColor(HexColor("#000000"))
+        canvas.setFillColor(_colour("#000000"))
         canvas.setFont(fonts.REGULAR, LEGEND_FONT_PT)
         canvas.drawString(x + 14, y - 2.4, text)
         x += span
@@ -563,17 +565,17 @@ def _legend(canvas: Any, width: float, *, has_hospital: bool, has_route: bool) -
 
 
 def _household_symbol(canvas: Any, x: float, y: float, number: str) -> None:
-    canvas.setStrokeColor(HexColor(ZONE_BLUE))
+    canvas.setStrokeColor(_colour(ZONE_BLUE))
     canvas.setFillColor(white)
     canvas.setLineWidth(0.9)
     canvas.circle(x, y, HOUSEHOLD_RADIUS_PT, stroke=1, fill=1)
-    canvas.setFillColor(HexColor(ZONE_BLUE))
+    canvas.setFillColor(_colour(ZONE_BLUE))
     canvas.setFont(fonts.BOLD, 5.2)
     canvas.drawCentredString(x, y - 1.85, number)
 
 
 def _route_symbol(canvas: Any, x: float, y: float) -> None:
-    canvas.setStrokeColor(HexColor(POINT_COLOURS["assembly"]))
+    canvas.setStrokeColor(_colour(POINT_COLOURS["assembly"]))
     canvas.setLineWidth(1.4)
     canvas.setDash([4, 2])
     canvas.line(x - 6, y, x + 6, y)
@@ -593,7 +595,7 @@ def _polygon(canvas: Any, xs: np.ndarray, ys: np.ndarray, colour: str, edge: flo
     for x, y in zip(xs[1:], ys[1:], strict=True):
         path.lineTo(x, y)
     path.close()
-    canvas.setFillColor(HexColor(colour))
+    canvas.setFillColor(_colour(colour))
     canvas.setStrokeColor(white)
     canvas.setLineWidth(edge)
     canvas.drawPath(path, stroke=1, fill=1)
@@ -605,7 +607,7 @@ def _halo_text(canvas: Any, x: float, y: float, text: str, size: float, colour: 
     canvas.setLineWidth(2.2)
     canvas.setLineJoin(1)
     canvas.setStrokeColor(white)
-    canvas.setFillColor(HexColor(colour))
+    canvas.setFillColor(_colour(colour))
     text_object = canvas.beginText(x, y)
     text_object.setFont(font, size)
     text_object.setTextRenderMode(1)  # the halo's stroke, then the letters over it
@@ -618,8 +620,8 @@ def _halo_text(canvas: Any, x: float, y: float, text: str, size: float, colour: 
 
 def _furniture(canvas: Any, frame: _Frame, width_m: float) -> None:
     """Draw the frame, the scale bar and the north arrow."""
-    canvas.setStrokeColor(HexColor("#000000"))
-    canvas.setFillColor(HexColor("#000000"))
+    canvas.setStrokeColor(_colour("#000000"))
+    canvas.setFillColor(_colour("#000000"))
     canvas.setLineWidth(0.8)
     canvas.rect(0, 0, frame.width, frame.height, stroke=1, fill=0)
     length = scale_length_m(width_m)

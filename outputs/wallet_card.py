@@ -128,8 +128,10 @@ def _fitted_story(card: WalletCard, width: float, height: float) -> list[Any]:
     the heights given, `_rows_height`), so each try of the search costs no layout.
     """
     styles = _Styles.make()
-    above = _height(_head(card, width, styles), width)
+    head = _head(card, width, styles)
+    above = _height(head, width)
     rows: list[float] = []
+    full = None
     if card.households:
         full = _table(card.households, HOUSEHOLD_SHARES, width)
         full.wrap(width, 10_000)
@@ -147,7 +149,7 @@ def _fitted_story(card: WalletCard, width: float, height: float) -> list[Any]:
             low = middle
         else:
             high = middle - 1
-    return _story(card, low, width)
+    return _story(card, low, width, head=head, table=full if low == len(rows) else None)
 
 
 def _height(story: list[Any], width: float) -> float:
@@ -195,15 +197,26 @@ class _Styles:
         return cls(body, heading, title)
 
 
-def _story(card: WalletCard, shown: int, width: float) -> list[Any]:
-    """Return the card's flowables with the first ``shown`` households."""
+def _story(
+    card: WalletCard,
+    shown: int,
+    width: float,
+    *,
+    head: list[Any] | None = None,
+    table: Any = None,
+) -> list[Any]:
+    """Return the card's flowables with the first ``shown`` households.
+
+    ``head`` (:func:`_head`) and ``table`` (of the ``shown`` households) are used as
+    given when already made.
+    """
     from reportlab.platypus import Paragraph
 
     styles = _Styles.make()
-    story = _head(card, width, styles)
+    story = list(head) if head is not None else _head(card, width, styles)
     if card.households:
         rows = card.households[:shown] or [["", "see the warden list", ""]]
-        story.append(_table(rows, HOUSEHOLD_SHARES, width))
+        story.append(table if table is not None else _table(rows, HOUSEHOLD_SHARES, width))
     else:
         story.append(Paragraph(fonts.markup("No households in this zone."), styles.body))
     return story + _more(len(card.households) - shown, styles)
