@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ TEXT_PT, TEXT_LEADING = 6.8, 8.0
 HEADING_PT = 7.6
 TITLE_PT = 9.5
 FRAME_PADDING_PT = 6.0  # reportlab's frame padding on each side
-HOUSEHOLD_SHARES = [6, 50, 44]  # number, names, phones
+HOUSEHOLD_SHARES = (6, 50, 44)  # number, names, phones
 
 
 @dataclass(frozen=True)
@@ -231,7 +232,7 @@ def _more(hidden: int, styles: _Styles) -> list[Any]:
     return [Paragraph(fonts.markup(f"+{hidden} more on the warden list", bold=True), styles.body)]
 
 
-def _table(rows: list[list[str]], shares: list[float], width: float) -> Any:
+def _table(rows: list[list[str]], shares: Sequence[float], width: float) -> Any:
     widths = [width * share / sum(shares) for share in shares]
     return text_table(None, rows, widths, size=TEXT_PT, leading=TEXT_LEADING, style=_style())
 
