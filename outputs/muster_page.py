@@ -8,6 +8,7 @@ stack (`outputs.document`): every string escaped, no script, nothing fetched.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import logging
 from collections.abc import Sequence
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from outputs.csv_safe import write_csv_safely
+from outputs.csv_safe import csv_column
 from outputs.document import Document, Section, Table, render_html
 from outputs.phone_text import format_phone
 from stations.errors import Issue
@@ -69,9 +70,24 @@ def write_muster(
     page = folder / "muster.html"
     html = render_html(_document(result, station=station, at=at, issues=issues, files=files))
     page.write_text(html.replace("</style>", PHONE_CSS + "</style>", 1), encoding="utf-8")
-    table = write_csv_safely(result.table(), folder / "muster.csv")
+    table = _write_table(result.table(), folder / "muster.csv")
     logger.info("muster written to %s", folder)
     return [page, table]
+
+
+def _write_table(table: pd.DataFrame, path: Path) -> Path:
+    """Write a table of text as `outputs.csv_safe.write_csv_safely` does, byte for byte.
+
+    The same `csv` writer (pandas' own), the cells through `csv_column`, but the UTF-8
+    byte-order mark written once rather than each row encoded apart.
+    """
+    columns = [csv_column(table[column]).tolist() for column in table.columns]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write("\ufeff")
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(table.columns)
+        writer.writerows(zip(*columns, strict=True))
+    return path
 
 
 def _document(

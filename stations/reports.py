@@ -88,7 +88,7 @@ def read_register(path: Path, label: str) -> pd.DataFrame:
         )
         raise InputError(label, msg, code="too_large")
     try:  # the plan wrote it: pandas' own reader, every cell as text
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = pd.read_csv(path, dtype=object, na_filter=False, encoding="utf-8-sig")
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise InputError(
             label, f"not a register written by planner plan: {exc}", code="format"
@@ -223,7 +223,10 @@ def _texts(frame: pd.DataFrame, column: str) -> np.ndarray:
     cells = frame[column].to_numpy(dtype=object)
     present = pd.notna(cells)
     texts = np.full(len(cells), "", dtype=object)
-    texts[present] = pd.Series(cells[present], dtype=object).astype(str).str.strip().to_numpy()
+    if pd.api.types.infer_dtype(cells, skipna=True) == "string":
+        texts[present] = list(map(str.strip, cells[present]))
+    else:
+        texts[present] = [str(cell).strip() for cell in cells[present]]
     return _unguarded_column(texts)
 
 

@@ -28,7 +28,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
 from stations.errors import InputError, Issue
 from stations.files import check_input_file
@@ -52,8 +51,6 @@ _UTF8_MULTIBYTE = re.compile(
 )
 # Bytes that are not UTF-8, as Python keeps them with errors="surrogateescape".
 _STRAY_BYTE = re.compile("[\udc80-\udcff]")
-# A cell that starts or ends with white space, in cells joined by NUL.
-_PADDED = re.compile(r"\A\s|\s\Z|\s\x00|\x00\s")
 
 
 def read_table(
@@ -322,6 +319,8 @@ def _named_columns(
             n for n, r in zip(numbers, body, strict=True) if index < len(r) and not _blank(r[index])
         ]
         if used:
+            from openpyxl.utils import get_column_letter  # openpyxl takes long to import
+
             letter = get_column_letter(index + 1)
             notes.append(
                 Issue(
@@ -434,11 +433,9 @@ def _column_text(column: pd.Series) -> np.ndarray:
     if pd.api.types.infer_dtype(texts, skipna=True) != "string":
         return np.array([_to_text(value) for value in texts], dtype=object)
     present = pd.notna(texts)
-    # One search of the whole column (cells apart by NUL, refused later): most need no strip.
-    if _PADDED.search("\x00".join(texts[present])) is not None:
-        texts = column.str.strip().to_numpy(dtype=object)
-    empty = ~present | (texts == "")
-    return np.where(empty, None, texts)
+    texts = texts.copy()
+    texts[present] = list(map(str.strip, texts[present]))
+    return np.where(~present | (texts == ""), None, texts)
 
 
 def _to_text(value: object) -> str | None:  # noqa: PLR0911 (one return per kind of cell)

@@ -67,8 +67,16 @@ class RollCall:
             ``by``, ``people`` (present), ``accounted``, one column per status
             (``ALL_STATUSES``), ordered by ``by``; and a last row ``all``.
         """
-        table = pd.crosstab(self.people[by], self.people["status"])
-        table = table.reindex(columns=list(ALL_STATUSES), fill_value=0)
+        groups, names = pd.factorize(self.people[by].to_numpy(dtype=object), sort=True)
+        statuses = pd.Index(ALL_STATUSES).get_indexer(self.people["status"].to_numpy(dtype=object))
+        cells = np.bincount(
+            groups * len(ALL_STATUSES) + statuses, minlength=len(names) * len(ALL_STATUSES)
+        )
+        table = pd.DataFrame(
+            cells.reshape(len(names), len(ALL_STATUSES)),
+            index=pd.Index(names, dtype=object, name=by),
+            columns=pd.Index(ALL_STATUSES, name="status"),
+        )
         table.loc["all"] = table.sum()
         table.insert(0, "accounted", table[list(ACCOUNTED)].sum(axis=1))
         table.insert(0, "people", table.drop(columns=["accounted", AWAY_STATUS]).sum(axis=1))
