@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +19,7 @@ import pandas as pd
 
 from outputs.csv_safe import csv_column
 from outputs.document import Document, Section, Table, render_html
+from outputs.escape import FORMULA_STARTS
 from outputs.phone_text import format_phone
 from stations.errors import Issue
 from zones.roll_call import RollCall
@@ -76,18 +78,46 @@ def write_muster(
 
 
 def _write_table(table: pd.DataFrame, path: Path) -> Path:
-    """Write a table of text as `outputs.csv_safe.write_csv_safely` does, byte for byte.
+    """Write a table as `outputs.csv_safe.write_csv_safely` does, byte for byte.
 
-    The same `csv` writer (pandas' own), the cells through `csv_column`, but the UTF-8
-    byte-order mark written once rather than each row encoded apart.
+    Cells through `csv_column`, lines by the `csv` writer (pandas' own); but when neither
+    would change a cell (:func:`_as_they_are`), the cells are joined at once.
     """
-    columns = [csv_column(table[column]).tolist() for column in table.columns]
+    header = [str(name) for name in table.columns]
+    columns = [table[name].tolist() for name in table.columns]
     with path.open("w", encoding="utf-8", newline="") as handle:
-        handle.write("\ufeff")
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(table.columns)
-        writer.writerows(zip(*columns, strict=True))
+        handle.write("\ufeff")  # what encoding="utf-8-sig" writes first
+        if _as_they_are(header, columns):
+            rows = map(",".join, zip(*columns, strict=True))
+            handle.write("\n".join(itertools.chain([",".join(header)], rows)) + "\n")
+        else:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(header)
+            safe = [csv_column(table[name]).tolist() for name in table.columns]
+            writer.writerows(zip(*safe, strict=True))
     return path
+
+
+def _as_they_are(header: list[str], columns: list[list[object]]) -> bool:
+    """Return whether `csv_cell` keeps every cell and the csv writer quotes none.
+
+    So it is when every cell is printable text (no control, bidi or line-break
+    character) without comma or quote, and none starts with a formula character; and
+    there are two columns at least (a row of one empty cell is quoted).
+    """
+    if len(header) < 2:  # noqa: PLR2004
+        return False
+    cells = list(itertools.chain(header, *columns))
+    try:
+        text = "".join(cells)  # type: ignore[arg-type]
+    except TypeError:  # a cell that is not text
+        return False
+    if not text.isprintable() or "," in text or '"' in text:
+        return False
+    lines = "\n".join(cells)  # type: ignore[arg-type]  # no cell holds a line break
+    return not lines.startswith(FORMULA_STARTS) and not any(
+        f"\n{mark}" in lines for mark in FORMULA_STARTS
+    )
 
 
 def _document(

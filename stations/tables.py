@@ -265,20 +265,14 @@ def _grid_frame(
         logger.info("%s: %d empty row(s) below the header skipped", label, blank_rows)
     widths = set(map(len, body))
     width = max(widths | {len(header)})
-    if csv:
+    if csv and width > len(header):
         _check_row_widths(numbers, body, len(header), label)
     header += [""] * (width - len(header))
     keep = _named_columns(header, numbers, body, label, header_row, notes)
-    if keep == list(range(width)) and widths <= {width}:
-        # Every column named and every row full: the columns as read.
-        columns = list(zip(*body, strict=True)) or [() for _ in keep]
-    else:
-        columns = [[(r[i] if i < len(r) else None) for r in body] for i in keep]
-    frame = pd.DataFrame(
-        {index: np.array(values, dtype=object) for index, values in enumerate(columns)},
-        dtype=object,
-    )
-    frame.columns = [header[i] for i in keep]
+    if keep != list(range(width)) or not widths <= {width}:
+        body = [[(r[i] if i < len(r) else None) for i in keep] for r in body]
+    values = np.array(body, dtype=object).reshape(len(body), len(keep))
+    frame = pd.DataFrame(values, columns=[header[i] for i in keep], dtype=object)
     frame[SOURCE_ROW] = np.array(numbers, dtype=np.int64)
     return frame, header_row
 
