@@ -123,21 +123,22 @@ def _as_they_are(header: list[str], columns: list[list[object]]) -> bool:
 def _document(
     result: RollCall, *, station: str, at: dt.datetime, issues: Sequence[Issue], files: int
 ) -> Document:
-    present = result.present
-    accounted = int((result.people["status"].isin(("safe", "needs help"))).sum())
     people = result.people
-    needs_help = people[people["status"] == "needs help"]
-    missing = people[people["status"].isin(NOT_ACCOUNTED)]
+    status = people["status"]
+    accounted = int(status.isin(("safe", "needs help")).sum())
+    away = int((status == "away").sum())
+    needs_help = people[status == "needs help"]
+    missing = people[status.isin(NOT_ACCOUNTED)]
     return Document(
         title=f"Roll call: {station}",
-        subtitle=f"{accounted} of {len(present)} people present accounted for at {at:%H:%M}",
+        subtitle=f"{accounted} of {len(people) - away} people present accounted for at {at:%H:%M}",
         marking=CONFIDENTIAL,
         issued=at.date(),
         facts=(
             ("Roll call at", f"{at:%Y-%m-%d %H:%M}"),
             ("Need help:", str(len(needs_help))),
             ("Not accounted for:", str(len(missing))),
-            ("Away on the plan date:", str(int((people["status"] == "away").sum()))),
+            ("Away on the plan date:", str(away)),
             ("Report files read:", str(files)),
         ),
         sections=(

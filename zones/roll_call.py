@@ -56,7 +56,8 @@ class RollCall:
     @property
     def all_accounted(self) -> bool:
         """Return whether everyone present is safe or needs help (and so accounted for)."""
-        return bool(self.present["status"].isin(ACCOUNTED).all())
+        status = self.people["status"]
+        return bool((status.isin(ACCOUNTED) | (status == AWAY_STATUS)).all())
 
     def counts(self, by: str) -> pd.DataFrame:
         """Return the people per status for each value of ``by`` (zone_id, area_id, agency).
@@ -108,15 +109,16 @@ def roll_call(register: pd.DataFrame, reports: pd.DataFrame) -> RollCall:
     index = _RegisterIndex(register)
     reports, found = _known(reports, index, issues)
     issues += _contradictions(reports)
-    issues += _other_zone(reports, found, index, register)
-    person, row = _per_person(reports, found, index)
-    won = _latest(reports, person, row)
+    household = (reports["target_kind"] == "household").to_numpy()
+    issues += _other_zone(reports, household, found, index, register)
+    person, row = _per_person(household, found, index)
+    won = _latest(reports, ~household, person, row)
     people = register.astype(object)
     away = people["presence"].isin(AWAY).to_numpy()
     kept = row[won]
     columns = {
         "status": reports["status"].to_numpy(dtype=object)[kept],
-        "reported_at": _minutes_text(reports["reported_at"].iloc[kept]),
+        "reported_at": _minutes_text(reports["reported_at"])[kept],
         "reporter": reports["reporter"].to_numpy(dtype=object)[kept],
         "location": reports["location"].to_numpy(dtype=object)[kept],
         "source": _sources(reports)[kept],
@@ -128,15 +130,14 @@ def roll_call(register: pd.DataFrame, reports: pd.DataFrame) -> RollCall:
             column = np.full(len(people), "", dtype=object)
         column[person[won]] = values
         people[name] = pd.Series(column, index=people.index, dtype=object)
-    result = RollCall(people, tuple(issues))
-    present = result.present
+    status = people["status"]
     logger.info(
         "roll call: %d of %d present accounted for, %d need help",
-        present["status"].isin(ACCOUNTED).sum(),
-        len(present),
-        (present["status"] == "needs help").sum(),
+        status.isin(ACCOUNTED).sum(),
+        (status != AWAY_STATUS).sum(),
+        (status == "needs help").sum(),
     )
-    return result
+    return RollCall(people, tuple(issues))
 
 
 class _RegisterIndex:
@@ -237,7 +238,11 @@ def _contradictions(reports: pd.DataFrame) -> list[Issue]:
 
 
 def _other_zone(
-    reports: pd.DataFrame, found: np.ndarray, index: _RegisterIndex, register: pd.DataFrame
+    reports: pd.DataFrame,
+    household: np.ndarray,
+    found: np.ndarray,
+    index: _RegisterIndex,
+    register: pd.DataFrame,
 ) -> list[Issue]:
     """Name reports by a zone's warden or deputy on a person of another zone.
 
@@ -252,8 +257,7 @@ def _other_zone(
             if staff_id:
                 keepers.setdefault(staff_id, set()).add(zone_id)
     rows = found.copy()
-    is_household = (reports["target_kind"] == "household").to_numpy()
-    rows[is_household] = index.members[index.bounds[found[is_household] + 1] - 1]
+    rows[household] = index.members[index.bounds[found[household] + 1] - 1]
     zone_of = register["zone_id"].to_numpy(dtype=object)[rows]
     reporters = reports["reporter"].tolist()
     strays = [
@@ -280,7 +284,7 @@ def _other_zone(
 
 
 def _per_person(
-    reports: pd.DataFrame, found: np.ndarray, index: _RegisterIndex
+    household: np.ndarray, found: np.ndarray, index: _RegisterIndex
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return one pair per person and report: a household's report for each member.
 
@@ -290,17 +294,20 @@ def _per_person(
         The register row of the person and the row of the report: first the people's
         own reports, then the households' reports member by member, in report order.
     """
-    is_household = (reports["target_kind"] == "household").to_numpy()
-    own = np.flatnonzero(~is_household)
-    household = np.flatnonzero(is_household)
-    first = index.bounds[found[household]]
-    sizes = index.bounds[found[household] + 1] - first
+    own, households = np.flatnonzero(~household), np.flatnonzero(household)
+    first = index.bounds[found[households]]
+    sizes = index.bounds[found[households] + 1] - first
     starts = np.repeat(first - (np.cumsum(sizes) - sizes), sizes)
     members = index.members[starts + np.arange(sizes.sum())]
-    return np.concatenate([found[own], members]), np.concatenate([own, np.repeat(household, sizes)])
+    return (
+        np.concatenate([found[own], members]),
+        np.concatenate([own, np.repeat(households, sizes)]),
+    )
 
 
-def _latest(reports: pd.DataFrame, person: np.ndarray, row: np.ndarray) -> np.ndarray:
+def _latest(
+    reports: pd.DataFrame, own: np.ndarray, person: np.ndarray, row: np.ndarray
+) -> np.ndarray:
     """Return which pair (`_per_person`) wins for each person reported on.
 
     The latest minute wins, then a person's own report over their household's, then
@@ -309,9 +316,8 @@ def _latest(reports: pd.DataFrame, person: np.ndarray, row: np.ndarray) -> np.nd
     times = reports["reported_at"].to_numpy()[row]
     minute = times.astype("datetime64[m]").view(np.int64)
     exact = times.view(np.int64)
-    own = (reports["target_kind"] == "person").to_numpy()[row]
     urgency = reports["status"].map(_URGENCY).to_numpy(dtype=np.int64)[row]
-    order = np.lexsort((np.arange(len(row)), exact, urgency, own, minute, person))
+    order = np.lexsort((np.arange(len(row)), exact, urgency, own[row], minute, person))
     ordered = person[order]
     last = np.ones(len(order), dtype=bool)
     last[:-1] = ordered[1:] != ordered[:-1]
