@@ -69,7 +69,9 @@ class RollCall:
             (``ALL_STATUSES``), ordered by ``by``; and a last row ``all``.
         """
         groups, names = pd.factorize(self.people[by].to_numpy(dtype=object), sort=True)
-        statuses = pd.Index(ALL_STATUSES).get_indexer(self.people["status"].to_numpy(dtype=object))
+        statuses = pd.Index(ALL_STATUSES, dtype=object).get_indexer(
+            self.people["status"].to_numpy(dtype=object)
+        )
         cells = np.bincount(
             groups * len(ALL_STATUSES) + statuses, minlength=len(names) * len(ALL_STATUSES)
         )
@@ -156,10 +158,10 @@ class _RegisterIndex:
     """
 
     def __init__(self, register: pd.DataFrame) -> None:
-        self.people = pd.Index(register["person_id"].to_numpy(dtype=object))
+        self.people = pd.Index(register["person_id"].to_numpy(dtype=object), dtype=object)
         households = register["household_id"].to_numpy(dtype=object)
         named = pd.unique(households)
-        self.households = pd.Index(named[named != ""])
+        self.households = pd.Index(named[named != ""], dtype=object)
         codes = self.households.get_indexer(households)  # -1 for people without household
         self.members = np.argsort(codes, kind="stable")
         self.bounds = np.searchsorted(codes[self.members], np.arange(len(self.households) + 1))
@@ -259,12 +261,12 @@ def _other_zone(
     rows = found.copy()
     rows[household] = index.members[index.bounds[found[household] + 1] - 1]
     zone_of = register["zone_id"].to_numpy(dtype=object)[rows]
-    reporters = reports["reporter"].tolist()
-    strays = [
-        i
-        for i, (reporter, zone) in enumerate(zip(reporters, zone_of, strict=True))
-        if reporter in keepers and zone not in keepers[reporter]
-    ]
+    # Most keep one zone: only a report outside the first zone a reporter keeps is looked at.
+    first = {staff_id: min(zones_kept) for staff_id, zones_kept in keepers.items()}
+    reporters = reports["reporter"].to_numpy(dtype=object)
+    elsewhere = pd.Series(reporters, dtype=object).map(first).to_numpy(dtype=object)
+    maybe = np.flatnonzero(pd.notna(elsewhere) & (elsewhere != zone_of))
+    strays = [i for i in maybe.tolist() if zone_of[i] not in keepers[reporters[i]]]
     issues = []
     for i in strays:
         row = reports.iloc[i]
