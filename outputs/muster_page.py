@@ -15,6 +15,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from outputs.csv_safe import csv_column
@@ -166,12 +167,20 @@ def _document(
 
 def _people_list(people: pd.DataFrame, *, location: bool) -> tuple[Table | str, ...]:
     """Return the table of the first ``LISTED`` people, by zone, and a line for the rest."""
-    ordered = people.sort_values(["zone_id", "household_id", "person_id"], kind="stable")
-    table = _people_table(ordered.iloc[:LISTED], location=location)
-    if len(ordered) <= LISTED:
+    table = _people_table(_first_by_zone(people, LISTED), location=location)
+    if len(people) <= LISTED:
         return (table,)
-    rest = len(ordered) - LISTED
+    rest = len(people) - LISTED
     return (table, f"{rest:,} more in muster.csv (the first {LISTED:,} by zone are shown).")
+
+
+def _first_by_zone(people: pd.DataFrame, count: int) -> pd.DataFrame:
+    """Return the first ``count`` people by zone, household and person; only their zones sorted."""
+    if len(people) > count:
+        sizes = people["zone_id"].value_counts().sort_index()
+        last = sizes.index[np.searchsorted(sizes.cumsum().to_numpy(), count)]
+        people = people[people["zone_id"] <= last]
+    return people.sort_values(["zone_id", "household_id", "person_id"], kind="stable").iloc[:count]
 
 
 def _people_table(ordered: pd.DataFrame, *, location: bool) -> Table:
