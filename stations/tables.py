@@ -429,7 +429,8 @@ def _column_text(column: pd.Series) -> np.ndarray:
     present = pd.notna(texts)
     texts = texts.copy()
     texts[present] = list(map(str.strip, texts[present]))
-    return np.where(~present | (texts == ""), None, texts)
+    texts[~present | (texts == "")] = None
+    return texts
 
 
 def _to_text(value: object) -> str | None:  # noqa: PLR0911 (one return per kind of cell)
