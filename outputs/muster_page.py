@@ -37,6 +37,8 @@ PHONE_CSS = (
 COUNT_LABELS = {"zone_id": "Zone", "area_id": "Area", "agency": "Agency"}
 # The rows a list of people shows on the page; muster.csv always has everyone.
 LISTED = 1000
+# muster.csv is written this many rows at a time.
+_ROWS_AT_ONCE = 10_000
 
 
 def write_muster(
@@ -82,15 +84,18 @@ def _write_table(table: pd.DataFrame, path: Path) -> Path:
     """Write a table as `outputs.csv_safe.write_csv_safely` does, byte for byte.
 
     Cells through `csv_column`, lines by the `csv` writer (pandas' own); but when neither
-    would change a cell (:func:`_as_they_are`), the cells are joined at once.
+    would change a cell (:func:`_as_they_are`), the cells are joined, many rows at once.
     """
     header = [str(name) for name in table.columns]
     columns = [table[name].tolist() for name in table.columns]
     with path.open("w", encoding="utf-8", newline="") as handle:
         handle.write("\ufeff")  # what encoding="utf-8-sig" writes first
         if _as_they_are(header, columns):
+            handle.write(",".join(header) + "\n")
             rows = map(",".join, zip(*columns, strict=True))
-            handle.write("\n".join(itertools.chain([",".join(header)], rows)) + "\n")
+            while lines := list(itertools.islice(rows, _ROWS_AT_ONCE)):
+                handle.write("\n".join(lines))
+                handle.write("\n")
         else:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(header)
@@ -108,17 +113,17 @@ def _as_they_are(header: list[str], columns: list[list[object]]) -> bool:
     """
     if len(header) < 2:  # noqa: PLR2004
         return False
-    cells = list(itertools.chain(header, *columns))
-    try:
-        text = "".join(cells)  # type: ignore[arg-type]
-    except TypeError:  # a cell that is not text
-        return False
-    if not text.isprintable() or "," in text or '"' in text:
-        return False
-    lines = "\n".join(cells)  # type: ignore[arg-type]  # no cell holds a line break
-    return not lines.startswith(FORMULA_STARTS) and not any(
-        f"\n{mark}" in lines for mark in FORMULA_STARTS
-    )
+    for cells in (header, *columns):
+        try:
+            text = "".join(cells)  # type: ignore[arg-type]
+        except TypeError:  # a cell that is not text
+            return False
+        if not text.isprintable() or "," in text or '"' in text:
+            return False
+        lines = "\n".join(cells)  # type: ignore[arg-type]  # no cell holds a line break
+        if lines.startswith(FORMULA_STARTS) or any(f"\n{m}" in lines for m in FORMULA_STARTS):
+            return False
+    return True
 
 
 def _document(

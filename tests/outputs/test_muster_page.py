@@ -43,7 +43,8 @@ def people(names: list[str]) -> pd.DataFrame:
         "",
     ],
 )
-def test_muster_csv_is_what_write_csv_safely_writes(tmp_path, odd):
+def test_muster_csv_is_what_write_csv_safely_writes(tmp_path, monkeypatch, odd):
+    monkeypatch.setattr("outputs.muster_page._ROWS_AT_ONCE", 2)  # three rows in two writes
     result = RollCall(people(["Aino Virtanen", odd, "Ben Roy"]), ())
     write_muster(result, tmp_path, station="S", at=AT, issues=(), files=1)
     expected = write_csv_safely(result.table(), tmp_path / "expected.csv")
