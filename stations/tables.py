@@ -350,9 +350,9 @@ def _check_cells(frame: pd.DataFrame, label: str, notes: list[Issue], *, stray: 
     """
     columns = [c for c in frame.columns if c not in (SOURCE_FILE, SOURCE_ROW)]
     for column in columns:
-        cells = frame[column].dropna()
-        joined = "".join(cells)
+        joined = "".join(filter(None, frame[column].to_numpy()))  # text or None
         if "\x00" in joined:
+            cells = frame[column].dropna()
             nul = cells[cells.str.contains("\x00", regex=False)]
             rows = frame.loc[nul.index, SOURCE_ROW].tolist()
             shown = ", ".join(str(r) for r in rows[:10]) + (", ..." if len(rows) > 10 else "")  # noqa: PLR2004
@@ -363,6 +363,7 @@ def _check_cells(frame: pd.DataFrame, label: str, notes: list[Issue], *, stray: 
             raise InputError(label, msg, row=rows[0], column=column, code="format")
         if not stray or _STRAY_BYTE.search(joined) is None:
             continue
+        cells = frame[column].dropna()
         bad = cells[cells.str.contains(_STRAY_BYTE)]
         for index, text in bad.items():
             shown = " ".join(f"0x{ord(c) - 0xDC00:02X}" for c in _STRAY_BYTE.findall(text))
@@ -422,15 +423,12 @@ def _canonical_columns(frame: pd.DataFrame, label: str, header_row: int) -> pd.D
 
 
 def _column_text(column: pd.Series) -> np.ndarray:
-    """Return a column as :func:`_to_text` makes each cell; a column of text at once."""
-    texts = column.to_numpy(dtype=object)
-    if pd.api.types.infer_dtype(texts, skipna=True) != "string":
-        return np.array([_to_text(value) for value in texts], dtype=object)
-    present = pd.notna(texts)
-    texts = texts.copy()
-    texts[present] = list(map(str.strip, texts[present]))
-    texts[~present | (texts == "")] = None
-    return texts
+    """Return a column as :func:`_to_text` makes each cell; text and blanks in one pass."""
+    cells = column.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(cells, skipna=True) != "string":
+        return np.array([_to_text(cell) for cell in cells], dtype=object)
+    texts = [(cell.strip() or None) if isinstance(cell, str) else None for cell in cells]
+    return np.array(texts, dtype=object)
 
 
 def _to_text(value: object) -> str | None:  # noqa: PLR0911 (one return per kind of cell)

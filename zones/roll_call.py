@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from stations.errors import Issue
-from stations.records import did_you_mean
 from stations.reports import ACCOUNTED, STATUSES
 from stations.schema import AWAY, SOURCE_FILE, SOURCE_ROW
 
@@ -192,6 +191,8 @@ def _known(
 
 def _unknown(reports: pd.DataFrame, index: _RegisterIndex) -> list[Issue]:
     """Name each report on a person or household the register does not have."""
+    from stations.records import did_you_mean  # the station readers: long to import
+
     ids = {"household": set(index.households), "person": set(index.people)}
     issues = []
     for number, row in enumerate(reports.itertuples(index=False)):
