@@ -115,21 +115,19 @@ def roll_call(register: pd.DataFrame, reports: pd.DataFrame) -> RollCall:
     person, row = _per_person(household, found, index)
     won = _latest(reports, ~household, person, row)
     people = register.astype(object)
-    away = people["presence"].isin(AWAY).to_numpy()
-    kept = row[won]
-    columns = {
-        "status": reports["status"].to_numpy(dtype=object)[kept],
-        "reported_at": _minutes_text(reports["reported_at"])[kept],
-        "reporter": reports["reporter"].to_numpy(dtype=object)[kept],
-        "location": reports["location"].to_numpy(dtype=object)[kept],
-        "source": _sources(reports)[kept],
+    reported, kept = person[won], row[won]
+    status = np.where(people["presence"].isin(AWAY), AWAY_STATUS, UNACCOUNTED).astype(object)
+    status[reported] = reports["status"].to_numpy(dtype=object)[kept]
+    people["status"] = pd.Series(status, index=people.index, dtype=object)
+    texts = {
+        "reported_at": _minutes_text(reports["reported_at"]),
+        "reporter": reports["reporter"].to_numpy(dtype=object),
+        "location": reports["location"].to_numpy(dtype=object),
+        "source": _sources(reports),
     }
-    for name, values in columns.items():
-        if name == "status":
-            column = np.where(away, AWAY_STATUS, UNACCOUNTED).astype(object)
-        else:
-            column = np.full(len(people), "", dtype=object)
-        column[person[won]] = values
+    for name, values in texts.items():
+        column = np.full(len(people), "", dtype=object)
+        column[reported] = values[kept]
         people[name] = pd.Series(column, index=people.index, dtype=object)
     status = people["status"]
     logger.info(
@@ -164,7 +162,6 @@ class _RegisterIndex:
         codes = self.households.get_indexer(households)  # -1 for people without household
         self.members = np.argsort(codes, kind="stable")
         self.bounds = np.searchsorted(codes[self.members], np.arange(len(self.households) + 1))
-        self.bounds[-1] = len(codes)
 
 
 def _known(
