@@ -108,9 +108,8 @@ def roll_call(register: pd.DataFrame, reports: pd.DataFrame) -> RollCall:
     issues: list[Issue] = []
     register = register.reset_index(drop=True)
     index = _RegisterIndex(register)
-    reports, found = _known(reports, index, issues)
-    issues += _contradictions(reports)
-    household = (reports["target_kind"] == "household").to_numpy()
+    reports, household, found = _known(reports, index, issues)
+    issues += _contradictions(reports, household, found, index)
     issues += _other_zone(reports, household, found, index, register)
     person, row = _per_person(household, found, index)
     won = _latest(reports, ~household, person, row)
@@ -166,24 +165,24 @@ class _RegisterIndex:
 
 def _known(
     reports: pd.DataFrame, index: _RegisterIndex, issues: list[Issue]
-) -> tuple[pd.DataFrame, np.ndarray]:
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """Return the reports about known people or households; name the others.
 
     Returns
     -------
     tuple
-        The reports kept (index reset) and, for each, the register row of its person or
-        the code of its household (`_RegisterIndex`).
+        The reports kept (index reset); whether each is on a household; and the register
+        row of its person or the code of its household (`_RegisterIndex`).
     """
     targets = reports["target"].to_numpy(dtype=object)
-    is_household = (reports["target_kind"] == "household").to_numpy()
-    found = np.where(
-        is_household, index.households.get_indexer(targets), index.people.get_indexer(targets)
-    )
+    household = (reports["target_kind"] == "household").to_numpy()
+    found = np.empty(len(reports), dtype=np.int64)
+    found[household] = index.households.get_indexer(targets[household])
+    found[~household] = index.people.get_indexer(targets[~household])
     known = found >= 0
     if not known.all():
         issues += _unknown(reports[~known], index)
-    return reports[known].reset_index(drop=True), found[known]
+    return reports[known].reset_index(drop=True), household[known], found[known]
 
 
 def _unknown(reports: pd.DataFrame, index: _RegisterIndex) -> list[Issue]:
@@ -210,8 +209,17 @@ def _unknown(reports: pd.DataFrame, index: _RegisterIndex) -> list[Issue]:
     return issues
 
 
-def _contradictions(reports: pd.DataFrame) -> list[Issue]:
-    """Name reports on the same person or household at the same minute that disagree."""
+def _contradictions(
+    reports: pd.DataFrame, household: np.ndarray, found: np.ndarray, index: _RegisterIndex
+) -> list[Issue]:
+    """Name reports on the same person or household at the same minute that disagree.
+
+    Only the reports sharing their target and minute with another are compared.
+    """
+    targets = len(index.people) + len(index.households)
+    minute = reports["reported_at"].to_numpy().astype("datetime64[m]").view(np.int64)
+    key = minute * targets + np.where(household, len(index.people) + found, found)
+    reports = reports[pd.Series(key).duplicated(keep=False).to_numpy()]
     frame = reports.assign(minute=reports["reported_at"].dt.floor("min"))
     keys = ["target_kind", "target", "minute"]
     statuses = frame.groupby(keys, sort=False)["status"].transform("nunique")
