@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -169,21 +170,33 @@ def _padding(commands: Sequence[tuple[Any, ...]]) -> dict[str, float]:
 
 def _cell(value: Cell, width: float, *, size: float, leading: float, bold: bool) -> Any:
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.utils import simpleSplit
     from reportlab.platypus import Paragraph
 
     if not isinstance(value, str | list | tuple):
         return value  # a flowable
     parts = [[line] for line in value.split("\n")] if isinstance(value, str) else value
-    if any(fonts.has_cjk(part) for line in parts for part in line):
+    if any(not _plain(part) and fonts.has_cjk(part) for line in parts for part in line):
         markup = ["".join(fonts.markup(part, bold=bold) for part in line) for line in parts]
         style = ParagraphStyle("cell", fontName=fonts.REGULAR, fontSize=size, leading=leading)
         return Paragraph("<br/>".join(markup), style)
     font = fonts.BOLD if bold else fonts.REGULAR
-    lines = ["".join(fonts.shape_text(part) for part in line) for line in parts]
-    return "\n".join(
-        wrapped for line in lines for wrapped in simpleSplit(line, font, size, width) or [""]
-    )
+    lines = [
+        "".join(part if _plain(part) else fonts.shape_text(part) for part in line) for line in parts
+    ]
+    return "\n".join(wrapped for line in lines for wrapped in _wrap(line, font, size, width))
+
+
+def _plain(text: str) -> bool:
+    """Return whether text is printable ASCII, which :func:`fonts.shape_text` leaves as is."""
+    return text.isascii() and text.isprintable()
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _wrap(line: str, font: str, size: float, width: float) -> tuple[str, ...]:
+    """Return a line wrapped at spaces to ``width`` (table cells repeat the same texts)."""
+    from reportlab.lib.utils import simpleSplit
+
+    return tuple(simpleSplit(line, font, size, width)) or ("",)
 
 
 @dataclass(frozen=True)
