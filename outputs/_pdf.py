@@ -172,31 +172,33 @@ def _cell(value: Cell, width: float, *, size: float, leading: float, bold: bool)
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph
 
+    if isinstance(value, str) and not fonts.has_cjk(value):
+        return _text(value, width, size, bold)
     if not isinstance(value, str | list | tuple):
         return value  # a flowable
     parts = [[line] for line in value.split("\n")] if isinstance(value, str) else value
-    if any(not _plain(part) and fonts.has_cjk(part) for line in parts for part in line):
+    if any(fonts.has_cjk(part) for line in parts for part in line):
         markup = ["".join(fonts.markup(part, bold=bold) for part in line) for line in parts]
         style = ParagraphStyle("cell", fontName=fonts.REGULAR, fontSize=size, leading=leading)
         return Paragraph("<br/>".join(markup), style)
-    font = fonts.BOLD if bold else fonts.REGULAR
-    lines = [
-        "".join(part if _plain(part) else fonts.shape_text(part) for part in line) for line in parts
-    ]
-    return "\n".join(wrapped for line in lines for wrapped in _wrap(line, font, size, width))
-
-
-def _plain(text: str) -> bool:
-    """Return whether text is printable ASCII, which :func:`fonts.shape_text` leaves as is."""
-    return text.isascii() and text.isprintable()
+    lines = ["".join(fonts.shape_text(part) for part in line) for line in parts]
+    return "\n".join(_wrap(line, width, size, bold) for line in lines)
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _wrap(line: str, font: str, size: float, width: float) -> tuple[str, ...]:
-    """Return a line wrapped at spaces to ``width`` (table cells repeat the same texts)."""
+def _text(text: str, width: float, size: float, bold: bool) -> str:
+    """Return a text cell (no CJK) shaped, its lines wrapped: long tables repeat their texts."""
+    plain = text.isascii() and text.replace("\n", "").isprintable()  # shape_text changes nothing
+    lines = text.split("\n") if plain else [fonts.shape_text(line) for line in text.split("\n")]
+    return "\n".join(_wrap(line, width, size, bold) for line in lines)
+
+
+def _wrap(line: str, width: float, size: float, bold: bool) -> str:
+    """Return a shaped line wrapped at spaces to ``width``: lines joined by newlines."""
     from reportlab.lib.utils import simpleSplit
 
-    return tuple(simpleSplit(line, font, size, width)) or ("",)
+    font = fonts.BOLD if bold else fonts.REGULAR
+    return "\n".join(simpleSplit(line, font, size, width) or [""])
 
 
 @dataclass(frozen=True)
