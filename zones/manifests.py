@@ -46,6 +46,7 @@ MANIFEST_COLUMNS = (
 TRAVELS = "travels"
 AWAY = "away (no seat)"
 VISITOR_CATEGORY = "international"  # visitors on mission are planned like international staff
+_KEPT = "_manifest_people"  # where `manifest_people` keeps its frame on a planned station
 
 
 def manifest_people(planned: PlannedStation) -> pd.DataFrame:
@@ -64,7 +65,21 @@ def manifest_people(planned: PlannedStation) -> pd.DataFrame:
         ``MANIFEST_COLUMNS``, ordered by concentration point, household (visitors last),
         staff before dependants. People of a zone without a concentration point are left
         out (the plan flags the zone's missing points).
+
+    Notes
+    -----
+    Computed once per planned station and kept with it, as a cached property is (the
+    plan's transport, the manifest files and the security plan all read it); a copy
+    made with `dataclasses.replace`, a redacted plan or a later planning step, computes
+    its own. Each call returns a copy of the kept frame.
     """
+    kept = planned.__dict__.get(_KEPT)
+    if kept is None:
+        kept = planned.__dict__[_KEPT] = _manifest(planned)  # PlannedStation is frozen
+    return kept.copy()
+
+
+def _manifest(planned: PlannedStation) -> pd.DataFrame:
     station = planned.station
     table = station.config.extra.get("evacuation", {})
     zones = planned.zones.reindex(columns=["zone_id", "assembly_id", "concentration_id"]).set_index(
