@@ -554,12 +554,16 @@ def _check_capacity(rule: Rule, context: _Context) -> Outcome:
     if context.points[context.points["kind"].isin(kinds)].empty:
         return ids, np.zeros(len(ids), dtype=bool), [f"no {' or '.join(kinds)} point"] * len(ids)
     loads = context.evacuated.point_loads.set_index("point_id")
+    names = context.points.set_index("point_id")["name"]
     used = _points_used(context.evacuated, kinds)
+    problem: dict[str, str] = {}  # each point's, worked out once for all its zones
     ok, reasons = [], []
     for zone_id in ids:
         points = used.get(str(zone_id), [])
-        problems = [_capacity_problem(p, loads.loc[p], context) for _, p in points]
-        problems = [p for p in problems if p]
+        for _, p in points:
+            if p not in problem:
+                problem[p] = _capacity_problem(p, loads.loc[p], names)
+        problems = [problem[p] for _, p in points if problem[p]]
         if "assembly" in kinds and "assembly" not in {k for k, _ in points}:
             problems.append("no assembly point assigned")
         ok.append(not problems)
@@ -584,9 +588,8 @@ def _points_used(plan: PlannedStation, kinds: list[str]) -> dict[str, list[tuple
     return used
 
 
-def _capacity_problem(point_id: str, load: pd.Series, context: _Context) -> str:
-    """Return why a point cannot take its load, or "" when it can."""
-    names = context.points.set_index("point_id")["name"]
+def _capacity_problem(point_id: str, load: pd.Series, names: pd.Series) -> str:
+    """Return why a point cannot take its load, or "" when it can (``names`` by point id)."""
     label = f"{load['kind']} point {point_id} ({names.get(point_id, '')})"
     if not np.isfinite(load["capacity"]):
         return f"{label}: capacity unknown (takes {int(load['load']):,} people)"

@@ -131,23 +131,26 @@ def appoint_wardens(
     Appointments
         One row per appointment with the reason in plain words, and the zones' flags.
     """
-    location = households.set_index("household_id").geometry
+    # Plain frames and arrays, grouped by zone once: the loop below runs once per zone.
+    people = pd.DataFrame(staff.drop(columns="geometry", errors="ignore"))
+    xy = np.column_stack([households.geometry.x, households.geometry.y])
+    home_xy = dict(zip(households["household_id"], xy, strict=True))
     rows: list[dict[str, Any]] = []
     flags: list[dict[str, Any]] = []
     uncovered: dict[str, str] = {}
     away = away or {}
-    existing = _existing(staff, previous)
-    by_zone = dict(tuple(staff.groupby("zone_id", sort=False)))
-    homes_by_zone = dict(tuple(households.groupby("zone_id", sort=False)))
+    existing = _existing(people, previous)
+    by_zone = dict(tuple(people.groupby("zone_id", sort=False)))
+    homes_by_zone = households.groupby("zone_id", sort=False).indices
     for zone_id in zones["zone_id"]:
-        residents = by_zone.get(zone_id, staff.iloc[:0])
+        residents = by_zone.get(zone_id, people.iloc[:0])
         eligible, why_not = _eligible(residents, rules, not_available, away)
-        homes = homes_by_zone.get(zone_id, households.iloc[:0])
         if eligible.empty:
             reason = _no_candidate_reason(residents, why_not)
             uncovered[zone_id] = reason
             continue
-        cost = _travel_cost(eligible, homes, location, travel)
+        homes = xy[homes_by_zone.get(zone_id, np.zeros(0, dtype=int))]
+        cost = _travel_cost(eligible, homes, home_xy, travel)
         ranked = _rank(eligible, cost, rules, as_of)
         chosen: list[tuple[str, str, Candidate]] = []
         for role in ("warden", "deputy", *[f"alternate_{i + 1}" for i in range(rules.alternates)]):
@@ -261,13 +264,12 @@ def _no_candidate_reason(residents: pd.DataFrame, why: dict[str, int]) -> str:
 
 def _travel_cost(
     eligible: pd.DataFrame,
-    homes: gpd.GeoDataFrame,
-    location: gpd.GeoSeries,
+    b: np.ndarray,
+    home_xy: Mapping[object, np.ndarray],
     travel: TravelModel | None,
 ) -> pd.Series:
-    origins = location.loc[eligible["household_id"]]
-    a = np.column_stack([origins.x, origins.y])
-    b = np.column_stack([homes.geometry.x, homes.geometry.y])
+    """Return each candidate's total travel from their home to the zone's homes ``b``."""
+    a = np.array([home_xy[h] for h in eligible["household_id"]], dtype=float).reshape(-1, 2)
     distance = travel.distance_matrix(a, b) if travel is not None else cdist(a, b)
     total = np.where(np.isfinite(distance), distance, 1e7).sum(axis=1)
     return pd.Series(total, index=eligible.index)
