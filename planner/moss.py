@@ -216,6 +216,7 @@ class _Context:
             "staff_id", drop=False
         )
         self.all_staff = plan.station.staff.set_index("staff_id", drop=False)
+        self.appointee_rows: dict[str, pd.Series] = {}  # staff id -> row, for `appointee`
         offices = plan.station.accepted_offices
         self.offices = offices.set_index("office_id", drop=False)
         self.points = plan.station.accepted_points
@@ -267,9 +268,13 @@ class _Context:
         return self.points[self.points["kind"] == kind]
 
     def appointee(self, zone_id: str, role: str) -> pd.Series | None:
-        """Return the staff row appointed to a role in a zone."""
+        """Return the staff row appointed to a role in a zone (each row looked up once)."""
         staff_id = self.appointed.get((zone_id, role))
-        return None if staff_id is None else self.all_staff.loc[staff_id]
+        if staff_id is None:
+            return None
+        if staff_id not in self.appointee_rows:
+            self.appointee_rows[staff_id] = self.all_staff.loc[staff_id]
+        return self.appointee_rows[staff_id]
 
 
 APPOINTED_ROLES = ("warden", "deputy", "ASC")
