@@ -144,7 +144,7 @@ def appoint_wardens(
     away = away or {}
     existing = _existing(people, previous)
     blocked = _unavailable(people, rules, not_available, away)  # one row per staff member
-    willing = ~blocked[:, :3].any(axis=1)  # eligible but for ASC duties and absence
+    willing = np.asarray(~blocked[:, :3].any(axis=1))  # eligible but for ASC duties, absence
     staff_ids = people["staff_id"].to_numpy()
     none = np.zeros(0, dtype=int)
     by_zone = people.groupby("zone_id", sort=False).indices
