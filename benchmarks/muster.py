@@ -9,14 +9,19 @@ No plan is built: the plan folder's ``roll_call/register.csv`` is written here a
 reports are N rows in one CSV: for every household, either one report for the whole
 household (four in five) or one for its staff member (the fifth; the dependants stay
 unaccounted), at times spread over two hours, a tenth of them "needs help". The
-command is run in its own process and timed from start to exit, with its peak RSS.
+command is run in its own process and timed from start to exit (wall, and CPU user + system
+of the process tree, which includes the small wrapper measuring the peak RSS), with the
+load average of the machine at its end. Run it from outside the source tree so that
+PYTHONPATH decides which code is timed.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
+import resource
 import sys
 import tempfile
 import time
@@ -95,15 +100,18 @@ def run_case(households: int) -> str:
             str(root / "plan"), str(root / "reports.csv"), "--out", str(root / "out"),
             "--at", AT,
         ]  # fmt: skip
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done, peak = run_measured(command, capture_output=True, text=True)
         seconds = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         if done.returncode not in (0, 3):
             raise SystemExit(done.stderr)
         html_mb = (root / "out" / "muster.html").stat().st_size / 2**20
         return (
-            f"| {households:,} | {people:,} | {households:,} | {seconds:.1f} | {peak:.0f} | "
-            f"{html_mb:.1f} | {done.stdout.strip()} |"
+            f"| {households:,} | {people:,} | {households:,} | {seconds:.1f} | {cpu:.1f} | "
+            f"{peak:.0f} | {os.getloadavg()[0]:.1f} | {html_mb:.1f} | {done.stdout.strip()} |"
         )
 
 
@@ -113,8 +121,11 @@ def main() -> None:
     args = parser.parse_args()
     print(f"`python benchmarks/muster.py --households {args.households}` on {platform.node()}")
     print()
-    print("| households | people | reports | wall s | peak RSS MiB | muster.html MB | result |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| households | people | reports | wall s | CPU s | peak RSS MiB | load | "
+        "muster.html MB | result |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
     for households in (int(n) for n in args.households.split(",")):
         print(run_case(households), flush=True)
 

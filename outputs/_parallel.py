@@ -19,7 +19,9 @@ MIN_ITEMS = 16  # below this, starting processes costs more than it saves
 _task: Callable[[Any], Any] | None = None
 
 
-def run_all(task: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+def run_all(
+    task: Callable[[Any], Any], items: Sequence[Any], *, min_items: int = MIN_ITEMS
+) -> list[Any]:
     """Return ``[task(item) for item in items]``, computed on every available core.
 
     Parameters
@@ -27,12 +29,16 @@ def run_all(task: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
     task
         A function of one item (may be a closure: forked workers inherit it).
     items
-        The items, in the order of the results.
+        The items, in the order of the results. They are pickled to the workers: pass
+        keys (ids) rather than data the task can read from its closure.
+    min_items
+        Fewer items than this run in this process; lower it for tasks that take seconds
+        each (two long manifests gain from two cores).
     """
     workers = min(len(os.sched_getaffinity(0)), len(items))
     parallel = (
         workers > 1
-        and len(items) >= MIN_ITEMS
+        and len(items) >= min_items
         and "fork" in multiprocessing.get_all_start_methods()
         and not multiprocessing.current_process().daemon
     )

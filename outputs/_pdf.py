@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from reportlab.platypus import Flowable
 
 from outputs import fonts
 
@@ -86,11 +91,13 @@ def text_table(
     style: Sequence[tuple[Any, ...]] | None = None,
     bold_columns: Sequence[int] = (),
 ) -> Any:
-    r"""Return a reportlab Table of text cells, wrapped to their columns.
+    r"""Return a table of text cells, wrapped to their columns, laid out page by page.
 
     Text is drawn as plain table strings, wrapped here to the column's width: a
     paragraph per cell costs ten times more to lay out. Only a cell that holds CJK
     characters (which need the fallback font for their runs) becomes a paragraph.
+    The table is a :class:`PagedTable`: split over pages it draws, on each page, a
+    reportlab Table of the header and the rows that fit there.
 
     Parameters
     ----------
@@ -104,17 +111,16 @@ def text_table(
     size, leading
         Font size and line spacing, points.
     style
-        Table style commands; :func:`grid_style` by default.
+        Table style commands; :func:`grid_style` by default. They apply to the part of
+        the table on each page as to a whole table (its header, if any, is row 0), and
+        padding is set for the whole table.
     bold_columns
         Columns whose body cells are bold.
 
     Returns
     -------
-    reportlab.platypus.Table
+    PagedTable
     """
-    from reportlab.platypus import Table
-
-    data = []
     commands: list[tuple[Any, ...]] = [
         *(grid_style(header=header is not None) if style is None else style),
         ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
@@ -122,35 +128,52 @@ def text_table(
         ("LEADING", (0, 0), (-1, -1), leading),
     ]
     padding = _padding(commands)
-    all_rows = [header, *rows] if header is not None else list(rows)
-    for r, row in enumerate(all_rows):
-        bold_row = header is not None and r == 0
-        cells = []
-        for c, value in enumerate(row):
-            bold = bold_row or c in bold_columns
-            cell = _cell(value, widths[c] - padding, size=size, leading=leading, bold=bold)
-            if bold and isinstance(cell, str):
-                commands.append(("FONTNAME", (c, r), (c, r), fonts.BOLD))
-            cells.append(cell)
-        data.append(cells)
-    grid = Table(data, colWidths=list(widths), repeatRows=1 if header is not None else 0)
-    grid.setStyle(commands)
-    return grid
+    room = [width - padding["LEFTPADDING"] - padding["RIGHTPADDING"] for width in widths]
+    first = 0 if header is None else 1
+    if header is not None:
+        commands.append(("FONTNAME", (0, 0), (-1, 0), fonts.BOLD))
+    commands += [("FONTNAME", (c, first), (c, -1), fonts.BOLD) for c in sorted(set(bold_columns))]
+    cells = [
+        [
+            _cell(value, room[c], size=size, leading=leading, bold=c in bold_columns)
+            for c, value in enumerate(row)
+        ]
+        for row in rows
+    ]
+    header_cells = None
+    if header is not None:
+        header_cells = [
+            _cell(value, room[c], size=size, leading=leading, bold=True)
+            for c, value in enumerate(header)
+        ]
+    heights = _RowHeights(list(widths), commands, leading, padding)
+    return PagedTable(
+        _Rows(
+            header_cells,
+            cells,
+            list(widths),
+            commands,
+            0.0 if header_cells is None else heights(header_cells),
+            [heights(row) for row in cells],
+        )
+    )
 
 
-def _padding(commands: Sequence[tuple[Any, ...]]) -> float:
-    sides = {"LEFTPADDING": 6.0, "RIGHTPADDING": 6.0}  # reportlab's defaults
+def _padding(commands: Sequence[tuple[Any, ...]]) -> dict[str, float]:
+    """Return the table-wide padding of each side set by the commands (reportlab's defaults)."""
+    sides = {"LEFTPADDING": 6.0, "RIGHTPADDING": 6.0, "TOPPADDING": 3.0, "BOTTOMPADDING": 3.0}
     for command in commands:
         if command[0] in sides and command[1] == (0, 0) and command[2] == (-1, -1):
             sides[command[0]] = float(command[3])
-    return sum(sides.values())
+    return sides
 
 
 def _cell(value: Cell, width: float, *, size: float, leading: float, bold: bool) -> Any:
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.utils import simpleSplit
     from reportlab.platypus import Paragraph
 
+    if isinstance(value, str) and not fonts.has_cjk(value):
+        return _text(value, width, size, bold)
     if not isinstance(value, str | list | tuple):
         return value  # a flowable
     parts = [[line] for line in value.split("\n")] if isinstance(value, str) else value
@@ -158,8 +181,148 @@ def _cell(value: Cell, width: float, *, size: float, leading: float, bold: bool)
         markup = ["".join(fonts.markup(part, bold=bold) for part in line) for line in parts]
         style = ParagraphStyle("cell", fontName=fonts.REGULAR, fontSize=size, leading=leading)
         return Paragraph("<br/>".join(markup), style)
-    font = fonts.BOLD if bold else fonts.REGULAR
     lines = ["".join(fonts.shape_text(part) for part in line) for line in parts]
-    return "\n".join(
-        wrapped for line in lines for wrapped in simpleSplit(line, font, size, width) or [""]
-    )
+    return "\n".join(_wrap(line, width, size, bold) for line in lines)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _text(text: str, width: float, size: float, bold: bool) -> str:
+    """Return a text cell (no CJK) shaped, its lines wrapped: long tables repeat their texts."""
+    plain = text.isascii() and text.replace("\n", "").isprintable()  # shape_text changes nothing
+    lines = text.split("\n") if plain else [fonts.shape_text(line) for line in text.split("\n")]
+    return "\n".join(_wrap(line, width, size, bold) for line in lines)
+
+
+def _wrap(line: str, width: float, size: float, bold: bool) -> str:
+    """Return a shaped line wrapped at spaces to ``width``: lines joined by newlines."""
+    from reportlab.lib.utils import simpleSplit
+
+    font = fonts.BOLD if bold else fonts.REGULAR
+    return "\n".join(simpleSplit(line, font, size, width) or [""])
+
+
+@dataclass(frozen=True)
+class _RowHeights:
+    """Measures a row as reportlab's Table does: the tallest cell and its padding."""
+
+    widths: list[float]
+    commands: list[tuple[Any, ...]]
+    leading: float
+    padding: dict[str, float]
+
+    def __call__(self, row: list[Any]) -> float:
+        from reportlab.platypus import Table
+
+        if not all(isinstance(cell, str) for cell in row):
+            probe = Table([list(row)], colWidths=self.widths, style=self.commands)
+            return float(probe.wrap(sum(self.widths), 1e9)[1])
+        lines = max(cell.count("\n") + 1 for cell in row)
+        return self.leading * lines + (self.padding["BOTTOMPADDING"] + self.padding["TOPPADDING"])
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """A table's cells, measured once, shared by the parts it is split into."""
+
+    header: list[Any] | None
+    body: list[list[Any]]
+    widths: list[float]
+    commands: list[tuple[Any, ...]]
+    header_height: float
+    heights: list[float]
+    ends: list[float] = field(init=False)  # ends[i]: the height of the first i rows
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ends", list(itertools.accumulate(self.heights, initial=0.0)))
+
+
+class PagedTable(Flowable):
+    """A table that splits over pages in time proportional to its rows.
+
+    reportlab's Table copies and measures all the rows left each time it splits a
+    page off a long table, and finds each unmeasured row by a linear search: a table of
+    thousands of rows costs seconds per page. Here the rows are measured once, and a
+    page is a reportlab Table of the header and the rows that fit on it, built only
+    when drawn: what reportlab's own split draws, header repeated, stripes restarting
+    under it on each page.
+
+    Parameters
+    ----------
+    rows
+        The table's cells and their heights.
+    span
+        The rows of this part, ``(start, stop)``; all of them by default.
+    """
+
+    def __init__(self, rows: _Rows, span: tuple[int, int] | None = None) -> None:
+        super().__init__()
+        self.hAlign = "CENTER"  # as reportlab's Table
+        self.rows = rows
+        self.span = span or (0, len(rows.body))
+        self._grid: Any = None  # this part's Table, once it is known to fit
+
+    def _fitting(self, height: float) -> tuple[int, float]:
+        """Return how many rows fit under the header in ``height``, and the height they take.
+
+        The height is summed as reportlab's split sums it, header first.
+        """
+        used = self.rows.header_height
+        count = 0
+        for row_height in itertools.islice(self.rows.heights, *self.span):
+            if used + row_height > height:
+                break
+            used += row_height
+            count += 1
+        return count, used
+
+    def table(self) -> Any:
+        """Return the reportlab Table of the header and this part's rows."""
+        from reportlab.platypus import Table
+
+        start, stop = self.span
+        cells = [list(row) for row in self.rows.body[start:stop]]
+        heights = self.rows.heights[start:stop]
+        if self.rows.header is not None:
+            cells.insert(0, list(self.rows.header))
+            heights.insert(0, self.rows.header_height)
+        return Table(
+            cells,
+            colWidths=self.rows.widths,
+            rowHeights=heights,
+            repeatRows=0 if self.rows.header is None else 1,
+            style=self.rows.commands,
+        )
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        """Return the width and height of the whole part (exact when it fits)."""
+        from reportlab import rl_config
+
+        start, stop = self.span
+        self.width = sum(self.rows.widths)
+        count, used = self._fitting(availHeight + rl_config._FUZZ)  # noqa: SLF001 - as Frame
+        if count == stop - start:
+            self._grid = self.table()
+            self.height = float(self._grid.wrap(availWidth, availHeight)[1])
+        else:
+            self._grid = None
+            ends = self.rows.ends
+            whole = ends[stop] - ends[start] + self.rows.header_height
+            self.height = max(whole, used + self.rows.heights[start + count])
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: ARG002, N803
+        """Return the rows that fit in ``availHeight`` and the rest, or [] if none fits."""
+        count, _ = self._fitting(availHeight)
+        start, stop = self.span
+        if count == 0:
+            return []
+        if start + count == stop:
+            return [self]
+        middle = start + count
+        return [PagedTable(self.rows, (start, middle)), PagedTable(self.rows, (middle, stop))]
+
+    def draw(self) -> None:
+        """Draw this part's table at the flowable's origin."""
+        grid = self.table() if self._grid is None else self._grid
+        grid.wrapOn(self.canv, self.width, self.height)
+        grid.drawOn(self.canv, 0, 0)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -479,12 +480,14 @@ class _PdfWriter:
         )
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _fit_words(text: str, width: float, size: float, *, bold: bool = False) -> str:
     """Return a cell's text with every word wider than its column broken to fit.
 
     Lines wrap at spaces when the table is drawn; a single word wider than the column
     (a long place name in a narrow column) would run over the next cell, so it is cut
     into pieces that fit, each on its own line and all but the last ending in a hyphen.
+    Cached: the cells of a long table repeat the same few texts.
     """
     from reportlab.pdfbase.pdfmetrics import stringWidth
 

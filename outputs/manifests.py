@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from outputs._parallel import MIN_ITEMS, run_all
 from outputs.csv_safe import write_csv_safely
 from outputs.document import Block, Document, Section, Table, write_pdf
 from outputs.file_names import safe_file_names
@@ -27,6 +28,7 @@ __all__ = ["MARKING", "manifest_section", "write_manifests"]
 
 MARKING = "CONFIDENTIAL - FOR THE SECURITY ADVISER ONLY"
 NOTE = "Names and phones of staff and dependants: do not forward."
+LONG_MANIFEST = 1_000  # people: from this many, even two manifests are written in parallel
 MOVED = {"evacuate": "evacuated", "relocate": "relocated", "hibernate": "hibernates"}
 
 
@@ -54,17 +56,24 @@ def write_manifests(
     out = folder / "manifests"
     departures = out / "departures"
     departures.mkdir(parents=True, exist_ok=True)
-    paths: list[Path] = []
+    sheets: list[tuple[pd.DataFrame, Path, str]] = []  # people, file stem, title
     names = safe_file_names(people["concentration_id"])
     for point_id, group in people.groupby("concentration_id", sort=True):
         title = f"Manifest of concentration point {point_id}"
-        paths += _write(group, out / names[str(point_id)], title, station_name, issued)
+        sheets.append((group, out / names[str(point_id)], title))
     leaving = people[people["movement"].ne("hibernate") & people["destination_id"].notna()]
     names = safe_file_names(leaving["destination_id"])
     for point_id, group in leaving.groupby("destination_id", sort=True):
         title = f"Departure manifest of {point_id}"
-        paths += _write(group, departures / names[str(point_id)], title, station_name, issued)
-    return paths
+        sheets.append((group, departures / names[str(point_id)], title))
+
+    def write(index: int) -> list[Path]:
+        group, stem, title = sheets[index]
+        return _write(group, stem, title, station_name, issued)
+
+    min_items = 2 if len(people) >= LONG_MANIFEST else MIN_ITEMS
+    written = run_all(write, list(range(len(sheets))), min_items=min_items)
+    return [path for pair in written for path in pair]
 
 
 def _write(

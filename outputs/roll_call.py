@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from outputs._parallel import run_all
 from outputs.csv_safe import write_csv_safely
 from outputs.document import Document, Section, Table, write_pdf
 from outputs.file_names import safe_file_names
@@ -63,10 +64,18 @@ def write_roll_call(
     paths = [write_csv_safely(register, folder / REGISTER_FILE)]
     zoned = register[register["zone_id"] != ""]
     names = safe_file_names(zoned["zone_id"])
-    for zone_id, people in zoned.groupby("zone_id", sort=True):
-        stem = names[str(zone_id)]
-        paths.append(write_csv_safely(_sheet(people), folder / f"{stem}.csv"))
-        paths.append(_write_pdf(people, folder / f"{stem}.pdf", station=station, issued=issued))
+    zones = [
+        (names[str(zone_id)], people) for zone_id, people in zoned.groupby("zone_id", sort=True)
+    ]
+
+    def write(index: int) -> list[Path]:
+        stem, people = zones[index]
+        return [
+            write_csv_safely(_sheet(people), folder / f"{stem}.csv"),
+            _write_pdf(people, folder / f"{stem}.pdf", station=station, issued=issued),
+        ]
+
+    paths += [path for pair in run_all(write, list(range(len(zones)))) for path in pair]
     logger.info("roll call: %d people, %d zone sheets", len(register), len(names))
     return paths
 
@@ -86,14 +95,17 @@ def _write_pdf(people: pd.DataFrame, path: Path, *, station: str, issued: dt.dat
     rows = [
         (
             str(number),
-            person["person_id"],
-            person["name"] + ("" if person["presence"] == PRESENT else f"\n({person['presence']})"),
-            person["kind"],
-            person["household_id"],
+            person.person_id,
+            person.name + ("" if person.presence == PRESENT else f"\n({person.presence})"),
+            person.kind,
+            person.household_id,
             "",
             "",
         )
-        for number, (_, person) in enumerate(people.iterrows(), start=1)
+        for number, person in enumerate(
+            people[["person_id", "name", "presence", "kind", "household_id"]].itertuples(),
+            start=1,
+        )
     ]
     document = Document(
         title=f"Roll call: {label}",

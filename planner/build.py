@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -20,6 +21,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from planner.compliance import StationCompliance, agency_compliance
 from planner.moss import MossReport, check_moss
 from planner.moss_rules import Rule, load_rules
 from planner.risk import assess, default_matrix
@@ -113,6 +115,21 @@ class PlanRun:
         if self.moss is None:
             raise ValueError("the plan has no MOSS report: build it until 'moss' or later")
         return self.moss
+
+    @cached_property
+    def compliance(self) -> StationCompliance:
+        """Return every agency's compliance (`planner.compliance.agency_compliance`).
+
+        Computed on first use and kept: the compliance pages and the plan's summary read
+        the same figures. A copy made with `dataclasses.replace` (a redacted plan)
+        computes its own.
+
+        Raises
+        ------
+        ValueError
+            If the plan stopped before MOSS (``until="plan"``).
+        """
+        return agency_compliance(self.planned, self.moss_report())
 
 
 def build_plan(

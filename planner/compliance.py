@@ -404,14 +404,32 @@ class _People:
         # A rule's ``where`` on ``role`` also finds the plan's wardens, deputies and ASCs.
         appointed = appointments[appointments["role"].isin(APPOINTED_ROLES)]
         extra = appointed.groupby("staff_id")["role"].agg(lambda r: ";".join(sorted(set(r))))
+        extra_roles = extra.to_dict()  # a dict: one look-up per staff member
         self.staff["role"] = [
-            ";".join(part for part in (roster, text_of(extra.get(staff_id))) if part)
+            ";".join(part for part in (roster, text_of(extra_roles.get(staff_id))) if part)
             for roster, staff_id in zip(roster_roles, self.staff["staff_id"], strict=True)
         ]
         self.heads = {
             agency: (text_of(rows["name"].iloc[0]), text_of(rows["staff_id"].iloc[0]))
             for agency, rows in heads.sort_values("staff_id").groupby("agency")
         }
+        # Looked up once per failing entity: plain dicts, not a frame filter per item.
+        self.names = dict(zip(self.staff["staff_id"], self.staff["name"].map(text_of), strict=True))
+        self.whereabouts = dict(zip(self.staff["staff_id"], self.staff["where"], strict=True))
+        self.staff_agency = dict(zip(self.staff["staff_id"], self.staff["agency"], strict=True))
+        self.office_agency = dict(
+            zip(self.offices["office_id"], self.offices["agency"], strict=True)
+        )
+        self.office_names = dict(
+            zip(self.offices["office_id"], self.offices["name"].map(text_of), strict=True)
+        )
+        # household -> agency -> its members of that agency (roster order): (name, staff_id)
+        self.members: dict[object, dict[str, list[tuple[str, str]]]] = {}
+        for household, agency, staff_id in zip(
+            self.staff["household_id"], self.staff["agency"], self.staff["staff_id"], strict=True
+        ):
+            by_agency = self.members.setdefault(household, {})
+            by_agency.setdefault(agency, []).append((self.names[staff_id], staff_id))
 
     def checked(self, result: RuleResult) -> dict[str, set[str]]:
         """Return agency -> the ids of its entities the rule checked."""
@@ -420,10 +438,10 @@ class _People:
         if rule.applies_to == "staff":
             staff = _matching(self.staff, rule.where)
             ids = set(staff["staff_id"]) | failing
-            return _by_agency(ids, self.staff["agency"])
+            return _by_agency(ids, self.staff_agency)
         if rule.applies_to == "office":
             ids = set(_matching(self.offices, rule.where)["office_id"]) | failing
-            return _by_agency(ids, self.offices["agency"])
+            return _by_agency(ids, self.office_agency)
         return self._households(result, failing)
 
     def _households(self, result: RuleResult, failing: set[str]) -> dict[str, set[str]]:
@@ -441,7 +459,7 @@ class _People:
         for agency, household in zip(members["agency"], members["household_id"], strict=True):
             agencies.setdefault(agency, set()).add(str(household))
         for household in failing - {str(h) for h in members["household_id"]}:
-            for agency in self.staff.loc[self.staff["household_id"] == household, "agency"]:
+            for agency in self.members.get(household, {}):
                 agencies.setdefault(agency, set()).add(household)
         return agencies
 
@@ -472,25 +490,22 @@ class _People:
             "due": due,
         }
         if rule.applies_to == "staff":
-            person = self.staff.loc[entity]
-            name = text_of(person["name"])
+            name = self.names[entity]
             return Item(
                 subject=name,
                 owner=name,
                 owner_id=entity,
-                presence=person["where"],
+                presence=self.whereabouts[entity],
                 duty=self.duties.get(entity, ""),
                 **common,
             )
         if rule.applies_to == "household":
-            members = self.staff[
-                (self.staff["household_id"] == entity) & (self.staff["agency"] == agency)
-            ]
-            names = "; ".join(members["name"].map(text_of))
-            ids = "; ".join(members["staff_id"])
+            members = self.members.get(entity, {}).get(agency, [])
+            names = "; ".join(name for name, _ in members)
+            ids = "; ".join(staff_id for _, staff_id in members)
             return Item(subject=f"household {entity}", owner=names, owner_id=ids, **common)
         head, head_id = self.head(agency)
-        office = text_of(self.offices.loc[entity, "name"]) if entity in self.offices.index else ""
+        office = self.office_names.get(entity, "")
         subject = f"{office} ({entity})" if office else entity
         return Item(subject=subject, owner=head, owner_id=head_id, **common)
 
@@ -513,11 +528,11 @@ def _matching(frame: pd.DataFrame, where: dict[str, Any]) -> pd.DataFrame:
     return frame
 
 
-def _by_agency(ids: set[str], agency_of: pd.Series) -> dict[str, set[str]]:
+def _by_agency(ids: set[str], agency_of: dict[str, str]) -> dict[str, set[str]]:
     grouped: dict[str, set[str]] = {}
     for entity in ids:
-        if entity in agency_of.index:
-            grouped.setdefault(str(agency_of.loc[entity]), set()).add(entity)
+        if entity in agency_of:
+            grouped.setdefault(str(agency_of[entity]), set()).add(entity)
     return grouped
 
 
@@ -568,9 +583,9 @@ def _agency(
         appointees=tuple(
             Appointee(
                 staff_id=staff_id,
-                name=text_of(staff.loc[staff_id, "name"]),
+                name=people.names[staff_id],
                 duty=people.duties[staff_id],
-                presence=str(staff.loc[staff_id, "where"]),
+                presence=str(people.whereabouts[staff_id]),
                 flags=tuple(people.flags.get(staff_id, ())),
             )
             for staff_id in sorted(set(people.duties) & set(staff["staff_id"]))

@@ -216,6 +216,7 @@ class _Context:
             "staff_id", drop=False
         )
         self.all_staff = plan.station.staff.set_index("staff_id", drop=False)
+        self.appointee_rows: dict[str, pd.Series] = {}  # staff id -> row, for `appointee`
         offices = plan.station.accepted_offices
         self.offices = offices.set_index("office_id", drop=False)
         self.points = plan.station.accepted_points
@@ -267,9 +268,13 @@ class _Context:
         return self.points[self.points["kind"] == kind]
 
     def appointee(self, zone_id: str, role: str) -> pd.Series | None:
-        """Return the staff row appointed to a role in a zone."""
+        """Return the staff row appointed to a role in a zone (each row looked up once)."""
         staff_id = self.appointed.get((zone_id, role))
-        return None if staff_id is None else self.all_staff.loc[staff_id]
+        if staff_id is None:
+            return None
+        if staff_id not in self.appointee_rows:
+            self.appointee_rows[staff_id] = self.all_staff.loc[staff_id]
+        return self.appointee_rows[staff_id]
 
 
 APPOINTED_ROLES = ("warden", "deputy", "ASC")
@@ -554,12 +559,16 @@ def _check_capacity(rule: Rule, context: _Context) -> Outcome:
     if context.points[context.points["kind"].isin(kinds)].empty:
         return ids, np.zeros(len(ids), dtype=bool), [f"no {' or '.join(kinds)} point"] * len(ids)
     loads = context.evacuated.point_loads.set_index("point_id")
+    names = context.points.set_index("point_id")["name"]
     used = _points_used(context.evacuated, kinds)
+    problem: dict[str, str] = {}  # each point's, worked out once for all its zones
     ok, reasons = [], []
     for zone_id in ids:
         points = used.get(str(zone_id), [])
-        problems = [_capacity_problem(p, loads.loc[p], context) for _, p in points]
-        problems = [p for p in problems if p]
+        for _, p in points:
+            if p not in problem:
+                problem[p] = _capacity_problem(p, loads.loc[p], names)
+        problems = [problem[p] for _, p in points if problem[p]]
         if "assembly" in kinds and "assembly" not in {k for k, _ in points}:
             problems.append("no assembly point assigned")
         ok.append(not problems)
@@ -584,9 +593,8 @@ def _points_used(plan: PlannedStation, kinds: list[str]) -> dict[str, list[tuple
     return used
 
 
-def _capacity_problem(point_id: str, load: pd.Series, context: _Context) -> str:
-    """Return why a point cannot take its load, or "" when it can."""
-    names = context.points.set_index("point_id")["name"]
+def _capacity_problem(point_id: str, load: pd.Series, names: pd.Series) -> str:
+    """Return why a point cannot take its load, or "" when it can (``names`` by point id)."""
     label = f"{load['kind']} point {point_id} ({names.get(point_id, '')})"
     if not np.isfinite(load["capacity"]):
         return f"{label}: capacity unknown (takes {int(load['load']):,} people)"

@@ -38,7 +38,7 @@ from outputs.roll_call import write_roll_call
 from outputs.security_plan import write_security_plan
 from outputs.warden_pdf import write_warden_pdfs
 from planner.build import PlanRun, assignments_table
-from planner.compliance import agency_compliance, compliance_table
+from planner.compliance import compliance_table
 from planner.moss import MossReport
 from planner.summary import plan_summary
 from stations.schema import WGS84
@@ -166,7 +166,7 @@ def write_plan(
     step(EVACUATION_STEP)
     paths.append(_evacuation_file(run.planned, folder))
     step(COMPLIANCE_STEP)
-    compliance = agency_compliance(run.planned, moss)
+    compliance = run.compliance
     paths += write_compliance(
         compliance.to_dict(), compliance_table(compliance), folder, issued=issued, redact=redact
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.build import PlanRun, assignments_table
-from planner.compliance import agency_compliance
+from planner.compliance import StationCompliance
 from planner.moss import MossReport
 from stations.text import text_of
 from zones.plan import PlannedStation
@@ -49,7 +49,7 @@ def plan_summary(run: PlanRun) -> dict[str, Any]:
         "contiguous_pct": zoning["contiguous_pct"],
         "compliance_percentage": moss.percentage,
         "compliance_rating": moss.rating,
-        **agency_figures(planned, moss),
+        **agency_figures(run.compliance),
         "minutes_to_reach_everyone": (
             None if math.isnan(run.cascade.station_minutes) else run.cascade.station_minutes
         ),
@@ -60,15 +60,13 @@ def plan_summary(run: PlanRun) -> dict[str, Any]:
     }
 
 
-def agency_figures(planned: PlannedStation, moss: MossReport) -> dict[str, Any]:
+def agency_figures(compliance: StationCompliance) -> dict[str, Any]:
     """Return the worst agency and the share of staff without training (`planner.compliance`).
 
     Parameters
     ----------
-    planned
-        The planned station.
-    moss
-        Its MOSS report.
+    compliance
+        Every agency's compliance (`planner.build.PlanRun.compliance`).
 
     Returns
     -------
@@ -76,7 +74,6 @@ def agency_figures(planned: PlannedStation, moss: MossReport) -> dict[str, Any]:
         ``worst_agency`` (lowest overall compliance, ties by name; None when no agency is
         rated), ``worst_agency_percentage`` and ``staff_without_training_pct``.
     """
-    compliance = agency_compliance(planned, moss)
     worst = compliance.worst()
     return {
         "worst_agency": None if worst is None else worst.agency,

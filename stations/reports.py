@@ -88,7 +88,7 @@ def read_register(path: Path, label: str) -> pd.DataFrame:
         )
         raise InputError(label, msg, code="too_large")
     try:  # the plan wrote it: pandas' own reader, every cell as text
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = pd.read_csv(path, dtype=object, na_filter=False, encoding="utf-8-sig")
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise InputError(
             label, f"not a register written by planner plan: {exc}", code="format"
@@ -223,7 +223,10 @@ def _texts(frame: pd.DataFrame, column: str) -> np.ndarray:
     cells = frame[column].to_numpy(dtype=object)
     present = pd.notna(cells)
     texts = np.full(len(cells), "", dtype=object)
-    texts[present] = pd.Series(cells[present], dtype=object).astype(str).str.strip().to_numpy()
+    if pd.api.types.infer_dtype(cells, skipna=True) == "string":
+        texts[present] = list(map(str.strip, cells[present]))
+    else:
+        texts[present] = [str(cell).strip() for cell in cells[present]]
     return _unguarded_column(texts)
 
 
@@ -306,26 +309,24 @@ def _checked_rows(
             "target_kind": np.where(columns == HOUSEHOLD_COLUMN, "household", "person"),
             "id_column": columns,
             "status": statuses[kept],
-            "reported_at": pd.to_datetime(pd.Series(parsed[kept], dtype=object)),
             "location": _texts(frame, "location")[kept],
             "reporter": _texts(frame, "reporter")[kept],
-            SOURCE_FILE: label,
-            SOURCE_ROW: numbers[kept].astype(int),
+            SOURCE_FILE: np.full(kept.sum(), label, dtype=object),
         },
-        columns=[*REPORT_FIELDS, SOURCE_FILE, SOURCE_ROW],
+        dtype=object,
     )
-    return out.astype({c: object for c in out.columns if c not in ("reported_at", SOURCE_ROW)})
+    times = pd.to_datetime(pd.Series(parsed[kept], dtype=object))
+    out.insert(REPORT_FIELDS.index("reported_at"), "reported_at", times)
+    out[SOURCE_ROW] = numbers[kept].astype(int)
+    return out
 
 
 def _mapped(values: np.ndarray, function: Callable[[str], object]) -> np.ndarray:
     """Return ``function`` of each value, computed once per distinct value."""
-    distinct = pd.unique(values)
-    results = dict(zip(distinct, (function(v) for v in distinct), strict=True))
-    return (
-        np.array([results[v] for v in values], dtype=object)
-        if len(values)
-        else np.array([], dtype=object)
-    )
+    codes, distinct = pd.factorize(values)
+    results = np.empty(len(distinct), dtype=object)
+    results[:] = [function(value) for value in distinct]
+    return results[codes]
 
 
 def _note_untimed(rows: list[int], label: str, fallback: dt.datetime, issues: list[Issue]) -> None:

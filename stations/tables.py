@@ -19,6 +19,7 @@ import csv
 import datetime as dt
 import difflib
 import io
+import itertools
 import logging
 import math
 import re
@@ -27,7 +28,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
 from stations.errors import InputError, Issue
 from stations.files import check_input_file
@@ -51,8 +51,6 @@ _UTF8_MULTIBYTE = re.compile(
 )
 # Bytes that are not UTF-8, as Python keeps them with errors="surrogateescape".
 _STRAY_BYTE = re.compile("[\udc80-\udcff]")
-# A cell that starts or ends with white space, in cells joined by NUL.
-_PADDED = re.compile(r"\A\s|\s\Z|\s\x00|\x00\s")
 
 
 def read_table(
@@ -119,12 +117,11 @@ def read_table(
     require_columns(frame, required, label, header_row=header_row)
     if frame.empty:
         raise InputError(label, "the file has a header but no data rows", code="empty")
-    rows_column = frame.pop(SOURCE_ROW).to_numpy()
-    frame = frame.apply(_column_text).astype(object)
-    frame = frame.where(frame.notna(), None)
+    texts = {c: _column_text(frame[c]) for c in frame.columns if c != SOURCE_ROW}
+    rows = frame[SOURCE_ROW].to_numpy()
+    frame = pd.DataFrame(texts, index=pd.RangeIndex(len(frame)), dtype=object)
     frame[SOURCE_FILE] = label
-    frame[SOURCE_ROW] = rows_column
-    frame = frame.reset_index(drop=True)
+    frame[SOURCE_ROW] = rows
     _check_cells(frame, label, notes, stray=stray)
     if issues is None:
         for note in notes:
@@ -213,11 +210,10 @@ def _csv_rows(text: str, label: str) -> list[list[str]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[list[str]] = []
     try:
-        for row in reader:
-            if len(rows) == MAX_ROWS:
-                msg = f"the file has more than {MAX_ROWS:,} rows; split it"
-                raise InputError(label, msg, row=MAX_ROWS + 1, code="too_large")
-            rows.append(row)
+        rows.extend(itertools.islice(reader, MAX_ROWS))  # the rows read stay when one fails
+        if next(reader, None) is not None:
+            msg = f"the file has more than {MAX_ROWS:,} rows; split it"
+            raise InputError(label, msg, row=MAX_ROWS + 1, code="too_large")
     except csv.Error as exc:
         msg = f"cannot parse CSV: {exc}"
         raise InputError(label, msg, row=len(rows) + 1, code="format") from exc
@@ -229,11 +225,7 @@ def _blank(value: object) -> bool:
 
 
 def _blank_row(row: Sequence[object]) -> bool:
-    """Return whether every cell of a row is blank; a row of text is tested at once."""
-    try:
-        return not "".join(row).strip()  # type: ignore[arg-type]
-    except TypeError:  # a sheet's numbers, dates or empty cells
-        return all(_blank(v) for v in row)
+    return all(_blank(v) for v in row)
 
 
 def _grid_frame(
@@ -245,7 +237,7 @@ def _grid_frame(
     csv: bool,
 ) -> tuple[pd.DataFrame, int]:
     """Return the records below the header row, with ``source_row``, and the header's row."""
-    filled = [i for i, row in enumerate(rows) if not _blank_row(row)]
+    filled = _filled_rows(rows)
     if not filled:
         raise InputError(label, "the file is empty", code="empty")
     header_at = _header_index(rows, filled, required)
@@ -266,27 +258,38 @@ def _grid_frame(
     if csv and len(header) < 2:  # noqa: PLR2004
         msg = "the header has a single column; is this really a CSV table?"
         raise InputError(label, msg, row=header_row, code="format")
-    body = [(i + 1, rows[i]) for i in filled if i > header_at]
+    numbers = [i + 1 for i in filled if i > header_at]
+    body = [rows[n - 1] for n in numbers]
     blank_rows = len(rows) - header_at - 1 - len(body)
     if blank_rows:
         logger.info("%s: %d empty row(s) below the header skipped", label, blank_rows)
-    width = max([len(header)] + [len(r) for _, r in body])
-    if csv:
-        _check_row_widths(body, len(header), label)
+    widths = set(map(len, body))
+    width = max(widths | {len(header)})
+    if csv and width > len(header):
+        _check_row_widths(numbers, body, len(header), label)
     header += [""] * (width - len(header))
-    keep = _named_columns(header, body, label, header_row, notes)
-    if keep == list(range(width)) and all(len(r) == width for _, r in body):
-        values = [r for _, r in body]  # every column named and every row full: as read
-    else:
-        values = [[(r[i] if i < len(r) else None) for i in keep] for _, r in body]
+    keep = _named_columns(header, numbers, body, label, header_row, notes)
+    if keep != list(range(width)) or not widths <= {width}:
+        body = [[(r[i] if i < len(r) else None) for i in keep] for r in body]
+    values = np.array(body, dtype=object).reshape(len(body), len(keep))
     frame = pd.DataFrame(values, columns=[header[i] for i in keep], dtype=object)
-    frame[SOURCE_ROW] = [n for n, _ in body]
+    frame[SOURCE_ROW] = np.array(numbers, dtype=np.int64)
     return frame, header_row
 
 
-def _check_row_widths(body: list[tuple[int, Sequence[object]]], columns: int, label: str) -> None:
+def _filled_rows(rows: Sequence[Sequence[object]]) -> list[int]:
+    """Return the indexes of the rows holding a cell that is not blank."""
+    try:  # rows of text, a row tested at once
+        return [i for i, row in enumerate(rows) if "".join(row).strip()]  # type: ignore[arg-type]
+    except TypeError:  # a sheet's numbers, dates or empty cells
+        return [i for i, row in enumerate(rows) if not _blank_row(row)]
+
+
+def _check_row_widths(
+    numbers: list[int], body: list[Sequence[object]], columns: int, label: str
+) -> None:
     """Refuse a CSV row with filled cells beyond the header: a quoting or delimiter error."""
-    for number, row in body:
+    for number, row in zip(numbers, body, strict=True):
         if len(row) > columns and any(not _blank(v) for v in row[columns:]):
             msg = f"{len(row)} cells but the header has {columns}; check quoting and delimiters"
             raise InputError(label, msg, row=number, code="format")
@@ -294,7 +297,8 @@ def _check_row_widths(body: list[tuple[int, Sequence[object]]], columns: int, la
 
 def _named_columns(
     header: list[str],
-    body: list[tuple[int, Sequence[object]]],
+    numbers: list[int],
+    body: list[Sequence[object]],
     label: str,
     header_row: int,
     notes: list[Issue],
@@ -305,8 +309,12 @@ def _named_columns(
         if name:
             keep.append(index)
             continue
-        used = [n for n, r in body if index < len(r) and not _blank(r[index])]
+        used = [
+            n for n, r in zip(numbers, body, strict=True) if index < len(r) and not _blank(r[index])
+        ]
         if used:
+            from openpyxl.utils import get_column_letter  # openpyxl takes long to import
+
             letter = get_column_letter(index + 1)
             notes.append(
                 Issue(
@@ -336,12 +344,16 @@ def _header_index(
 
 
 def _check_cells(frame: pd.DataFrame, label: str, notes: list[Issue], *, stray: bool) -> None:
-    """Name every cell holding a NUL (an error) or bytes that are not UTF-8 (a warning)."""
+    """Name every cell holding a NUL (an error) or bytes that are not UTF-8 (a warning).
+
+    A column is searched as a whole; only a column with a finding is searched cell by cell.
+    """
     columns = [c for c in frame.columns if c not in (SOURCE_FILE, SOURCE_ROW)]
     for column in columns:
-        cells = frame[column].dropna()
-        nul = cells[cells.str.contains("\x00", regex=False)]
-        if len(nul):
+        joined = "".join(filter(None, frame[column].to_numpy()))  # text or None
+        if "\x00" in joined:
+            cells = frame[column].dropna()
+            nul = cells[cells.str.contains("\x00", regex=False)]
             rows = frame.loc[nul.index, SOURCE_ROW].tolist()
             shown = ", ".join(str(r) for r in rows[:10]) + (", ..." if len(rows) > 10 else "")  # noqa: PLR2004
             msg = (
@@ -349,8 +361,9 @@ def _check_cells(frame: pd.DataFrame, label: str, notes: list[Issue], *, stray: 
                 "damaged file; export the table again"
             )
             raise InputError(label, msg, row=rows[0], column=column, code="format")
-        if not stray:
+        if not stray or _STRAY_BYTE.search(joined) is None:
             continue
+        cells = frame[column].dropna()
         bad = cells[cells.str.contains(_STRAY_BYTE)]
         for index, text in bad.items():
             shown = " ".join(f"0x{ord(c) - 0xDC00:02X}" for c in _STRAY_BYTE.findall(text))
@@ -409,17 +422,13 @@ def _canonical_columns(frame: pd.DataFrame, label: str, header_row: int) -> pd.D
     return frame.loc[:, [c for c in frame.columns if c and not c.startswith("unnamed")]]
 
 
-def _column_text(column: pd.Series) -> pd.Series:
-    """Return a column as :func:`_to_text` makes each cell; a column of text at once."""
-    if pd.api.types.infer_dtype(column, skipna=True) != "string":
-        return column.map(_to_text)
-    texts = column.to_numpy(dtype=object)
-    present = pd.notna(texts)
-    # One search of the whole column (cells apart by NUL, refused later): most need no strip.
-    if _PADDED.search("\x00".join(texts[present])) is not None:
-        texts = column.str.strip().to_numpy(dtype=object)
-    empty = ~present | (texts == "")
-    return pd.Series(np.where(empty, None, texts), index=column.index, dtype=object)
+def _column_text(column: pd.Series) -> np.ndarray:
+    """Return a column as :func:`_to_text` makes each cell; text and blanks in one pass."""
+    cells = column.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(cells, skipna=True) != "string":
+        return np.array([_to_text(cell) for cell in cells], dtype=object)
+    texts = [(cell.strip() or None) if isinstance(cell, str) else None for cell in cells]
+    return np.array(texts, dtype=object)
 
 
 def _to_text(value: object) -> str | None:  # noqa: PLR0911 (one return per kind of cell)

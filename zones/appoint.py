@@ -41,6 +41,9 @@ CANDIDATE_FIELDS = (
 )  # fmt: skip
 Candidate = dict[str, Any]
 
+# Why a resident cannot be appointed, in the order a zone without a candidate names them;
+# the first three rule a resident out for good, the last two only on this plan date.
+UNAVAILABLE = ("declined", "no phone", "excluded role", "already ASC", "away or visiting")
 NO_DEPUTY = "no eligible deputy in another household: the zone depends on one person"
 SINGLE_NETWORK = "warden and deputy share a single phone network and have no radio"
 
@@ -131,23 +134,31 @@ def appoint_wardens(
     Appointments
         One row per appointment with the reason in plain words, and the zones' flags.
     """
-    location = households.set_index("household_id").geometry
+    # Plain frames and arrays, grouped by zone once: the loop below runs once per zone.
+    people = pd.DataFrame(staff.drop(columns="geometry", errors="ignore"))
+    xy = np.column_stack([households.geometry.x, households.geometry.y])
+    home_xy = dict(zip(households["household_id"], xy, strict=True))
     rows: list[dict[str, Any]] = []
     flags: list[dict[str, Any]] = []
     uncovered: dict[str, str] = {}
     away = away or {}
-    existing = _existing(staff, previous)
-    by_zone = dict(tuple(staff.groupby("zone_id", sort=False)))
-    homes_by_zone = dict(tuple(households.groupby("zone_id", sort=False)))
+    existing = _existing(people, previous)
+    blocked = _unavailable(people, rules, not_available, away)  # one row per staff member
+    willing = np.asarray(~blocked[:, :3].any(axis=1))  # eligible but for ASC duties, absence
+    staff_ids = people["staff_id"].to_numpy()
+    none = np.zeros(0, dtype=int)
+    by_zone = people.groupby("zone_id", sort=False).indices
+    homes_by_zone = households.groupby("zone_id", sort=False).indices
     for zone_id in zones["zone_id"]:
-        residents = by_zone.get(zone_id, staff.iloc[:0])
-        eligible, why_not = _eligible(residents, rules, not_available, away)
-        homes = homes_by_zone.get(zone_id, households.iloc[:0])
+        members = by_zone.get(zone_id, none)
+        eligible = people.iloc[members[~blocked[members].any(axis=1)]]
         if eligible.empty:
-            reason = _no_candidate_reason(residents, why_not)
+            why_not = dict(zip(UNAVAILABLE, blocked[members].sum(axis=0).tolist(), strict=True))
+            reason = _no_candidate_reason(people.iloc[members], why_not)
             uncovered[zone_id] = reason
             continue
-        cost = _travel_cost(eligible, homes, location, travel)
+        homes = xy[homes_by_zone.get(zone_id, np.zeros(0, dtype=int))]
+        cost = _travel_cost(eligible, homes, home_xy, travel)
         ranked = _rank(eligible, cost, rules, as_of)
         chosen: list[tuple[str, str, Candidate]] = []
         for role in ("warden", "deputy", *[f"alternate_{i + 1}" for i in range(rules.alternates)]):
@@ -172,7 +183,9 @@ def appoint_wardens(
                         f"{person['staff_id']} is proposed",
                     }
                 )
-        passed = _passed_over(residents, rules, away)
+        passed = ", ".join(
+            f"{s} {away[s]}" for s in staff_ids[members[willing[members]]] if s in away
+        )  # residents who would be eligible but are away or visiting
         for role, reason, person in chosen:
             note = f"; passed over: {passed}" if role == "warden" and passed else ""
             rows.append(
@@ -206,20 +219,16 @@ def _roles(value: object) -> set[str]:
     return set(str(value).split(";")) if isinstance(value, str) and value else set()
 
 
-def _passed_over(residents: pd.DataFrame, rules: AppointmentRules, away: Mapping[str, str]) -> str:
-    """Return the residents who would be eligible but are away or visiting, with why."""
-    willing, _ = _eligible(residents, rules, frozenset(), {})
-    return ", ".join(f"{s} {away[s]}" for s in willing["staff_id"] if s in away)
-
-
-def _eligible(
-    residents: pd.DataFrame,
+def _unavailable(
+    staff: pd.DataFrame,
     rules: AppointmentRules,
     not_available: frozenset[str],
     away: Mapping[str, str],
-) -> tuple[pd.DataFrame, dict[str, int]]:
+) -> np.ndarray:
+    """Return, per staff member, the reasons of ``UNAVAILABLE`` that rule them out (n x 5)."""
+
     def column(name: str) -> list[object]:
-        return list(residents[name]) if name in residents.columns else [None] * len(residents)
+        return list(staff[name]) if name in staff.columns else [None] * len(staff)
 
     unwilling = np.array(
         [v is False or v is np.False_ for v in column("willing_warden")], dtype=bool
@@ -232,15 +241,7 @@ def _eligible(
     )
     taken = np.array([s in not_available for s in column("staff_id")], dtype=bool)
     gone = np.array([s in away for s in column("staff_id")], dtype=bool)
-    why = {
-        "declined": int(unwilling.sum()),
-        "no phone": int(no_phone.sum()),
-        "excluded role": int(excluded.sum()),
-        "already ASC": int(taken.sum()),
-        "away or visiting": int(gone.sum()),
-    }
-    keep = ~unwilling & ~no_phone & ~excluded & ~taken & ~gone
-    return residents[keep], why
+    return np.column_stack([unwilling, no_phone, excluded, taken, gone]).reshape(-1, 5)
 
 
 def _has(value: object) -> TypeGuard[str]:
@@ -261,13 +262,12 @@ def _no_candidate_reason(residents: pd.DataFrame, why: dict[str, int]) -> str:
 
 def _travel_cost(
     eligible: pd.DataFrame,
-    homes: gpd.GeoDataFrame,
-    location: gpd.GeoSeries,
+    b: np.ndarray,
+    home_xy: Mapping[object, np.ndarray],
     travel: TravelModel | None,
 ) -> pd.Series:
-    origins = location.loc[eligible["household_id"]]
-    a = np.column_stack([origins.x, origins.y])
-    b = np.column_stack([homes.geometry.x, homes.geometry.y])
+    """Return each candidate's total travel from their home to the zone's homes ``b``."""
+    a = np.array([home_xy[h] for h in eligible["household_id"]], dtype=float).reshape(-1, 2)
     distance = travel.distance_matrix(a, b) if travel is not None else cdist(a, b)
     total = np.where(np.isfinite(distance), distance, 1e7).sum(axis=1)
     return pd.Series(total, index=eligible.index)

@@ -394,9 +394,9 @@ class _ZoneGroups:
     """The plan's rows that each zone's cascade reads, grouped by zone once."""
 
     alternates: dict[str, list[str]]  # zone -> staff ids, by role
-    households: dict[str, pd.DataFrame]  # zone -> its households
+    # zone -> its households (household_id, staff_ids), most staff first, then by id
+    households: dict[str, list[tuple[Any, Any]]]
     phones: dict[str, str]  # staff id -> first phone ("" when none)
-    empty: pd.DataFrame  # no households, with the columns
 
     @classmethod
     def of(cls, plan: PlannedStation) -> _ZoneGroups:
@@ -406,11 +406,23 @@ class _ZoneGroups:
         ordered = chosen.sort_values("role")
         for zone_id, staff_id in zip(ordered["zone_id"], ordered["staff_id"], strict=True):
             alternates.setdefault(zone_id, []).append(staff_id)
-        households = plan.households
-        by_zone = dict(tuple(households.groupby("zone_id", sort=False)))
+        homes = plan.households
+        ordered = pd.DataFrame(
+            {
+                "zone_id": homes["zone_id"].to_numpy(),
+                "household_id": homes["household_id"].to_numpy(),
+                "staff_ids": homes["staff_ids"].to_numpy(),
+                "_size": (-homes["staff_count"]).to_numpy(),
+            }
+        ).sort_values(["_size", "household_id"], kind="stable")
+        ids, staff_ids = ordered["household_id"].to_numpy(), ordered["staff_ids"].to_numpy()
+        by_zone = {
+            zone_id: list(zip(ids[rows], staff_ids[rows], strict=True))
+            for zone_id, rows in ordered.groupby("zone_id", sort=False).indices.items()
+        }
         staff = plan.staff
         phones = dict(zip(staff["staff_id"], staff["phone"].map(text_of), strict=True))
-        return cls(alternates, by_zone, phones, households.iloc[:0])
+        return cls(alternates, by_zone, phones)
 
 
 def _zone(
@@ -418,7 +430,7 @@ def _zone(
 ) -> ZoneCascade | None:
     warden, deputy = text_of(zone.warden_id), text_of(zone.deputy_id)
     alternates = groups.alternates.get(zone.zone_id, [])
-    members = groups.households.get(zone.zone_id, groups.empty)
+    members = groups.households.get(zone.zone_id, [])
 
     def flag(code: str, severity: str, message: str) -> None:
         flags.append(
@@ -450,12 +462,9 @@ def _zone(
             "cannot be reached nobody calls the zone; appoint a deputy or an alternate",
         )
     callers = {root, *helpers}
-    ordered = members.assign(_size=-members["staff_count"]).sort_values(
-        ["_size", "household_id"], kind="stable"
-    )
     households: list[tuple[str, str]] = []
-    for household in ordered.itertuples():
-        ids = sorted(text_of(household.staff_ids).split(";"))
+    for household_id, staff_ids in members:
+        ids = sorted(text_of(staff_ids).split(";"))
         if callers & set(ids):
             continue
         with_phone = [s for s in ids if groups.phones.get(s)]
@@ -463,10 +472,10 @@ def _zone(
             flag(
                 "cascade_no_phone",
                 "minor",
-                f"household {household.household_id} has no phone number: the warden "
+                f"household {household_id} has no phone number: the warden "
                 "reaches it by radio or a visit",
             )
-        households.append((household.household_id, (with_phone or ids)[0]))
+        households.append((household_id, (with_phone or ids)[0]))
     result = cascade_zone(
         zone.zone_id,
         root,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 
+import numpy as np
 import pandas as pd
 
 from stations.text import text_of
@@ -45,6 +46,7 @@ MANIFEST_COLUMNS = (
 TRAVELS = "travels"
 AWAY = "away (no seat)"
 VISITOR_CATEGORY = "international"  # visitors on mission are planned like international staff
+_KEPT = "_manifest_people"  # where `manifest_people` keeps its frame on a planned station
 
 
 def manifest_people(planned: PlannedStation) -> pd.DataFrame:
@@ -63,7 +65,21 @@ def manifest_people(planned: PlannedStation) -> pd.DataFrame:
         ``MANIFEST_COLUMNS``, ordered by concentration point, household (visitors last),
         staff before dependants. People of a zone without a concentration point are left
         out (the plan flags the zone's missing points).
+
+    Notes
+    -----
+    Computed once per planned station and kept with it, as a cached property is (the
+    plan's transport, the manifest files and the security plan all read it); a copy
+    made with `dataclasses.replace`, a redacted plan or a later planning step, computes
+    its own. Each call returns a copy of the kept frame.
     """
+    kept = planned.__dict__.get(_KEPT)
+    if kept is None:
+        kept = planned.__dict__[_KEPT] = _manifest(planned)  # PlannedStation is frozen
+    return kept.copy()
+
+
+def _manifest(planned: PlannedStation) -> pd.DataFrame:
     station = planned.station
     table = station.config.extra.get("evacuation", {})
     zones = planned.zones.reindex(columns=["zone_id", "assembly_id", "concentration_id"]).set_index(
@@ -124,20 +140,18 @@ def _staff_rows(planned: PlannedStation, table: dict, away: set[str]) -> pd.Data
 def _dependant_rows(planned: PlannedStation, staff: pd.DataFrame) -> pd.DataFrame:
     """Return the dependants, following their staff member (else their household's first)."""
     dependants = planned.station.accepted_dependants
-    by_staff = staff.set_index("person_id")
-    first = staff.drop_duplicates("household_id").set_index("household_id")
+    row_of = pd.Series(np.arange(len(staff)), index=staff["person_id"])
+    first_of = row_of.groupby(staff["household_id"].to_numpy()).first()
     credited = dependants["staff_id"].map(text_of)
     household = dependants["household_id"].astype(str)
-    lead = [
-        by_staff.loc[s] if s in by_staff.index else first.loc[h] if h in first.index else None
-        for s, h in zip(credited, household, strict=True)
-    ]
-    kept = [i for i, row in enumerate(lead) if row is not None]
-    rows = dependants.iloc[kept]
-    leads = pd.DataFrame([lead[i] for i in kept]).reset_index(drop=True)
-    if len(kept) < len(dependants):
+    # The staff row each dependant follows: the one credited, else the household's first.
+    lead = credited.map(row_of).fillna(household.map(first_of)).to_numpy(dtype=float)
+    kept = ~np.isnan(lead)
+    rows = dependants[kept]
+    leads = staff.iloc[lead[kept].astype(int)].reset_index(drop=True)
+    if len(rows) < len(dependants):
         logger.warning(
-            "manifests: %d dependant(s) without a staff member", len(dependants) - len(kept)
+            "manifests: %d dependant(s) without a staff member", len(dependants) - len(rows)
         )
     return pd.DataFrame(
         {
@@ -146,10 +160,10 @@ def _dependant_rows(planned: PlannedStation, staff: pd.DataFrame) -> pd.DataFram
             "staff_id": None,
             "person": "dependant",
             "name": _column(rows, "name").to_numpy(),
-            "category": leads.get("category", pd.Series(dtype=object)).to_numpy(),
-            "movement": leads.get("movement", pd.Series(dtype=object)).to_numpy(),
+            "category": leads["category"].to_numpy(),
+            "movement": leads["movement"].to_numpy(),
             "status": TRAVELS,
-            "zone_id": leads.get("zone_id", pd.Series(dtype=object)).to_numpy(),
+            "zone_id": leads["zone_id"].to_numpy(),
             "special_needs": _column(rows, "special_needs").to_numpy(),
             "vehicle": "",
             "phone": _column(rows, "phone").to_numpy(),
@@ -180,16 +194,22 @@ def _visitor_rows(planned: PlannedStation, table: dict) -> pd.DataFrame:
 
 def _destinations(planned: PlannedStation, people: pd.DataFrame) -> list[object]:
     """Return each person's departure point, or hibernation site for those who hibernate."""
-    departures = planned.departures.set_index(["concentration_id", "movement"])["departure_id"]
-    sites = planned.households.reindex(columns=["household_id", "hibernation_id"]).set_index(
-        "household_id"
-    )["hibernation_id"]
-    out: list[object] = []
-    for concentration, movement, household in zip(
-        people["concentration_id"], people["movement"], people["household_id"], strict=True
-    ):
-        if movement == "hibernate":
-            out.append(sites.get(household) if household is not None else None)
-        else:
-            out.append(departures.get((concentration, movement)))
+    table = planned.departures
+    departures = dict(
+        zip(
+            zip(table["concentration_id"], table["movement"], strict=True),
+            table["departure_id"],
+            strict=True,
+        )
+    )
+    households = planned.households.reindex(columns=["household_id", "hibernation_id"])
+    sites = dict(zip(households["household_id"], households["hibernation_id"], strict=True))
+    out = [
+        sites.get(household)
+        if movement == "hibernate"
+        else departures.get((concentration, movement))
+        for concentration, movement, household in zip(
+            people["concentration_id"], people["movement"], people["household_id"], strict=True
+        )
+    ]
     return [None if v is None or pd.isna(v) else str(v) for v in out]

@@ -94,12 +94,16 @@ def _staff(plan: PlannedStation) -> pd.DataFrame:
 
 def _dependants(plan: PlannedStation) -> pd.DataFrame:
     dependants = plan.station.accepted_dependants
-    homes = plan.households.set_index("household_id")
-    staff = plan.staff.set_index("staff_id")
+    homes = plan.households
+    zone_of = dict(zip(homes["household_id"], homes["zone_id"], strict=True))
+    area_of = dict(zip(homes["household_id"], homes["area_id"], strict=True))
+    staff = plan.staff
+    name_of = dict(zip(staff["staff_id"], staff["name"], strict=True))
+    agency_of = dict(zip(staff["staff_id"], staff["agency"], strict=True))
     household = _texts(dependants["household_id"])
     staff_ids = _texts(dependants["staff_id"])
     names = [
-        text_of(name) or f"dependant of {text_of(staff['name'].get(sid))}".strip()
+        text_of(name) or f"dependant of {text_of(name_of.get(sid))}".strip()
         for name, sid in zip(dependants["name"], staff_ids, strict=True)
     ]
     return pd.DataFrame(
@@ -108,9 +112,9 @@ def _dependants(plan: PlannedStation) -> pd.DataFrame:
             "kind": DEPENDANT,
             "name": names,
             "household_id": household,
-            "zone_id": [text_of(homes["zone_id"].get(h)) for h in household],
-            "area_id": [text_of(homes["area_id"].get(h)) for h in household],
-            "agency": [text_of(staff["agency"].get(s)) for s in staff_ids],
+            "zone_id": [text_of(zone_of.get(h)) for h in household],
+            "area_id": [text_of(area_of.get(h)) for h in household],
+            "agency": [text_of(agency_of.get(s)) for s in staff_ids],
             "presence": PRESENT,
         }
     )
@@ -135,15 +139,16 @@ def _visitors(plan: PlannedStation) -> pd.DataFrame:
 
 
 def _wardens(plan: PlannedStation) -> pd.DataFrame:
-    staff = plan.staff.set_index("staff_id")
-    phones = staff["phone"] if "phone" in staff.columns else pd.Series(dtype=object)
+    staff = plan.staff
+    name_of = dict(zip(staff["staff_id"], staff["name"], strict=True))
+    phone_of = dict(zip(staff["staff_id"], staff["phone"], strict=True)) if "phone" in staff else {}
     wardens = _texts(plan.zones["warden_id"])
     return pd.DataFrame(
         {
             "zone_id": _texts(plan.zones["zone_id"]),
             "warden_id": wardens,
-            "warden_name": [text_of(staff["name"].get(w)) for w in wardens],
-            "warden_phone": [text_of(phones.get(w)) for w in wardens],
+            "warden_name": [text_of(name_of.get(w)) for w in wardens],
+            "warden_phone": [text_of(phone_of.get(w)) for w in wardens],
             "deputy_id": _texts(plan.zones["deputy_id"]),
         }
     )

@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from stations.errors import Issue
-from stations.records import did_you_mean
 from stations.reports import ACCOUNTED, STATUSES
 from stations.schema import AWAY, SOURCE_FILE, SOURCE_ROW
 
@@ -29,7 +28,7 @@ UNACCOUNTED, AWAY_STATUS = "unaccounted", "away"
 ALL_STATUSES = (*STATUSES, UNACCOUNTED, AWAY_STATUS)
 MUSTER_COLUMNS = ("person_id", "kind", "name", "zone_id", "status", "reported_at", "reporter")
 HINTED_IDS = 20  # unknown ids get a "did you mean" (each costs a search of the register)
-_OWN, _HOUSEHOLD = 1, 0  # a person's own report wins over their household's at the same time
+_URGENCY = {status: STATUSES.index(status) for status in STATUSES}
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,8 @@ class RollCall:
     @property
     def all_accounted(self) -> bool:
         """Return whether everyone present is safe or needs help (and so accounted for)."""
-        return bool(self.present["status"].isin(ACCOUNTED).all())
+        status = self.people["status"]
+        return bool((status.isin(ACCOUNTED) | (status == AWAY_STATUS)).all())
 
     def counts(self, by: str) -> pd.DataFrame:
         """Return the people per status for each value of ``by`` (zone_id, area_id, agency).
@@ -67,8 +67,18 @@ class RollCall:
             ``by``, ``people`` (present), ``accounted``, one column per status
             (``ALL_STATUSES``), ordered by ``by``; and a last row ``all``.
         """
-        table = pd.crosstab(self.people[by], self.people["status"])
-        table = table.reindex(columns=list(ALL_STATUSES), fill_value=0)
+        groups, names = pd.factorize(self.people[by].to_numpy(dtype=object), sort=True)
+        statuses = pd.Index(ALL_STATUSES, dtype=object).get_indexer(
+            self.people["status"].to_numpy(dtype=object)
+        )
+        cells = np.bincount(
+            groups * len(ALL_STATUSES) + statuses, minlength=len(names) * len(ALL_STATUSES)
+        )
+        table = pd.DataFrame(
+            cells.reshape(len(names), len(ALL_STATUSES)),
+            index=pd.Index(names, dtype=object, name=by),
+            columns=pd.Index(ALL_STATUSES, name="status"),
+        )
         table.loc["all"] = table.sum()
         table.insert(0, "accounted", table[list(ACCOUNTED)].sum(axis=1))
         table.insert(0, "people", table.drop(columns=["accounted", AWAY_STATUS]).sum(axis=1))
@@ -85,7 +95,8 @@ def roll_call(register: pd.DataFrame, reports: pd.DataFrame) -> RollCall:
     Parameters
     ----------
     register
-        The plan's person register (`stations.reports.read_register`).
+        The plan's person register (`stations.reports.read_register`): text, one row
+        per ``person_id``.
     reports
         The reports of every file (`stations.reports.read_reports`), concatenated.
 
@@ -95,43 +106,94 @@ def roll_call(register: pd.DataFrame, reports: pd.DataFrame) -> RollCall:
         Every person of the register with a status, and the reports' issues.
     """
     issues: list[Issue] = []
-    reports = _known(reports, register, issues)
-    issues += _contradictions(reports)
-    issues += _other_zone(reports, register)
-    per_person = _per_person(reports, register)
-    latest = _latest(per_person)
-    people = register.merge(latest, on="person_id", how="left")
-    away = people["presence"].isin(AWAY).to_numpy()
-    reported = people["status"].notna().to_numpy()
-    people["status"] = np.where(
-        reported, people["status"], np.where(away, AWAY_STATUS, UNACCOUNTED)
-    )
-    people = people.astype(object).fillna("")
-    result = RollCall(people, tuple(issues))
-    present = result.present
+    register = register.reset_index(drop=True)
+    index = _RegisterIndex(register)
+    reports, household, found = _known(reports, index, issues)
+    issues += _contradictions(reports, household, found, index)
+    issues += _other_zone(reports, household, found, index, register)
+    person, row = _per_person(household, found, index)
+    won = _latest(reports, ~household, person, row)
+    people = register.astype(object)
+    reported, kept = person[won], row[won]
+    status = np.where(people["presence"].isin(AWAY), AWAY_STATUS, UNACCOUNTED).astype(object)
+    status[reported] = reports["status"].to_numpy(dtype=object)[kept]
+    people["status"] = pd.Series(status, index=people.index, dtype=object)
+    texts = {
+        "reported_at": _minutes_text(reports["reported_at"]),
+        "reporter": reports["reporter"].to_numpy(dtype=object),
+        "location": reports["location"].to_numpy(dtype=object),
+        "source": _sources(reports),
+    }
+    for name, values in texts.items():
+        column = np.full(len(people), "", dtype=object)
+        column[reported] = values[kept]
+        people[name] = pd.Series(column, index=people.index, dtype=object)
+    status = people["status"]
     logger.info(
         "roll call: %d of %d present accounted for, %d need help",
-        present["status"].isin(ACCOUNTED).sum(),
-        len(present),
-        (present["status"] == "needs help").sum(),
+        status.isin(ACCOUNTED).sum(),
+        (status != AWAY_STATUS).sum(),
+        (status == "needs help").sum(),
     )
-    return result
+    return RollCall(people, tuple(issues))
 
 
-def _known(reports: pd.DataFrame, register: pd.DataFrame, issues: list[Issue]) -> pd.DataFrame:
-    """Return the reports about known people or households; name the others."""
-    people = set(register["person_id"])
-    households = set(register.loc[register["household_id"] != "", "household_id"])
-    is_household = (reports["target_kind"] == "household").to_numpy()
-    known = np.where(
-        is_household,
-        reports["target"].isin(households).to_numpy(),
-        reports["target"].isin(people).to_numpy(),
-    )
-    for number, row in enumerate(reports[~known].itertuples(index=False)):
-        ids = households if row.target_kind == "household" else people
+class _RegisterIndex:
+    """Where each person and household of the register is, for look-ups of whole columns.
+
+    Attributes
+    ----------
+    people
+        The ``person_id`` of each register row (unique), to find a person's row.
+    households
+        Each ``household_id`` but ``""``, in order of appearance, to find its code.
+    members
+        The register rows of the household members, by household code and then row.
+    bounds
+        Household ``h``'s members are ``members[bounds[h]:bounds[h + 1]]``.
+    """
+
+    def __init__(self, register: pd.DataFrame) -> None:
+        self.people = pd.Index(register["person_id"].to_numpy(dtype=object), dtype=object)
+        households = register["household_id"].to_numpy(dtype=object)
+        named = pd.unique(households)
+        self.households = pd.Index(named[named != ""], dtype=object)
+        codes = self.households.get_indexer(households)  # -1 for people without household
+        self.members = np.argsort(codes, kind="stable")
+        self.bounds = np.searchsorted(codes[self.members], np.arange(len(self.households) + 1))
+
+
+def _known(
+    reports: pd.DataFrame, index: _RegisterIndex, issues: list[Issue]
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Return the reports about known people or households; name the others.
+
+    Returns
+    -------
+    tuple
+        The reports kept (index reset); whether each is on a household; and the register
+        row of its person or the code of its household (`_RegisterIndex`).
+    """
+    targets = reports["target"].to_numpy(dtype=object)
+    household = (reports["target_kind"] == "household").to_numpy()
+    found = np.empty(len(reports), dtype=np.int64)
+    found[household] = index.households.get_indexer(targets[household])
+    found[~household] = index.people.get_indexer(targets[~household])
+    known = found >= 0
+    if not known.all():
+        issues += _unknown(reports[~known], index)
+    return reports[known].reset_index(drop=True), household[known], found[known]
+
+
+def _unknown(reports: pd.DataFrame, index: _RegisterIndex) -> list[Issue]:
+    """Name each report on a person or household the register does not have."""
+    from stations.records import did_you_mean  # the station readers: long to import
+
+    ids = {"household": set(index.households), "person": set(index.people)}
+    issues = []
+    for number, row in enumerate(reports.itertuples(index=False)):
         what = "household" if row.target_kind == "household" else "person"
-        hint = did_you_mean(str(row.target), ids) if number < HINTED_IDS else ""
+        hint = did_you_mean(str(row.target), ids[what]) if number < HINTED_IDS else ""
         message = f"unknown {what} {row.target!r}: not in the plan's register{hint}; skipped"
         issues.append(
             Issue(
@@ -144,11 +206,20 @@ def _known(reports: pd.DataFrame, register: pd.DataFrame, issues: list[Issue]) -
                 value=str(row.target),
             )
         )
-    return reports[known]
+    return issues
 
 
-def _contradictions(reports: pd.DataFrame) -> list[Issue]:
-    """Name reports on the same person or household at the same minute that disagree."""
+def _contradictions(
+    reports: pd.DataFrame, household: np.ndarray, found: np.ndarray, index: _RegisterIndex
+) -> list[Issue]:
+    """Name reports on the same person or household at the same minute that disagree.
+
+    Only the reports sharing their target and minute with another are compared.
+    """
+    targets = len(index.people) + len(index.households)
+    minute = reports["reported_at"].to_numpy().astype("datetime64[m]").view(np.int64)
+    key = minute * targets + np.where(household, len(index.people) + found, found)
+    reports = reports[pd.Series(key).duplicated(keep=False).to_numpy()]
     frame = reports.assign(minute=reports["reported_at"].dt.floor("min"))
     keys = ["target_kind", "target", "minute"]
     statuses = frame.groupby(keys, sort=False)["status"].transform("nunique")
@@ -174,8 +245,17 @@ def _contradictions(reports: pd.DataFrame) -> list[Issue]:
     return issues
 
 
-def _other_zone(reports: pd.DataFrame, register: pd.DataFrame) -> list[Issue]:
-    """Name reports by a zone's warden or deputy on a person of another zone."""
+def _other_zone(
+    reports: pd.DataFrame,
+    household: np.ndarray,
+    found: np.ndarray,
+    index: _RegisterIndex,
+    register: pd.DataFrame,
+) -> list[Issue]:
+    """Name reports by a zone's warden or deputy on a person of another zone.
+
+    A household's zone is that of its last member in the register.
+    """
     zones = register.drop_duplicates("zone_id")
     keepers: dict[str, set[str]] = {}
     for zone_id, warden, deputy in zip(
@@ -184,27 +264,18 @@ def _other_zone(reports: pd.DataFrame, register: pd.DataFrame) -> list[Issue]:
         for staff_id in (warden, deputy):
             if staff_id:
                 keepers.setdefault(staff_id, set()).add(zone_id)
-    person_zone = pd.Series(register["zone_id"].to_numpy(), index=register["person_id"])
-    households = register.drop_duplicates("household_id", keep="last")
-    household_zone = households.set_index("household_id")["zone_id"]
-    suspect = reports[reports["reporter"].isin(keepers)]
-    if suspect.empty:
-        return []
-    is_household = (suspect["target_kind"] == "household").to_numpy()
-    zone_of = np.where(
-        is_household,
-        suspect["target"].map(household_zone).to_numpy(dtype=object),
-        suspect["target"].map(person_zone).to_numpy(dtype=object),
-    )
-    zone_of = np.where(pd.isna(zone_of), "", zone_of)
-    kept = pd.MultiIndex.from_tuples(
-        [(staff_id, zone) for staff_id, zones_kept in keepers.items() for zone in zones_kept]
-    )
-    pairs = pd.MultiIndex.from_arrays([suspect["reporter"].to_numpy(), zone_of])
-    strays = np.flatnonzero(~pairs.isin(kept))
+    rows = found.copy()
+    rows[household] = index.members[index.bounds[found[household] + 1] - 1]
+    zone_of = register["zone_id"].to_numpy(dtype=object)[rows]
+    # Most keep one zone: only a report outside the first zone a reporter keeps is looked at.
+    first = {staff_id: min(zones_kept) for staff_id, zones_kept in keepers.items()}
+    reporters = reports["reporter"].to_numpy(dtype=object)
+    elsewhere = pd.Series(reporters, dtype=object).map(first).to_numpy(dtype=object)
+    maybe = np.flatnonzero(pd.notna(elsewhere) & (elsewhere != zone_of))
+    strays = [i for i in maybe.tolist() if zone_of[i] not in keepers[reporters[i]]]
     issues = []
     for i in strays:
-        row = suspect.iloc[i]
+        row = reports.iloc[i]
         own = ", ".join(sorted(keepers[row["reporter"]]))
         issues.append(
             Issue(
@@ -220,41 +291,51 @@ def _other_zone(reports: pd.DataFrame, register: pd.DataFrame) -> list[Issue]:
     return issues
 
 
-def _per_person(reports: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
-    """Return one row per person and report: a household's report for each member."""
-    own = reports[reports["target_kind"] == "person"].assign(person_id=lambda f: f["target"])
-    household = reports[reports["target_kind"] == "household"]
-    members = register.loc[register["household_id"] != "", ["household_id", "person_id"]]
-    covered = household.merge(members, left_on="target", right_on="household_id")
-    return pd.concat(
-        [
-            own.assign(priority=_OWN),
-            covered.drop(columns="household_id").assign(priority=_HOUSEHOLD),
-        ],
-        ignore_index=True,
+def _per_person(
+    household: np.ndarray, found: np.ndarray, index: _RegisterIndex
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return one pair per person and report: a household's report for each member.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The register row of the person and the row of the report: first the people's
+        own reports, then the households' reports member by member, in report order.
+    """
+    own, households = np.flatnonzero(~household), np.flatnonzero(household)
+    first = index.bounds[found[households]]
+    sizes = index.bounds[found[households] + 1] - first
+    starts = np.repeat(first - (np.cumsum(sizes) - sizes), sizes)
+    members = index.members[starts + np.arange(sizes.sum())]
+    return (
+        np.concatenate([found[own], members]),
+        np.concatenate([own, np.repeat(households, sizes)]),
     )
 
 
-def _latest(per_person: pd.DataFrame) -> pd.DataFrame:
-    """Return each person's report that wins: the latest minute, own, most urgent."""
-    frame = per_person.assign(
-        minute=per_person["reported_at"].dt.floor("min"),
-        urgency=per_person["status"].map({status: STATUSES.index(status) for status in STATUSES}),
-    )
-    frame = frame.sort_values(["person_id", "minute", "priority", "urgency", "reported_at"])
-    latest = frame.drop_duplicates("person_id", keep="last")
-    return pd.DataFrame(
-        {
-            "person_id": latest["person_id"].to_numpy(),
-            "status": latest["status"].to_numpy(),
-            "reported_at": _minutes_text(latest["reported_at"]),
-            "reporter": latest["reporter"].to_numpy(),
-            "location": latest["location"].to_numpy(),
-            "source": (
-                latest[SOURCE_FILE].astype(str) + ", row " + latest[SOURCE_ROW].astype(str)
-            ).to_numpy(),
-        }
-    )
+def _latest(
+    reports: pd.DataFrame, own: np.ndarray, person: np.ndarray, row: np.ndarray
+) -> np.ndarray:
+    """Return which pair (`_per_person`) wins for each person reported on.
+
+    The latest minute wins, then a person's own report over their household's, then
+    the most urgent status, then the later time, then the later pair.
+    """
+    times = reports["reported_at"].to_numpy()[row]
+    minute = times.astype("datetime64[m]").view(np.int64)
+    exact = times.view(np.int64)
+    urgency = reports["status"].map(_URGENCY).to_numpy(dtype=np.int64)[row]
+    order = np.lexsort((np.arange(len(row)), exact, urgency, own[row], minute, person))
+    ordered = person[order]
+    last = np.ones(len(order), dtype=bool)
+    last[:-1] = ordered[1:] != ordered[:-1]
+    return order[last]
+
+
+def _sources(reports: pd.DataFrame) -> np.ndarray:
+    """Return each report's file and row: ``FILE, row N``."""
+    files = reports[SOURCE_FILE].astype(str).to_numpy(dtype=object)
+    return files + ", row " + reports[SOURCE_ROW].astype(str).to_numpy(dtype=object)
 
 
 def _minutes_text(times: pd.Series) -> np.ndarray:

@@ -58,10 +58,16 @@ def chromium() -> Iterator[Any]:
 
 @pytest.fixture
 def open_page(chromium: Any) -> Iterator[Any]:
-    """Return a function opening a local file; every non-file request is aborted."""
+    """Return a function opening a local file; every non-file request is aborted.
+
+    ``wait_for`` is a CSS selector to wait for after the page has loaded (a map's
+    ``.leaflet-container``, drawn by script).
+    """
     contexts = []
 
-    def visit(path: Path, *, width: int = 1280, height: int = 800) -> Visit:
+    def visit(
+        path: Path, *, width: int = 1280, height: int = 800, wait_for: str | None = None
+    ) -> Visit:
         context = chromium.new_context(viewport={"width": width, "height": height})
         contexts.append(context)
         page = context.new_page()
@@ -85,7 +91,8 @@ def open_page(chromium: Any) -> Iterator[Any]:
 
         page.on("dialog", dialog)
         page.goto(path.resolve().as_uri(), wait_until="load")
-        page.wait_for_selector(".leaflet-container", timeout=15_000)
+        if wait_for is not None:
+            page.wait_for_selector(wait_for, timeout=15_000)
         return seen
 
     yield visit

@@ -33,23 +33,11 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 
 def test_compliance_page_fits_a_phone_and_loads_nothing(
-    chromium: Any, pages: list[Path], tmp_path: Path
+    open_page: Any, pages: list[Path], tmp_path: Path
 ) -> None:
     page_path = max(pages, key=lambda p: p.stat().st_size)  # the longest list of items
-    context = chromium.new_context(viewport=PHONE)
-    blocked: list[str] = []
-
-    def route(request_route: Any) -> None:
-        url = request_route.request.url
-        if url.startswith(("file://", "data:")):
-            request_route.continue_()
-        else:
-            blocked.append(url)
-            request_route.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
-    page.goto(page_path.resolve().as_uri(), wait_until="load")
+    seen = open_page(page_path, **PHONE)
+    page = seen.page
     # The page never scrolls sideways; a wide table scrolls inside its own box.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     widest = page.evaluate(
@@ -59,5 +47,4 @@ def test_compliance_page_fits_a_phone_and_loads_nothing(
     assert page.get_by_role("heading", name="Out of compliance").is_visible()
     page.screenshot(path=str(tmp_path / "phone.png"))
     assert (tmp_path / "phone.png").stat().st_size > 10_000
-    assert blocked == []
-    context.close()
+    assert (seen.errors, seen.blocked, seen.dialogs) == ([], [], [])

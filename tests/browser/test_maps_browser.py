@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,12 @@ from tests.factories import AS_OF, HOSTILE_NAME, hostile_helsinki
 from zones.plan import PlannedStation
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def open_page(open_page):
+    """Open a map page and wait until Leaflet has drawn it."""
+    return functools.partial(open_page, wait_for=".leaflet-container")
 
 
 @pytest.fixture(scope="module")

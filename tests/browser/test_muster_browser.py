@@ -59,67 +59,39 @@ def muster_page(tmp_path_factory) -> Path:
     return root / "out" / "muster.html"
 
 
-def open_offline(chromium, path: Path, viewport: dict[str, int]):
-    context = chromium.new_context(viewport=viewport)
-    page = context.new_page()
-    blocked, errors, dialogs = [], [], []
-
-    def route(request_route) -> None:
-        url = request_route.request.url
-        if url.startswith(("file://", "data:")):
-            request_route.continue_()
-        else:
-            blocked.append(url)
-            request_route.abort()
-
-    context.route("**/*", route)
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(path.resolve().as_uri(), wait_until="load")
-    return context, page, (blocked, errors, dialogs)
-
-
-def test_muster_page_opens_offline_and_shows_hostile_names_as_text(chromium, muster_page):
-    context, page, (blocked, errors, dialogs) = open_offline(chromium, muster_page, PHONE)
-    try:
-        assert errors == []
-        assert blocked == []
-        assert dialogs == []
-        assert page.locator("script").count() == 0
-        assert page.locator("img").count() == 0
-        body = page.locator("body").inner_text()
-        assert HOSTILE_NAME in body
-        assert "<i>basement</i>" in body
-        assert "<script>alert(4)</script>" in body  # the unknown id, named as text
-        assert HOSTILE_ADDRESS in body  # an agency, counted
-        headings = page.locator("h2").all_inner_texts()
-        assert headings[:2] == ["Need help (1)", "Not accounted for (2)"]
-        needs_help = page.locator("section").first.inner_text()
-        assert HOSTILE_NAME in needs_help
-        assert "+358 40 1234567" in page.locator("section").nth(1).inner_text()
-        if SCREENSHOT:
-            page.screenshot(path=SCREENSHOT, full_page=True)
-    finally:
-        context.close()
+def test_muster_page_opens_offline_and_shows_hostile_names_as_text(open_page, muster_page):
+    seen = open_page(muster_page, **PHONE)
+    page = seen.page
+    assert (seen.errors, seen.blocked, seen.dialogs) == ([], [], [])
+    assert page.locator("script").count() == 0
+    assert page.locator("img").count() == 0
+    body = page.locator("body").inner_text()
+    assert HOSTILE_NAME in body
+    assert "<i>basement</i>" in body
+    assert "<script>alert(4)</script>" in body  # the unknown id, named as text
+    assert HOSTILE_ADDRESS in body  # an agency, counted
+    headings = page.locator("h2").all_inner_texts()
+    assert headings[:2] == ["Need help (1)", "Not accounted for (2)"]
+    needs_help = page.locator("section").first.inner_text()
+    assert HOSTILE_NAME in needs_help
+    assert "+358 40 1234567" in page.locator("section").nth(1).inner_text()
+    if SCREENSHOT:
+        page.screenshot(path=SCREENSHOT, full_page=True)
 
 
-def test_muster_page_is_readable_at_phone_width(chromium, muster_page):
-    context, page, _seen = open_offline(chromium, muster_page, PHONE)
-    try:
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= PHONE["width"]  # no sideways scrolling of the whole page
-        size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('td')).fontSize)")
-        assert size >= 12
-        for table in page.locator("table").all():
-            box = table.bounding_box()
-            assert box["x"] >= 0
-            assert box["x"] + box["width"] <= PHONE["width"]
-    finally:
-        context.close()
+def test_muster_page_is_readable_at_phone_width(open_page, muster_page):
+    page = open_page(muster_page, **PHONE).page
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"]  # no sideways scrolling of the whole page
+    size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('td')).fontSize)")
+    assert size >= 12
+    for table in page.locator("table").all():
+        box = table.bounding_box()
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= PHONE["width"]
 
 
-def test_drill_page_opens_offline_readable_with_hostile_ids_as_text(chromium, muster_page):
+def test_drill_page_opens_offline_readable_with_hostile_ids_as_text(open_page, muster_page):
     root = muster_page.parents[1]
     log = root / "drill-log.csv"
     pd.DataFrame(
@@ -132,18 +104,14 @@ def test_drill_page_opens_offline_readable_with_hostile_ids_as_text(chromium, mu
     result = CliRunner().invoke(main, ["drill", str(root / "plan"), str(log), "--out",
                                        str(root / "drill")])  # fmt: skip
     assert result.exit_code == 0, result.output
-    context, page, (blocked, errors, dialogs) = open_offline(
-        chromium, root / "drill" / "drill.html", PHONE
-    )
-    try:
-        assert (errors, blocked, dialogs) == ([], [], [])
-        assert page.locator("script").count() == 0
-        callers = page.locator("section").nth(2).inner_text()
-        assert HOSTILE_NAME in callers  # did not report back, shown as text
-        assert "C2" not in callers
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-        for table in page.locator("table").all():
-            box = table.bounding_box()
-            assert box["x"] + box["width"] <= PHONE["width"]
-    finally:
-        context.close()
+    seen = open_page(root / "drill" / "drill.html", **PHONE)
+    page = seen.page
+    assert (seen.errors, seen.blocked, seen.dialogs) == ([], [], [])
+    assert page.locator("script").count() == 0
+    callers = page.locator("section").nth(2).inner_text()
+    assert HOSTILE_NAME in callers  # did not report back, shown as text
+    assert "C2" not in callers
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    for table in page.locator("table").all():
+        box = table.bounding_box()
+        assert box["x"] + box["width"] <= PHONE["width"]

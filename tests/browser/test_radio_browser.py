@@ -18,32 +18,15 @@ PHONE = {"width": 390, "height": 844}
 
 
 def test_radio_page_on_a_phone_shows_hostile_names_as_text(
-    chromium: Any, tiny_station: Path, tmp_path: Path
+    open_page: Any, tiny_station: Path, tmp_path: Path
 ):
     plan = tiny_plan(tiny_station)
     staff = plan.staff.copy()
     staff.loc[staff["staff_id"] == "S001", "name"] = HOSTILE_NAME
     planned, radio = with_radio(dataclasses.replace(plan, staff=staff))
     write_radio_net(planned, radio, tmp_path, issued=dt.date(2026, 11, 15))
-    context = chromium.new_context(viewport=PHONE)
-    blocked: list[str] = []
-    errors: list[str] = []
-    dialogs: list[str] = []
-
-    def route(request_route: Any) -> None:
-        url = request_route.request.url
-        if url.startswith(("file://", "data:")):
-            request_route.continue_()
-        else:
-            blocked.append(url)
-            request_route.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto((tmp_path / "radio" / "radio_net.html").resolve().as_uri(), wait_until="load")
+    seen = open_page(tmp_path / "radio" / "radio_net.html", **PHONE)
+    page = seen.page
     body = page.locator("body").inner_text()
     assert HOSTILE_NAME.split("\n")[0] in body
     assert "Z01D1" in body
@@ -51,8 +34,5 @@ def test_radio_page_on_a_phone_shows_hostile_names_as_text(
     # Readable on a phone: the page itself never scrolls sideways (tables scroll inside).
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     page.screenshot(path=str(tmp_path / "radio-phone.png"), full_page=True)
-    assert errors == []
-    assert blocked == []
-    assert dialogs == []
+    assert (seen.errors, seen.blocked, seen.dialogs) == ([], [], [])
     assert page.evaluate("() => document.querySelectorAll('script, [onerror]').length") == 0
-    context.close()

@@ -343,10 +343,10 @@ def test_a_long_unaccounted_list_is_cut_on_the_page_and_whole_in_the_csv(plan, r
     assert shown.count("<tr>") == LISTED + 1  # the header and the first LISTED people
 
 
-def test_muster_does_not_import_the_geodata_stack() -> None:
+def test_muster_does_not_import_the_geodata_stack_or_openpyxl() -> None:
     code = (
         "import sys, planner.cli, planner.muster; "
-        "print(sorted({'geopandas', 'shapely', 'pyproj'} & set(sys.modules)))"
+        "print(sorted({'geopandas', 'shapely', 'pyproj', 'openpyxl'} & set(sys.modules)))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

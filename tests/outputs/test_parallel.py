@@ -44,3 +44,11 @@ def test_a_daemonic_worker_runs_tasks_itself() -> None:
     pids = queue.get(timeout=60)
     worker.join(timeout=60)
     assert set(pids) == {worker.pid}
+
+
+def test_long_tasks_take_the_cores_from_fewer_items() -> None:
+    results = run_all(lambda _item: os.getpid(), [0, 1], min_items=2)
+    if len(os.sched_getaffinity(0)) > 1:
+        assert os.getpid() not in results
+    else:
+        assert set(results) == {os.getpid()}

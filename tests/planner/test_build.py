@@ -8,7 +8,9 @@ import pytest
 
 from planner.build import PLAN_STEPS, build_plan
 from planner.moss import check_moss
+from planner.publish import write_plan
 from planner.site_rules import suggest_for_plan
+from planner.summary import plan_summary
 from stations import StationError, load_station
 
 AS_OF = dt.date(2026, 11, 15)
@@ -54,3 +56,31 @@ def test_a_broken_rules_file_fails_before_planning(tiny_station):
     with pytest.raises(StationError, match=r"moss\.toml"):
         build_plan(tiny_station, as_of=AS_OF, step=started.append)
     assert started == [PLAN_STEPS[0]]
+
+
+def test_agency_compliance_is_worked_out_once_for_the_pages_and_the_summary(
+    tiny_station, tmp_path, monkeypatch
+):
+    import planner.build
+
+    calls = []
+    real = planner.build.agency_compliance
+
+    def counted(*args):
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(planner.build, "agency_compliance", counted)
+    run = build_plan(tiny_station, as_of=AS_OF)
+    folder = tmp_path / "plan"
+    folder.mkdir()
+    write_plan(run, folder, issued=AS_OF)
+    summary = plan_summary(run)
+    assert len(calls) == 1
+    worst = run.compliance.worst()
+    assert worst is not None
+    assert summary["worst_agency"] == worst.agency
+    table = (folder / "compliance" / "compliance_by_agency.csv").read_text(encoding="utf-8-sig")
+    assert worst.agency in table
+    with pytest.raises(ValueError, match="no MOSS report"):
+        _ = build_plan(tiny_station, as_of=AS_OF, until="plan").compliance

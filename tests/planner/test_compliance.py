@@ -251,7 +251,9 @@ def test_worst_agency_is_the_lowest_compliance_ties_by_name(helsinki: StationCom
 def test_summary_names_the_worst_agency_and_the_untrained_share() -> None:
     station = load_station(SAMPLE, as_of=AS_OF)
     planned = plan_by_hand(station)
-    figures = agency_figures(planned, check_moss(planned, pinned_rules(), as_of=AS_OF))
+    figures = agency_figures(
+        agency_compliance(planned, check_moss(planned, pinned_rules(), as_of=AS_OF))
+    )
     staff = roster(SAMPLE, AS_OF)
     assert figures["staff_without_training_pct"] == pytest.approx(
         round(100 * (~staff["trained"]).mean(), 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 import subprocess
@@ -24,6 +25,7 @@ from stations.synth import synthesize_station
 from tests.conftest import TINY
 from tests.factories import SAMPLE
 from zones.hibernation import SUPPLIES
+from zones.manifests import manifest_people
 
 HOSTILE = '=HYPERLINK("http://x","y") <b>Bold</b>'
 DAYS = 10
@@ -292,3 +294,47 @@ def test_security_plan_seats_are_those_of_transport_csv(
     )
     for row in transport[transport["movement"] == "all"].itertuples():
         assert f"{int(row.people):,} moving, {int(row.away)} away" in pdf
+
+
+def test_the_manifest_is_worked_out_once_per_plan_and_a_changed_copy_has_its_own(
+    synthesized: PlanRun,
+) -> None:
+    planned = synthesized.planned
+    first = manifest_people(planned)
+    first["name"] = "changed by the caller"
+    again = manifest_people(planned)
+    assert "changed by the caller" not in set(again["name"])
+    assert again.equals(manifest_people(planned))
+    without_visitors = dataclasses.replace(planned, visitors=planned.visitors.iloc[:0])
+    fewer = manifest_people(without_visitors)
+    assert len(fewer) == len(again) - int((again["person"] == "visitor").sum()) > 0
+    assert not (fewer["person"] == "visitor").any()
+
+
+def test_a_dependant_follows_their_staff_member_else_the_household_else_nobody(
+    synthesized: PlanRun,
+) -> None:
+    planned = synthesized.planned
+    station = planned.station
+    dependants = station.dependants.copy()
+    accepted = dependants.index[dependants["status"] == "accepted"]
+    credited, unknown = accepted[0], accepted[1]
+    household = dependants.loc[credited, "household_id"]
+    dependants.loc[credited, "staff_id"] = "NOT-ON-THE-ROSTER"
+    dependants.loc[unknown, ["staff_id", "household_id"]] = ["NOT-ON-THE-ROSTER", "NO-SUCH-HOME"]
+    changed = dataclasses.replace(
+        planned, station=dataclasses.replace(station, dependants=dependants)
+    )
+    people = manifest_people(changed).set_index("person_id")
+    staff = manifest_people(planned)
+    roster = planned.staff
+    first_id = roster.loc[roster["household_id"].astype(str) == str(household), "staff_id"].iloc[0]
+    first = staff.set_index("person_id").loc[str(first_id)]
+    follows = people.loc[dependants.loc[credited, "person_id"]]
+    assert (follows["category"], follows["movement"], follows["zone_id"]) == (
+        first["category"],
+        first["movement"],
+        first["zone_id"],
+    )
+    assert dependants.loc[unknown, "person_id"] not in people.index
+    assert len(people) == len(staff) - 1

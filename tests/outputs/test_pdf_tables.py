@@ -1,0 +1,213 @@
+"""Long PDF tables: split over pages where reportlab splits them, every row once, in order.
+
+The tables of the documents (`outputs._pdf.text_table`) are laid out page by page by
+`outputs._pdf.PagedTable`; the manifests and the roll-call sheets are its longest users.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pandas as pd
+from pypdf import PdfReader
+
+from outputs import page
+from outputs._pdf import text_table
+from outputs.document import Document, Section, Table, write_pdf
+from outputs.manifests import LONG_MANIFEST, write_manifests
+from outputs.roll_call import write_roll_call
+
+ISSUED = dt.date(2026, 12, 1)
+ROW_ID = re.compile(r"R\d{4}")
+
+
+def pages_text(path: Path) -> list[str]:
+    """Return the text of each page of a PDF."""
+    return [p.extract_text() for p in PdfReader(path).pages]
+
+
+def row_ids(text: str, pattern: re.Pattern[str] = ROW_ID) -> list[str]:
+    return pattern.findall(text)
+
+
+def mixed_rows(count: int) -> list[tuple[str, ...]]:
+    """Return rows of one to four lines: line breaks, long words, wrapped text and CJK."""
+    rows = []
+    for i in range(count):
+        name = f"Person {i}" + ("\n(away)" if i % 7 == 0 else "")
+        if i % 11 == 0:
+            name += " 李小龙"  # a paragraph cell
+        note = "a long note that wraps over two lines in its narrow column" if i % 5 == 0 else ""
+        if i % 13 == 0:
+            note = "Supercalifragilisticexpialidocious-Hauptbahnhofstrasse"  # broken to fit
+        rows.append((f"R{i:04d}", name, note, "x" if i % 2 else ""))
+    return rows
+
+
+def test_a_long_table_lists_every_row_once_in_order_with_the_header_on_each_page(
+    tmp_path: Path,
+) -> None:
+    rows = mixed_rows(600)
+    document = Document(
+        title="Long table",
+        subtitle="600 rows",
+        marking="CONFIDENTIAL",
+        issued=ISSUED,
+        facts=(("Rows", "600"),),
+        sections=(
+            Section(
+                "People",
+                (
+                    "Before the table.",
+                    Table(("Ident", "Name", "Remarks", "Tick"), rows, (1, 2, 2, 1)),
+                ),
+                numbered=False,
+            ),
+        ),
+        layout="sheet",
+    )
+    pages = pages_text(write_pdf(document, tmp_path / "long.pdf"))
+    assert len(pages) >= 8
+    assert [i for p in pages for i in row_ids(p)] == [row[0] for row in rows]
+    for text in pages:
+        assert row_ids(text)  # no page without rows (no empty page, no lone header)
+        assert "Ident" in text
+        assert "Remarks" in text
+        assert text.index("Ident") < text.index(row_ids(text)[0])  # the header comes first
+    assert "李小龙" in "".join(pages)
+    assert "-Hauptb-\nahnhofstrasse" in "".join(pages)  # a word too wide for its column is cut
+
+
+def test_pages_break_where_reportlabs_own_table_breaks(tmp_path: Path) -> None:
+    from reportlab.platypus import Paragraph
+    from reportlab.platypus import Table as ReportlabTable
+
+    rows = mixed_rows(400)
+    styles = page.styles()
+    paged = text_table(
+        ("Ident", "Name", "Remarks", "Tick"),
+        rows,
+        [60.0, 160.0, 200.0, 60.0],
+        size=styles.small.fontSize,
+        leading=styles.small.leading,
+        bold_columns=(0,),
+    )
+    cells = paged.rows
+    # The same cells in one reportlab Table, which splits itself (measuring each row).
+    whole = ReportlabTable(
+        [cells.header, *cells.body], colWidths=cells.widths, repeatRows=1, style=cells.commands
+    )
+    furniture = page.Furniture("CONFIDENTIAL", "Tables", ISSUED)
+    texts = []
+    for name, table in (("paged", paged), ("reportlab", whole)):
+        story = [Paragraph("Some text above the table.", styles.body), table]
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(page.build_pdf(story, furniture, title=name, author="test"))
+        texts.append([row_ids(text) for text in pages_text(path)])
+    assert texts[0] == texts[1]
+    assert len(texts[0]) >= 6
+
+
+def test_a_short_table_is_measured_as_reportlab_measures_it() -> None:
+    from reportlab.platypus import Table as ReportlabTable
+
+    styles = page.styles()
+    paged = text_table(
+        ("Ident", "Name", "Remarks", "Tick"),
+        mixed_rows(30),
+        [60.0, 160.0, 200.0, 60.0],
+        size=styles.small.fontSize,
+        leading=styles.small.leading,
+    )
+    cells = paged.rows
+    whole = ReportlabTable(
+        [cells.header, *cells.body], colWidths=cells.widths, style=cells.commands
+    )
+    assert paged.wrap(480, 10_000) == whole.wrap(480, 10_000)
+    assert paged.split(480, 10_000) == [paged]  # it fits: nothing to split
+    assert paged.split(480, 5) == []  # not even the header and a row fit
+
+
+def register(counts: dict[str, int]) -> pd.DataFrame:
+    """Return a person register: ``counts`` people in each zone, households of three."""
+    rows = [
+        {
+            "person_id": f"{zone}-R{i:04d}",
+            "kind": "staff" if i % 3 == 0 else "dependant",
+            "name": f"Person {i} of {zone}",
+            "household_id": f"{zone}-H{i // 3:03d}",
+            "zone_id": zone,
+            "presence": "present" if i % 9 else "away",
+            "warden_name": "Ada Warden",
+            "warden_phone": "+41 22 000 00 00",
+        }
+        for zone, count in counts.items()
+        for i in range(count)
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_a_long_roll_call_sheet_lists_every_person_once_in_order(tmp_path: Path) -> None:
+    people = register({"Z01": 450, "Z02": 20})
+    paths = write_roll_call(people, tmp_path, station="Geneva", issued=ISSUED)
+    assert [p.name for p in paths] == ["register.csv", "Z01.csv", "Z01.pdf", "Z02.csv", "Z02.pdf"]
+    for zone, count in (("Z01", 450), ("Z02", 20)):
+        pages = pages_text(tmp_path / "roll_call" / f"{zone}.pdf")
+        pattern = re.compile(rf"{zone}-R\d{{4}}")
+        listed = [i for text in pages for i in row_ids(text, pattern)]
+        assert listed == [f"{zone}-R{i:04d}" for i in range(count)]
+        for text in pages:
+            assert "person_id" in text  # the header, on every page
+            assert "household" in text
+        sheet = pd.read_csv(tmp_path / "roll_call" / f"{zone}.csv", dtype=str)
+        assert sheet["person_id"].tolist() == listed
+    assert len(pages_text(tmp_path / "roll_call" / "Z01.pdf")) >= 5
+    assert "(away)" in pages_text(tmp_path / "roll_call" / "Z01.pdf")[0]
+
+
+def manifest(count: int) -> pd.DataFrame:
+    """Return manifest people of one concentration point leaving by two departure points."""
+    return pd.DataFrame(
+        {
+            "concentration_id": "CP1",
+            "household_id": [f"H{i // 3:04d}" for i in range(count)],
+            "person_id": [f"R{i:04d}" for i in range(count)],
+            "staff_id": None,
+            "person": "staff",
+            "name": [f"Person {i}" for i in range(count)],
+            "category": "international",
+            "movement": "evacuate",
+            "destination_id": ["DP1" if i % 4 else "DP2" for i in range(count)],
+            "status": "travels",
+            "zone_id": "Z01",
+            "assembly_id": "AP1",
+            "special_needs": ["wheelchair" if i % 10 == 0 else None for i in range(count)],
+            "vehicle": None,
+            "phone": None,
+        }
+    )
+
+
+def test_long_manifests_list_every_person_once_in_order(tmp_path: Path) -> None:
+    people = manifest(LONG_MANIFEST + 200)  # long enough to be written in parallel
+    paths = write_manifests(people, tmp_path, station_name="Geneva", issued=ISSUED)
+    folder = tmp_path / "manifests"
+    assert paths == [
+        folder / "CP1.csv",
+        folder / "CP1.pdf",
+        folder / "departures" / "DP1.csv",
+        folder / "departures" / "DP1.pdf",
+        folder / "departures" / "DP2.csv",
+        folder / "departures" / "DP2.pdf",
+    ]
+    for path, listed in (
+        (folder / "CP1.pdf", people),
+        (folder / "departures" / "DP1.pdf", people[people["destination_id"] == "DP1"]),
+        (folder / "departures" / "DP2.pdf", people[people["destination_id"] == "DP2"]),
+    ):
+        pages = pages_text(path)
+        assert [i for text in pages for i in row_ids(text)] == listed["person_id"].tolist()
+        assert all("Household" in text and "Needs / vehicle" in text for text in pages)
+    assert len(pages_text(folder / "CP1.pdf")) >= 10
