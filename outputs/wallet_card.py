@@ -125,8 +125,9 @@ def _fitted_story(card: WalletCard, width: float, height: float) -> list[Any]:
     """Return the card's flowables with as many households as fit in ``height``.
 
     The part above the households is measured once, and the households' table once with
-    every row: the table of the first ``n`` rows is as tall as those rows (reportlab sums
-    the heights given, `_rows_height`), so each try of the search costs no layout.
+    every row: the table of the first ``n`` rows is as tall as those rows (a reportlab
+    Table of the heights given, as `outputs._pdf.PagedTable` draws it: `_rows_height`),
+    so each try of the search costs no layout.
     """
     styles = _Styles.make()
     head = _head(card, width, styles)
@@ -135,8 +136,7 @@ def _fitted_story(card: WalletCard, width: float, height: float) -> list[Any]:
     full = None
     if card.households:
         full = _table(card.households, HOUSEHOLD_SHARES, width)
-        full.wrap(width, 10_000)
-        rows = list(full._rowHeights)  # noqa: SLF001 - each row's height, as laid out
+        rows = list(full.rows.heights)  # each row's height, measured (`_pdf.PagedTable`)
 
     def fits(shown: int) -> bool:
         tail = [_rows_height(rows[:shown], width)]
