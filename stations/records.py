@@ -195,7 +195,7 @@ class RecordCheck:
             return
         code = f"unknown_{vocabulary.name}"
         readings: dict[str, tuple[str | None, list[_Unknown]]] = {}
-        normalised = []
+        normalised: list[str | None] = []
         for index, cell in self.frame[column].items():
             if cell is None:
                 normalised.append(None)
