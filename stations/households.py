@@ -149,10 +149,20 @@ def _summarise(
     summary = grouped.agg(
         staff_count=(STAFF_ID, "size"),
         dependants=(DEPENDANTS, "sum"),
-        staff_ids=(STAFF_ID, ";".join),
         x=("x", "mean"),
         y=("y", "mean"),
     ).reset_index()
+    # One pass over the sorted rows rather than a Python function per group.
+    members: dict[str, list[str]] = {}
+    for household, staff_id in zip(
+        frame[HOUSEHOLD_ID].tolist(), frame[STAFF_ID].tolist(), strict=True
+    ):
+        members.setdefault(household, []).append(staff_id)
+    summary.insert(
+        summary.columns.get_loc(DEPENDANTS) + 1,
+        "staff_ids",
+        [";".join(members[household]) for household in summary[HOUSEHOLD_ID]],
+    )
     summary[HEADCOUNT] = summary[STAFF_COUNT] + summary[DEPENDANTS]
     centre_x = grouped["x"].transform("mean")
     centre_y = grouped["y"].transform("mean")

@@ -34,6 +34,10 @@ def did_you_mean(value: str, known: Iterable[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
+# An unrecognised value of a cell: (message, severity, the value as written).
+_Unknown = tuple[str, Severity, str]
+
+
 class RecordCheck:
     """Collect issues for the rows of one table.
 
@@ -189,42 +193,20 @@ class RecordCheck:
         """
         if column not in self.frame.columns:
             return
-        cache: dict[str, str | None] = {}
-        normalised = []
-        for index, cell in self.frame[column].items():
-            parts = [] if cell is None else [cell] if not multiple else cell.split(";")
-            values = []
-            for part in (p.strip() for p in parts):
-                if not part:
-                    continue
-                if part not in cache:
-                    cache[part] = vocabulary.read(part)
-                value = cache[part]
-                if value is None:
-                    value = self._unknown(int(index), column, part, vocabulary)
-                if value:
-                    values.append(value)
-            kept = [v for v in dict.fromkeys(values) if not (multiple and v == "staff")]
-            normalised.append(";".join(kept) if kept else None)
-        self.frame[column] = pd.Series(normalised, index=self.frame.index, dtype=object)
-
-    def _unknown(self, index: int, column: str, text: str, vocabulary: Vocabulary) -> str | None:
-        close = vocabulary.closest(text)
-        hint = f"; did you mean {close!r}?" if close else ""
         code = f"unknown_{vocabulary.name}"
-        what = vocabulary.name.replace("_", " ")
-        if vocabulary.unknown is None:
-            allowed = ", ".join(vocabulary.values)
-            message = f"unknown {what} {text!r}{hint} (allowed: {allowed})"
-            self.report(index, column, message, code=code, value=text)
-            return None
-        means = vocabulary.unknown_means or vocabulary.unknown
-        message = (
-            f"unknown {what} {text!r} read as {means}{hint} (add it to [vocabulary] "
-            "in station.toml to map it)"
-        )
-        self.report(index, column, message, severity="warning", code=code, value=text)
-        return text if vocabulary.unknown == KEEP_AS_WRITTEN else vocabulary.unknown
+        readings: dict[str, tuple[str | None, list[_Unknown]]] = {}
+        normalised: list[str | None] = []
+        for index, cell in self.frame[column].items():
+            if cell is None:
+                normalised.append(None)
+                continue
+            if cell not in readings:
+                readings[cell] = _read_cell(cell, vocabulary, multiple=multiple)
+            value, unknown = readings[cell]
+            for message, severity, text in unknown:
+                self.report(int(index), column, message, severity=severity, code=code, value=text)
+            normalised.append(value)
+        self.frame[column] = pd.Series(normalised, index=self.frame.index, dtype=object)
 
     def _case_twins(self, column: str, values: pd.Series) -> None:
         """Warn about ids that differ only in case from an earlier one."""
@@ -267,3 +249,39 @@ class RecordCheck:
         frame[STATUS] = ["rejected" if int(i) in self._reasons else "accepted" for i in frame.index]
         frame[REASON] = ["; ".join(self._reasons.get(int(i), [])) or None for i in frame.index]
         return frame
+
+
+def _read_cell(
+    cell: str, vocabulary: Vocabulary, *, multiple: bool
+) -> tuple[str | None, list[_Unknown]]:
+    """Return a cell read through ``vocabulary`` and its unrecognised values, in order."""
+    values = []
+    unknown = []
+    for part in (p.strip() for p in (cell.split(";") if multiple else [cell])):
+        if not part:
+            continue
+        value = vocabulary.read(part)
+        if value is None:
+            message, severity, value = _unknown(part, vocabulary)
+            unknown.append((message, severity, part))
+        if value:
+            values.append(value)
+    kept = [v for v in dict.fromkeys(values) if not (multiple and v == "staff")]
+    return (";".join(kept) if kept else None), unknown
+
+
+def _unknown(text: str, vocabulary: Vocabulary) -> tuple[str, Severity, str | None]:
+    """Return the message, severity and reading of a value ``vocabulary`` does not know."""
+    close = vocabulary.closest(text)
+    hint = f"; did you mean {close!r}?" if close else ""
+    what = vocabulary.name.replace("_", " ")
+    if vocabulary.unknown is None:
+        allowed = ", ".join(vocabulary.values)
+        return f"unknown {what} {text!r}{hint} (allowed: {allowed})", "error", None
+    means = vocabulary.unknown_means or vocabulary.unknown
+    message = (
+        f"unknown {what} {text!r} read as {means}{hint} (add it to [vocabulary] "
+        "in station.toml to map it)"
+    )
+    reading = text if vocabulary.unknown == KEEP_AS_WRITTEN else vocabulary.unknown
+    return message, "warning", reading

@@ -89,18 +89,21 @@ def normalise_phones(
     for column in columns:
         if column not in check.frame.columns:
             continue
+        parsed: dict[str, tuple[str, str | None]] = {}  # text -> (value, problem)
         values: list[str | None] = []
         for index, text in check.frame[column].items():
             if text is None:
                 values.append(None)
                 continue
-            try:
-                values.append(parse_phone(text, country))
-            except ValueError as exc:
-                check.report(
-                    int(index), column, f"{exc}; kept as written", severity="warning", code="phone"
-                )
-                values.append(text)
+            if text not in parsed:
+                try:
+                    parsed[text] = (parse_phone(text, country), None)
+                except ValueError as exc:
+                    parsed[text] = (text, f"{exc}; kept as written")
+            value, problem = parsed[text]
+            if problem is not None:
+                check.report(int(index), column, problem, severity="warning", code="phone")
+            values.append(value)
         check.frame[column] = values
 
 

@@ -117,6 +117,28 @@ def test_invalid_phone_is_a_warning_and_kept(hostile_station) -> None:
     assert station.staff.set_index("staff_id").loc["S002", "phone"] == "12345"
 
 
+def test_repeated_bad_values_are_reported_on_every_row(tiny_station: Path) -> None:
+    # Each distinct value is read once; every row holding it still gets its own issue.
+    staff = pd.read_csv(tiny_station / "staff.csv", dtype=str, keep_default_na=False)
+    staff.loc[staff.staff_id.isin(["S002", "S004"]), "phone"] = "12345"
+    staff.loc[staff.staff_id.isin(["S003", "S005"]), "role"] = "warden; juggler"
+    staff.loc[staff.staff_id == "S006", "role"] = "juggler"
+    staff.to_csv(tiny_station / "staff.csv", index=False)
+    station = load_station(tiny_station, as_of=AS_OF)
+    phones = [i for i in station.issues if i.code == "phone"]
+    assert [(i.row, i.column, i.severity) for i in phones] == [
+        (3, "phone", "warning"),
+        (5, "phone", "warning"),
+    ]
+    assert phones[0].message == phones[1].message
+    roles = [i for i in station.issues if i.code == "unknown_role"]
+    assert [(i.row, i.value) for i in roles] == [(4, "juggler"), (6, "juggler"), (7, "juggler")]
+    assert len({(i.message, i.severity) for i in roles}) == 1
+    by_id = station.staff.set_index("staff_id")
+    assert list(by_id.loc[["S002", "S004"], "phone"]) == ["12345", "12345"]
+    assert by_id.loc["S003", "role"] == by_id.loc["S005", "role"]
+
+
 def test_stale_records_warn(tiny_station: Path) -> None:
     station = load_station(tiny_station, as_of=dt.date(2027, 3, 1))
     stale = [w for w in station.warnings if w.code == "stale"]
