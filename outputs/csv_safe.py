@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -11,11 +12,17 @@ import pandas as pd
 from outputs.escape import BIDI_CONTROLS, CONTROL, FORMULA_STARTS, csv_cell
 
 # What csv_cell would change in a text: a control or bidi character anywhere.
+# A table of plain text is written this many rows at a time.
+_ROWS_AT_ONCE = 10_000
 _CHANGED = re.compile(f"{CONTROL.pattern[:-1]}{BIDI_CONTROLS.pattern[1:]}")
 
 
 def write_csv_safely(frame: pd.DataFrame, path: Path) -> Path:
     """Write a frame as UTF-8 CSV (with BOM, so Excel reads accents), text through ``csv_cell``.
+
+    A table of plain text that ``csv_cell`` keeps and the CSV writer would not quote (the
+    common case: ids, names, codes) is written by joining its cells, many rows at once;
+    any other goes through pandas. The bytes are the same either way.
 
     Parameters
     ----------
@@ -29,12 +36,44 @@ def write_csv_safely(frame: pd.DataFrame, path: Path) -> Path:
     pathlib.Path
         ``path``.
     """
-    safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = csv_column(safe[column])
-    safe.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    header = [str(name) for name in frame.columns]
+    columns = [frame.iloc[:, i].tolist() for i in range(frame.shape[1])]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write("\ufeff")  # what encoding="utf-8-sig" writes first
+        if _as_they_are(header, columns):
+            handle.write(",".join(header) + "\n")
+            rows = map(",".join, zip(*columns, strict=True))
+            while lines := list(itertools.islice(rows, _ROWS_AT_ONCE)):
+                handle.write("\n".join(lines) + "\n")
+            return path
+        safe = frame.copy()
+        for column in safe.columns:
+            if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+                safe[column] = csv_column(safe[column])
+        safe.to_csv(handle, index=False, lineterminator="\n")
     return path
+
+
+def _as_they_are(header: list[str], columns: list[list[object]]) -> bool:
+    """Return whether ``csv_cell`` keeps every cell and the CSV writer quotes none.
+
+    So it is when every cell is printable text (no control, bidi or line-break
+    character) without comma or quote, and none starts with a formula character; and
+    there are two columns at least (a row of one empty cell is quoted).
+    """
+    if len(header) < 2:  # noqa: PLR2004
+        return False
+    for cells in (header, *columns):
+        try:
+            text = "".join(cells)  # type: ignore[arg-type]
+        except TypeError:  # a cell that is not text: numbers, missing values
+            return False
+        if not text.isprintable() or "," in text or '"' in text:
+            return False
+        lines = "\n".join(cells)  # type: ignore[arg-type]  # no cell holds a line break
+        if lines.startswith(FORMULA_STARTS) or any(f"\n{m}" in lines for m in FORMULA_STARTS):
+            return False
+    return True
 
 
 def csv_column(values: pd.Series) -> pd.Series:

@@ -8,9 +8,7 @@ stack (`outputs.document`): every string escaped, no script, nothing fetched.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import itertools
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,9 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from outputs.csv_safe import csv_column
+from outputs.csv_safe import write_csv_safely
 from outputs.document import Document, Section, Table, render_html
-from outputs.escape import FORMULA_STARTS
 from outputs.phone_text import format_phone
 from stations.errors import Issue
 from zones.roll_call import RollCall
@@ -37,8 +34,6 @@ PHONE_CSS = (
 COUNT_LABELS = {"zone_id": "Zone", "area_id": "Area", "agency": "Agency"}
 # The rows a list of people shows on the page; muster.csv always has everyone.
 LISTED = 1000
-# muster.csv is written this many rows at a time.
-_ROWS_AT_ONCE = 10_000
 
 
 def write_muster(
@@ -75,55 +70,9 @@ def write_muster(
     page = folder / "muster.html"
     html = render_html(_document(result, station=station, at=at, issues=issues, files=files))
     page.write_text(html.replace("</style>", PHONE_CSS + "</style>", 1), encoding="utf-8")
-    table = _write_table(result.table(), folder / "muster.csv")
+    table = write_csv_safely(result.table(), folder / "muster.csv")
     logger.info("muster written to %s", folder)
     return [page, table]
-
-
-def _write_table(table: pd.DataFrame, path: Path) -> Path:
-    """Write a table as `outputs.csv_safe.write_csv_safely` does, byte for byte.
-
-    Cells through `csv_column`, lines by the `csv` writer (pandas' own); but when neither
-    would change a cell (:func:`_as_they_are`), the cells are joined, many rows at once.
-    """
-    header = [str(name) for name in table.columns]
-    columns = [table[name].tolist() for name in table.columns]
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        handle.write("\ufeff")  # what encoding="utf-8-sig" writes first
-        if _as_they_are(header, columns):
-            handle.write(",".join(header) + "\n")
-            rows = map(",".join, zip(*columns, strict=True))
-            while lines := list(itertools.islice(rows, _ROWS_AT_ONCE)):
-                handle.write("\n".join(lines))
-                handle.write("\n")
-        else:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(header)
-            safe = [csv_column(table[name]).tolist() for name in table.columns]
-            writer.writerows(zip(*safe, strict=True))
-    return path
-
-
-def _as_they_are(header: list[str], columns: list[list[object]]) -> bool:
-    """Return whether `csv_cell` keeps every cell and the csv writer quotes none.
-
-    So it is when every cell is printable text (no control, bidi or line-break
-    character) without comma or quote, and none starts with a formula character; and
-    there are two columns at least (a row of one empty cell is quoted).
-    """
-    if len(header) < 2:  # noqa: PLR2004
-        return False
-    for cells in (header, *columns):
-        try:
-            text = "".join(cells)  # type: ignore[arg-type]
-        except TypeError:  # a cell that is not text
-            return False
-        if not text.isprintable() or "," in text or '"' in text:
-            return False
-        lines = "\n".join(cells)  # type: ignore[arg-type]  # no cell holds a line break
-        if lines.startswith(FORMULA_STARTS) or any(f"\n{m}" in lines for m in FORMULA_STARTS):
-            return False
-    return True
 
 
 def _document(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from outputs.csv_safe import write_csv_safely
+from outputs.csv_safe import _as_they_are, csv_column, write_csv_safely
 from outputs.escape import csv_cell
 
 
@@ -69,3 +69,49 @@ def test_column_path_writes_the_bytes_of_the_cell_path(tmp_path: Path, column, d
                    errors="surrogatepass")  # fmt: skip
     write_csv_safely(frame, tmp_path / "column.csv")
     assert (tmp_path / "column.csv").read_bytes() == (tmp_path / "cell.csv").read_bytes()
+
+
+def _by_pandas(frame: pd.DataFrame, path: Path) -> bytes:
+    """The reference: every text column through csv_column, written by pandas."""
+    safe = frame.apply(csv_column)
+    safe.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("odd", "joined"),
+    [
+        ("Aino Virtanen", True),  # nothing to change or quote: the cells are joined at once
+        ("=HYPERLINK(1)", False),
+        ("-1", False),
+        ("@me", False),
+        ("\tTab", False),
+        ("Núñez, José", False),
+        ('Say "hi"', False),
+        ("two\nlines", False),
+        ("carriage\rreturn", False),
+        ("bell\x07", False),
+        ("\u202eevil", False),
+        ("no\u00a0break", False),
+        ("", True),
+        (None, False),
+    ],
+)
+def test_joined_text_is_what_pandas_writes(tmp_path: Path, monkeypatch, odd, joined) -> None:
+    monkeypatch.setattr("outputs.csv_safe._ROWS_AT_ONCE", 2)  # three rows in two writes
+    frame = pd.DataFrame(
+        {"person_id": ["S1", "S2", "S3"], "name": ["Aino Virtanen", odd, "Ben Roy"]},
+        dtype=object,
+    )
+    header, columns = list(frame.columns), [frame[c].tolist() for c in frame.columns]
+    assert _as_they_are(header, columns) is joined
+    written = write_csv_safely(frame, tmp_path / "safe.csv").read_bytes()
+    assert written == _by_pandas(frame, tmp_path / "pandas.csv")
+    assert written.startswith(b"\xef\xbb\xbfperson_id,name\n")
+
+
+def test_an_empty_table_writes_the_header_alone(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"person_id": [], "name": []}, dtype=object)
+    written = write_csv_safely(frame, tmp_path / "safe.csv").read_bytes()
+    assert written == b"\xef\xbb\xbfperson_id,name\n"
+    assert written == _by_pandas(frame, tmp_path / "pandas.csv")

@@ -1,13 +1,11 @@
-"""muster.csv holds what write_csv_safely writes, byte for byte, whatever the cells hold."""
+"""muster.html lists the first people by zone; muster.csv is the roll call's table."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pandas as pd
-import pytest
 
-from outputs.csv_safe import write_csv_safely
 from outputs.muster_page import write_muster
 from stations.reports import REGISTER_REQUIRED
 from zones.roll_call import RollCall
@@ -23,40 +21,6 @@ def people(names: list[str]) -> pd.DataFrame:
         for number, name in enumerate(names)
     ]  # fmt: skip
     return pd.DataFrame(rows, dtype=object)
-
-
-@pytest.mark.parametrize(
-    "odd",
-    [
-        "Aino Virtanen",  # nothing to change or quote: the cells are joined at once
-        "=HYPERLINK(1)",
-        "-1",
-        "@me",
-        "\tTab",
-        "Núñez, José",
-        'Say "hi"',
-        "two\nlines",
-        "carriage\rreturn",
-        "bell\x07",
-        "\u202eevil",
-        "no\u00a0break",
-        "",
-    ],
-)
-def test_muster_csv_is_what_write_csv_safely_writes(tmp_path, monkeypatch, odd):
-    monkeypatch.setattr("outputs.muster_page._ROWS_AT_ONCE", 2)  # three rows in two writes
-    result = RollCall(people(["Aino Virtanen", odd, "Ben Roy"]), ())
-    write_muster(result, tmp_path, station="S", at=AT, issues=(), files=1)
-    expected = write_csv_safely(result.table(), tmp_path / "expected.csv")
-    assert (tmp_path / "muster.csv").read_bytes() == expected.read_bytes()
-    assert (tmp_path / "muster.csv").read_bytes().startswith(b"\xef\xbb\xbfperson_id,kind,")
-
-
-def test_an_empty_roll_call_writes_the_header_alone(tmp_path):
-    result = RollCall(people([]).reindex(columns=people(["x"]).columns), ())
-    write_muster(result, tmp_path, station="S", at=AT, issues=(), files=0)
-    expected = write_csv_safely(result.table(), tmp_path / "expected.csv")
-    assert (tmp_path / "muster.csv").read_bytes() == expected.read_bytes()
 
 
 def test_the_page_lists_the_first_people_by_zone_household_and_id(tmp_path, monkeypatch):
