@@ -15,6 +15,7 @@ from typing import Any
 import geopandas as gpd
 import shapely
 
+from outputs.records import records
 from stations.schema import WGS84
 from zones.legs import DEFAULT_MOVEMENTS
 from zones.plan import PlannedStation
@@ -53,7 +54,7 @@ def evacuation_payload(planned: PlannedStation) -> dict[str, Any]:
         "movements": movements,
         "zones": _zones(planned.routes, movements),
         "legs": [
-            _leg(row, line) for row, line in zip(_records(routes), _lines(routes), strict=True)
+            _leg(row, line) for row, line in zip(records(routes), _lines(routes), strict=True)
         ],
     }
 
@@ -105,10 +106,6 @@ def _zones(routes: gpd.GeoDataFrame, movements: dict[str, str]) -> list[dict[str
             }
         )
     return out
-
-
-def _records(routes: gpd.GeoDataFrame) -> list[dict[str, Any]]:
-    return routes.drop(columns=routes.geometry.name).to_dict("records")
 
 
 def _lines(routes: gpd.GeoDataFrame) -> list[shapely.Geometry | None]:

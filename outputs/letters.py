@@ -27,6 +27,7 @@ from outputs import document, fonts
 from outputs._parallel import run_all
 from outputs.file_names import safe_file_names
 from outputs.page import long_date
+from outputs.records import records
 from stations.config import Contact
 from stations.text import text_of
 
@@ -253,8 +254,8 @@ def _letters(
     areas: pd.DataFrame | None,
     zone_names: Mapping[str, str] | None,
 ) -> list[_Letter]:
-    people = {text_of(r["staff_id"]): r for r in _records(staff, PERSON_FIELDS)}
-    rows = [r for r in _records(appointments) if _kind(text_of(r["role"])) in ROLE_CODES]
+    people = {text_of(r["staff_id"]): r for r in records(staff, PERSON_FIELDS)}
+    rows = [r for r in records(appointments) if _kind(text_of(r["role"])) in ROLE_CODES]
     missing = sorted({text_of(r["staff_id"]) for r in rows} - set(people))
     if missing:
         msg = f"appointments name staff not in the staff table: {', '.join(missing)}"
@@ -269,7 +270,7 @@ def _letters(
         )
     )
     holders = _holders(staff)
-    area_rows = {} if areas is None else {text_of(a["area_id"]): a for a in _records(areas)}
+    area_rows = {} if areas is None else {text_of(a["area_id"]): a for a in records(areas)}
     names = dict(zone_names or {})
     by_zone: dict[tuple[str, str], str] = {
         (text_of(r.get("zone_id")), text_of(r["role"])): text_of(r["staff_id"]) for r in rows
@@ -326,12 +327,6 @@ def _letters(
     return letters
 
 
-def _records(frame: pd.DataFrame, columns: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
-    """Return the rows as dicts of the columns (all but the geometry by default)."""
-    kept = [c for c in frame.columns if c != "geometry" and (columns is None or c in columns)]
-    return pd.DataFrame(frame[kept]).to_dict("records")
-
-
 def _person(row: Mapping[str, Any]) -> _Person:
     phone = text_of(row.get("phone")) or text_of(row.get("phone2"))
     return _Person(
@@ -354,7 +349,7 @@ def _holders(staff: pd.DataFrame) -> dict[str, tuple[str, _Person]]:
     ordered = staff.sort_values("staff_id", kind="stable")
     if "status" in ordered.columns:
         ordered = ordered[ordered["status"] == "accepted"]
-    for row in _records(ordered, PERSON_FIELDS):
+    for row in records(ordered, PERSON_FIELDS):
         roles = {p.strip() for p in text_of(row.get("role")).split(";")}
         for role, title in titles.items():
             if role in roles and role not in found:

@@ -35,6 +35,7 @@ from outputs.document import (
 from outputs.manifests import manifest_section
 from outputs.medical_section import medical_section
 from outputs.phone_text import format_phone
+from outputs.records import records
 from outputs.redaction import redact_planned
 from stations.text import roles_of, text_of
 from stations.zones_file import zone_title
@@ -201,9 +202,8 @@ class _People:
         staff = plan.station.staff
         self.roles = list(zip(staff["staff_id"], staff.get("role", ()), strict=False))
         self.holders: dict[str, str | None] = {}
-        records = pd.DataFrame(staff.drop(columns="geometry", errors="ignore")).to_dict("records")
         self.staff: dict[str, dict[str, Any]] = {}
-        for record in records:  # looked up once per plan: a name per zone and flag
+        for record in records(staff):  # looked up once per plan: a name per zone and flag
             self.staff.setdefault(record["staff_id"], record)
         self.redact = redact
         self.country = plan.station.config.station.country
