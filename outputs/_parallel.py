@@ -1,6 +1,6 @@
-"""Run one task per item on the machine's cores, for outputs written file by file.
+"""Run outputs on the machine's cores: one task per item, or a whole task beside the caller.
 
-Each task writes its own file, so the files are the same whether they were written
+Each task writes its own files, so the files are the same whether they were written
 in one process or several. Tasks are forked from the caller and inherit its data;
 where forking is impossible (a daemonic worker, e.g. a Dask worker process, or a
 platform without ``fork``) or not worth it, they run in this process.
@@ -10,13 +10,23 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
 MIN_ITEMS = 16  # below this, starting processes costs more than it saves
 
 _task: Callable[[Any], Any] | None = None
+_side_task: Callable[[], Any] | None = None
+
+
+def _can_fork() -> bool:
+    """Return whether tasks can be forked into worker processes from here."""
+    return (
+        "fork" in multiprocessing.get_all_start_methods()
+        and not multiprocessing.current_process().daemon
+    )
 
 
 def run_all(
@@ -36,12 +46,7 @@ def run_all(
         each (two long manifests gain from two cores).
     """
     workers = min(len(os.sched_getaffinity(0)), len(items))
-    parallel = (
-        workers > 1
-        and len(items) >= min_items
-        and "fork" in multiprocessing.get_all_start_methods()
-        and not multiprocessing.current_process().daemon
-    )
+    parallel = workers > 1 and len(items) >= min_items and _can_fork()
     if not parallel:
         return [task(item) for item in items]
     global _task  # noqa: PLW0603 - the forked workers read the task from here
@@ -56,3 +61,54 @@ def run_all(
 def _run(item: Any) -> Any:
     assert _task is not None
     return _task(item)
+
+
+@contextmanager
+def beside(task: Callable[[], Any]) -> Iterator[Callable[[], Any]]:
+    """Run ``task`` in a forked process while the caller goes on; yield a way to wait for it.
+
+    The caller's own work and the task then share the cores: a step that runs in one
+    process (one long document) no longer waits for the steps before it. Leaving the
+    block waits for the task, also when the caller's work failed.
+
+    Parameters
+    ----------
+    task
+        A function of no argument (may be a closure: the forked process inherits it).
+        Its result is pickled back; an exception it raises is raised by the waiting call.
+
+    Yields
+    ------
+    callable
+        Returns the task's result, waiting for it. On one core or without ``fork``, the
+        task runs in this process when its result is first asked for.
+    """
+    if len(os.sched_getaffinity(0)) < 2 or not _can_fork():  # noqa: PLR2004 - two cores
+        yield _once(task)
+        return
+    global _side_task  # noqa: PLW0603 - the forked process reads the task from here
+    _side_task = task
+    try:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            future = pool.submit(_run_side_task)
+            _side_task = None
+            yield future.result
+    finally:
+        _side_task = None
+
+
+def _once(task: Callable[[], Any]) -> Callable[[], Any]:
+    """Return a function that runs ``task`` on its first call and returns its result after."""
+    results: list[Any] = []
+
+    def result() -> Any:
+        if not results:
+            results.append(task())
+        return results[0]
+
+    return result
+
+
+def _run_side_task() -> Any:
+    assert _side_task is not None
+    return _side_task()

@@ -13,6 +13,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from outputs._parallel import beside
 from outputs.compliance import write_compliance
 from outputs.contacts import write_contacts
 from outputs.csv_safe import write_csv_safely
@@ -40,6 +41,7 @@ from outputs.warden_pdf import write_warden_pdfs
 from planner.build import PlanRun, assignments_table
 from planner.compliance import compliance_table
 from planner.moss import MossReport
+from planner.progress import Steps
 from planner.summary import plan_summary
 from stations.schema import WGS84
 from stations.text import text_of
@@ -63,12 +65,11 @@ EVACUATION_STEP = "evacuation legs"
 COMPLIANCE_STEP = "compliance per agency"
 MOSS_STEP = "MOSS report and index"
 ROLL_CALL_STEP = "roll-call sheets"
+DOCUMENTS_STEP = "maps, security plan, radio net and compliance"
 # The order in which write_plan takes its steps (for the progress bar).
-PUBLISH_STEPS = (
-    GIS_STEP,
-    CONTACTS_STEP,
-    LETTERS_STEP,
-    ROLL_CALL_STEP,
+PUBLISH_STEPS = (GIS_STEP, CONTACTS_STEP, LETTERS_STEP, ROLL_CALL_STEP, DOCUMENTS_STEP, MOSS_STEP)
+# The steps of the station-wide documents, written beside the people files (timed in the log).
+DOCUMENT_STEPS = (
     MEDICAL_STEP,
     MAPS_STEP,
     SECURITY_PLAN_STEP,
@@ -76,7 +77,6 @@ PUBLISH_STEPS = (
     TRANSPORT_STEP,
     EVACUATION_STEP,
     COMPLIANCE_STEP,
-    MOSS_STEP,
 )
 ZONE_FILE_COLUMNS = (
     "zone_id", "zone_name", "area_id", "households", "staff", "dependants", "visitors",
@@ -131,45 +131,29 @@ def write_plan(
         run = dataclasses.replace(run, planned=redact_planned(run.planned))
     step(GIS_STEP)
     paths = _gis_files(run, folder, redact=redact)
-    if not redact:
-        paths += _people_files(run, folder, issued=issued, pdf_password=pdf_password, step=step)
-        paths += _roll_call_files(run, folder, issued=issued, step=step)
-    if run.risk is not None:
-        register, matrix = run.risk
-        paths.extend(write_risk_files(register, matrix, folder, station=run.planned.station.name))
     sites = pd.concat([s.sites for s in run.sites], ignore_index=True)
-    paths += _site_files(sites, folder)
-    step(MEDICAL_STEP)
-    paths.append(write_medical_table(run.planned.medical, folder / "medical.csv"))
-    step(MAPS_STEP)
-    paths.extend(
-        write_maps(
-            run.planned,
-            folder,
-            osm=run.planned.station.osm,
-            tiles=tiles,
-            redact=redact,
-            status=map_status(moss),
-            sites=sites,
-        )
-    )
     report = moss.to_dict() | {"site_suggestions": [s.to_dict() for s in run.sites]}
     if redact:
         report = redacted_moss(report, scrub)
-    step(SECURITY_PLAN_STEP)
-    paths.extend(_security_plan(run, folder, report, issued=issued, redact=redact))
-    step(RADIO_STEP)
-    paths.extend(_radio_net(run, folder, issued=issued, redact=redact))
-    step(TRANSPORT_STEP)
-    paths.append(_transport_file(run.planned, folder))
-    paths.append(_hibernation_file(run.planned, folder, redact=redact))
-    step(EVACUATION_STEP)
-    paths.append(_evacuation_file(run.planned, folder))
-    step(COMPLIANCE_STEP)
     compliance = run.compliance
-    paths += write_compliance(
-        compliance.to_dict(), compliance_table(compliance), folder, issued=issued, redact=redact
-    )
+
+    def documents() -> list[Path]:
+        return _plan_documents(
+            run, folder, report, sites, map_status(moss), issued=issued, redact=redact, tiles=tiles
+        )
+
+    with beside(documents) as documents_written:
+        if not redact:
+            paths += _people_files(run, folder, issued=issued, pdf_password=pdf_password, step=step)
+            paths += _roll_call_files(run, folder, issued=issued, step=step)
+        if run.risk is not None:
+            register, matrix = run.risk
+            paths.extend(
+                write_risk_files(register, matrix, folder, station=run.planned.station.name)
+            )
+        paths += _site_files(sites, folder)
+        step(DOCUMENTS_STEP)
+        paths += documents_written()
     step(MOSS_STEP)
     paths.append(write_moss_json(report, folder / "moss.json"))
     paths.append(write_moss_html(report, folder / "moss.html", map_href="map.html"))
@@ -180,6 +164,53 @@ def write_plan(
     agencies = [a.agency for a in compliance.agencies]
     paths.append(_index(run, folder, summary, paths, issued, agencies=agencies))
     logger.info("plan written to %s: %d files", folder, len(paths))
+    return paths
+
+
+def _plan_documents(
+    run: PlanRun,
+    folder: Path,
+    report: dict[str, Any],
+    sites: gpd.GeoDataFrame,
+    status: MapStatus,
+    *,
+    issued: dt.date,
+    redact: bool,
+    tiles: str,
+) -> list[Path]:
+    """Write the station-wide documents: maps, security plan, radio net, evacuation, compliance.
+
+    They run beside the people files (`outputs._parallel.beside`), so their steps are timed
+    in the log on their own (``DOCUMENT_STEPS``), not on the progress bar.
+    """
+    steps = Steps(DOCUMENT_STEPS, None)
+    steps.start(MEDICAL_STEP)
+    paths = [write_medical_table(run.planned.medical, folder / "medical.csv")]
+    steps.start(MAPS_STEP)
+    paths += write_maps(
+        run.planned,
+        folder,
+        osm=run.planned.station.osm,
+        tiles=tiles,
+        redact=redact,
+        status=status,
+        sites=sites,
+    )
+    steps.start(SECURITY_PLAN_STEP)
+    paths += _security_plan(run, folder, report, issued=issued, redact=redact)
+    steps.start(RADIO_STEP)
+    paths += _radio_net(run, folder, issued=issued, redact=redact)
+    steps.start(TRANSPORT_STEP)
+    paths.append(_transport_file(run.planned, folder))
+    paths.append(_hibernation_file(run.planned, folder, redact=redact))
+    steps.start(EVACUATION_STEP)
+    paths.append(_evacuation_file(run.planned, folder))
+    steps.start(COMPLIANCE_STEP)
+    compliance = run.compliance
+    paths += write_compliance(
+        compliance.to_dict(), compliance_table(compliance), folder, issued=issued, redact=redact
+    )
+    steps.finish()
     return paths
 
 

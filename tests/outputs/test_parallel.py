@@ -1,12 +1,18 @@
-"""Tasks on every core: results in order, the same as one process, no fork where it cannot."""
+"""Tasks on every core: results in order, the same as one process, no fork where it cannot.
+
+A task beside the caller: runs while the caller works, returns or raises where it is waited for.
+"""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
 import time
+from pathlib import Path
 
-from outputs._parallel import MIN_ITEMS, run_all
+import pytest
+
+from outputs._parallel import MIN_ITEMS, beside, run_all
 
 
 def test_results_keep_their_order_and_use_the_cores() -> None:
@@ -52,3 +58,58 @@ def test_long_tasks_take_the_cores_from_fewer_items() -> None:
         assert os.getpid() not in results
     else:
         assert set(results) == {os.getpid()}
+
+
+def test_a_task_beside_runs_while_the_caller_works(tmp_path: Path) -> None:
+    started = tmp_path / "started"
+
+    def task() -> tuple[int, str]:
+        started.write_text("yes")
+        return os.getpid(), "done"
+
+    with beside(task) as result:
+        if len(os.sched_getaffinity(0)) > 1:
+            deadline = time.monotonic() + 60
+            while not started.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert started.exists()  # before the caller asked for the result
+        pid, value = result()
+    assert value == "done"
+    assert started.read_text() == "yes"  # the forked process's file is there for the caller
+    assert (pid != os.getpid()) == (len(os.sched_getaffinity(0)) > 1)
+
+
+def test_a_failing_task_beside_raises_where_it_is_waited_for() -> None:
+    def task() -> None:
+        raise OSError("disk full")
+
+    with beside(task) as result, pytest.raises(OSError, match="disk full"):
+        result()
+
+
+def test_the_caller_failing_still_waits_for_the_task_beside(tmp_path: Path) -> None:
+    written = tmp_path / "written"
+
+    def task() -> None:
+        time.sleep(0.2)
+        written.write_text("finished")
+
+    with pytest.raises(ValueError, match="caller"), beside(task):
+        raise ValueError("caller")
+    if len(os.sched_getaffinity(0)) > 1:
+        assert written.read_text() == "finished"  # not left writing into a folder being removed
+
+
+def test_a_daemonic_worker_runs_the_task_beside_itself() -> None:
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+
+    def target() -> None:
+        with beside(os.getpid) as result:
+            queue.put(result())
+
+    worker = context.Process(target=target, daemon=True)
+    worker.start()
+    pid = queue.get(timeout=60)
+    worker.join(timeout=60)
+    assert pid == worker.pid
