@@ -297,9 +297,10 @@ def _alternates(
     if len(assembly) < 2:  # noqa: PLR2004
         return alternate
     targets = _xy(assembly)
+    order = _nearest_first(walk, ALTERNATE_CANDIDATES + 1)
     for zone, origin in enumerate(centres):
         main = int(first.target[zone])
-        nearest = [int(j) for j in np.argsort(walk[zone], kind="stable") if j != main]
+        nearest = [int(j) for j in order[zone] if j != main]
         others = sorted(
             nearest[:ALTERNATE_CANDIDATES],
             key=lambda j: (first.load[j] + headcount[zone] > capacity[j], walk[zone, j], j),
@@ -316,6 +317,22 @@ def _alternates(
                 break  # the nearest point with room on a different route
         alternate[zone] = others[min(scored)[2]]
     return alternate
+
+
+def _nearest_first(cost: np.ndarray, count: int) -> np.ndarray:
+    """Return each row's ``count`` cheapest columns, cheapest first, ties by column.
+
+    What a stable argsort of each row starts with, without sorting whole rows.
+    """
+    if cost.shape[1] <= count:
+        return np.argsort(cost, axis=1, kind="stable")
+    cut = np.partition(cost, count - 1, axis=1)[:, count - 1 : count]
+    rows = []
+    for row, limit in zip(cost, cut[:, 0], strict=True):
+        # Ties at the cut all kept, in column order; a NaN cut: fewer numbers than count.
+        cheap = np.arange(len(row)) if np.isnan(limit) else np.flatnonzero(row <= limit)
+        rows.append(cheap[np.argsort(row[cheap], kind="stable")][:count])
+    return np.array(rows)
 
 
 def _lines(

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import CRS
+from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist
 
 from stations.osm import OsmExtract
@@ -82,6 +83,17 @@ class TravelModel(Protocol):
         """Return seconds from each origin to each destination; inf if unreachable."""
         ...
 
+    def nearest(
+        self,
+        origins: np.ndarray,
+        destinations: np.ndarray,
+        *,
+        mode: str = "walking",
+        weight: str = "metres",
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return, per origin, the cost to its nearest destination and its index (-1: none)."""
+        ...
+
 
 @dataclass(frozen=True)
 class Path:
@@ -130,6 +142,44 @@ class StraightLineTravel:
     ) -> np.ndarray:
         """Return seconds at the mode's speed along the detoured straight line."""
         return self.distance_matrix(origins, destinations, mode=mode) / (self.speed_ms(mode))
+
+    def nearest(
+        self,
+        origins: np.ndarray,
+        destinations: np.ndarray,
+        *,
+        mode: str = "walking",
+        weight: str = "metres",
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return, per origin, the cost to its nearest destination and that destination's index.
+
+        A k-d tree query: memory grows with the points, not with origins x destinations.
+
+        Parameters
+        ----------
+        origins, destinations
+            Points (n, 2) and (m, 2) in the projected CRS.
+        mode
+            {"walking", "driving"}.
+        weight
+            {"metres", "seconds"}.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            Cost (``inf`` when there is no destination) and index (-1 then).
+        """
+        _check_mode(mode)
+        if weight not in ("metres", "seconds"):
+            raise ValueError(f"weight must be 'metres' or 'seconds', not {weight!r}")
+        origin_xy, target_xy = _xy(origins), _xy(destinations)
+        if len(origin_xy) == 0 or len(target_xy) == 0:
+            return np.full(len(origin_xy), np.inf), np.full(len(origin_xy), -1)
+        distance, index = cKDTree(target_xy).query(origin_xy)
+        cost = distance * self.detour_factor
+        if weight == "seconds":
+            cost = cost / self.speed_ms(mode)
+        return cost, index.astype(int)
 
     def speed_ms(self, mode: str) -> float:
         """Return the mode's speed in metres per second."""

@@ -510,10 +510,11 @@ class _Refiner:
             border = np.flatnonzero(
                 (zone != target) & ~np.isin(zone, list(frozen)) & ~np.isin(target, list(frozen))
             )
-            pairs = np.unique(np.column_stack([self.open_from[border], target[border]]), axis=0)
+            k = len(self.members)
+            pairs = np.unique(self.open_from[border].astype(np.int64) * k + target[border])
             if len(pairs) == 0:
                 return False
-            cell, to = pairs[:, 0], pairs[:, 1]
+            cell, to = np.divmod(pairs, k)  # sorted by cell, then zone
             source = self.labels[cell]
             cost = (np.hypot(*(self.points[cell] - centres[to]).T) / 1000.0) ** FLOW_POWER - (
                 np.hypot(*(self.points[cell] - centres[source]).T) / 1000.0

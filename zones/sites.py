@@ -375,7 +375,7 @@ def _demand(
     if points.empty or households.empty:
         nearest = np.full(len(households), np.inf)
     else:
-        nearest = _walking(travel, _xy(households), _xy(points)).min(axis=1)
+        nearest, _ = travel.nearest(_xy(households), _xy(points), mode="walking")
     covered = np.isfinite(nearest) & (nearest <= (max_distance_m or np.inf))
     short = households["zone_id"].isin(short_zones).to_numpy()
     demand = households[~covered | short].copy()

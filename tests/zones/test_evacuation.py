@@ -11,12 +11,15 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from planner.build import build_plan
 from stations import load_station
 from stations.synth import synthesize_station
 from zones._assign import assign_capacitated
-from zones.evacuation import evacuate_planned, movement_for
+from zones.evacuation import _nearest_first, evacuate_planned, movement_for
 from zones.network import StraightLineTravel
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
@@ -262,3 +265,17 @@ def test_unknown_capacity_is_noted(tiny_station) -> None:
     )
     evacuated = evacuate_planned(plan, StraightLineTravel())
     assert any("count as unlimited" in note and "P1" in note for note in evacuated.notes)
+
+
+@given(
+    arrays(
+        float,
+        st.tuples(st.integers(1, 20), st.integers(1, 15)),
+        elements=st.sampled_from([0.0, 1.0, 2.0, 3.5, np.inf, np.nan]),
+    ),
+    st.integers(1, 8),
+)
+def test_nearest_first_is_what_a_stable_sort_starts_with(cost, count) -> None:
+    """The alternates' candidates: ties, unreachable (inf) and unknown (NaN) costs included."""
+    expected = np.argsort(cost, axis=1, kind="stable")[:, :count]
+    assert np.array_equal(_nearest_first(cost, count), expected)

@@ -92,6 +92,28 @@ def test_nearest_agrees_with_the_full_matrix(travel, sample_points, mode, weight
     assert (index[~reachable] == -1).all()
 
 
+@pytest.mark.parametrize(
+    ("mode", "weight"), [("walking", "metres"), ("driving", "seconds"), ("walking", "seconds")]
+)
+def test_straight_line_nearest_agrees_with_the_full_matrix(mode, weight) -> None:
+    rng = np.random.default_rng(7)
+    homes, places = rng.uniform(0, 5000, (2000, 2)), rng.uniform(0, 5000, (40, 2))
+    travel = StraightLineTravel()
+    cost, index = travel.nearest(homes, places, mode=mode, weight=weight)
+    full = (
+        travel.distance_matrix(homes, places, mode=mode)
+        if weight == "metres"
+        else travel.time_matrix(homes, places, mode=mode)
+    )
+    assert np.allclose(cost, full.min(axis=1), rtol=1e-12)
+    assert np.allclose(full[np.arange(len(homes)), index], cost, rtol=1e-12)
+    empty_cost, empty_index = travel.nearest(homes[:3], places[:0])
+    assert np.isinf(empty_cost).all()
+    assert (empty_index == -1).all()
+    with pytest.raises(ValueError, match="weight"):
+        travel.nearest(homes, places, weight="minutes")
+
+
 def test_driving_is_faster_than_walking_and_walking_time_is_distance_at_5_kmh(
     travel, sample_points
 ) -> None:
