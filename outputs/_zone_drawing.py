@@ -484,8 +484,7 @@ def _households(canvas: Any, frame: _Frame, homes_xy: np.ndarray, taken: np.ndar
         if needs_leader(spot, label, gap):
             canvas.line(*spot, *label)
             canvas.circle(*spot, 1.2, stroke=0, fill=1)
-    for number, (x, y) in enumerate(labels, start=1):
-        _household_symbol(canvas, x, y, str(number))
+    _household_symbols(canvas, labels, [str(n) for n in range(1, len(labels) + 1)])
 
 
 def _homes(frame: _Frame, layers: ZoneMapLayers, zone_id: str) -> list[tuple[float, float, str]]:
@@ -541,7 +540,10 @@ def _point_symbol(canvas: Any, x: float, y: float, kind: str) -> str:
 def _legend(canvas: Any, width: float, *, has_hospital: bool, has_route: bool) -> None:
     """Draw the map's legend under the frame, in rows that wrap at the map's width."""
     items: list[tuple[Callable[[float, float], object], str]] = [
-        (lambda x, y: _household_symbol(canvas, x, y, "1"), "Household (number in the table)"),
+        (
+            lambda x, y: _household_symbols(canvas, [(x, y)], ["1"]),
+            "Household (number in the table)",
+        ),
         (lambda x, y: _stars(canvas, [(x, y, "W")]), "W warden's home, D deputy's home"),
         (lambda x, y: _point_symbol(canvas, x, y, "assembly"), "Assembly point"),
         (lambda x, y: _point_symbol(canvas, x, y, "concentration"), "Concentration point"),
@@ -564,14 +566,17 @@ def _legend(canvas: Any, width: float, *, has_hospital: bool, has_route: bool) -
     canvas.restoreState()
 
 
-def _household_symbol(canvas: Any, x: float, y: float, number: str) -> None:
-    canvas.setStrokeColor(_colour(ZONE_BLUE))
-    canvas.setFillColor(white)
+def _household_symbols(canvas: Any, spots: Sequence[Any], numbers: Sequence[str]) -> None:
+    """Draw each household's numbered circle at its spot (pen and font set once for all)."""
+    blue = _colour(ZONE_BLUE)
+    canvas.setStrokeColor(blue)
     canvas.setLineWidth(0.9)
-    canvas.circle(x, y, HOUSEHOLD_RADIUS_PT, stroke=1, fill=1)
-    canvas.setFillColor(_colour(ZONE_BLUE))
     canvas.setFont(fonts.BOLD, 5.2)
-    canvas.drawCentredString(x, y - 1.85, number)
+    for (x, y), number in zip(spots, numbers, strict=True):
+        canvas.setFillColor(white)
+        canvas.circle(x, y, HOUSEHOLD_RADIUS_PT, stroke=1, fill=1)
+        canvas.setFillColor(blue)
+        canvas.drawCentredString(x, y - 1.85, number)
 
 
 def _route_symbol(canvas: Any, x: float, y: float) -> None:
