@@ -239,18 +239,20 @@ def zone_map_flowable(
     """
     zone = layers.zones.at[zone_id, "geometry"]
     homes_xy = np.array([layers.households[h] for h in household_ids], dtype=float)
-    points = layers.points.loc[[p for p in point_ids if p in layers.points.index]]
+    points = _MapPoints.of(layers.points.loc[[p for p in point_ids if p in layers.points.index]])
     zone_colour = layers.colours.get(zone_id, ZONE_BLUE)
 
     def paint(canvas: Any, height: float) -> None:
-        framed = points[points["kind"] != "hospital"]  # drawn when near, never widen the map
-        west, south, east, north = _extent(zone, homes_xy, framed, width / height)
+        framed = [k != "hospital" for k in points.kinds]  # drawn when near, never widen the map
+        west, south, east, north = _extent(
+            zone, homes_xy, points.geometries[framed], points.xy[framed], width / height
+        )
         frame = _Frame(west, south, width / (east - west), width, height)
         box = shapely.box(west, south, east, north)
         _legend(
             canvas,
             width,
-            has_hospital="hospital" in set(points["kind"]),
+            has_hospital="hospital" in points.kinds,
             has_route=bool(layers.routes.get(zone_id)),
         )
         canvas.saveState()
@@ -273,10 +275,10 @@ def zone_map_flowable(
         homes = _homes(frame, layers, zone_id)
         _stars(canvas, homes)
         letters = [(x + 5, y + 4, text) for x, y, text in homes]
-        symbols = frame.page(shapely.get_coordinates(points.geometry.to_numpy()))
+        symbols = frame.page(points.xy)
         taken = [(x, y) for x, y, _ in homes] + [(x + 6, y + 3) for x, y, _ in letters]
         taken += [tuple(xy) for xy in symbols]
-        for (x, y), point_id in zip(symbols, points["point_id"], strict=True):
+        for (x, y), point_id in zip(symbols, points.ids, strict=True):
             text_width = 4.2 * len(str(point_id))  # the id's label, 7 pt, right of the symbol
             taken += [(x + 9, y - 0.5), (x + 3 + text_width, y - 0.5)]
         _households(canvas, frame, homes_xy, np.array(taken, dtype=float).reshape(-1, 2))
@@ -291,6 +293,22 @@ def zone_map_flowable(
 
     low = height if min_height is None else min(min_height, height)
     return _Map(width, (low + LEGEND_PT, height + LEGEND_PT), paint, replayed=replayed)
+
+
+@dataclass(frozen=True)
+class _MapPoints:
+    """The points a map shows, as plain arrays (a frame's columns cost more to read)."""
+
+    ids: list[Any]
+    kinds: list[str]
+    geometries: np.ndarray
+    xy: np.ndarray  # (n, 2), metres
+
+    @classmethod
+    def of(cls, points: gpd.GeoDataFrame) -> _MapPoints:
+        geometries = points.geometry.to_numpy()
+        xy = shapely.get_coordinates(geometries).reshape(-1, 2)
+        return cls(list(points["point_id"]), list(points["kind"]), geometries, xy)
 
 
 class _Map(Flowable):
@@ -381,7 +399,11 @@ class _Frame:
 
 
 def _extent(
-    zone: shapely.Geometry, homes_xy: np.ndarray, points: gpd.GeoDataFrame, aspect: float
+    zone: shapely.Geometry,
+    homes_xy: np.ndarray,
+    points: np.ndarray,
+    points_xy: np.ndarray,
+    aspect: float,
 ) -> tuple[float, float, float, float]:
     """Return a box around the zone, its households and nearby points, at the map's shape."""
     bounds = np.array(zone.bounds).reshape(2, 2)
@@ -389,7 +411,7 @@ def _extent(
         bounds = np.vstack([bounds, homes_xy])
     low, high = bounds.min(axis=0), bounds.max(axis=0)
     span = max(*(high - low), MIN_SPAN_M)
-    near = [(p.x, p.y) for p in points.geometry if p.distance(zone) < span]  # far ones shrink it
+    near = [tuple(xy) for p, xy in zip(points, points_xy, strict=True) if p.distance(zone) < span]
     if near:
         low, high = np.minimum(low, np.min(near, axis=0)), np.maximum(high, np.max(near, axis=0))
     pad = (high - low) * PAD_SHARE + EDGE_PAD_M
@@ -512,11 +534,8 @@ def _stars(canvas: Any, spots: list[tuple[float, float, str]]) -> None:
         _polygon(canvas, x + radii * np.cos(angles), y + radii * np.sin(angles), HOME_RED, 0.6)
 
 
-def _points(canvas: Any, frame: _Frame, points: gpd.GeoDataFrame) -> None:
-    for point_id, kind, geometry in zip(
-        points["point_id"], points["kind"], points.geometry, strict=True
-    ):
-        ((x, y),) = frame.page([(geometry.x, geometry.y)])
+def _points(canvas: Any, frame: _Frame, points: _MapPoints) -> None:
+    for point_id, kind, (x, y) in zip(points.ids, points.kinds, frame.page(points.xy), strict=True):
         colour = _point_symbol(canvas, x, y, kind)
         _halo_text(canvas, x + 6, y - 3, fonts.shape_text(str(point_id)), 7, colour)
 
