@@ -585,7 +585,9 @@ def _legend(canvas: Any, width: float, *, has_hospital: bool, has_route: bool) -
     canvas.restoreState()
 
 
-def _household_symbols(canvas: Any, spots: Sequence[Any], numbers: Sequence[str]) -> None:
+def _household_symbols(
+    canvas: Any, spots: np.ndarray | Sequence[Any], numbers: Sequence[str]
+) -> None:
     """Draw each household's numbered circle at its spot (pen and font set once for all)."""
     blue = _colour(ZONE_BLUE)
     canvas.setStrokeColor(blue)
