@@ -68,14 +68,22 @@ def spread_labels(
 
 
 def _first_clear(options: np.ndarray, placed: np.ndarray, gap: float) -> np.ndarray:
-    """Return the first option at least ``gap`` from every placed label, else the last."""
+    """Return the first option at least ``gap`` from every placed label, else the last.
+
+    The options are measured in order, a ring's worth at a time: a crowded label mostly
+    finds room on the first rings, and the options beyond are then never measured.
+    """
     if not len(placed) or np.hypot(*(placed - options[0]).T).min() >= gap:
         return options[0]  # most labels sit on their point: test it alone first
-    nearest = np.hypot(
-        placed[None, :, 0] - options[1:, None, 0], placed[None, :, 1] - options[1:, None, 1]
-    ).min(axis=1)
-    clear = np.flatnonzero(nearest >= gap)
-    return options[1 + clear[0]] if len(clear) else options[-1]
+    for start in range(1, len(options), DIRECTIONS):
+        ring = options[start : start + DIRECTIONS]
+        nearest = np.hypot(
+            placed[None, :, 0] - ring[:, None, 0], placed[None, :, 1] - ring[:, None, 1]
+        ).min(axis=1)
+        clear = np.flatnonzero(nearest >= gap)
+        if len(clear):
+            return ring[clear[0]]
+    return options[-1]
 
 
 def needs_leader(spot: np.ndarray, label: np.ndarray, gap: float) -> bool:

@@ -239,18 +239,20 @@ def zone_map_flowable(
     """
     zone = layers.zones.at[zone_id, "geometry"]
     homes_xy = np.array([layers.households[h] for h in household_ids], dtype=float)
-    points = layers.points.loc[[p for p in point_ids if p in layers.points.index]]
+    points = _MapPoints.of(layers.points.loc[[p for p in point_ids if p in layers.points.index]])
     zone_colour = layers.colours.get(zone_id, ZONE_BLUE)
 
     def paint(canvas: Any, height: float) -> None:
-        framed = points[points["kind"] != "hospital"]  # drawn when near, never widen the map
-        west, south, east, north = _extent(zone, homes_xy, framed, width / height)
+        framed = [k != "hospital" for k in points.kinds]  # drawn when near, never widen the map
+        west, south, east, north = _extent(
+            zone, homes_xy, points.geometries[framed], points.xy[framed], width / height
+        )
         frame = _Frame(west, south, width / (east - west), width, height)
         box = shapely.box(west, south, east, north)
         _legend(
             canvas,
             width,
-            has_hospital="hospital" in set(points["kind"]),
+            has_hospital="hospital" in points.kinds,
             has_route=bool(layers.routes.get(zone_id)),
         )
         canvas.saveState()
@@ -273,10 +275,10 @@ def zone_map_flowable(
         homes = _homes(frame, layers, zone_id)
         _stars(canvas, homes)
         letters = [(x + 5, y + 4, text) for x, y, text in homes]
-        symbols = frame.page(shapely.get_coordinates(points.geometry.to_numpy()))
+        symbols = frame.page(points.xy)
         taken = [(x, y) for x, y, _ in homes] + [(x + 6, y + 3) for x, y, _ in letters]
         taken += [tuple(xy) for xy in symbols]
-        for (x, y), point_id in zip(symbols, points["point_id"], strict=True):
+        for (x, y), point_id in zip(symbols, points.ids, strict=True):
             text_width = 4.2 * len(str(point_id))  # the id's label, 7 pt, right of the symbol
             taken += [(x + 9, y - 0.5), (x + 3 + text_width, y - 0.5)]
         _households(canvas, frame, homes_xy, np.array(taken, dtype=float).reshape(-1, 2))
@@ -291,6 +293,22 @@ def zone_map_flowable(
 
     low = height if min_height is None else min(min_height, height)
     return _Map(width, (low + LEGEND_PT, height + LEGEND_PT), paint, replayed=replayed)
+
+
+@dataclass(frozen=True)
+class _MapPoints:
+    """The points a map shows, as plain arrays (a frame's columns cost more to read)."""
+
+    ids: list[Any]
+    kinds: list[str]
+    geometries: np.ndarray
+    xy: np.ndarray  # (n, 2), metres
+
+    @classmethod
+    def of(cls, points: gpd.GeoDataFrame) -> _MapPoints:
+        geometries = points.geometry.to_numpy()
+        xy = shapely.get_coordinates(geometries).reshape(-1, 2)
+        return cls(list(points["point_id"]), list(points["kind"]), geometries, xy)
 
 
 class _Map(Flowable):
@@ -381,7 +399,11 @@ class _Frame:
 
 
 def _extent(
-    zone: shapely.Geometry, homes_xy: np.ndarray, points: gpd.GeoDataFrame, aspect: float
+    zone: shapely.Geometry,
+    homes_xy: np.ndarray,
+    points: np.ndarray,
+    points_xy: np.ndarray,
+    aspect: float,
 ) -> tuple[float, float, float, float]:
     """Return a box around the zone, its households and nearby points, at the map's shape."""
     bounds = np.array(zone.bounds).reshape(2, 2)
@@ -389,7 +411,7 @@ def _extent(
         bounds = np.vstack([bounds, homes_xy])
     low, high = bounds.min(axis=0), bounds.max(axis=0)
     span = max(*(high - low), MIN_SPAN_M)
-    near = [(p.x, p.y) for p in points.geometry if p.distance(zone) < span]  # far ones shrink it
+    near = [tuple(xy) for p, xy in zip(points, points_xy, strict=True) if p.distance(zone) < span]
     if near:
         low, high = np.minimum(low, np.min(near, axis=0)), np.maximum(high, np.max(near, axis=0))
     pad = (high - low) * PAD_SHARE + EDGE_PAD_M
@@ -484,8 +506,7 @@ def _households(canvas: Any, frame: _Frame, homes_xy: np.ndarray, taken: np.ndar
         if needs_leader(spot, label, gap):
             canvas.line(*spot, *label)
             canvas.circle(*spot, 1.2, stroke=0, fill=1)
-    for number, (x, y) in enumerate(labels, start=1):
-        _household_symbol(canvas, x, y, str(number))
+    _household_symbols(canvas, labels, [str(n) for n in range(1, len(labels) + 1)])
 
 
 def _homes(frame: _Frame, layers: ZoneMapLayers, zone_id: str) -> list[tuple[float, float, str]]:
@@ -513,11 +534,8 @@ def _stars(canvas: Any, spots: list[tuple[float, float, str]]) -> None:
         _polygon(canvas, x + radii * np.cos(angles), y + radii * np.sin(angles), HOME_RED, 0.6)
 
 
-def _points(canvas: Any, frame: _Frame, points: gpd.GeoDataFrame) -> None:
-    for point_id, kind, geometry in zip(
-        points["point_id"], points["kind"], points.geometry, strict=True
-    ):
-        ((x, y),) = frame.page([(geometry.x, geometry.y)])
+def _points(canvas: Any, frame: _Frame, points: _MapPoints) -> None:
+    for point_id, kind, (x, y) in zip(points.ids, points.kinds, frame.page(points.xy), strict=True):
         colour = _point_symbol(canvas, x, y, kind)
         _halo_text(canvas, x + 6, y - 3, fonts.shape_text(str(point_id)), 7, colour)
 
@@ -541,7 +559,10 @@ def _point_symbol(canvas: Any, x: float, y: float, kind: str) -> str:
 def _legend(canvas: Any, width: float, *, has_hospital: bool, has_route: bool) -> None:
     """Draw the map's legend under the frame, in rows that wrap at the map's width."""
     items: list[tuple[Callable[[float, float], object], str]] = [
-        (lambda x, y: _household_symbol(canvas, x, y, "1"), "Household (number in the table)"),
+        (
+            lambda x, y: _household_symbols(canvas, [(x, y)], ["1"]),
+            "Household (number in the table)",
+        ),
         (lambda x, y: _stars(canvas, [(x, y, "W")]), "W warden's home, D deputy's home"),
         (lambda x, y: _point_symbol(canvas, x, y, "assembly"), "Assembly point"),
         (lambda x, y: _point_symbol(canvas, x, y, "concentration"), "Concentration point"),
@@ -564,14 +585,19 @@ def _legend(canvas: Any, width: float, *, has_hospital: bool, has_route: bool) -
     canvas.restoreState()
 
 
-def _household_symbol(canvas: Any, x: float, y: float, number: str) -> None:
-    canvas.setStrokeColor(_colour(ZONE_BLUE))
-    canvas.setFillColor(white)
+def _household_symbols(
+    canvas: Any, spots: np.ndarray | Sequence[Any], numbers: Sequence[str]
+) -> None:
+    """Draw each household's numbered circle at its spot (pen and font set once for all)."""
+    blue = _colour(ZONE_BLUE)
+    canvas.setStrokeColor(blue)
     canvas.setLineWidth(0.9)
-    canvas.circle(x, y, HOUSEHOLD_RADIUS_PT, stroke=1, fill=1)
-    canvas.setFillColor(_colour(ZONE_BLUE))
     canvas.setFont(fonts.BOLD, 5.2)
-    canvas.drawCentredString(x, y - 1.85, number)
+    for (x, y), number in zip(spots, numbers, strict=True):
+        canvas.setFillColor(white)
+        canvas.circle(x, y, HOUSEHOLD_RADIUS_PT, stroke=1, fill=1)
+        canvas.setFillColor(blue)
+        canvas.drawCentredString(x, y - 1.85, number)
 
 
 def _route_symbol(canvas: Any, x: float, y: float) -> None:

@@ -219,11 +219,12 @@ def write_letters(
     def write(letter: _Letter) -> list[Path]:
         stem = file_names[letter.reference]  # a reference holds a zone id: data, not a path
         pdf_path = out_dir / f"{stem}.pdf"
-        document.write_pdf(_document(letter), pdf_path, password)
+        content = _document(letter)  # once for the PDF and the HTML
+        document.write_pdf(content, pdf_path, password)
         if password:
             return [pdf_path]
         html_path = out_dir / f"{stem}.html"
-        html_path.write_text(render_html(letter), encoding="utf-8")
+        html_path.write_text(document.render_html(content), encoding="utf-8")
         return [html_path, pdf_path]
 
     written = [path for pair in run_all(write, letters) for path in pair]

@@ -11,6 +11,7 @@ look of the documents here, and they change together.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -105,8 +106,12 @@ def text_width() -> float:
     return A4[0] - 2 * MARGIN_MM * mm
 
 
+@functools.cache
 def styles() -> Styles:
     """Return the text styles, with the fonts registered.
+
+    Made once per process and shared by every document: do not change them (derive a
+    style with ``ParagraphStyle(name, parent=...)``).
 
     Raises
     ------
@@ -162,10 +167,11 @@ def draw_furniture(canvas: Any, furniture: Furniture) -> None:
     canvas.restoreState()
 
 
+@functools.cache
 def numbered_canvas() -> type:
     """Return a canvas class that prints "Page N of M" at the footer's right end.
 
-    Pages are kept until the end, when the total is known.
+    Pages are kept until the end, when the total is known. The class is made once.
     """
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
@@ -216,18 +222,10 @@ def build_pdf(story: list[Any], furniture: Furniture, *, title: str, author: str
     """
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
-
-    class Template(BaseDocTemplate):
-        def afterFlowable(self, flowable: Any) -> None:  # noqa: N802 - reportlab's name
-            level = getattr(flowable, "toc_level", None)
-            if level is not None:
-                # The contents are paragraphs too: they get the escaped markup, never the
-                # heading's plain text (a name such as "<img src=...>" would become a tag).
-                self.notify("TOCEntry", (level, flowable.toc_markup, self.page))
+    from reportlab.platypus import Frame, PageTemplate
 
     buffer = io.BytesIO()
-    doc = Template(
+    doc = _template()(
         buffer,
         pagesize=A4,
         leftMargin=MARGIN_MM * mm,
@@ -247,3 +245,19 @@ def build_pdf(story: list[Any], furniture: Furniture, *, title: str, author: str
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page)])
     doc.multiBuild(story, canvasmaker=numbered_canvas())
     return buffer.getvalue()
+
+
+@functools.cache
+def _template() -> type:
+    """Return the document template class: reportlab's, with contents entries (made once)."""
+    from reportlab.platypus import BaseDocTemplate
+
+    class Template(BaseDocTemplate):
+        def afterFlowable(self, flowable: Any) -> None:  # noqa: N802 - reportlab's name
+            level = getattr(flowable, "toc_level", None)
+            if level is not None:
+                # The contents are paragraphs too: they get the escaped markup, never the
+                # heading's plain text (a name such as "<img src=...>" would become a tag).
+                self.notify("TOCEntry", (level, flowable.toc_markup, self.page))
+
+    return Template

@@ -10,6 +10,7 @@ last line says how many more are on the warden list. Nothing is smaller than
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -139,8 +140,8 @@ def _fitted_story(card: WalletCard, width: float, height: float) -> list[Any]:
         rows = list(full.rows.heights)  # each row's height, measured (`_pdf.PagedTable`)
 
     def fits(shown: int) -> bool:
-        tail = [_rows_height(rows[:shown], width)]
-        tail += [_height(_more(len(rows) - shown, styles), width)] if shown < len(rows) else []
+        tail = [_rows_height(rows[:shown])]
+        tail += [_more_height(len(rows) - shown, width)] if shown < len(rows) else []
         return sum(tail, start=above) <= height
 
     low, high = 0, len(card.households)
@@ -157,13 +158,26 @@ def _height(story: list[Any], width: float) -> float:
     return sum(f.wrap(width, 10_000)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in story)
 
 
-def _rows_height(heights: list[float], width: float) -> float:
-    """Return the height reportlab gives a table of rows of these heights."""
-    from reportlab.platypus import Table
+def _rows_height(heights: list[float]) -> float:
+    """Return the height reportlab gives a table of rows of these heights.
 
-    return float(
-        Table([[""]] * len(heights), colWidths=[width], rowHeights=heights).wrap(width, 10_000)[1]
-    )
+    reportlab's Table sums its row heights from the last row up, with Kahan's
+    compensation (``Table._calc_height``); summed the same way, the sum is the same float
+    (a test compares the two), without making a Table per try.
+    """
+    height = compensation = 0.0
+    for row in reversed(heights):
+        term = row - compensation
+        total = height + term
+        compensation = (total - height) - term
+        height = total
+    return height
+
+
+@functools.lru_cache(maxsize=256)
+def _more_height(hidden: int, width: float) -> float:
+    """Return the height of the line counting ``hidden`` households left off (`_more`)."""
+    return _height(_more(hidden, _Styles.make()), width)
 
 
 @dataclass(frozen=True)
@@ -175,7 +189,9 @@ class _Styles:
     title: Any
 
     @classmethod
+    @functools.cache
     def make(cls) -> _Styles:
+        """Return the styles, made once per process (shared: never changed)."""
         from reportlab.lib import colors
         from reportlab.lib.styles import ParagraphStyle
 

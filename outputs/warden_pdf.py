@@ -198,7 +198,7 @@ def _index(plan: PlannedStation, cascade: Cascade | None) -> _Index:
         to_alternate=to_alternate,
         onward=onward,
         maps=prepare_zone_maps(plan),
-        people=_people(plan),
+        people=_people(plan, accepted_rows),
     )
 
 
@@ -735,7 +735,8 @@ class _People:
     sponsors: dict[str, dict[str, Any]]  # staff_id -> sponsor's record
 
 
-def _people(plan: PlannedStation) -> _People:
+def _people(plan: PlannedStation, staff_rows: list[dict[str, Any]]) -> _People:
+    """Return the dependants and visitors; ``staff_rows`` are the accepted staff's records."""
     station = plan.station
     accepted = station.accepted_dependants
     numbered = accepted["numbered"].astype(bool)
@@ -761,7 +762,6 @@ def _people(plan: PlannedStation) -> _People:
         visitors.setdefault(text_of(row["zone_id"]), []).append(row | where | {"hotel": hotel})
     for rows in visitors.values():
         rows.sort(key=lambda r: (r["hotel"].casefold(), text_of(r["name"]).casefold()))
-    staff_rows = records(station.accepted_staff)
     return _People(
         named=bool(len(named_rows)),
         dependants=dependants,

@@ -84,3 +84,13 @@ def test_crowds_get_the_layout_of_the_one_by_one_search():
         labels = spread_labels(spots, GAP, bounds=bounds, taken=taken)
         assert np.array_equal(labels, expected)
         assert (np.hypot(*(labels - spots).T) > 0).any() or size == 1  # crowds do move
+
+
+def test_a_dense_crowd_in_a_narrow_frame_gets_the_layout_of_the_one_by_one_search():
+    # Labels pushed many rings out, with rings cut by the frame's edges, and some finding no
+    # clear spot at all (they take the last option).
+    rng = np.random.default_rng(5)
+    spots = rng.normal([60.0, 20.0], 3.0, size=(260, 2))
+    bounds = (0.0, 0.0, 400.0, 40.0)
+    expected = one_by_one(spots, GAP, bounds, np.empty((0, 2)))
+    assert np.array_equal(spread_labels(spots, GAP, bounds=bounds), expected)

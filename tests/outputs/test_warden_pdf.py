@@ -311,6 +311,16 @@ def test_card_fits_the_households_the_whole_layout_fits(households: int):
     assert wallet_card._height(fitted, width) <= height or households == 0
 
 
+def test_card_rows_height_is_the_height_reportlab_gives_their_table():
+    from reportlab.platypus import Table
+
+    rng = np.random.default_rng(7)
+    for count in (1, 2, 7, 30, 200):
+        heights = list(rng.uniform(6.0, 40.0, count)) + [9.6, 0.1 + 0.2, 17.28] * (count % 3)
+        table = Table([[""]] * len(heights), colWidths=[250.0], rowHeights=heights)
+        assert wallet_card._rows_height(heights) == table.wrap(250.0, 10_000)[1]
+
+
 def test_cards_are_encrypted_with_the_lists(tiny_station: Path, tmp_path: Path):
     plan = tiny_plan(tiny_station)
     paths = write_warden_pdfs(plan, tmp_path, issued=ISSUED, password=PASSWORD)
