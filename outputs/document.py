@@ -27,7 +27,6 @@ from outputs.escape import html_text
 
 CELL_PADDING_PT = 6.0  # left and right padding of a table cell (outputs._pdf.grid_style)
 FIGURE_LIMIT_MM = 200.0  # the tallest a figure is drawn
-HEADING_ROOM_PT = 70.0  # a heading, a caption and a little space above a drawing
 
 Cell = str | Sequence[Sequence[str]]  # text, or lines of parts shaped one by one
 
@@ -383,12 +382,15 @@ class _PdfWriter:
 
         story: list[Any] = [PageBreak()] if section.new_page else []
         flowables = [self.heading(section, title, sheet=sheet)] if title else []
+        lead = 0  # how many flowables the heading and the first block make
         for block in section.blocks:
             flowables += self.block(block)
+            lead = lead or len(flowables)
         first = section.blocks[0] if section.blocks else None
         if isinstance(first, Drawing):
-            # The drawing takes what is left of the page, down to its smallest.
-            story.append(CondPageBreak(self.width * first.least_aspect + HEADING_ROOM_PT))
+            # The drawing takes what is left of the page, down to its smallest; its heading
+            # and caption (as long as they are) stay on that page with it.
+            story.append(CondPageBreak(_least_height(flowables[:lead], self.width)))
         if title and isinstance(first, Figure):
             # A heading must not stay behind at the foot of a page without its figure.
             story.append(KeepTogether(flowables[:2]))
@@ -478,6 +480,14 @@ class _PdfWriter:
             leading=small.leading,
             bold_columns=table.bold_columns,
         )
+
+
+def _least_height(flowables: list[Any], width: float) -> float:
+    """Return the least height ``flowables`` take together, the spaces between them included.
+
+    A flowable that shrinks to fit (a zone's map) is measured at its smallest.
+    """
+    return sum(f.wrap(width, 0)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables)
 
 
 @functools.lru_cache(maxsize=1 << 16)
