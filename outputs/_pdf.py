@@ -12,6 +12,7 @@ from typing import Any
 from reportlab.platypus import Flowable
 
 from outputs import fonts
+from outputs._plain_table import draw_plain, plain_look, row_positions
 
 GRID_COLOUR = "#9aa5b1"
 HEADER_FILL = "#e8eef6"
@@ -96,8 +97,9 @@ def text_table(
     Text is drawn as plain table strings, wrapped here to the column's width: a
     paragraph per cell costs ten times more to lay out. Only a cell that holds CJK
     characters (which need the fallback font for their runs) becomes a paragraph.
-    The table is a :class:`PagedTable`: split over pages it draws, on each page, a
-    reportlab Table of the header and the rows that fit there.
+    The table is a :class:`PagedTable`: split over pages it draws, on each page, the
+    header and the rows that fit there. Each distinct text of a column is made into a
+    cell once.
 
     Parameters
     ----------
@@ -133,10 +135,14 @@ def text_table(
     if header is not None:
         commands.append(("FONTNAME", (0, 0), (-1, 0), fonts.BOLD))
     commands += [("FONTNAME", (c, first), (c, -1), fonts.BOLD) for c in sorted(set(bold_columns))]
+    columns = [
+        _Cells(room[c], size=size, leading=leading, bold=c in bold_columns)
+        for c in range(len(widths))
+    ]
     cells = [
         [
-            _cell(value, room[c], size=size, leading=leading, bold=c in bold_columns)
-            for c, value in enumerate(row)
+            column[value] if type(value) is str else column.make(value)
+            for column, value in zip(columns, row, strict=True)
         ]
         for row in rows
     ]
@@ -166,6 +172,25 @@ def _padding(commands: Sequence[tuple[Any, ...]]) -> dict[str, float]:
         if command[0] in sides and command[1] == (0, 0) and command[2] == (-1, -1):
             sides[command[0]] = float(command[3])
     return sides
+
+
+class _Cells(dict[str, Any]):
+    """One column's cells: each distinct text made into a cell once (long tables repeat)."""
+
+    def __init__(self, width: float, *, size: float, leading: float, bold: bool) -> None:
+        super().__init__()
+        self.width = width
+        self.size = size
+        self.leading = leading
+        self.bold = bold
+
+    def make(self, value: Cell) -> Any:
+        """Return the cell of any value: text, lines of parts or a flowable."""
+        return _cell(value, self.width, size=self.size, leading=self.leading, bold=self.bold)
+
+    def __missing__(self, text: str) -> Any:
+        cell = self[text] = self.make(text)
+        return cell
 
 
 def _cell(value: Cell, width: float, *, size: float, leading: float, bold: bool) -> Any:
@@ -242,9 +267,10 @@ class PagedTable(Flowable):
     reportlab's Table copies and measures all the rows left each time it splits a
     page off a long table, and finds each unmeasured row by a linear search: a table of
     thousands of rows costs seconds per page. Here the rows are measured once, and a
-    page is a reportlab Table of the header and the rows that fit on it, built only
-    when drawn: what reportlab's own split draws, header repeated, stripes restarting
-    under it on each page.
+    page is the header and the rows that fit on it, drawn as reportlab's own split
+    draws them, header repeated, stripes restarting under it on each page: by
+    :func:`outputs._plain_table.draw_plain` when they are all text, else as a
+    reportlab Table built only when drawn.
 
     Parameters
     ----------
@@ -259,7 +285,6 @@ class PagedTable(Flowable):
         self.hAlign = "CENTER"  # as reportlab's Table
         self.rows = rows
         self.span = span or (0, len(rows.body))
-        self._grid: Any = None  # this part's Table, once it is known to fit
 
     def _fitting(self, height: float) -> tuple[int, float]:
         """Return how many rows fit under the header in ``height``, and the height they take.
@@ -275,25 +300,29 @@ class PagedTable(Flowable):
             count += 1
         return count, used
 
+    def _part(self) -> tuple[list[list[Any]], list[float]]:
+        """Return the cells and row heights of this part, header first."""
+        start, stop = self.span
+        cells = self.rows.body[start:stop]
+        heights = self.rows.heights[start:stop]
+        if self.rows.header is not None:
+            return [self.rows.header, *cells], [self.rows.header_height, *heights]
+        return cells, heights
+
     def table(self) -> Any:
         """Return the reportlab Table of the header and this part's rows."""
         from reportlab.platypus import Table
 
-        start, stop = self.span
-        cells = [list(row) for row in self.rows.body[start:stop]]
-        heights = self.rows.heights[start:stop]
-        if self.rows.header is not None:
-            cells.insert(0, list(self.rows.header))
-            heights.insert(0, self.rows.header_height)
+        cells, heights = self._part()
         return Table(
-            cells,
+            [list(row) for row in cells],
             colWidths=self.rows.widths,
             rowHeights=heights,
             repeatRows=0 if self.rows.header is None else 1,
             style=self.rows.commands,
         )
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: ARG002, N803
         """Return the width and height of the whole part (exact when it fits)."""
         from reportlab import rl_config
 
@@ -301,10 +330,8 @@ class PagedTable(Flowable):
         self.width = sum(self.rows.widths)
         count, used = self._fitting(availHeight + rl_config._FUZZ)  # noqa: SLF001 - as Frame
         if count == stop - start:
-            self._grid = self.table()
-            self.height = float(self._grid.wrap(availWidth, availHeight)[1])
+            self.height = row_positions(self._part()[1])[0]  # as reportlab's Table sums it
         else:
-            self._grid = None
             ends = self.rows.ends
             whole = ends[stop] - ends[start] + self.rows.header_height
             self.height = max(whole, used + self.rows.heights[start + count])
@@ -322,7 +349,19 @@ class PagedTable(Flowable):
         return [PagedTable(self.rows, (start, middle)), PagedTable(self.rows, (middle, stop))]
 
     def draw(self) -> None:
-        """Draw this part's table at the flowable's origin."""
-        grid = self.table() if self._grid is None else self._grid
+        """Draw this part at the flowable's origin: itself if all text, else as a reportlab Table.
+
+        A part whose cells are all strings, in a style :func:`plain_look` knows, is drawn
+        by :func:`draw_plain`, many times faster than reportlab draws its Table, at the
+        same places; any other (a paragraph of CJK text, a flowable) by reportlab.
+        """
+        cells, heights = self._part()
+        look = None
+        if all(isinstance(cell, str) for row in cells for cell in row):
+            look = plain_look(self.rows.commands, len(cells), len(self.rows.widths))
+        if look is not None:
+            draw_plain(self.canv, look, cells, heights, self.rows.widths)
+            return
+        grid = self.table()
         grid.wrapOn(self.canv, self.width, self.height)
         grid.drawOn(self.canv, 0, 0)
