@@ -463,13 +463,12 @@ class _PdfWriter:
             _fit_words(h, w, small.fontSize, bold=True)
             for h, w in zip(table.header, widths, strict=False)
         ]
+        columns = [
+            _FittedWords(w, small.fontSize, bold=i in table.bold_columns)
+            for i, w in enumerate(widths)
+        ]
         body = [
-            [
-                _fit_words(c, w, small.fontSize, bold=i in table.bold_columns)
-                if isinstance(c, str)
-                else c
-                for i, (c, w) in enumerate(zip(row, widths, strict=True))
-            ]
+            [column[c] if isinstance(c, str) else c for column, c in zip(columns, row, strict=True)]
             for row in rows
         ]
         return text_table(
@@ -488,6 +487,20 @@ def _least_height(flowables: list[Any], width: float) -> float:
     A flowable that shrinks to fit (a zone's map) is measured at its smallest.
     """
     return sum(f.wrap(width, 0)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables)
+
+
+class _FittedWords(dict[str, str]):
+    """One column's texts with their long words broken to fit, each distinct text once."""
+
+    def __init__(self, width: float, size: float, *, bold: bool) -> None:
+        super().__init__()
+        self.width = width
+        self.size = size
+        self.bold = bold
+
+    def __missing__(self, text: str) -> str:
+        fitted = self[text] = _fit_words(text, self.width, self.size, bold=self.bold)
+        return fitted
 
 
 @functools.lru_cache(maxsize=1 << 16)

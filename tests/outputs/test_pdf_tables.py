@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pytest
+from PIL import Image
 from pypdf import PdfReader
 
 from outputs import page
-from outputs._pdf import text_table
+from outputs._pdf import grid_style, text_table
 from outputs.document import Document, Section, Table, write_pdf
 from outputs.manifests import LONG_MANIFEST, write_manifests
 from outputs.roll_call import write_roll_call
@@ -211,3 +216,134 @@ def test_long_manifests_list_every_person_once_in_order(tmp_path: Path) -> None:
         assert [i for text in pages for i in row_ids(text)] == listed["person_id"].tolist()
         assert all("Household" in text and "Needs / vehicle" in text for text in pages)
     assert len(pages_text(folder / "CP1.pdf")) >= 10
+
+
+def plain_rows(count: int) -> list[tuple[str, ...]]:
+    """Return rows of plain text (no CJK): one to three lines, a right-to-left note."""
+    return [
+        (row[0], row[1], "مرحبا Shalom שלום" if i % 17 == 0 else row[2], row[3])
+        for i, row in enumerate(mixed_rows(count))
+        for row in [tuple(cell.replace(" 李小龙", "") for cell in row)]
+    ]
+
+
+def rendered(path: Path, tmp_path: Path) -> list[np.ndarray]:
+    """Return each page of a PDF rendered at 100 dpi, as RGB arrays."""
+    pdftoppm = shutil.which("pdftoppm")
+    assert pdftoppm, "pdftoppm (poppler-utils) is needed: .ci/run installs it"
+    prefix = tmp_path / path.stem
+    subprocess.run([pdftoppm, "-r", "100", "-png", str(path), str(prefix)], check=True)
+    pngs = sorted(tmp_path.glob(f"{path.stem}-*.png"), key=lambda p: int(p.stem.split("-")[-1]))
+    return [np.asarray(Image.open(png).convert("RGB"), dtype=int) for png in pngs]
+
+
+def text_objects(path: Path) -> list[int]:
+    """Return how many text objects (BT operators) each page of a PDF draws."""
+    return [page.get_contents().get_data().count(b"BT") for page in PdfReader(path).pages]
+
+
+WALLET_STYLE = [
+    ("LINEBELOW", (0, 0), (-1, -1), 0.3, "#c5ccd4"),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("TOPPADDING", (0, 0), (-1, -1), 0.8),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 0.8),
+    ("LEFTPADDING", (0, 0), (-1, -1), 1.5),
+    ("RIGHTPADDING", (0, 0), (-1, -1), 1.5),
+]
+
+
+HEADER = ("Ident", "Name", "Remarks", "Tick")
+LEFT = ("ALIGN", (0, 0), (-1, -1), "LEFT")
+
+
+@pytest.mark.parametrize(
+    ("header", "style", "rows", "paragraph_pages"),
+    [
+        (HEADER, None, plain_rows(300), 0),
+        (HEADER, None, mixed_rows(60) + plain_rows(300)[60:], 2),  # CJK paragraphs
+        (None, None, plain_rows(300), 0),
+        (None, WALLET_STYLE, plain_rows(300), 0),
+    ],
+    ids=["grid-header", "grid-header-cjk", "grid", "wallet-card"],
+)
+def test_a_long_table_looks_as_reportlab_draws_it_on_every_page(
+    tmp_path: Path,
+    header: tuple[str, ...] | None,
+    style: list | None,
+    rows: list,
+    paragraph_pages: int,
+) -> None:
+    from reportlab.platypus import Paragraph
+
+    styles = page.styles()
+    style = grid_style(header=header is not None) if style is None else style
+    tables = {
+        name: text_table(
+            header,
+            rows,
+            [60.0, 160.0, 200.0, 60.0],
+            size=styles.small.fontSize,
+            leading=styles.small.leading,
+            style=commands,
+            bold_columns=(0,),
+        )
+        # ALIGN LEFT changes nothing drawn, but only reportlab's Table draws it.
+        for name, commands in (("paged", style), ("reportlab", [*style, LEFT]))
+    }
+    furniture = page.Furniture("CONFIDENTIAL", "Tables", ISSUED)
+    paths = {}
+    for name, table in tables.items():
+        story = [Paragraph("Some text above the table.", styles.body), table]
+        paths[name] = tmp_path / f"{name}.pdf"
+        paths[name].write_bytes(page.build_pdf(story, furniture, title="t", author="test"))
+    ours, theirs = rendered(paths["paged"], tmp_path), rendered(paths["reportlab"], tmp_path)
+    assert len(ours) == len(theirs) >= 5
+    for number, (mine, reference) in enumerate(zip(ours, theirs, strict=True), start=1):
+        assert mine.shape == reference.shape
+        differing = int((np.abs(mine - reference).max(axis=2) > 2).sum())
+        assert differing < 20, f"page {number}: {differing} pixels differ"  # anti-aliasing
+        assert (reference != 255).any(axis=2).sum() > 10_000  # the page is not blank
+    listed = pages_text(paths["paged"])
+    assert [i for text in listed for i in row_ids(text)] == [row[0] for row in rows]
+    assert all(("Remarks" in text) == (header is not None) for text in listed)
+    # Pages of text only are drawn in one text object, not one per line as reportlab does.
+    fast = [ours < theirs for ours, theirs in zip(*map(text_objects, paths.values()), strict=True)]
+    assert fast == [False] * paragraph_pages + [True] * (len(fast) - paragraph_pages)
+
+
+def test_plain_look_draws_only_the_styles_it_knows() -> None:
+    from outputs._plain_table import plain_look
+
+    known = [*grid_style(), ("FONTNAME", (0, 0), (-1, 0), "DejaVuSans-Bold")]
+    assert plain_look(known, 10, 4) is not None
+    assert plain_look(WALLET_STYLE, 10, 4) is not None
+    assert plain_look([*known, LEFT], 10, 4) is None
+    assert plain_look([*known, ("VALIGN", (1, 0), (1, -1), "MIDDLE")], 10, 4) is None
+    assert plain_look([*known, ("FONTNAME", (0, 2), (0, 4), "DejaVuSans-Bold")], 10, 4) is None
+    assert plain_look([*known, ("LINEABOVE", (0, 0), (-1, 0), 1, "#000000")], 10, 4) is None
+    assert plain_look([*known, ("BACKGROUND", (0, "splitlast"), (-1, 0), "#000000")], 10, 4) is None
+    look = plain_look(known, 10, 4)
+    assert look is not None
+    assert {t.font for t in look.first} == {"DejaVuSans-Bold"}
+    assert {t.font for t in look.rest} == {"Helvetica"}  # reportlab's default
+
+
+def test_a_table_with_a_flowable_is_drawn_by_reportlab(tmp_path: Path) -> None:
+    from reportlab.platypus import Paragraph
+
+    styles = page.styles()
+    rows = [*plain_rows(20), ("R9999", Paragraph("a paragraph cell"), "drawn", "x")]
+    paged = text_table(
+        ("Ident", "Name", "Remarks", "Tick"),
+        rows,
+        [60.0, 160.0, 200.0, 60.0],
+        size=styles.small.fontSize,
+        leading=styles.small.leading,
+    )
+    path = tmp_path / "flowable.pdf"
+    furniture = page.Furniture("CONFIDENTIAL", "Tables", ISSUED)
+    path.write_bytes(page.build_pdf([paged], furniture, title="t", author="test"))
+    (text,) = pages_text(path)
+    assert row_ids(text) == [row[0] for row in rows]
+    assert "a paragraph cell" in text
+    assert text_objects(path)[0] > len(rows)  # reportlab: a text object per line
