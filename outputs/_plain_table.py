@@ -2,16 +2,20 @@
 
 reportlab's Table makes a style object for every cell and draws every line of text as a
 text object of its own: most of the time of a long PDF table. A part of a table whose
-cells are all strings, styled only by the commands below, is drawn here in a handful of
-operations: its fills as rectangles (one path per colour of a command), all its text in
-one text object, its rules as one path per command, at the positions reportlab's
-``Table`` computes (``_calc_height``, ``_drawBkgrnd``, ``_drawCell``, ``_drawLines``) and
-in the same order: fills, then text row by row, then rules. Any other table returns no
-look (:func:`plain_look`) and is drawn by reportlab.
+cells are all strings in TrueType fonts, styled only by the commands below, is drawn
+here in a handful of operations: its fills as rectangles (one path per colour of a
+command), all its text in one text object, its rules as one path per command, at the
+positions reportlab's ``Table`` computes (``_calc_height``, ``_drawBkgrnd``,
+``_drawCell``, ``_drawLines``) and in the same order: fills, then text row by row, then
+rules. The text object is written in the operators reportlab's own text object writes;
+each distinct line is made (split into the font's subsets, escaped) once per document.
+Any other table gets no look (:func:`plain_look`) and is drawn by reportlab.
 """
 
 from __future__ import annotations
 
+import functools
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +35,10 @@ RULE_COMMANDS = ("GRID", "LINEBELOW")
 ROUND = 1  # the line cap and join reportlab's Table sets for its rules
 
 Span = tuple[int, int, int, int]  # first column, last column, first row, last row
+# Each document's lines already made, by font and text (:func:`_shown`).
+_SHOWN: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], list[tuple[str, str]]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,13 @@ class _Text:
     leading: float
     left: float
     top: float
+
+    @functools.cached_property
+    def tf(self) -> str:
+        """Return the operators setting the size and leading after a font's name."""
+        from reportlab.lib.rl_accel import fp_str
+
+        return f"{fp_str(self.size)} Tf {fp_str(self.leading)} TL"
 
 
 @dataclass(frozen=True)
@@ -70,6 +85,8 @@ def plain_look(commands: Sequence[tuple[Any, ...]], rows: int, columns: int) -> 
         None when a command is not one drawn here (another kind, a row range that takes
         some of the rows after the first but not all, text not aligned to the cell's top).
     """
+    from reportlab.pdfbase.pdfmetrics import getFont
+    from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.platypus.tables import CellStyle
 
     defaults = {command: getattr(CellStyle, name) for command, name in CELL_COMMANDS.items()}
@@ -94,6 +111,8 @@ def plain_look(commands: Sequence[tuple[Any, ...]], rows: int, columns: int) -> 
             return None
     if any(style["VALIGN"] != "TOP" for style in first + rest):
         return None
+    if not all(isinstance(getFont(style["FONTNAME"]), TTFont) for style in first + rest):
+        return None  # drawn here in the operators of a TrueType font
     return PlainLook(_texts(first), _texts(rest), tuple(fills), tuple(rules))
 
 
@@ -187,28 +206,71 @@ def draw_plain(
     for op, span, value in look.fills:
         _fill(canv, (op, span, value), xs, ys, heights)
     canv.setFillColor(colors.black)
-    text = canv.beginText()
-    font = None
-    for r, row in enumerate(cells):
-        bottom, height = ys[r + 1], heights[r]
-        for value, x, style in zip(row, xs, look.first if r == 0 else look.rest, strict=False):
-            if not value:
-                continue
-            if font != (style.font, style.size, style.leading):
-                font = (style.font, style.size, style.leading)
-                text.setFont(*font)
-            y = bottom + height - style.top - style.size
-            for line in value.split("\n"):
-                if line:
-                    text.setTextOrigin(x + style.left, y)
-                    text.textLine(line)
-                y -= style.leading
-    canv.drawText(text)
+    canv.addLiteral(_text(canv, look, cells, heights, (xs, ys)))
     canv.setLineCap(ROUND)
     canv.setLineJoin(ROUND)
     for op, span, weight, colour in look.rules:
         _rule(canv, op, span, (weight, colour), xs, ys)
     canv.restoreState()
+
+
+def _text(
+    canv: Any,
+    look: PlainLook,
+    cells: Sequence[Sequence[str]],
+    heights: Sequence[float],
+    grid: tuple[list[float], list[float]],
+) -> str:
+    """Return the text object (BT ... ET) of all the lines of the cells, row by row.
+
+    Each line is placed where reportlab's ``Table._drawCell`` places it, in the operators
+    reportlab's text object writes for a TrueType font (``PDFTextObject._formatText``),
+    each distinct line of a font made once per document (:func:`_shown`).
+    """
+    from reportlab.lib.rl_accel import fp_str
+
+    xs, ys = grid
+    made = _SHOWN.setdefault(canv._doc, {})  # noqa: SLF001 - the fonts' subsets are per document
+    matrix = "1 0 0 1" if canv.bottomup else "1 0 0 -1"
+    code = ["BT"]
+    face = None  # the font subset, size and leading set last
+    for r, row in enumerate(cells):
+        bottom, height = ys[r + 1], heights[r]
+        for value, x, style in zip(row, xs, look.first if r == 0 else look.rest, strict=False):
+            if not value:
+                continue
+            y = bottom + height - style.top - style.size
+            for line in value.split("\n"):
+                if line:
+                    code.append(f"{matrix} {fp_str(x + style.left, y)} Tm")
+                    for subset, shown in _shown(canv, made, style.font, line):
+                        if face != (subset, style.size, style.leading):
+                            face = (subset, style.size, style.leading)
+                            code.append(
+                                f"{subset} {fp_str(style.size)} Tf {fp_str(style.leading)} TL"
+                            )
+                        code.append(shown)
+                y -= style.leading
+    code.append("ET")
+    return " ".join(code)
+
+
+def _shown(
+    canv: Any, made: dict[tuple[str, str], list[tuple[str, str]]], font_name: str, line: str
+) -> list[tuple[str, str]]:
+    """Return a line's runs of one font subset each: the subset's name and its show operator."""
+    runs = made.get((font_name, line))
+    if runs is None:
+        from reportlab.lib.rl_accel import escapePDF
+        from reportlab.pdfbase import pdfmetrics
+
+        doc = canv._doc  # noqa: SLF001
+        font = pdfmetrics.getFont(font_name)
+        runs = made[font_name, line] = [
+            (font.getSubsetInternalName(subset, doc), f"({escapePDF(chunk)}) Tj")
+            for subset, chunk in font.splitString(line, doc)
+        ]
+    return runs
 
 
 def _fill(

@@ -18,7 +18,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from outputs import page
+from outputs import fonts, page
 from outputs._pdf import grid_style, text_table
 from outputs.document import Document, Section, Table, write_pdf
 from outputs.manifests import LONG_MANIFEST, write_manifests
@@ -314,18 +314,23 @@ def test_a_long_table_looks_as_reportlab_draws_it_on_every_page(
 def test_plain_look_draws_only_the_styles_it_knows() -> None:
     from outputs._plain_table import plain_look
 
-    known = [*grid_style(), ("FONTNAME", (0, 0), (-1, 0), "DejaVuSans-Bold")]
-    assert plain_look(known, 10, 4) is not None
-    assert plain_look(WALLET_STYLE, 10, 4) is not None
-    assert plain_look([*known, LEFT], 10, 4) is None
-    assert plain_look([*known, ("VALIGN", (1, 0), (1, -1), "MIDDLE")], 10, 4) is None
-    assert plain_look([*known, ("FONTNAME", (0, 2), (0, 4), "DejaVuSans-Bold")], 10, 4) is None
-    assert plain_look([*known, ("LINEABOVE", (0, 0), (-1, 0), 1, "#000000")], 10, 4) is None
-    assert plain_look([*known, ("BACKGROUND", (0, "splitlast"), (-1, 0), "#000000")], 10, 4) is None
+    page.styles()  # registers the fonts
+    known = [
+        *grid_style(),
+        ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
+        ("FONTNAME", (0, 0), (-1, 0), fonts.BOLD),
+    ]
     look = plain_look(known, 10, 4)
     assert look is not None
-    assert {t.font for t in look.first} == {"DejaVuSans-Bold"}
-    assert {t.font for t in look.rest} == {"Helvetica"}  # reportlab's default
+    assert {t.font for t in look.first} == {fonts.BOLD}
+    assert {t.font for t in look.rest} == {fonts.REGULAR}
+    assert plain_look([*WALLET_STYLE, ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR)], 10, 4)
+    assert plain_look(grid_style(), 10, 4) is None  # reportlab's default font, not TrueType
+    assert plain_look([*known, LEFT], 10, 4) is None
+    assert plain_look([*known, ("VALIGN", (1, 0), (1, -1), "MIDDLE")], 10, 4) is None
+    assert plain_look([*known, ("FONTNAME", (0, 2), (0, 4), fonts.BOLD)], 10, 4) is None
+    assert plain_look([*known, ("LINEABOVE", (0, 0), (-1, 0), 1, "#000000")], 10, 4) is None
+    assert plain_look([*known, ("BACKGROUND", (0, "splitlast"), (-1, 0), "#000000")], 10, 4) is None
 
 
 def test_a_table_with_a_flowable_is_drawn_by_reportlab(tmp_path: Path) -> None:
