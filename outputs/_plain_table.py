@@ -14,7 +14,6 @@ Any other table gets no look (:func:`plain_look`) and is drawn by reportlab.
 
 from __future__ import annotations
 
-import functools
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,13 +49,6 @@ class _Text:
     leading: float
     left: float
     top: float
-
-    @functools.cached_property
-    def tf(self) -> str:
-        """Return the operators setting the size and leading after a font's name."""
-        from reportlab.lib.rl_accel import fp_str
-
-        return f"{fp_str(self.size)} Tf {fp_str(self.leading)} TL"
 
 
 @dataclass(frozen=True)
@@ -250,6 +242,7 @@ def _text(
                                 f"{subset} {fp_str(style.size)} Tf {fp_str(style.leading)} TL"
                             )
                         code.append(shown)
+                    code.append("T*")  # as reportlab's textLine: text extractors see a line
                 y -= style.leading
     code.append("ET")
     return " ".join(code)
