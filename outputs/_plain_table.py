@@ -34,6 +34,7 @@ RULE_COMMANDS = ("GRID", "LINEBELOW")
 ROUND = 1  # the line cap and join reportlab's Table sets for its rules
 
 Span = tuple[int, int, int, int]  # first column, last column, first row, last row
+SHOWN_LIMIT = 8192  # the most lines kept made per document
 # Each document's lines already made, by font and text (:func:`_shown`).
 _SHOWN: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], list[tuple[str, str]]]] = (
     weakref.WeakKeyDictionary()
@@ -251,9 +252,16 @@ def _text(
 def _shown(
     canv: Any, made: dict[tuple[str, str], list[tuple[str, str]]], font_name: str, line: str
 ) -> list[tuple[str, str]]:
-    """Return a line's runs of one font subset each: the subset's name and its show operator."""
+    """Return a line's runs of one font subset each: the subset's name and its show operator.
+
+    The runs depend only on the document's font subsets, which only grow: a line's runs,
+    once made, stay right for the rest of the document, and the lines kept can be
+    dropped at any time (the most often repeated come back first).
+    """
     runs = made.get((font_name, line))
     if runs is None:
+        if len(made) >= SHOWN_LIMIT:
+            made.clear()  # a long document's unique lines (names, ids) would fill the memory
         from reportlab.lib.rl_accel import escapePDF
         from reportlab.pdfbase import pdfmetrics
 
