@@ -19,6 +19,7 @@ from typing import Any
 
 from outputs import fonts
 from outputs._pdf import save_pdf, text_table
+from outputs._plain_table import row_positions
 from outputs.page import BLUE, MARKING_RED, long_date
 
 CONFIDENTIAL = "CONFIDENTIAL - STAFF PERSONAL DATA"
@@ -127,7 +128,8 @@ def _fitted_story(card: WalletCard, width: float, height: float) -> list[Any]:
 
     The part above the households is measured once, and the households' table once with
     every row: the table of the first ``n`` rows is as tall as those rows (a reportlab
-    Table of the heights given, as `outputs._pdf.PagedTable` draws it: `_rows_height`),
+    Table of the heights given, as `outputs._pdf.PagedTable` draws it: see
+    `outputs._plain_table.row_positions`),
     so each try of the search costs no layout.
     """
     styles = _Styles.make()
@@ -140,7 +142,7 @@ def _fitted_story(card: WalletCard, width: float, height: float) -> list[Any]:
         rows = list(full.rows.heights)  # each row's height, measured (`_pdf.PagedTable`)
 
     def fits(shown: int) -> bool:
-        tail = [_rows_height(rows[:shown])]
+        tail = [row_positions(rows[:shown])[0]]
         tail += [_more_height(len(rows) - shown, width)] if shown < len(rows) else []
         return sum(tail, start=above) <= height
 
@@ -156,22 +158,6 @@ def _fitted_story(card: WalletCard, width: float, height: float) -> list[Any]:
 
 def _height(story: list[Any], width: float) -> float:
     return sum(f.wrap(width, 10_000)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in story)
-
-
-def _rows_height(heights: list[float]) -> float:
-    """Return the height reportlab gives a table of rows of these heights.
-
-    reportlab's Table sums its row heights from the last row up, with Kahan's
-    compensation (``Table._calc_height``); summed the same way, the sum is the same float
-    (a test compares the two), without making a Table per try.
-    """
-    height = compensation = 0.0
-    for row in reversed(heights):
-        term = row - compensation
-        total = height + term
-        compensation = (total - height) - term
-        height = total
-    return height
 
 
 @functools.lru_cache(maxsize=256)

@@ -18,6 +18,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from outputs import wallet_card
+from outputs._plain_table import row_positions
 from outputs.file_names import card_file_names
 from outputs.wallet_card import WalletCard, write_wallet_card
 from outputs.warden_pdf import CONFIDENTIAL, write_warden_pdfs
@@ -311,14 +312,14 @@ def test_card_fits_the_households_the_whole_layout_fits(households: int):
     assert wallet_card._height(fitted, width) <= height or households == 0
 
 
-def test_card_rows_height_is_the_height_reportlab_gives_their_table():
+def test_rows_summed_as_reportlab_sums_them_give_its_table_height():
     from reportlab.platypus import Table
 
     rng = np.random.default_rng(7)
     for count in (1, 2, 7, 30, 200):
         heights = list(rng.uniform(6.0, 40.0, count)) + [9.6, 0.1 + 0.2, 17.28] * (count % 3)
         table = Table([[""]] * len(heights), colWidths=[250.0], rowHeights=heights)
-        assert wallet_card._rows_height(heights) == table.wrap(250.0, 10_000)[1]
+        assert row_positions(heights)[0] == table.wrap(250.0, 10_000)[1]
 
 
 def test_cards_are_encrypted_with_the_lists(tiny_station: Path, tmp_path: Path):
