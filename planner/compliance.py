@@ -242,10 +242,18 @@ def _agency_dict(agency: AgencyCompliance) -> dict[str, Any]:
             }
             for c in agency.coverage
         ],
-        "offices": [dataclasses.asdict(o) | {"status": o.status} for o in agency.offices],
-        "items": [dataclasses.asdict(i) | {"due": i.due.isoformat()} for i in agency.items],
-        "appointees": [dataclasses.asdict(a) for a in agency.appointees],
+        "offices": [_fields(o) | {"status": o.status} for o in agency.offices],
+        "items": [_fields(i) | {"due": i.due.isoformat()} for i in agency.items],
+        "appointees": [_fields(a) for a in agency.appointees],
     }
+
+
+def _fields(record: Item | Appointee | OfficeStatus) -> dict[str, Any]:
+    """Return a record's fields by name (as `dataclasses.asdict`, without its deep copies).
+
+    The fields are text, numbers, dates and tuples of text: nothing to copy.
+    """
+    return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
 
 
 def weighted_percentage(coverage: Iterable[Coverage]) -> float | None:
