@@ -10,8 +10,8 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from outputs._map_layers import NOT_SURVEYED, ROUTE_LABELS
 from outputs import maps
+from outputs._map_layers import NOT_SURVEYED, ROUTE_LABELS
 from outputs.maps import PLACEHOLDER, tile_layer_of, write_maps
 from planner.build import build_plan
 from planner.moss import check_moss
