@@ -33,7 +33,6 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -254,12 +253,13 @@ def _fields(record: Item | Appointee | OfficeStatus) -> dict[str, Any]:
 
     The fields are text, numbers, dates and tuples of text: nothing to copy.
     """
-    return {name: getattr(record, name) for name in _field_names(type(record))}
+    return {name: getattr(record, name) for name in _FIELD_NAMES[type(record)]}
 
 
-@cache
-def _field_names(kind: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(kind))
+_FIELD_NAMES = {
+    kind: tuple(f.name for f in dataclasses.fields(kind))
+    for kind in (Item, Appointee, OfficeStatus)
+}
 
 
 def weighted_percentage(coverage: Iterable[Coverage]) -> float | None:
