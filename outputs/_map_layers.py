@@ -89,14 +89,19 @@ class Roster:
     def __init__(self, planned: PlannedStation) -> None:
         staff = planned.station.staff.drop_duplicates("staff_id")
         columns = [c for c in self.COLUMNS if c in staff.columns]
+        values = [_texts(staff[c]) for c in columns]  # column by column: no row objects
         self._staff = {
-            text_of(row[0]): dict(zip(columns, (text_of(v) for v in row[1:]), strict=True))
-            for row in staff[["staff_id", *columns]].itertuples(index=False)
+            staff_id: dict(zip(columns, row, strict=True))
+            for staff_id, *row in zip(_texts(staff["staff_id"]), *values, strict=True)
         }
 
     def field(self, staff_id: object, column: str) -> str:
         """Return one field of a staff member as text."""
         return self._staff.get(text_of(staff_id), {}).get(column, "")
+
+    def person(self, staff_id: str) -> dict[str, str]:
+        """Return a staff member's fields by column (empty when unknown)."""
+        return self._staff.get(staff_id.strip(), {})
 
     def contact(self, staff_id: object) -> str:
         """Return "name (agency), phone, radio call sign" of a staff member."""
@@ -193,25 +198,37 @@ def as_neighbour(zone: dict) -> dict:
 
 def household_layer(planned: PlannedStation, roster: Roster) -> dict:
     """Return households as points, each with a popup of its staff and their contacts."""
+    homes = planned.households
     features = []
-    for home in planned.households.itertuples():
+    for household_id, zone_id, staff_ids, dependants, geometry in zip(
+        homes["household_id"],
+        homes["zone_id"],
+        _texts(homes["staff_ids"]),
+        homes["dependants"],
+        _geometries(homes.geometry),
+        strict=True,
+    ):
         rows = []
-        for staff_id in text_of(home.staff_ids).split(";"):
+        members = staff_ids.split(";")
+        for staff_id in members:
             if not staff_id:
                 continue
-            rows.append([roster.field(staff_id, "name") or staff_id, _staff_line(roster, staff_id)])
-        rows.append(["Dependants", str(int(home.dependants))])
-        address = roster.field(text_of(home.staff_ids).split(";")[0], "address")
+            person = roster.person(staff_id)
+            rows.append([person.get("name") or staff_id, _person_line(person)])
+        rows.append(["Dependants", str(int(dependants))])
         features.append(
-            feature(
-                home.geometry,
-                zone_id=text_of(home.zone_id),
-                popup={
-                    "title": f"Household {home.household_id} · zone {home.zone_id}",
-                    "rows": rows,
-                    "note": address,
+            {
+                "type": "Feature",
+                "properties": {
+                    "zone_id": text_of(zone_id),
+                    "popup": {
+                        "title": f"Household {household_id} · zone {zone_id}",
+                        "rows": rows,
+                        "note": roster.person(members[0]).get("address", ""),
+                    },
                 },
-            )
+                "geometry": geometry,
+            }
         )
     return collection(features)
 
@@ -463,9 +480,25 @@ def _finite(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _staff_line(roster: Roster, staff_id: str) -> str:
-    parts = [roster.field(staff_id, c) for c in ("agency", "phone", "radio_callsign")]
+def _person_line(person: dict[str, str]) -> str:
+    parts = [person.get(c, "") for c in ("agency", "phone", "radio_callsign")]
     return ", ".join(p for p in parts if p)
+
+
+def _texts(column: pd.Series) -> list[str]:
+    """Return a column's cells as text (`stations.text.text_of`)."""
+    return [text_of(v) for v in column.to_numpy(dtype=object)]
+
+
+def _geometries(geometry: gpd.GeoSeries) -> list[dict]:
+    """Return each geometry as rounded GeoJSON, points read in one call (as `feature` does)."""
+    geoms = geometry.to_numpy()
+    if len(geoms) and bool((shapely.get_type_id(geoms) == 0).all()):
+        xy = shapely.get_coordinates(geoms).tolist()
+        return [
+            {"type": "Point", "coordinates": [round(x, DIGITS), round(y, DIGITS)]} for x, y in xy
+        ]
+    return [_rounded(g) for g in geoms]
 
 
 def _rounded(geometry: shapely.Geometry) -> dict:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import string
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, cast
 
@@ -229,9 +230,15 @@ def write_maps(
     if redact:
         return paths
     zone_page = _page_template(prefix="assets/", tile_layer=tile_layer, cluster=False)
+    # What every zone page repeats is written as JSON once: the shared layers, and each
+    # zone drawn as itself and as a neighbour.
+    shared_json = {key: _Encoded(_json(layer)) for key, layer in shared.items()}
     zone_features = zones["features"]
+    own_json = [_json(f) for f in zone_features]
+    neighbour_json = [_json(as_neighbour(f)) for f in zone_features]
     homes_by_zone = _by_zone(households)
     appointees_by_zone = _by_zone(appointees)
+    zone_routes = _ZoneRoutes(routes["features"])
     zones_sindex = planned.zones.sindex
     file_names = safe_file_names(planned.zones["zone_id"])
     for number, zone in enumerate(planned.zones.itertuples()):
@@ -239,13 +246,13 @@ def write_maps(
         bounds = _padded(zone.geometry.bounds)
         nearby = sorted(zones_sindex.query(_box(bounds), predicate="intersects"))
         data = {
-            **shared,
+            **shared_json,
             "basemap": basemap.features(bounds),
             "areas": _empty(),
-            "zones": collection(
-                zone_features[i] if i == number else as_neighbour(zone_features[i]) for i in nearby
+            "zones": _Encoded(
+                _collection_json(own_json[i] if i == number else neighbour_json[i] for i in nearby)
             ),
-            "routes": collection(_zone_routes(routes["features"], zone_id)),
+            "routes": collection(zone_routes.of(zone_id)),
             "households": collection(homes_by_zone.get(zone_id, [])),
             "appointees": collection(appointees_by_zone.get(zone_id, [])),
         }
@@ -377,7 +384,7 @@ def _write_page(
     head, tail = template.split(PLACEHOLDER)
     head = head.replace(TITLE_PLACEHOLDER, html_text(title), 1)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(head + _json(data) + tail, encoding="utf-8")
+    path.write_text(head + _object_json(data) + tail, encoding="utf-8")
     return path
 
 
@@ -418,6 +425,30 @@ def _json(value: object) -> str:
     return text
 
 
+class _Encoded(str):
+    """A value already written as page JSON (`_json`): placed in a page as it is."""
+
+    __slots__ = ()
+
+
+def _object_json(data: dict[str, Any]) -> str:
+    """Return ``_json(data)``, with the values already encoded (`_Encoded`) placed as they are.
+
+    The text is the same as that of the whole object written at once: JSON has no state
+    across members, and every escape `_json` makes is of one character.
+    """
+    members = (
+        _json(key) + ":" + (value if isinstance(value, _Encoded) else _json(value))
+        for key, value in data.items()
+    )
+    return "{" + ",".join(members) + "}"
+
+
+def _collection_json(features: Iterable[str]) -> str:
+    """Return the page JSON of a FeatureCollection of features already encoded."""
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+
+
 def _empty() -> dict:
     return collection([])
 
@@ -429,25 +460,36 @@ def _by_zone(layer: dict) -> dict[str, list[dict]]:
     return grouped
 
 
-def _zone_routes(routes: list[dict], zone_id: str) -> list[dict]:
-    """Return a zone's surveyed legs: from it, and onward from its assembly points.
+class _ZoneRoutes:
+    """A zone's surveyed legs: from it, and onward from its assembly points.
 
     Legs not surveyed (beyond the street extract, e.g. to an airport 20 km away, or
     straight lines without one) are left to the station map: on a warden's page they
-    would run across the map to a place off it.
+    would run across the map to a place off it. The legs are grouped by origin once, so
+    a zone's are found without reading every leg of the station.
     """
-    surveyed = [r for r in routes if r["properties"]["surveyed"]]
-    own = [
-        r for r in surveyed
-        if r["properties"]["kind"].startswith("zone_to_") and r["properties"]["origin"] == zone_id
-    ]  # fmt: skip
-    points = {r["properties"]["destination"] for r in own}
-    onward = [
-        r for r in surveyed
-        if not r["properties"]["kind"].startswith("zone_to_")
-        and r["properties"]["origin"] in points
-    ]  # fmt: skip
-    return own + onward
+
+    def __init__(self, routes: list[dict]) -> None:
+        self._from_zone: dict[str, list[dict]] = {}
+        self._onward: dict[str, list[tuple[int, dict]]] = {}
+        for number, route in enumerate(routes):
+            props = route["properties"]
+            if not props["surveyed"]:
+                continue
+            if props["kind"].startswith("zone_to_"):
+                self._from_zone.setdefault(props["origin"], []).append(route)
+            else:
+                self._onward.setdefault(props["origin"], []).append((number, route))
+
+    def of(self, zone_id: str) -> list[dict]:
+        """Return the zone's legs, then the legs onward from where they lead, in leg order."""
+        own = self._from_zone.get(zone_id, [])
+        points = {r["properties"]["destination"] for r in own}
+        onward = sorted(
+            (item for point in points for item in self._onward.get(point, [])),
+            key=lambda item: item[0],
+        )
+        return own + [route for _, route in onward]
 
 
 def _padded(bounds: tuple[float, float, float, float]) -> tuple[float, float, float, float]:

@@ -202,6 +202,7 @@ class _People:
         staff = plan.station.staff
         self.roles = list(zip(staff["staff_id"], staff.get("role", ()), strict=False))
         self.holders: dict[str, str | None] = {}
+        self.reaches: dict[str, str] = {}
         self.staff: dict[str, dict[str, Any]] = {}
         for record in records(staff):  # looked up once per plan: a name per zone and flag
             self.staff.setdefault(record["staff_id"], record)
@@ -222,15 +223,21 @@ class _People:
         return text_of(row["name"]) + (f"\n{agency}" if agency else "")
 
     def reach(self, staff_id: object) -> str:
-        """Return phone and radio call sign, or "" when redacted or unknown."""
+        """Return phone and radio call sign, or "" when redacted or unknown.
+
+        Each person's is formatted once: wardens and deputies are listed twice (the zones
+        table and the contact tree), and reading a phone number is slow.
+        """
         if self.redact or not isinstance(staff_id, str) or staff_id not in self.staff:
             return ""
-        row = self.staff[staff_id]
-        parts = [
-            format_phone(text_of(row.get("phone")), self.country),
-            text_of(row.get("radio_callsign")),
-        ]
-        return "\n".join(p for p in parts if p)
+        if staff_id not in self.reaches:
+            row = self.staff[staff_id]
+            parts = [
+                format_phone(text_of(row.get("phone")), self.country),
+                text_of(row.get("radio_callsign")),
+            ]
+            self.reaches[staff_id] = "\n".join(p for p in parts if p)
+        return self.reaches[staff_id]
 
     def holder_id(self, role: str) -> str | None:
         """Return the staff id of the first holder of ``role`` in the roster, or None."""

@@ -242,10 +242,24 @@ def _agency_dict(agency: AgencyCompliance) -> dict[str, Any]:
             }
             for c in agency.coverage
         ],
-        "offices": [dataclasses.asdict(o) | {"status": o.status} for o in agency.offices],
-        "items": [dataclasses.asdict(i) | {"due": i.due.isoformat()} for i in agency.items],
-        "appointees": [dataclasses.asdict(a) for a in agency.appointees],
+        "offices": [_fields(o) | {"status": o.status} for o in agency.offices],
+        "items": [_fields(i) | {"due": i.due.isoformat()} for i in agency.items],
+        "appointees": [_fields(a) for a in agency.appointees],
     }
+
+
+def _fields(record: Item | Appointee | OfficeStatus) -> dict[str, Any]:
+    """Return a record's fields by name (as `dataclasses.asdict`, without its deep copies).
+
+    The fields are text, numbers, dates and tuples of text: nothing to copy.
+    """
+    return {name: getattr(record, name) for name in _FIELD_NAMES[type(record)]}
+
+
+_FIELD_NAMES = {
+    kind: tuple(f.name for f in dataclasses.fields(kind))
+    for kind in (Item, Appointee, OfficeStatus)
+}
 
 
 def weighted_percentage(coverage: Iterable[Coverage]) -> float | None:
@@ -383,10 +397,10 @@ class _People:
         duties: dict[str, list[str]] = {}
         appointments = planned.appointments
         for zone_id, area_id, role, staff_id in zip(
-            appointments["zone_id"],
-            appointments["area_id"],
-            appointments["role"],
-            appointments["staff_id"],
+            appointments["zone_id"].tolist(),
+            appointments["area_id"].tolist(),
+            appointments["role"].tolist(),
+            appointments["staff_id"].tolist(),
             strict=True,
         ):
             where = text_of(zone_id) or text_of(area_id)
@@ -407,16 +421,19 @@ class _People:
         extra_roles = extra.to_dict()  # a dict: one look-up per staff member
         self.staff["role"] = [
             ";".join(part for part in (roster, text_of(extra_roles.get(staff_id))) if part)
-            for roster, staff_id in zip(roster_roles, self.staff["staff_id"], strict=True)
+            for roster, staff_id in zip(
+                roster_roles.tolist(), self.staff["staff_id"].tolist(), strict=True
+            )
         ]
         self.heads = {
             agency: (text_of(rows["name"].iloc[0]), text_of(rows["staff_id"].iloc[0]))
             for agency, rows in heads.sort_values("staff_id").groupby("agency")
         }
         # Looked up once per failing entity: plain dicts, not a frame filter per item.
-        self.names = dict(zip(self.staff["staff_id"], self.staff["name"].map(text_of), strict=True))
-        self.whereabouts = dict(zip(self.staff["staff_id"], self.staff["where"], strict=True))
-        self.staff_agency = dict(zip(self.staff["staff_id"], self.staff["agency"], strict=True))
+        staff_ids = self.staff["staff_id"].tolist()  # lists: no pandas scalar per element
+        self.names = dict(zip(staff_ids, self.staff["name"].map(text_of).tolist(), strict=True))
+        self.whereabouts = dict(zip(staff_ids, self.staff["where"].tolist(), strict=True))
+        self.staff_agency = dict(zip(staff_ids, self.staff["agency"].tolist(), strict=True))
         self.office_agency = dict(
             zip(self.offices["office_id"], self.offices["agency"], strict=True)
         )
@@ -426,7 +443,10 @@ class _People:
         # household -> agency -> its members of that agency (roster order): (name, staff_id)
         self.members: dict[object, dict[str, list[tuple[str, str]]]] = {}
         for household, agency, staff_id in zip(
-            self.staff["household_id"], self.staff["agency"], self.staff["staff_id"], strict=True
+            self.staff["household_id"].tolist(),
+            self.staff["agency"].tolist(),
+            staff_ids,
+            strict=True,
         ):
             by_agency = self.members.setdefault(household, {})
             by_agency.setdefault(agency, []).append((self.names[staff_id], staff_id))
@@ -437,7 +457,7 @@ class _People:
         failing = {entity for entity, _ in result.failures}
         if rule.applies_to == "staff":
             staff = _matching(self.staff, rule.where)
-            ids = set(staff["staff_id"]) | failing
+            ids = set(staff["staff_id"].tolist()) | failing
             return _by_agency(ids, self.staff_agency)
         if rule.applies_to == "office":
             ids = set(_matching(self.offices, rule.where)["office_id"]) | failing
@@ -456,9 +476,10 @@ class _People:
             homes = set(_matching(self.households, where)["household_id"]) | failing
             members = self.staff[self.staff["household_id"].isin(homes)]
         agencies: dict[str, set[str]] = {}
-        for agency, household in zip(members["agency"], members["household_id"], strict=True):
-            agencies.setdefault(agency, set()).add(str(household))
-        for household in failing - {str(h) for h in members["household_id"]}:
+        homes_checked = [str(h) for h in members["household_id"].tolist()]
+        for agency, household in zip(members["agency"].tolist(), homes_checked, strict=True):
+            agencies.setdefault(agency, set()).add(household)
+        for household in failing - set(homes_checked):
             for agency in self.members.get(household, {}):
                 agencies.setdefault(agency, set()).add(household)
         return agencies
@@ -521,7 +542,7 @@ def _matching(frame: pd.DataFrame, where: dict[str, Any]) -> pd.DataFrame:
             return frame.iloc[0:0]
         if column == "role":  # a person may hold several roles: "agency_head;warden"
             wanted_roles = set(values)
-            held = [bool(wanted_roles & set(text_of(r).split(";"))) for r in frame[column]]
+            held = [bool(wanted_roles & set(text_of(r).split(";"))) for r in frame[column].tolist()]
             frame = frame[np.array(held, dtype=bool)]
             continue
         frame = frame[frame[column].isin(values)]

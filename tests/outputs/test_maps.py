@@ -10,6 +10,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
+from outputs import maps
 from outputs._map_layers import NOT_SURVEYED, ROUTE_LABELS
 from outputs.maps import PLACEHOLDER, tile_layer_of, write_maps
 from planner.build import build_plan
@@ -278,3 +279,51 @@ def test_evacuation_point_kinds_have_symbols_and_legend_entries(written: Path):
     drawn = json.dumps(data)
     for kind in ("relocation_site", "hibernation", "safe_haven"):  # the sample has each
         assert f'"symbol": "{kind}"' in drawn, kind
+
+
+def test_zone_pages_repeat_the_station_layers_and_draw_each_zone_once(
+    planned: PlannedStation, written: Path
+):
+    station = page_data(written / "map.html")
+    shared = ("assembly", "hospitals", "hotels", "other", "offices", "repeaters", "coverage")
+    zones = {z["properties"]["zone_id"]: z for z in station["zones"]["features"]}
+    routes = station["routes"]["features"]
+    with_onward = 0
+    for zone_id in planned.zones["zone_id"]:
+        data = page_data(written / "maps" / f"{zone_id}.html")
+        for key in shared:
+            assert data[key] == station[key], (zone_id, key)
+        drawn = {z["properties"]["zone_id"]: z for z in data["zones"]["features"]}
+        assert drawn[zone_id] == zones[zone_id]
+        for other, outline in drawn.items():
+            if other != zone_id:
+                assert outline["properties"]["popup"] is None
+                assert outline["geometry"] == zones[other]["geometry"]
+        # its surveyed legs, then those onward from where they lead, in the station's order
+        own = [
+            r for r in routes
+            if r["properties"]["surveyed"] and r["properties"]["kind"].startswith("zone_to_")
+            and r["properties"]["origin"] == zone_id
+        ]  # fmt: skip
+        ends = {r["properties"]["destination"] for r in own}
+        onward = [
+            r for r in routes
+            if r["properties"]["surveyed"] and not r["properties"]["kind"].startswith("zone_to_")
+            and r["properties"]["origin"] in ends
+        ]  # fmt: skip
+        assert data["routes"]["features"] == own + onward, zone_id
+        with_onward += bool(onward)
+    assert with_onward
+
+
+def test_page_json_written_in_parts_is_the_json_of_the_whole():
+    layer = {"type": "FeatureCollection", "features": [{"name": "<b>&\u2028\u202e x</b>"}]}
+    data = {"shared": layer, "own": [1.5, "é", None], "title": {"t": "A > B\u2029"}}
+    parts = {"shared": maps._Encoded(maps._json(layer)), "own": data["own"], "title": data["title"]}
+    assert maps._object_json(parts) == maps._json(data)
+    assert "<" not in maps._object_json(parts)
+    assert "\u202e" not in maps._object_json(parts)
+    features = [{"a": 1}, {"b": "<"}]
+    assert maps._collection_json(maps._json(f) for f in features) == maps._json(
+        {"type": "FeatureCollection", "features": features}
+    )

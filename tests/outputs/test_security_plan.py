@@ -372,6 +372,19 @@ def test_annex_b_prints_the_do_and_adviser_phones_grouped(piped) -> None:
     assert "+358401234571" not in annex  # never the unbroken E.164 digits
 
 
+def test_wardens_and_deputies_phones_in_the_zone_table_and_the_contact_tree(piped) -> None:
+    _, plan, pdfs = piped
+    zones = section_text(pdfs[False], "Warden zones", "Communications")
+    annex = section_text(pdfs[False], "Annex B. Contact tree")
+    staff = plan.station.staff.set_index("staff_id")
+    appointed = [*plan.zones["warden_id"].dropna(), *plan.zones["deputy_id"].dropna()]
+    phones = [format_phone(staff.at[s, "phone"], "FI") for s in appointed if staff.at[s, "phone"]]
+    assert len(phones) >= 2
+    for phone in phones:
+        assert phone in zones
+        assert phone in annex
+
+
 def test_zone_table_cells_stay_in_their_column(written: list[Path]) -> None:
     """A long zone name wraps inside its column instead of running over the figures."""
     font_set = fonts.register_fonts()

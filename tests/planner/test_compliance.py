@@ -213,6 +213,22 @@ def test_items_name_an_action_owner_and_a_due_date(helsinki: StationCompliance) 
     assert listed == set(unbriefed)
 
 
+def test_to_dict_holds_every_field_of_offices_items_and_appointees(
+    helsinki: StationCompliance,
+) -> None:
+    written = helsinki.to_dict()["agencies"]
+    assert any(a["items"] and a["appointees"] and a["offices"] for a in written)
+    for agency, data in zip(helsinki.agencies, written, strict=True):
+        assert data["offices"] == [
+            dataclasses.asdict(o) | {"status": o.status} for o in agency.offices
+        ]
+        assert data["items"] == [
+            dataclasses.asdict(i) | {"due": i.due.isoformat()} for i in agency.items
+        ]
+        assert data["appointees"] == [dataclasses.asdict(a) for a in agency.appointees]
+        assert all(isinstance(i["due"], str) for i in data["items"])
+
+
 def test_an_office_of_an_agency_without_a_head_names_the_role(tmp_path: Path) -> None:
     folder = tmp_path / "helsinki"
     shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("*.pbf"))
