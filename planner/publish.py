@@ -136,6 +136,7 @@ def write_plan(
     if redact:
         report = redacted_moss(report, scrub)
     compliance = run.compliance
+    manifest_people(run.planned)  # kept on the plan: the manifests and the security plan read it
 
     def documents() -> list[Path]:
         return _plan_documents(
