@@ -65,11 +65,12 @@ EVACUATION_STEP = "evacuation legs"
 COMPLIANCE_STEP = "compliance per agency"
 MOSS_STEP = "MOSS report and index"
 ROLL_CALL_STEP = "roll-call sheets"
-DOCUMENTS_STEP = "maps, security plan, radio net and compliance"
+DOCUMENTS_STEP = "GIS files, maps, security plan, radio net and compliance"
 # The order in which write_plan takes its steps (for the progress bar).
-PUBLISH_STEPS = (GIS_STEP, CONTACTS_STEP, LETTERS_STEP, ROLL_CALL_STEP, DOCUMENTS_STEP, MOSS_STEP)
+PUBLISH_STEPS = (CONTACTS_STEP, LETTERS_STEP, ROLL_CALL_STEP, DOCUMENTS_STEP, MOSS_STEP)
 # The steps of the station-wide documents, written beside the people files (timed in the log).
 DOCUMENT_STEPS = (
+    GIS_STEP,
     MEDICAL_STEP,
     MAPS_STEP,
     SECURITY_PLAN_STEP,
@@ -129,8 +130,6 @@ def write_plan(
     scrub = Scrubber.of(run.planned)
     if redact:
         run = dataclasses.replace(run, planned=redact_planned(run.planned))
-    step(GIS_STEP)
-    paths = _gis_files(run, folder, redact=redact)
     sites = pd.concat([s.sites for s in run.sites], ignore_index=True)
     report = moss.to_dict() | {"site_suggestions": [s.to_dict() for s in run.sites]}
     if redact:
@@ -138,23 +137,25 @@ def write_plan(
     compliance = run.compliance
     manifest_people(run.planned)  # kept on the plan: the manifests and the security plan read it
 
-    def documents() -> list[Path]:
+    def documents() -> tuple[list[Path], list[Path]]:
         return _plan_documents(
             run, folder, report, sites, map_status(moss), issued=issued, redact=redact, tiles=tiles
         )
 
+    people: list[Path] = []
     with beside(documents) as documents_written:
         if not redact:
-            paths += _people_files(run, folder, issued=issued, pdf_password=pdf_password, step=step)
-            paths += _roll_call_files(run, folder, issued=issued, step=step)
+            people += _people_files(
+                run, folder, issued=issued, pdf_password=pdf_password, step=step
+            )
+            people += _roll_call_files(run, folder, issued=issued, step=step)
         if run.risk is not None:
             register, matrix = run.risk
-            paths.extend(
-                write_risk_files(register, matrix, folder, station=run.planned.station.name)
-            )
-        paths += _site_files(sites, folder)
+            people += write_risk_files(register, matrix, folder, station=run.planned.station.name)
+        people += _site_files(sites, folder)
         step(DOCUMENTS_STEP)
-        paths += documents_written()
+        gis, station_wide = documents_written()
+    paths = [*gis, *people, *station_wide]
     step(MOSS_STEP)
     paths.append(write_moss_json(report, folder / "moss.json"))
     paths.append(write_moss_html(report, folder / "moss.html", map_href="map.html"))
@@ -178,13 +179,20 @@ def _plan_documents(
     issued: dt.date,
     redact: bool,
     tiles: str,
-) -> list[Path]:
-    """Write the station-wide documents: maps, security plan, radio net, evacuation, compliance.
+) -> tuple[list[Path], list[Path]]:
+    """Write the GIS files and the station-wide documents: maps, security plan, radio net...
 
     They run beside the people files (`outputs._parallel.beside`), so their steps are timed
     in the log on their own (``DOCUMENT_STEPS``), not on the progress bar.
+
+    Returns
+    -------
+    tuple of list of pathlib.Path
+        The GIS files and the documents.
     """
     steps = Steps(DOCUMENT_STEPS, None)
+    steps.start(GIS_STEP)
+    gis = _gis_files(run, folder, redact=redact)
     steps.start(MEDICAL_STEP)
     paths = [write_medical_table(run.planned.medical, folder / "medical.csv")]
     steps.start(MAPS_STEP)
@@ -212,7 +220,7 @@ def _plan_documents(
         compliance.to_dict(), compliance_table(compliance), folder, issued=issued, redact=redact
     )
     steps.finish()
-    return paths
+    return gis, paths
 
 
 def _gis_files(run: PlanRun, folder: Path, *, redact: bool) -> list[Path]:
