@@ -153,25 +153,11 @@ class StraightLineTravel:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Return, per origin, the cost to its nearest destination and that destination's index.
 
-        A k-d tree query: memory grows with the points, not with origins x destinations.
-
-        Parameters
-        ----------
-        origins, destinations
-            Points (n, 2) and (m, 2) in the projected CRS.
-        mode
-            {"walking", "driving"}.
-        weight
-            {"metres", "seconds"}.
-
-        Returns
-        -------
-        tuple of numpy.ndarray
-            Cost (``inf`` when there is no destination) and index (-1 then).
+        As `NetworkTravel.nearest`, by a k-d tree query: memory grows with the points, not
+        with origins x destinations. ``inf`` and -1 when there is no destination.
         """
         _check_mode(mode)
-        if weight not in ("metres", "seconds"):
-            raise ValueError(f"weight must be 'metres' or 'seconds', not {weight!r}")
+        _check_weight(weight)
         origin_xy, target_xy = _xy(origins), _xy(destinations)
         if len(origin_xy) == 0 or len(target_xy) == 0:
             return np.full(len(origin_xy), np.inf), np.full(len(origin_xy), -1)
@@ -425,8 +411,7 @@ class NetworkTravel:
             Cost (``inf`` when no destination is reachable) and index (-1 then).
         """
         origin_xy, target_xy = _xy(origins), _xy(destinations)
-        if weight not in ("metres", "seconds"):
-            raise ValueError(f"weight must be 'metres' or 'seconds', not {weight!r}")
+        _check_weight(weight)
         best = np.full(len(origin_xy), np.inf)
         index = np.full(len(origin_xy), -1)
         if len(origin_xy) == 0 or len(target_xy) == 0:
@@ -665,6 +650,11 @@ def _dedupe(coords: list[tuple[float, float]]) -> list[tuple[float, float]]:
     if len(out) == 1:
         out.append(out[0])
     return out
+
+
+def _check_weight(weight: str) -> None:
+    if weight not in ("metres", "seconds"):
+        raise ValueError(f"weight must be 'metres' or 'seconds', not {weight!r}")
 
 
 def _check_mode(mode: str) -> None:
