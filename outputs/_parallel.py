@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
 MIN_ITEMS = 16  # below this, starting processes costs more than it saves
+PARENT_POLL_S = 0.1  # how often a worker checks that the process that forked it is alive
 
 _task: Callable[[Any], Any] | None = None
 _side_task: Callable[[], Any] | None = None
@@ -52,7 +55,7 @@ def run_all(
     global _task  # noqa: PLW0603 - the forked workers read the task from here
     _task = task
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with _pool(workers) as pool:
             return list(pool.map(_run, items, chunksize=max(1, len(items) // (workers * 8))))
     finally:
         _task = None
@@ -89,7 +92,7 @@ def beside(task: Callable[[], Any]) -> Iterator[Callable[[], Any]]:
     global _side_task  # noqa: PLW0603 - the forked process reads the task from here
     _side_task = task
     try:
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        with _pool(1) as pool:
             future = pool.submit(_run_side_task)
             _side_task = None
             yield future.result
@@ -112,3 +115,27 @@ def _once(task: Callable[[], Any]) -> Callable[[], Any]:
 def _run_side_task() -> Any:
     assert _side_task is not None
     return _side_task()
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """Return a pool of forked workers that exit when this process dies."""
+    return ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=_exit_with_parent
+    )
+
+
+def _exit_with_parent() -> None:
+    """Make this forked worker exit as soon as the process that forked it is gone.
+
+    A worker holds what its parent held, the lock on the plan's temporary folder among
+    them: an orphan left writing after the planner was killed would keep the next run
+    from removing that folder.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
