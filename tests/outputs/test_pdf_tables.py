@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from outputs import fonts, page
-from outputs._pdf import grid_style, text_table
+from outputs._pdf import PagedTable, grid_style, text_table
 from outputs.document import Document, Section, Table, write_pdf
 from outputs.manifests import LONG_MANIFEST, write_manifests
 from outputs.roll_call import write_roll_call
@@ -85,20 +86,29 @@ def test_a_long_table_lists_every_row_once_in_order_with_the_header_on_each_page
     assert "-Hauptb-\nahnhofstrasse" in "".join(pages)  # a word too wide for its column is cut
 
 
+HEADER = ("Ident", "Name", "Remarks", "Tick")
+
+
+def small_table(rows: list, header: tuple[str, ...] | None = HEADER, **options: Any) -> PagedTable:
+    """Return the test rows as a table of the documents' small text, 480 pt wide."""
+    styles = page.styles()
+    return text_table(
+        header,
+        rows,
+        [60.0, 160.0, 200.0, 60.0],
+        size=styles.small.fontSize,
+        leading=styles.small.leading,
+        **options,
+    )
+
+
 def test_pages_break_where_reportlabs_own_table_breaks(tmp_path: Path) -> None:
     from reportlab.platypus import Paragraph
     from reportlab.platypus import Table as ReportlabTable
 
     rows = mixed_rows(400)
     styles = page.styles()
-    paged = text_table(
-        ("Ident", "Name", "Remarks", "Tick"),
-        rows,
-        [60.0, 160.0, 200.0, 60.0],
-        size=styles.small.fontSize,
-        leading=styles.small.leading,
-        bold_columns=(0,),
-    )
+    paged = small_table(rows, bold_columns=(0,))
     cells = paged.rows
     # The same cells in one reportlab Table, which splits itself (measuring each row).
     whole = ReportlabTable(
@@ -118,14 +128,7 @@ def test_pages_break_where_reportlabs_own_table_breaks(tmp_path: Path) -> None:
 def test_a_short_table_is_measured_as_reportlab_measures_it() -> None:
     from reportlab.platypus import Table as ReportlabTable
 
-    styles = page.styles()
-    paged = text_table(
-        ("Ident", "Name", "Remarks", "Tick"),
-        mixed_rows(30),
-        [60.0, 160.0, 200.0, 60.0],
-        size=styles.small.fontSize,
-        leading=styles.small.leading,
-    )
+    paged = small_table(mixed_rows(30))
     cells = paged.rows
     whole = ReportlabTable(
         [cells.header, *cells.body], colWidths=cells.widths, style=cells.commands
@@ -252,7 +255,6 @@ WALLET_STYLE = [
 ]
 
 
-HEADER = ("Ident", "Name", "Remarks", "Tick")
 LEFT = ("ALIGN", (0, 0), (-1, -1), "LEFT")
 
 
@@ -278,15 +280,7 @@ def test_a_long_table_looks_as_reportlab_draws_it_on_every_page(
     styles = page.styles()
     style = grid_style(header=header is not None) if style is None else style
     tables = {
-        name: text_table(
-            header,
-            rows,
-            [60.0, 160.0, 200.0, 60.0],
-            size=styles.small.fontSize,
-            leading=styles.small.leading,
-            style=commands,
-            bold_columns=(0,),
-        )
+        name: small_table(rows, header=header, style=commands, bold_columns=(0,))
         # ALIGN LEFT changes nothing drawn, but only reportlab's Table draws it.
         for name, commands in (("paged", style), ("reportlab", [*style, LEFT]))
     }
@@ -336,15 +330,8 @@ def test_plain_look_draws_only_the_styles_it_knows() -> None:
 def test_a_table_with_a_flowable_is_drawn_by_reportlab(tmp_path: Path) -> None:
     from reportlab.platypus import Paragraph
 
-    styles = page.styles()
     rows = [*plain_rows(20), ("R9999", Paragraph("a paragraph cell"), "drawn", "x")]
-    paged = text_table(
-        ("Ident", "Name", "Remarks", "Tick"),
-        rows,
-        [60.0, 160.0, 200.0, 60.0],
-        size=styles.small.fontSize,
-        leading=styles.small.leading,
-    )
+    paged = small_table(rows)
     path = tmp_path / "flowable.pdf"
     furniture = page.Furniture("CONFIDENTIAL", "Tables", ISSUED)
     path.write_bytes(page.build_pdf([paged], furniture, title="t", author="test"))
