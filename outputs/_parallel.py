@@ -21,7 +21,6 @@ MIN_ITEMS = 16  # below this, starting processes costs more than it saves
 PARENT_POLL_S = 0.1  # how often a worker checks that the process that forked it is alive
 
 _task: Callable[[Any], Any] | None = None
-_side_task: Callable[[], Any] | None = None
 
 
 def _can_fork() -> bool:
@@ -89,15 +88,15 @@ def beside(task: Callable[[], Any]) -> Iterator[Callable[[], Any]]:
     if len(os.sched_getaffinity(0)) < 2 or not _can_fork():  # noqa: PLR2004 - two cores
         yield _once(task)
         return
-    global _side_task  # noqa: PLW0603 - the forked process reads the task from here
-    _side_task = task
+    global _task  # noqa: PLW0603 - the forked process reads the task from here
+    _task = lambda _item: task()  # noqa: E731 - run as run_all's tasks are
     try:
         with _pool(1) as pool:
-            future = pool.submit(_run_side_task)
-            _side_task = None
+            future = pool.submit(_run, None)  # forks the process now
+            _task = None
             yield future.result
     finally:
-        _side_task = None
+        _task = None
 
 
 def _once(task: Callable[[], Any]) -> Callable[[], Any]:
@@ -110,11 +109,6 @@ def _once(task: Callable[[], Any]) -> Callable[[], Any]:
         return results[0]
 
     return result
-
-
-def _run_side_task() -> Any:
-    assert _side_task is not None
-    return _side_task()
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
