@@ -269,7 +269,7 @@ class PagedTable(Flowable):
     thousands of rows costs seconds per page. Here the rows are measured once, and a
     page is the header and the rows that fit on it, drawn as reportlab's own split
     draws them, header repeated, stripes restarting under it on each page: by
-    :func:`outputs._plain_table.draw_plain` when they are all text, else as a
+    :func:`outputs._plain_table.draw_plain` in the styles it knows, else as a
     reportlab Table built only when drawn.
 
     Parameters
@@ -349,17 +349,18 @@ class PagedTable(Flowable):
         return [PagedTable(self.rows, (start, middle)), PagedTable(self.rows, (middle, stop))]
 
     def draw(self) -> None:
-        """Draw this part at the flowable's origin: itself if all text, else as a reportlab Table.
+        """Draw this part at the flowable's origin: itself, or else as a reportlab Table.
 
-        A part whose cells are all strings, in a style :func:`plain_look` knows, is drawn
-        by :func:`draw_plain`, many times faster than reportlab draws its Table, at the
-        same places; any other (a paragraph of CJK text, a flowable) by reportlab.
+        A part in a style :func:`plain_look` knows is drawn by :func:`draw_plain`, many
+        times faster than reportlab draws its Table, at the same places (a cell holding a
+        flowable, such as a paragraph of CJK text, draws itself there); any other by
+        reportlab.
         """
         cells, heights = self._part()
-        look = None
-        if all(isinstance(cell, str) for row in cells for cell in row):
-            look = plain_look(self.rows.commands, len(cells), len(self.rows.widths))
-        if look is not None:
+        look = plain_look(self.rows.commands, len(cells), len(self.rows.widths))
+        if look is not None and all(
+            type(cell) is str or isinstance(cell, Flowable) for row in cells for cell in row
+        ):
             draw_plain(self.canv, look, cells, heights, self.rows.widths)
             return
         grid = self.table()

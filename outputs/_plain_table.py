@@ -1,14 +1,15 @@
-"""A table of plain strings drawn straight on the canvas, where reportlab's Table would draw it.
+"""A table of strings drawn straight on the canvas, where reportlab's Table would draw it.
 
 reportlab's Table makes a style object for every cell and draws every line of text as a
 text object of its own: most of the time of a long PDF table. A part of a table whose
-cells are all strings in TrueType fonts, styled only by the commands below, is drawn
-here in a handful of operations: its fills as rectangles (one path per colour of a
-command), all its text in one text object, its rules as one path per command, at the
-positions reportlab's ``Table`` computes (``_calc_height``, ``_drawBkgrnd``,
-``_drawCell``, ``_drawLines``) and in the same order: fills, then text row by row, then
-rules. The text object is written in the operators reportlab's own text object writes;
-each distinct line is made (split into the font's subsets, escaped) once per document.
+cells are strings in TrueType fonts, styled only by the commands below, is drawn here in
+a handful of operations: its fills as rectangles (one path per colour of a command), all
+its text in one text object, its rules as one path per command, at the positions
+reportlab's ``Table`` computes (``_calc_height``, ``_drawBkgrnd``, ``_drawCell``,
+``_drawLines``) and in the same order: fills, then the cells, then rules. The text object
+is written in the operators reportlab's own text object writes; each distinct line is
+made (split into the font's subsets, escaped) once per document. A cell that holds a
+flowable (a paragraph of CJK text) is drawn by the flowable, where ``_drawCell`` puts it.
 Any other table gets no look (:func:`plain_look`) and is drawn by reportlab.
 """
 
@@ -50,6 +51,8 @@ class _Text:
     leading: float
     left: float
     top: float
+    right: float
+    bottom: float
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,8 @@ def _texts(styles: list[dict[str, Any]]) -> tuple[_Text, ...]:
             style["LEADING"],
             style["LEFTPADDING"],
             style["TOPPADDING"],
+            style["RIGHTPADDING"],
+            style["BOTTOMPADDING"],
         )
         for style in styles
     )
@@ -172,11 +177,11 @@ def row_positions(heights: Sequence[float]) -> list[float]:
 def draw_plain(
     canv: Any,
     look: PlainLook,
-    cells: Sequence[Sequence[str]],
+    cells: Sequence[Sequence[Any]],
     heights: Sequence[float],
     widths: Sequence[float],
 ) -> None:
-    r"""Draw a table of strings with its origin at the canvas's (0, 0).
+    r"""Draw a table of strings and flowables with its origin at the canvas's (0, 0).
 
     Parameters
     ----------
@@ -185,7 +190,8 @@ def draw_plain(
     look
         How the table is drawn (:func:`plain_look` of its commands and size).
     cells
-        The rows of strings (``\n`` breaks lines), already wrapped and shaped.
+        The rows of cells: strings (``\n`` breaks lines), already wrapped and shaped, or
+        flowables (a paragraph), each drawn at the top left of its cell's padding.
     heights, widths
         Row heights and column widths, points.
     """
@@ -199,7 +205,7 @@ def draw_plain(
     for op, span, value in look.fills:
         _fill(canv, (op, span, value), xs, ys, heights)
     canv.setFillColor(colors.black)
-    canv.addLiteral(_text(canv, look, cells, heights, (xs, ys)))
+    _draw_cells(canv, look, cells, heights, (xs, ys))
     canv.setLineCap(ROUND)
     canv.setLineJoin(ROUND)
     for op, span, weight, colour in look.rules:
@@ -207,18 +213,20 @@ def draw_plain(
     canv.restoreState()
 
 
-def _text(
+def _draw_cells(
     canv: Any,
     look: PlainLook,
-    cells: Sequence[Sequence[str]],
+    cells: Sequence[Sequence[Any]],
     heights: Sequence[float],
     grid: tuple[list[float], list[float]],
-) -> str:
-    """Return the text object (BT ... ET) of all the lines of the cells, row by row.
+) -> None:
+    """Draw the cells row by row, in reportlab's order: text objects and flowables.
 
     Each line is placed where reportlab's ``Table._drawCell`` places it, in the operators
     reportlab's text object writes for a TrueType font (``PDFTextObject._formatText``),
-    each distinct line of a font made once per document (:func:`_shown`).
+    each distinct line of a font made once per document (:func:`_shown`). The lines go
+    into one text object, closed before a cell that holds a flowable, which draws itself
+    at the top left of its padding: text is extracted in the order of reportlab's.
     """
     from reportlab.lib.rl_accel import fp_str
 
@@ -229,8 +237,17 @@ def _text(
     face = None  # the font subset, size and leading set last
     for r, row in enumerate(cells):
         bottom, height = ys[r + 1], heights[r]
-        for value, x, style in zip(row, xs, look.first if r == 0 else look.rest, strict=False):
+        styles = look.first if r == 0 else look.rest
+        for c, (value, style) in enumerate(zip(row, styles, strict=True)):
             if not value:
+                continue
+            x = xs[c]
+            if type(value) is not str:
+                canv.addLiteral(" ".join([*code, "ET"]))
+                code, face = ["BT"], None
+                room = xs[c + 1] - x - style.left - style.right
+                _, tall = value.wrapOn(canv, room, height - style.top - style.bottom)
+                value.drawOn(canv, x + style.left, bottom + height - style.top - tall)
                 continue
             y = bottom + height - style.top - style.size
             for line in value.split("\n"):
@@ -245,8 +262,7 @@ def _text(
                         code.append(shown)
                     code.append("T*")  # as reportlab's textLine: text extractors see a line
                 y -= style.leading
-    code.append("ET")
-    return " ".join(code)
+    canv.addLiteral(" ".join([*code, "ET"]))
 
 
 def _shown(
