@@ -17,6 +17,7 @@ from outputs._plain_table import draw_plain, plain_look, row_positions
 GRID_COLOUR = "#9aa5b1"
 HEADER_FILL = "#e8eef6"
 STRIPE_FILL = "#f6f8fb"
+WRAP_SLACK = 1e-6  # points: a line this much narrower than its column needs no word-by-word split
 
 
 def save_pdf(data: bytes, path: Path, password: str | None = None) -> Path:
@@ -219,10 +220,21 @@ def _text(text: str, width: float, size: float, bold: bool) -> str:
 
 
 def _wrap(line: str, width: float, size: float, bold: bool) -> str:
-    """Return a shaped line wrapped at spaces to ``width``: lines joined by newlines."""
+    """Return a shaped line wrapped at spaces to ``width``: lines joined by newlines.
+
+    A line of one word, or of words single-spaced that fit with room to spare, is
+    returned as it is, as reportlab's ``simpleSplit`` would return it, without measuring
+    word by word.
+    """
     from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfbase.pdfmetrics import stringWidth
 
     font = fonts.BOLD if bold else fonts.REGULAR
+    words = line.split()
+    if len(words) == 1 and words[0] == line:
+        return line
+    if " ".join(words) == line and stringWidth(line, font, size) < width - WRAP_SLACK:
+        return line
     return "\n".join(simpleSplit(line, font, size, width) or [""])
 
 

@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from pypdf import PdfReader
 
@@ -347,3 +349,23 @@ def test_a_flowable_cell_is_drawn_where_reportlab_draws_it(tmp_path: Path) -> No
     (mine,), (reference,) = (rendered(path, tmp_path) for path in paths.values())
     assert int((np.abs(mine - reference).max(axis=2) > 2).sum()) < 20
     assert text_objects(paths["paged"])[0] < 10  # the strings in one, the paragraph in its own
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    line=st.text(alphabet=st.sampled_from(list("ab WMiil.-\t\u00a0ü")), max_size=40),
+    near=st.floats(min_value=-3.0, max_value=3.0),
+    bold=st.booleans(),
+)
+def test_a_cell_line_is_wrapped_as_reportlabs_simple_split_wraps_it(
+    line: str, near: float, bold: bool
+) -> None:
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from outputs._pdf import _wrap
+
+    page.styles()  # registers the fonts
+    font = fonts.BOLD if bold else fonts.REGULAR
+    width = max(1.0, stringWidth(line, font, 8.0) + near)  # about as wide as the line
+    assert _wrap(line, width, 8.0, bold) == "\n".join(simpleSplit(line, font, 8.0, width) or [""])
