@@ -55,8 +55,9 @@ FLOW_TRIES = 3  # solves per sweep, leaving out the zones a solution broke
 # Power of the distance a flow sweep minimises: high, so that the farthest homes weigh most.
 FLOW_POWER = 6
 FLOW_GAIN = 1e-6  # a flow sweep gaining less than this (km to the power) stops
-REACH_PASSES = 20
+REACH_PASSES = 40
 REACH_SHARE = 0.1  # the longest-reaching tenth of the zones is shortened
+REACH_MEMO = 4096  # reaches of recent zone layouts kept (tentative moves repeat them)
 REACH_TRIES = 3  # farthest cells tried per zone, and cells taken back per swap
 # Border cells on the side away from its farthest home a zone tries to shed: this budget
 # divided by the number of zones, within these limits (more per zone when there are few).
@@ -476,6 +477,7 @@ class _Refiner:
         k = self.labels.max() + 1
         self.members = [set(np.flatnonzero(self.labels == z).tolist()) for z in range(k)]
         self.size = np.bincount(self.labels, weights=weight, minlength=k)
+        self.reach_memo: dict[frozenset[int], tuple[float, int]] = {}
 
     def run(self) -> np.ndarray:
         self._split_fragments()
@@ -784,10 +786,17 @@ class _Refiner:
 
     def _reach(self, zone: int) -> tuple[float, int]:
         """Return the zone's reach (farthest cell from its 1-median cell) and that median."""
-        cells = np.fromiter(self.members[zone], dtype=int)
+        key = frozenset(self.members[zone])
+        known = self.reach_memo.get(key)
+        if known is not None:
+            return known
+        cells = np.fromiter(key, dtype=int, count=len(key))
         distance = cdist(self.points[cells], self.points[cells])
         median = int(np.argmin(distance @ np.maximum(self.weight[cells], 1)))
-        return float(distance[median].max()), int(cells[median])
+        if len(self.reach_memo) >= REACH_MEMO:
+            self.reach_memo.clear()
+        known = self.reach_memo[key] = float(distance[median].max()), int(cells[median])
+        return known
 
     def _shorten_reach(self) -> None:
         """Hand the farthest homes of the longest-reaching zones to a neighbouring zone.
@@ -806,12 +815,31 @@ class _Refiner:
         ]
         reach = np.array([self._reach(z)[0] for z in range(k)])
         self.shed_tries = int(np.clip(REACH_SHED_BUDGET // k, *REACH_SHED_LIMITS))
+        # A zone that failed is tried again only once a zone within two of it changed:
+        # nothing else the attempt reads can differ, so it would fail again.
+        self.changed_at = np.zeros(k, dtype=int)  # count of kept changes at a zone's last one
+        self.kept = 0
+        failed: dict[int, tuple[int, list[int]]] = {}
         for _ in range(REACH_PASSES):
             improved = False
             for zone in np.argsort(-reach, kind="stable")[: max(1, math.ceil(k * REACH_SHARE))]:
-                improved |= self._shorten(int(zone), reach)
+                if zone in failed and self.changed_at[failed[zone][1]].max() < failed[zone][0]:
+                    continue
+                if self._shorten(int(zone), reach):
+                    improved = True
+                    failed.pop(zone, None)
+                else:
+                    failed[zone] = (self.kept, self._two_rings(int(zone)))
             if not improved:
                 break
+
+    def _two_rings(self, zone: int) -> list[int]:
+        """Return the zone, its neighbours and theirs: all that shortening it reads."""
+        ring = {zone}
+        for _ in range(2):
+            cells = [c for z in ring for c in self.members[z]]
+            ring |= {int(self.labels[o]) for c in cells for o in self.neighbours[c]}
+        return sorted(ring)
 
     def _shorten(self, zone: int, reach: np.ndarray) -> bool:
         longest, median = self._reach(zone)
@@ -965,12 +993,16 @@ class _Refiner:
         median moving only after several). The zones in ``check`` must also still be in
         one piece.
         """
-        new = [self._reach(z)[0] for z in changed]
-        if max(new) >= longest + (-1e-6 if strict else 1e-6):
-            return False
+        new = []
+        for z in changed:
+            new.append(self._reach(z)[0])
+            if new[-1] >= longest + (-1e-6 if strict else 1e-6):
+                return False
         if any(len(self._components(self.members[z])) != 1 for z in check):
             return False
         reach[list(changed)] = new
+        self.kept += 1
+        self.changed_at[list(changed)] = self.kept
         return True
 
 
