@@ -40,7 +40,7 @@ import pandas as pd
 import pymetis
 import shapely
 from scipy import sparse
-from scipy.optimize import linprog
+from scipy.optimize import linear_sum_assignment, linprog
 from scipy.spatial.distance import cdist
 from shapely.geometry.base import BaseGeometry
 
@@ -50,7 +50,7 @@ logger = logging.getLogger(__name__)
 
 BARRIER_CUT_DISCOUNT = 0.01
 COMPACT_SWEEPS = 30
-FLOW_SWEEPS = 10  # min-cost-flow sweeps after the greedy ones
+FLOW_SWEEPS = 5  # min-cost-flow sweeps after the greedy ones
 FLOW_TRIES = 3  # solves per sweep, leaving out the zones a solution broke
 # Power of the distance a flow sweep minimises: high, so that the farthest homes weigh most.
 FLOW_POWER = 6
@@ -64,6 +64,10 @@ REACH_TRIES = 3  # farthest cells tried per zone, and cells taken back per swap
 REACH_SHED_BUDGET = 3000
 REACH_SHED_LIMITS = (5, 30)
 MAX_REPAIR_ROUNDS = 200
+# The longest-reaching zones whose neighbourhoods are partitioned anew after the reach pass,
+# and the rounds of assignment (and of joining cut-off cells) each takes.
+RESOLVE_ZONES = 8
+RESOLVE_ROUNDS = 3
 CHAIN_TRIES = 8  # zones with a cell to spare tried as the far end of a repair chain
 SLIVER_M2 = 1e-3
 # Where a cell's border crosses the piece's edge, the computed crossing lies a few ulps off
@@ -477,7 +481,15 @@ class _Refiner:
         k = self.labels.max() + 1
         self.members = [set(np.flatnonzero(self.labels == z).tolist()) for z in range(k)]
         self.size = np.bincount(self.labels, weights=weight, minlength=k)
+        order = np.argsort(self.open_from, kind="stable")
+        starts = np.searchsorted(self.open_from[order], np.arange(len(self.points) + 1))
+        self.open_neighbours = [
+            self.open_to[order[starts[c] : starts[c + 1]]].tolist() for c in range(len(self.points))
+        ]
         self.reach_memo: dict[frozenset[int], tuple[float, int]] = {}
+        self.shed_tries = int(np.clip(REACH_SHED_BUDGET // k, *REACH_SHED_LIMITS))
+        self.changed_at = np.zeros(k, dtype=int)  # count of kept reach changes at a zone's last
+        self.kept = 0
 
     def run(self) -> np.ndarray:
         self._split_fragments()
@@ -491,7 +503,106 @@ class _Refiner:
             if not self._flow_sweep():
                 break
         self._shorten_reach()
+        if self._resolve_tail():
+            self._shorten_reach()
         return self.labels
+
+    def _resolve_tail(self) -> bool:
+        """Draw the neighbourhoods of the longest-reaching zones anew; True if one was kept."""
+        reach = np.array([self._reach(z)[0] for z in range(len(self.members))])
+        kept = False
+        for zone in np.argsort(-reach, kind="stable")[:RESOLVE_ZONES]:
+            kept |= self._resolve(int(zone), reach)
+        return kept
+
+    def _resolve(self, zone: int, reach: np.ndarray) -> bool:
+        """Partition a zone and its neighbours anew; keep it when no zone reaches as far.
+
+        A large-neighbourhood move, k-means-constrained's way: the homes of the zone and
+        of the zones it borders (not across a barrier) are shared anew among as many zones
+        (:meth:`_assign_anew`), and each of them is shortened once by the reach pass. The
+        new layout is kept when every zone is within the bounds and in one piece (joined
+        by borders not across a barrier) and no zone it changed reaches as far as the
+        longest of the neighbourhood did; otherwise everything is put back.
+        """
+        cells = list(self.members[zone])
+        near = sorted(
+            {zone} | {int(self.labels[o]) for c in cells for o in self.open_neighbours[c]}
+        )
+        if len(near) < 2 or any(not self.lo <= self.size[z] <= self.hi for z in near):  # noqa: PLR2004
+            return False
+        zone_of = self._assign_anew(near)
+        if zone_of is None:
+            return False
+        before, snapshot, saved = float(reach[near].max()), self.labels.copy(), reach.copy()
+        for cell, j in zone_of.items():
+            if self.labels[cell] != near[j]:
+                self._move(cell, near[j])
+        if all(
+            self.lo <= self.size[z] <= self.hi
+            and len(self._components(self.members[z], open_only=True)) == 1
+            for z in near
+        ):
+            reach[near] = [self._reach(z)[0] for z in near]
+            for z in sorted(near, key=lambda z: (-reach[z], z)):
+                self._shorten(z, reach)
+            changed = np.flatnonzero(self.labels != snapshot)
+            zones = np.union1d(snapshot[changed], self.labels[changed])
+            if len(changed) and reach[zones].max() < before - 1e-6:
+                return True
+        for cell in np.flatnonzero(self.labels != snapshot):
+            self._move(int(cell), int(snapshot[cell]))
+        reach[:] = saved
+        return False
+
+    def _assign_anew(self, near: list[int]) -> dict[int, int] | None:
+        """Return a new zone (an index into ``near``) for each cell of the zones ``near``.
+
+        Rounds of a bounded assignment to centres (:func:`_bounded_assignment`, squared
+        distances), each round moving a centre to its zone's 1-centre (the home whose
+        farthest home is nearest); then cells cut off from their zone join the zone they
+        touch most (not across a barrier).
+        """
+        cells = np.array(sorted(c for z in near for c in self.members[z]))
+        xy, weight = self.points[cells], self.weight[cells]
+        centres = np.array([self.points[self._reach(z)[1]] for z in near])
+        local = None
+        for _ in range(RESOLVE_ROUNDS):
+            got = _bounded_assignment((cdist(xy, centres) / 1000.0) ** 2, weight, self.lo, self.hi)
+            if got is None or (local is not None and (got == local).all()):
+                break
+            local = got
+            for j in range(len(near)):
+                own = xy[local == j]
+                if not len(own):
+                    return None
+                centres[j] = own[cdist(own, own).max(axis=1).argmin()]
+        if local is None:
+            return None
+        zone_of = dict(zip(cells.tolist(), local.tolist(), strict=True))
+        self._join_cut_off(zone_of, len(near))
+        return zone_of
+
+    def _join_cut_off(self, zone_of: dict[int, int], m: int) -> None:
+        """Give cells cut off from their new zone to the new zone they touch most (in place)."""
+        for _ in range(RESOLVE_ROUNDS):
+            moved = False
+            for j in range(m):
+                own = {c for c, z in zone_of.items() if z == j}
+                for part in sorted(self._components(own, open_only=True), key=len)[:-1]:
+                    touch = [
+                        zone_of[o]
+                        for c in part
+                        for o in self.open_neighbours[c]
+                        if o in zone_of and zone_of[o] != j
+                    ]
+                    if touch:
+                        zone_of.update(
+                            dict.fromkeys(part, max(sorted(set(touch)), key=touch.count))
+                        )
+                        moved = True
+            if not moved:
+                return
 
     def _flow_sweep(self) -> bool:
         """Move border cells to neighbouring zones all at once, as a min-cost flow.
@@ -582,14 +693,16 @@ class _Refiner:
                     if targets:
                         self._move(cell, max(set(targets), key=targets.count))
 
-    def _components(self, cells: set[int]) -> list[set[int]]:
+    def _components(self, cells: set[int], *, open_only: bool = False) -> list[set[int]]:
+        """Return the connected parts of ``cells`` (``open_only``: not across a barrier)."""
+        links = self.open_neighbours if open_only else self.neighbours
         left, parts = set(cells), []
         while left:
             start = left.pop()
             part, queue = {start}, deque([start])
             while queue:
                 current = queue.popleft()
-                for neighbour in self.neighbours[current]:
+                for neighbour in links[current]:
                     other = int(neighbour)
                     if other in left:
                         left.discard(other)
@@ -808,17 +921,9 @@ class _Refiner:
         (:meth:`_shed_opposite`).
         """
         k = len(self.members)
-        order = np.argsort(self.open_from, kind="stable")
-        starts = np.searchsorted(self.open_from[order], np.arange(len(self.points) + 1))
-        self.open_neighbours = [
-            self.open_to[order[starts[c] : starts[c + 1]]].tolist() for c in range(len(self.points))
-        ]
         reach = np.array([self._reach(z)[0] for z in range(k)])
-        self.shed_tries = int(np.clip(REACH_SHED_BUDGET // k, *REACH_SHED_LIMITS))
         # A zone that failed is tried again only once a zone within two of it changed:
         # nothing else the attempt reads can differ, so it would fail again.
-        self.changed_at = np.zeros(k, dtype=int)  # count of kept changes at a zone's last one
-        self.kept = 0
         failed: dict[int, tuple[int, list[int]]] = {}
         for _ in range(REACH_PASSES):
             improved = False
@@ -1004,6 +1109,38 @@ class _Refiner:
         self.kept += 1
         self.changed_at[list(changed)] = self.kept
         return True
+
+
+def _bounded_assignment(
+    cost: np.ndarray, weight: np.ndarray, lo: int, hi: int
+) -> np.ndarray | None:
+    """Return the column (zone) of each row (cell) of least total cost, zones within bounds.
+
+    Homes of weight one fill slots: ``hi`` per zone, the first ``lo`` of which must be
+    filled, solved exactly as an assignment (scipy's ``linear_sum_assignment``); otherwise
+    a linear programme (HiGHS), each cell taking the zone its solution gives it most of.
+    """
+    n, m = cost.shape
+    if (weight == 1).all():
+        slot = np.repeat(np.arange(m), hi)
+        owed = np.tile(np.arange(hi) < lo, m)
+        _, chosen = linear_sum_assignment(cost[:, slot] - (np.abs(cost).max() * n + 1.0) * owed)
+        return slot[chosen]
+    variables = np.arange(n * m)
+    once = sparse.csr_matrix((np.ones(n * m), (np.repeat(np.arange(n), m), variables)))
+    load = sparse.csr_matrix(
+        (np.repeat(weight.astype(float), m), (np.tile(np.arange(m), n), variables))
+    )
+    result = linprog(
+        cost.ravel(),
+        A_ub=sparse.vstack([load, -load]),
+        b_ub=np.concatenate([np.full(m, float(hi)), np.full(m, -float(lo))]),
+        A_eq=once,
+        b_eq=np.ones(n),
+        bounds=(0, 1),
+        method="highs",
+    )
+    return result.x.reshape(n, m).argmax(axis=1) if result.status == 0 else None
 
 
 def _bounded_moves(
