@@ -521,8 +521,8 @@ class _Refiner:
         A large-neighbourhood move, k-means-constrained's way: the homes of the zone and
         of the zones it borders (not across a barrier) are shared anew among as many zones
         (:meth:`_assign_anew`), and each of them is shortened once by the reach pass. The
-        new layout is kept when every zone is within the bounds and in one piece (joined
-        by borders not across a barrier) and no zone it changed reaches as far as the
+        new layout is kept when every zone it changed is within the bounds and in one
+        piece (joined by borders not across a barrier) and none reaches as far as the
         longest of the neighbourhood did; otherwise everything is put back.
         """
         cells = list(self.members[zone])
@@ -538,22 +538,26 @@ class _Refiner:
         for cell, j in zone_of.items():
             if self.labels[cell] != near[j]:
                 self._move(cell, near[j])
-        if all(
-            self.lo <= self.size[z] <= self.hi
-            and len(self._components(self.members[z], open_only=True)) == 1
-            for z in near
-        ):
+        if self._whole(near):
             reach[near] = [self._reach(z)[0] for z in near]
             for z in sorted(near, key=lambda z: (-reach[z], z)):
                 self._shorten(z, reach)
             changed = np.flatnonzero(self.labels != snapshot)
-            zones = np.union1d(snapshot[changed], self.labels[changed])
-            if len(changed) and reach[zones].max() < before - 1e-6:
+            zones = np.union1d(snapshot[changed], self.labels[changed]).tolist()
+            if len(changed) and reach[zones].max() < before - 1e-6 and self._whole(zones):
                 return True
         for cell in np.flatnonzero(self.labels != snapshot):
             self._move(int(cell), int(snapshot[cell]))
         reach[:] = saved
         return False
+
+    def _whole(self, zones: list[int]) -> bool:
+        """Return whether the zones are within the bounds and in one piece, not across a barrier."""
+        return all(
+            self.lo <= self.size[z] <= self.hi
+            and len(self._components(self.members[z], open_only=True)) == 1
+            for z in zones
+        )
 
     def _assign_anew(self, near: list[int]) -> dict[int, int] | None:
         """Return a new zone (an index into ``near``) for each cell of the zones ``near``.
