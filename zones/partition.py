@@ -18,7 +18,10 @@ For each piece of the station area (islands are separate pieces):
 6. shorten the reach of the longest-reaching zones: hand their farthest homes to a
    neighbour (a third zone giving or taking one home when the bounds require), or shed
    homes on the side away from them, while no zone reaches further;
-7. dissolve the cells of each zone into one polygon, its outline free of the zero-width
+7. draw the neighbourhoods of the longest-reaching zones anew (k-means-constrained's way:
+   a bounded assignment of their homes to moving centres), kept when every zone stays in
+   bounds and in one piece and none reaches as far as the longest of them did;
+8. dissolve the cells of each zone into one polygon, its outline free of the zero-width
    slits the clipping noise along the piece's edge would leave.
 
 Pieces with fewer households than the minimum join the nearest zone, and the plan
