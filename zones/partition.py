@@ -53,7 +53,7 @@ logger = logging.getLogger(__name__)
 
 BARRIER_CUT_DISCOUNT = 0.01
 COMPACT_SWEEPS = 30
-FLOW_SWEEPS = 5  # min-cost-flow sweeps after the greedy ones
+FLOW_SWEEPS = 10  # min-cost-flow sweeps after the greedy ones
 FLOW_TRIES = 3  # solves per sweep, leaving out the zones a solution broke
 # Power of the distance a flow sweep minimises: high, so that the farthest homes weigh most.
 FLOW_POWER = 6
@@ -67,9 +67,10 @@ REACH_TRIES = 3  # farthest cells tried per zone, and cells taken back per swap
 REACH_SHED_BUDGET = 3000
 REACH_SHED_LIMITS = (5, 30)
 MAX_REPAIR_ROUNDS = 200
-# The longest-reaching zones whose neighbourhoods are partitioned anew after the reach pass,
-# and the rounds of assignment (and of joining cut-off cells) each takes.
-RESOLVE_ZONES = 8
+# The longest-reaching tenth of the zones (at least 8) have their neighbourhoods partitioned
+# anew after the reach pass, each in a few rounds of assignment (and of joining cut-off cells).
+RESOLVE_SHARE = 0.1
+RESOLVE_MIN_ZONES = 8
 RESOLVE_ROUNDS = 3
 CHAIN_TRIES = 8  # zones with a cell to spare tried as the far end of a repair chain
 SLIVER_M2 = 1e-3
@@ -514,7 +515,8 @@ class _Refiner:
         """Draw the neighbourhoods of the longest-reaching zones anew; True if one was kept."""
         reach = np.array([self._reach(z)[0] for z in range(len(self.members))])
         kept = False
-        for zone in np.argsort(-reach, kind="stable")[:RESOLVE_ZONES]:
+        count = max(RESOLVE_MIN_ZONES, math.ceil(len(reach) * RESOLVE_SHARE))
+        for zone in np.argsort(-reach, kind="stable")[:count]:
             kept |= self._resolve(int(zone), reach)
         return kept
 
