@@ -551,8 +551,8 @@ class _Refiner:
             zones = np.union1d(snapshot[changed], self.labels[changed]).tolist()
             if len(changed) and reach[zones].max() < before - 1e-6 and self._whole(zones):
                 return True
-        for cell in np.flatnonzero(self.labels != snapshot):
-            self._move(int(cell), int(snapshot[cell]))
+        for back in np.flatnonzero(self.labels != snapshot).tolist():
+            self._move(back, int(snapshot[back]))
         reach[:] = saved
         return False
 
