@@ -18,7 +18,10 @@ For each piece of the station area (islands are separate pieces):
 6. shorten the reach of the longest-reaching zones: hand their farthest homes to a
    neighbour (a third zone giving or taking one home when the bounds require), or shed
    homes on the side away from them, while no zone reaches further;
-7. dissolve the cells of each zone into one polygon, its outline free of the zero-width
+7. draw the neighbourhoods of the longest-reaching zones anew (k-means-constrained's way:
+   a bounded assignment of their homes to moving centres), kept when every zone stays in
+   bounds and in one piece and none reaches as far as the longest of them did;
+8. dissolve the cells of each zone into one polygon, its outline free of the zero-width
    slits the clipping noise along the piece's edge would leave.
 
 Pieces with fewer households than the minimum join the nearest zone, and the plan
@@ -40,7 +43,7 @@ import pandas as pd
 import pymetis
 import shapely
 from scipy import sparse
-from scipy.optimize import linprog
+from scipy.optimize import linear_sum_assignment, linprog
 from scipy.spatial.distance import cdist
 from shapely.geometry.base import BaseGeometry
 
@@ -55,14 +58,20 @@ FLOW_TRIES = 3  # solves per sweep, leaving out the zones a solution broke
 # Power of the distance a flow sweep minimises: high, so that the farthest homes weigh most.
 FLOW_POWER = 6
 FLOW_GAIN = 1e-6  # a flow sweep gaining less than this (km to the power) stops
-REACH_PASSES = 20
+REACH_PASSES = 40
 REACH_SHARE = 0.1  # the longest-reaching tenth of the zones is shortened
+REACH_MEMO = 4096  # reaches of recent zone layouts kept (tentative moves repeat them)
 REACH_TRIES = 3  # farthest cells tried per zone, and cells taken back per swap
 # Border cells on the side away from its farthest home a zone tries to shed: this budget
 # divided by the number of zones, within these limits (more per zone when there are few).
 REACH_SHED_BUDGET = 3000
 REACH_SHED_LIMITS = (5, 30)
 MAX_REPAIR_ROUNDS = 200
+# The longest-reaching tenth of the zones (at least 8) have their neighbourhoods partitioned
+# anew after the reach pass, each in a few rounds of assignment (and of joining cut-off cells).
+RESOLVE_SHARE = 0.1
+RESOLVE_MIN_ZONES = 8
+RESOLVE_ROUNDS = 3
 CHAIN_TRIES = 8  # zones with a cell to spare tried as the far end of a repair chain
 SLIVER_M2 = 1e-3
 # Where a cell's border crosses the piece's edge, the computed crossing lies a few ulps off
@@ -476,6 +485,15 @@ class _Refiner:
         k = self.labels.max() + 1
         self.members = [set(np.flatnonzero(self.labels == z).tolist()) for z in range(k)]
         self.size = np.bincount(self.labels, weights=weight, minlength=k)
+        order = np.argsort(self.open_from, kind="stable")
+        starts = np.searchsorted(self.open_from[order], np.arange(len(self.points) + 1))
+        self.open_neighbours = [
+            self.open_to[order[starts[c] : starts[c + 1]]].tolist() for c in range(len(self.points))
+        ]
+        self.reach_memo: dict[frozenset[int], tuple[float, int]] = {}
+        self.shed_tries = int(np.clip(REACH_SHED_BUDGET // k, *REACH_SHED_LIMITS))
+        self.changed_at = np.zeros(k, dtype=int)  # count of kept reach changes at a zone's last
+        self.kept = 0
 
     def run(self) -> np.ndarray:
         self._split_fragments()
@@ -489,7 +507,111 @@ class _Refiner:
             if not self._flow_sweep():
                 break
         self._shorten_reach()
+        if self._resolve_tail():
+            self._shorten_reach()
         return self.labels
+
+    def _resolve_tail(self) -> bool:
+        """Draw the neighbourhoods of the longest-reaching zones anew; True if one was kept."""
+        reach = np.array([self._reach(z)[0] for z in range(len(self.members))])
+        kept = False
+        count = max(RESOLVE_MIN_ZONES, math.ceil(len(reach) * RESOLVE_SHARE))
+        for zone in np.argsort(-reach, kind="stable")[:count]:
+            kept |= self._resolve(int(zone), reach)
+        return kept
+
+    def _resolve(self, zone: int, reach: np.ndarray) -> bool:
+        """Partition a zone and its neighbours anew; keep it when no zone reaches as far.
+
+        A large-neighbourhood move, k-means-constrained's way: the homes of the zone and
+        of the zones it borders (not across a barrier) are shared anew among as many zones
+        (:meth:`_assign_anew`), and each of them is shortened once by the reach pass. The
+        new layout is kept when every zone it changed is within the bounds and in one
+        piece (joined by borders not across a barrier) and none reaches as far as the
+        longest of the neighbourhood did; otherwise everything is put back.
+        """
+        cells = list(self.members[zone])
+        near = sorted(
+            {zone} | {int(self.labels[o]) for c in cells for o in self.open_neighbours[c]}
+        )
+        if len(near) < 2 or any(not self.lo <= self.size[z] <= self.hi for z in near):  # noqa: PLR2004
+            return False
+        zone_of = self._assign_anew(near)
+        if zone_of is None:
+            return False
+        before, snapshot, saved = float(reach[near].max()), self.labels.copy(), reach.copy()
+        for cell, j in zone_of.items():
+            if self.labels[cell] != near[j]:
+                self._move(cell, near[j])
+        if self._whole(near):
+            reach[near] = [self._reach(z)[0] for z in near]
+            for z in sorted(near, key=lambda z: (-reach[z], z)):
+                self._shorten(z, reach)
+            changed = np.flatnonzero(self.labels != snapshot)
+            zones = np.union1d(snapshot[changed], self.labels[changed]).tolist()
+            if len(changed) and reach[zones].max() < before - 1e-6 and self._whole(zones):
+                return True
+        for back in np.flatnonzero(self.labels != snapshot).tolist():
+            self._move(back, int(snapshot[back]))
+        reach[:] = saved
+        return False
+
+    def _whole(self, zones: list[int]) -> bool:
+        """Return whether the zones are within the bounds and in one piece, not across a barrier."""
+        return all(
+            self.lo <= self.size[z] <= self.hi
+            and len(self._components(self.members[z], open_only=True)) == 1
+            for z in zones
+        )
+
+    def _assign_anew(self, near: list[int]) -> dict[int, int] | None:
+        """Return a new zone (an index into ``near``) for each cell of the zones ``near``.
+
+        Rounds of a bounded assignment to centres (:func:`_bounded_assignment`, squared
+        distances), each round moving a centre to its zone's 1-centre (the home whose
+        farthest home is nearest); then cells cut off from their zone join the zone they
+        touch most (not across a barrier).
+        """
+        cells = np.array(sorted(c for z in near for c in self.members[z]))
+        xy, weight = self.points[cells], self.weight[cells]
+        centres = np.array([self.points[self._reach(z)[1]] for z in near])
+        local = None
+        for _ in range(RESOLVE_ROUNDS):
+            got = _bounded_assignment((cdist(xy, centres) / 1000.0) ** 2, weight, self.lo, self.hi)
+            if got is None or (local is not None and (got == local).all()):
+                break
+            local = got
+            for j in range(len(near)):
+                own = xy[local == j]
+                if not len(own):
+                    return None
+                centres[j] = own[cdist(own, own).max(axis=1).argmin()]
+        if local is None:
+            return None
+        zone_of = dict(zip(cells.tolist(), local.tolist(), strict=True))
+        self._join_cut_off(zone_of, len(near))
+        return zone_of
+
+    def _join_cut_off(self, zone_of: dict[int, int], m: int) -> None:
+        """Give cells cut off from their new zone to the new zone they touch most (in place)."""
+        for _ in range(RESOLVE_ROUNDS):
+            moved = False
+            for j in range(m):
+                own = {c for c, z in zone_of.items() if z == j}
+                for part in sorted(self._components(own, open_only=True), key=len)[:-1]:
+                    touch = [
+                        zone_of[o]
+                        for c in part
+                        for o in self.open_neighbours[c]
+                        if o in zone_of and zone_of[o] != j
+                    ]
+                    if touch:
+                        zone_of.update(
+                            dict.fromkeys(part, max(sorted(set(touch)), key=touch.count))
+                        )
+                        moved = True
+            if not moved:
+                return
 
     def _flow_sweep(self) -> bool:
         """Move border cells to neighbouring zones all at once, as a min-cost flow.
@@ -580,14 +702,16 @@ class _Refiner:
                     if targets:
                         self._move(cell, max(set(targets), key=targets.count))
 
-    def _components(self, cells: set[int]) -> list[set[int]]:
+    def _components(self, cells: set[int], *, open_only: bool = False) -> list[set[int]]:
+        """Return the connected parts of ``cells`` (``open_only``: not across a barrier)."""
+        links = self.open_neighbours if open_only else self.neighbours
         left, parts = set(cells), []
         while left:
             start = left.pop()
             part, queue = {start}, deque([start])
             while queue:
                 current = queue.popleft()
-                for neighbour in self.neighbours[current]:
+                for neighbour in links[current]:
                     other = int(neighbour)
                     if other in left:
                         left.discard(other)
@@ -784,10 +908,17 @@ class _Refiner:
 
     def _reach(self, zone: int) -> tuple[float, int]:
         """Return the zone's reach (farthest cell from its 1-median cell) and that median."""
-        cells = np.fromiter(self.members[zone], dtype=int)
+        key = frozenset(self.members[zone])
+        known = self.reach_memo.get(key)
+        if known is not None:
+            return known
+        cells = np.fromiter(key, dtype=int, count=len(key))
         distance = cdist(self.points[cells], self.points[cells])
         median = int(np.argmin(distance @ np.maximum(self.weight[cells], 1)))
-        return float(distance[median].max()), int(cells[median])
+        if len(self.reach_memo) >= REACH_MEMO:
+            self.reach_memo.clear()
+        known = self.reach_memo[key] = float(distance[median].max()), int(cells[median])
+        return known
 
     def _shorten_reach(self) -> None:
         """Hand the farthest homes of the longest-reaching zones to a neighbouring zone.
@@ -799,19 +930,30 @@ class _Refiner:
         (:meth:`_shed_opposite`).
         """
         k = len(self.members)
-        order = np.argsort(self.open_from, kind="stable")
-        starts = np.searchsorted(self.open_from[order], np.arange(len(self.points) + 1))
-        self.open_neighbours = [
-            self.open_to[order[starts[c] : starts[c + 1]]].tolist() for c in range(len(self.points))
-        ]
         reach = np.array([self._reach(z)[0] for z in range(k)])
-        self.shed_tries = int(np.clip(REACH_SHED_BUDGET // k, *REACH_SHED_LIMITS))
+        # A zone that failed is tried again only once a zone within two of it changed:
+        # nothing else the attempt reads can differ, so it would fail again.
+        failed: dict[int, tuple[int, list[int]]] = {}
         for _ in range(REACH_PASSES):
             improved = False
             for zone in np.argsort(-reach, kind="stable")[: max(1, math.ceil(k * REACH_SHARE))]:
-                improved |= self._shorten(int(zone), reach)
+                if zone in failed and self.changed_at[failed[zone][1]].max() < failed[zone][0]:
+                    continue
+                if self._shorten(int(zone), reach):
+                    improved = True
+                    failed.pop(zone, None)
+                else:
+                    failed[zone] = (self.kept, self._two_rings(int(zone)))
             if not improved:
                 break
+
+    def _two_rings(self, zone: int) -> list[int]:
+        """Return the zone, its neighbours and theirs: all that shortening it reads."""
+        ring = {zone}
+        for _ in range(2):
+            cells = [c for z in ring for c in self.members[z]]
+            ring |= {int(self.labels[o]) for c in cells for o in self.neighbours[c]}
+        return sorted(ring)
 
     def _shorten(self, zone: int, reach: np.ndarray) -> bool:
         longest, median = self._reach(zone)
@@ -965,13 +1107,49 @@ class _Refiner:
         median moving only after several). The zones in ``check`` must also still be in
         one piece.
         """
-        new = [self._reach(z)[0] for z in changed]
-        if max(new) >= longest + (-1e-6 if strict else 1e-6):
-            return False
+        new = []
+        for z in changed:
+            new.append(self._reach(z)[0])
+            if new[-1] >= longest + (-1e-6 if strict else 1e-6):
+                return False
         if any(len(self._components(self.members[z])) != 1 for z in check):
             return False
         reach[list(changed)] = new
+        self.kept += 1
+        self.changed_at[list(changed)] = self.kept
         return True
+
+
+def _bounded_assignment(
+    cost: np.ndarray, weight: np.ndarray, lo: int, hi: int
+) -> np.ndarray | None:
+    """Return the column (zone) of each row (cell) of least total cost, zones within bounds.
+
+    Homes of weight one fill slots: ``hi`` per zone, the first ``lo`` of which must be
+    filled, solved exactly as an assignment (scipy's ``linear_sum_assignment``); otherwise
+    a linear programme (HiGHS), each cell taking the zone its solution gives it most of.
+    """
+    n, m = cost.shape
+    if (weight == 1).all():
+        slot = np.repeat(np.arange(m), hi)
+        owed = np.tile(np.arange(hi) < lo, m)
+        _, chosen = linear_sum_assignment(cost[:, slot] - (np.abs(cost).max() * n + 1.0) * owed)
+        return slot[chosen]
+    variables = np.arange(n * m)
+    once = sparse.csr_matrix((np.ones(n * m), (np.repeat(np.arange(n), m), variables)))
+    load = sparse.csr_matrix(
+        (np.repeat(weight.astype(float), m), (np.tile(np.arange(m), n), variables))
+    )
+    result = linprog(
+        cost.ravel(),
+        A_ub=sparse.vstack([load, -load]),
+        b_ub=np.concatenate([np.full(m, float(hi)), np.full(m, -float(lo))]),
+        A_eq=once,
+        b_eq=np.ones(n),
+        bounds=(0, 1),
+        method="highs",
+    )
+    return result.x.reshape(n, m).argmax(axis=1) if result.status == 0 else None
 
 
 def _bounded_moves(

@@ -20,7 +20,7 @@ from zones.barriers import barrier_lines
 from zones.metrics import reach_notes, summarise_metrics, zone_metrics
 from zones.network import StraightLineTravel
 from zones.partition import ZoningOptions, _bounded_moves, _Refiner, partition_zones
-from zones.tessellation import tessellate
+from zones.tessellation import Tessellation, tessellate
 
 UTM = CRS.from_epsg(32635)
 SAMPLE = Path(__file__).parents[2] / "stations" / "sample" / "helsinki"
@@ -469,3 +469,51 @@ def test_homes_moved_by_an_ulp_give_the_same_zones(station) -> None:
     assert list(plan.zones["zone_id"]) == list(moved.zones["zone_id"])
     same = shapely.equals_exact(plan.zones.geometry.array, moved.zones.geometry.array, 0.01)
     assert same.all(), list(plan.zones["zone_id"][~same])
+
+
+def snaking_refiner() -> tuple[_Refiner, Tessellation]:
+    """Return a refiner over a 9 x 6 grid of homes 100 m apart, bounds 15-21.
+
+    Zone 0 (16 homes) snakes along the west and south edges and up the east edge; zones
+    1 (20) and 2 (18) fill the inside, west and east of a barrier that cuts the northern
+    half of the grid between its fifth and sixth columns.
+    """
+    grid = np.array([(x, y) for x in range(9) for y in range(6)], dtype=float)
+    x, y = grid.T
+    labels = np.where((x == 0) | (y == 0) | ((x == 8) & (y <= 2)), 0, np.where(x <= 4, 1, 2))
+    barrier = shapely.LineString([(450, 250), (450, 700)])
+    cells = tessellate(grid * 100.0, shapely.box(-50, -50, 850, 550), np.array([barrier]))
+    weight = np.bincount(cells.cell_of, minlength=len(cells.points))
+    cell_labels = np.zeros(len(cells.points), dtype=int)
+    cell_labels[cells.cell_of] = labels
+    return _Refiner(cells, weight, cell_labels, 15, 21), cells
+
+
+def test_resolve_shares_a_snaking_zone_and_its_neighbours_anew() -> None:
+    refiner, cells = snaking_refiner()
+    reach = np.array([refiner._reach(z)[0] for z in range(3)])
+    assert reach.max() > 580  # the snake: from its corner to either end
+    shortened, _ = snaking_refiner()
+    shortened._shorten_reach()
+    by_reach_pass = max(shortened._reach(z)[0] for z in range(3))
+
+    assert refiner._resolve(0, reach)
+
+    assert reach.max() < min(by_reach_pass, 320)
+    assert np.allclose(reach, [refiner._reach(z)[0] for z in range(3)])
+    sizes = np.bincount(refiner.labels)
+    assert sizes.min() >= 15
+    assert sizes.max() <= 21
+    for members in refiner.members:
+        # One piece, joined by borders that do not cross the barrier.
+        assert len(refiner._components(members, open_only=True)) == 1
+    across = cells.edges[cells.crosses_barrier]
+    assert len(across) == 3
+    assert (refiner.labels[across[:, 0]] != refiner.labels[across[:, 1]]).all()
+    again, _ = snaking_refiner()
+    again._resolve(0, np.array([again._reach(z)[0] for z in range(3)]))
+    assert np.array_equal(again.labels, refiner.labels)
+    # Nothing shorter is found the second time: the layout stays as it is.
+    labels = refiner.labels.copy()
+    assert not any(refiner._resolve(z, reach) for z in range(3))
+    assert np.array_equal(refiner.labels, labels)

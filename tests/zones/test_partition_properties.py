@@ -3,7 +3,8 @@
 Each example draws a convex mainland (the hull of random corners) cut across by a barrier
 line, two round islands and random homes on all three; whatever the draw, the zones keep
 the bounds, are contiguous, never span two pieces of land or the barrier, and the same
-seed gives the same zones.
+seed gives the same zones. The re-solve of a zone's neighbourhood is tested on its own
+too: on random homes with a barrier reaching halfway in, it keeps or puts back.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pyproj import CRS
 
-from zones.partition import ZoningOptions, partition_zones
+from zones.partition import ZoningOptions, _Refiner, partition_zones
+from zones.tessellation import tessellate
 
 UTM = CRS.from_epsg(32635)
 OPTIONS = ZoningOptions(min_households=8, max_households=20, max_warden_distance_m=3000)
@@ -115,3 +117,41 @@ def test_random_station_keeps_bounds_contiguity_islands_and_barrier(
     again = partition_zones(households, area, OPTIONS, barriers=barriers)
     pd.testing.assert_frame_equal(plan.assignment, again.assignment)
     assert plan.zones.geometry.equals(again.zones.geometry)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 100_000), n=st.integers(40, 160))
+def test_resolve_keeps_bounds_contiguity_and_the_barrier_or_puts_back(seed: int, n: int) -> None:
+    rng = np.random.default_rng(seed)
+    square = shapely.box(0, 0, 3_000, 3_000)
+    xy = random_homes(rng, square, n)
+    start = rng.uniform(0, 3_000)
+    barrier = shapely.LineString([(start, -100), (rng.uniform(0, 3_000), 1_500)])
+    cells = tessellate(xy, square, np.array([barrier]))
+    weight = np.bincount(cells.cell_of, minlength=len(cells.points))
+    k = max(2, round(weight.sum() / 14))
+    strips = (np.argsort(np.argsort(cells.points[:, 0])) * k) // len(cells.points)
+    refiner = _Refiner(cells, weight, strips, OPTIONS.min_households, OPTIONS.max_households)
+    refiner._split_fragments()
+    while refiner._repair_round():
+        pass
+    reach = np.array([refiner._reach(z)[0] for z in range(len(refiner.members))])
+    for zone in range(len(refiner.members)):
+        labels, longest = refiner.labels.copy(), reach.copy()
+        cells_of_zone = refiner.members[zone]
+        near = {zone} | {int(labels[o]) for c in cells_of_zone for o in refiner.open_neighbours[c]}
+        if refiner._resolve(zone, reach):
+            changed = np.flatnonzero(refiner.labels != labels)
+            # The reach pass shortening the new zones may pass homes on beyond them.
+            for z in set(labels[changed]) | set(refiner.labels[changed]):
+                members = refiner.members[z]
+                assert (
+                    OPTIONS.min_households <= weight[list(members)].sum() <= OPTIONS.max_households
+                )
+                assert len(refiner._components(members, open_only=True)) == 1
+                assert reach[z] == refiner._reach(z)[0] < longest[sorted(near)].max()
+        else:
+            assert np.array_equal(refiner.labels, labels)
+            assert np.array_equal(reach, longest)
+            assert all(refiner.members[z] == set(np.flatnonzero(labels == z)) for z in near)
+        assert np.array_equal(refiner.size, np.bincount(refiner.labels, weights=weight))
